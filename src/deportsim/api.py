@@ -1,0 +1,251 @@
+"""The library API: everything the CLI (and later the web app) does, as plain functions.
+
+``prepare`` checks every input and raises :class:`~deportsim.errors.UserError` before anything is
+computed or written; ``execute`` runs the model; ``write_outputs`` writes the contract's files
+atomically. ``run`` does all three.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pydantic
+
+from deportsim._version import __version__
+from deportsim.engine import Streams
+from deportsim.errors import Location, UserError
+from deportsim.model import Inputs, SimResult, simulate
+from deportsim.parameters import ParameterSet, Resolved, load_parameters, parse_set
+from deportsim.results import summarise, timeseries_table
+from deportsim.scenarios import Scenario, load_scenario
+from deportsim.units import DAYS_PER_YEAR
+
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "Prepared",
+    "RunConfig",
+    "RunOutput",
+    "execute",
+    "prepare",
+    "run",
+    "run_prepared",
+    "write_outputs",
+]
+
+DEFAULT_SCENARIO = "directive-2025"
+DEFAULT_START = dt.date(2025, 1, 20)
+MAX_REPLICATES = 100_000
+MAX_YEARS = 50.0
+OUTPUT_FILES = ("summary.json", "timeseries.parquet", "manifest.json")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """What a user asks for: the contract's ``deportsim run`` options."""
+
+    scenario: str = DEFAULT_SCENARIO
+    replicates: int = 100
+    seed: int = 0
+    years: float = 4.0
+    start: dt.date | None = None  # None: the scenario's start, else 2025-01-20
+    sets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked run: the scenario, the parameters and the daily inputs, nothing computed yet."""
+
+    config: RunConfig
+    scenario: Scenario
+    params: ParameterSet
+    resolved: Resolved
+    inputs: Inputs
+
+    @property
+    def start(self) -> dt.date:
+        """First simulated day."""
+        return self.resolved.start
+
+    @property
+    def days(self) -> int:
+        """Number of simulated days."""
+        return self.resolved.days
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """A finished run: daily series, the summary and the manifest (as written to disk)."""
+
+    prepared: Prepared
+    sim: SimResult
+    summary: dict[str, Any]
+    streams: tuple[str, ...] = ()  # names of the random streams the run drew from
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_config(cfg: RunConfig) -> None:
+    cli = Location("<command line>")
+    if not 1 <= cfg.replicates <= MAX_REPLICATES:
+        raise UserError(f"replicates must be between 1 and {MAX_REPLICATES:,}", cli.with_path("--replicates"))
+    if cfg.seed < 0 or cfg.seed >= 2**63:
+        raise UserError("seed must be a non-negative integer below 2**63", cli.with_path("--seed"))
+    if not 0 < cfg.years <= MAX_YEARS:
+        raise UserError(f"years must be above 0 and at most {MAX_YEARS:g}", cli.with_path("--years"))
+
+
+def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
+    """Check and resolve everything a run needs; raise UserError on any bad input."""
+    _check_config(cfg)
+    params = params if params is not None else load_parameters()
+    scenario = load_scenario(cfg.scenario, params)
+    sets = tuple(parse_set(params, text) for text in cfg.sets)
+    start = cfg.start or scenario.start or DEFAULT_START
+    days = max(1, round(cfg.years * DAYS_PER_YEAR))
+    resolved = Resolved(params, start, days, scenario.overrides + sets)
+    return Prepared(cfg, scenario, params, resolved, Inputs.from_resolved(resolved))
+
+
+def execute(prep: Prepared, on_day: Callable[[int], None] | None = None) -> RunOutput:
+    """Run the model for a prepared run and summarise it."""
+    cfg = prep.config
+    streams = Streams(cfg.seed)
+    sim = simulate(prep.inputs, cfg.replicates, streams, on_day=on_day)
+    summary = {
+        "scenario": prep.scenario.name,
+        "model_version": __version__,
+        "seed": cfg.seed,
+        "replicates": cfg.replicates,
+        "start": prep.start.isoformat(),
+        "days": prep.days,
+        "scenario_hash": prep.scenario.content_hash,
+        "sets": list(cfg.sets),
+        "intervals": {"quantiles": [0.05, 0.5, 0.95], "include": ["process noise"]},
+        "metrics": summarise(sim),
+    }
+    return RunOutput(prep, sim, summary, streams.names)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _parameters_hash(params: ParameterSet) -> str:
+    h = hashlib.sha256()
+    for path in sorted(params.directory.glob("*.yaml")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
+    """The manifest's fields known before the model runs."""
+    cfg, sc = prep.config, prep.scenario
+    return {
+        "status": status,
+        "scenario": {"name": sc.name, "title": sc.title, "file": sc.file, "hash": sc.content_hash},
+        "seed": cfg.seed,
+        "replicates": cfg.replicates,
+        "start": prep.start.isoformat(),
+        "days": prep.days,
+        "years": cfg.years,
+        "sets": list(cfg.sets),
+        "versions": {
+            "deportsim": __version__,
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "pyarrow": pa.__version__,
+            "pydantic": pydantic.VERSION,
+            "platform": platform.platform(),
+        },
+        "command": sys.argv,
+        "parameters_hash": _parameters_hash(prep.params),
+        "parameters": prep.resolved.used(),
+    }
+
+
+def _dump_json(data: Any, path: Path) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+
+
+def start_output(prep: Prepared, out: Path) -> None:
+    """Mark ``out`` as holding a run in progress: remove stale results, write the manifest."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output folder: {exc.strerror}", Location(out)) from None
+    if not os.access(out, os.W_OK):
+        raise UserError("output folder is not writable", Location(out))
+    for name in OUTPUT_FILES:
+        (out / name).unlink(missing_ok=True)
+    _dump_json(manifest_base(prep, "incomplete"), out / "manifest.json")
+
+
+def write_outputs(result: RunOutput, out: Path, wall_s: float) -> dict[str, Any]:
+    """Write summary.json, timeseries.parquet and the complete manifest, each atomically."""
+    tmp = out / f".partial-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        _dump_json(result.summary, tmp / "summary.json")
+        table = timeseries_table(result.sim, result.prepared.start)
+        pq.write_table(table, tmp / "timeseries.parquet", compression="zstd")
+        manifest = manifest_base(result.prepared, "complete")
+        manifest["wall_time_s"] = round(wall_s, 3)
+        manifest["outputs"] = {
+            name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
+            for name in ("summary.json", "timeseries.parquet")
+        }
+        manifest["random_streams"] = list(result.streams)
+        _dump_json(manifest, tmp / "manifest.json")
+        for name in OUTPUT_FILES:  # manifest last: "complete" only once the others are in place
+            os.replace(tmp / name, out / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return manifest
+
+
+def run_prepared(
+    prep: Prepared, out: Path | None = None, on_day: Callable[[int], None] | None = None
+) -> RunOutput:
+    """Execute a prepared run and, if ``out`` is given, write its files there."""
+    t0 = time.perf_counter()
+    if out is not None:
+        start_output(prep, out)
+    result = execute(prep, on_day)
+    if out is None:
+        return result
+    manifest = write_outputs(result, out, time.perf_counter() - t0)
+    return RunOutput(result.prepared, result.sim, result.summary, result.streams, manifest)
+
+
+def run(
+    cfg: RunConfig,
+    out: Path | None = None,
+    on_day: Callable[[int], None] | None = None,
+    params: ParameterSet | None = None,
+) -> RunOutput:
+    """Prepare, execute and (if ``out`` is given) write a run."""
+    return run_prepared(prepare(cfg, params), out, on_day)
+
+
+def default_out(scenario: Scenario, base: Sequence[str] = ("out",)) -> Path:
+    """The contract's default output folder, ``out/<scenario>/``."""
+    return Path(*base) / scenario.name

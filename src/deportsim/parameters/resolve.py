@@ -1,0 +1,195 @@
+"""Turn parameters plus a scenario's overrides into day-by-day values for one run.
+
+An :class:`Override` replaces a parameter's value (optionally for one region) from a start date
+until an end date (exclusive); later overrides win over earlier ones. :class:`Resolved` builds the
+daily arrays the model reads, in the unit the model asks for, and records every value it used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from deportsim.errors import Location, UserError
+from deportsim.parameters.loader import Parameter, ParameterSet, check_range
+from deportsim.units import UnitMismatchError, convert, get_unit
+from deportsim.yamlio import parse_scalar
+
+__all__ = ["Override", "Resolved", "make_override", "parse_set"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Override:
+    """A new value for a parameter (canonical units) over ``[start, until)``."""
+
+    path: str
+    region: str | None
+    value: float | tuple[float, ...]
+    start: dt.date | None
+    until: dt.date | None
+    origin: str  # where it came from, for the manifest ("scenario directive-2025", "--set")
+
+
+def _as_number(raw: Any, where: Location) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise UserError(f"expected a number, got {raw!r}", where)
+    return float(raw)
+
+
+def make_override(
+    params: ParameterSet,
+    path_text: str,
+    raw: Any,
+    unit_text: str | None,
+    start: dt.date | None,
+    until: dt.date | None,
+    where: Location,
+    origin: str,
+) -> Override:
+    """Validate one override against the parameter set and convert it to canonical units."""
+    where = where.with_path(path_text)
+    param, region = params.lookup(path_text, where)
+    factor = param.unit.factor
+    if unit_text is not None:
+        try:
+            get_unit(unit_text)
+            factor = convert(1.0, unit_text, param.unit.canonical)
+        except UnitMismatchError as exc:
+            raise UserError(
+                f"unit mismatch: {exc} (parameter unit is {param.unit.name!r})", where
+            ) from None
+    if start is not None and until is not None and until <= start:
+        raise UserError(f"`until` {until} is not after `from` {start}", where)
+
+    def one(v: Any, w: Location) -> float:
+        value = _as_number(v, w) * factor
+        problem = check_range(param.unit.kind, value)
+        if problem:
+            raise UserError(problem, w)
+        return value
+
+    value: float | tuple[float, ...]
+    if param.regional and region is None and isinstance(raw, dict):
+        unknown = [r for r in raw if r not in params.regions]
+        if unknown:
+            raise UserError(f"unknown region {unknown[0]!r}", where)
+        # a partial mapping sets only the regions it names: split into one override each
+        if set(raw) != set(params.regions):
+            raise UserError(
+                "give every region, or set one region with PATH.REGION; "
+                f"regions are {', '.join(params.regions)}",
+                where,
+            )
+        value = tuple(one(raw[r], where.with_path(f"{path_text}.{r}")) for r in params.regions)
+    else:
+        value = one(raw, where)
+    return Override(param.path, region, value, start, until, origin)
+
+
+_WITH_UNIT = re.compile(r"^\s*([-+]?[0-9][0-9_,]*\.?[0-9]*(?:[eE][-+]?[0-9]+)?)\s+(\S.*)$")
+
+
+def parse_set(params: ParameterSet, text: str) -> Override:
+    """Parse a command-line ``PATH=VALUE`` or ``PATH=VALUE UNIT`` for the whole run."""
+    where = Location("--set")
+    path, sep, value_text = text.partition("=")
+    path = path.strip()
+    if not sep or not path or not value_text.strip():
+        raise UserError(f"expected PATH=VALUE, got {text!r}", where)
+    unit: str | None = None
+    match = _WITH_UNIT.match(value_text)
+    if match:
+        value: Any = float(match.group(1).replace(",", "").replace("_", ""))
+        unit = match.group(2).strip()
+    else:
+        value = parse_scalar(value_text.strip().replace(",", ""))
+    return make_override(params, path, value, unit, None, None, where, "--set")
+
+
+class Resolved:
+    """Parameter values for one run, as daily arrays, after all overrides.
+
+    ``daily(path, unit)`` returns shape ``(days,)`` or, for regional parameters,
+    ``(days, regions)``, in ``unit`` (which must measure the same thing as the parameter's).
+    """
+
+    def __init__(
+        self, params: ParameterSet, start: dt.date, days: int, overrides: tuple[Override, ...]
+    ) -> None:
+        self.params = params
+        self.start = start
+        self.days = days
+        self.overrides = overrides
+        self._cache: dict[str, FloatArray] = {}
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Region codes, in the order of the regional axis."""
+        return self.params.regions
+
+    def dates(self) -> list[dt.date]:
+        """The calendar date of every simulated day."""
+        return [self.start + dt.timedelta(days=d) for d in range(self.days)]
+
+    def _day(self, when: dt.date | None, default: int) -> int:
+        if when is None:
+            return default
+        return min(max((when - self.start).days, 0), self.days)
+
+    def _canonical(self, param: Parameter) -> FloatArray:
+        if param.path in self._cache:
+            return self._cache[param.path]
+        n = len(self.params.regions)
+        arr = np.empty((self.days, n) if param.regional else (self.days,), dtype=np.float64)
+        # the earliest value holds for any day before it (documented in docs/parameters.md)
+        arr[...] = np.asarray(param.steps[0][1], dtype=np.float64)
+        for when, value in param.steps[1:]:
+            arr[self._day(when, 0) :] = np.asarray(value, dtype=np.float64)
+        for ov in self.overrides:
+            if ov.path != param.path:
+                continue
+            a, b = self._day(ov.start, 0), self._day(ov.until, self.days)
+            if ov.region is None:
+                arr[a:b] = np.asarray(ov.value, dtype=np.float64)
+            else:
+                arr[a:b, self.params.regions.index(ov.region)] = ov.value
+        arr.setflags(write=False)
+        self._cache[param.path] = arr
+        return arr
+
+    def daily(self, path: str, unit: str) -> FloatArray:
+        """Daily values of ``path`` converted to ``unit``."""
+        param = self.params[path]
+        try:
+            scale = convert(1.0, param.unit.canonical, unit)
+        except UnitMismatchError as exc:
+            raise UnitMismatchError(f"{path}: {exc}") from None
+        arr = self._canonical(param)
+        return arr if scale == 1.0 else arr * scale
+
+    def first(self, path: str, unit: str) -> FloatArray:
+        """The value on the first day (a float array of shape () or (regions,))."""
+        return self.daily(path, unit)[0]
+
+    def used(self) -> dict[str, dict[str, Any]]:
+        """Every parameter's values over the run, as change points, for the manifest."""
+        out: dict[str, dict[str, Any]] = {}
+        for path, param in sorted(self.params.parameters.items()):
+            arr = self._canonical(param)
+            flat = arr.reshape(self.days, -1)
+            change = np.flatnonzero(np.any(np.diff(flat, axis=0) != 0, axis=1)) + 1
+            idx = [0, *change.tolist()]
+            steps = []
+            for i in idx:
+                row = flat[i].tolist()
+                value: Any = dict(zip(self.regions, row, strict=True)) if param.regional else row[0]
+                steps.append({"from": (self.start + dt.timedelta(days=i)).isoformat(), "value": value})
+            out[path] = {"unit": param.unit.canonical, "steps": steps}
+        return out

@@ -1,0 +1,143 @@
+"""The schema of parameter files: what every parameter must say about itself.
+
+A parameter file (one per pipeline stage) looks like::
+
+    description: Detention network - beds and length of stay.
+    parameters:
+      bed_capacity:
+        description: Beds available to ICE on a given night, all facility types.
+        unit: beds
+        values:
+          2024-10-01: 41500
+          2025-04-01: 62913
+        source:
+          publisher: TRAC
+          title: ...
+          date: 2025-04
+          table: ...
+          url: https://...
+        uncertainty: {distribution: triangular, low: 55000, high: 70000}
+
+Every parameter has a ``source`` (one citation or a list), or is an ``assumption`` with its
+``reasoning`` and then must also give an ``uncertainty`` range. ``by: region`` parameters give a
+value for every region at every date.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ["Assumption", "ParameterFile", "ParameterSpec", "Source", "Uncertainty"]
+
+_DATE_TEXT = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Source(_Strict):
+    """A citation: who published what, when, and where in it the figure is."""
+
+    publisher: str = Field(min_length=2)
+    title: str = Field(min_length=3)
+    date: str = Field(description="publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+    table: str | None = Field(default=None, description="table, sheet, page or section")
+    url: str | None = None
+    note: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_text(cls, value: object) -> object:
+        text = value.isoformat() if hasattr(value, "isoformat") else value
+        if isinstance(text, int) and not isinstance(text, bool):
+            text = str(text)
+        if not isinstance(text, str) or not _DATE_TEXT.match(text):
+            raise ValueError("source date must be YYYY, YYYY-MM or YYYY-MM-DD")
+        return text
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("url must start with https:// or http://")
+        return value
+
+    def cite(self) -> str:
+        """One-line citation: publisher, title, date, table."""
+        parts = [self.publisher, f"“{self.title}”", self.date]
+        if self.table:
+            parts.append(self.table)
+        return ", ".join(parts)
+
+
+class Assumption(_Strict):
+    """A value chosen by the modellers where no source gives it directly."""
+
+    reasoning: str = Field(min_length=20)
+    informed_by: list[Source] = Field(default_factory=list)
+
+
+class Uncertainty(_Strict):
+    """How uncertain a value is.
+
+    ``uniform``, ``triangular`` and ``pert``: ``low`` and ``high`` are the bounds (the central
+    value is the mode). ``normal`` and ``lognormal``: ``low`` and ``high`` are the 5th and 95th
+    percentiles. Values are in the parameter's own unit.
+    """
+
+    distribution: Literal["uniform", "triangular", "pert", "normal", "lognormal"]
+    low: float
+    high: float
+    basis: str | None = Field(default=None, description="why this range")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uncertainty:
+        if self.low > self.high:
+            raise ValueError(f"uncertainty low ({self.low}) is above high ({self.high})")
+        if self.distribution == "lognormal" and self.low <= 0:
+            raise ValueError("a lognormal range needs low > 0")
+        return self
+
+
+Scalar = float
+ValueAt = float | dict[str, float]
+
+
+class ParameterSpec(_Strict):
+    """One parameter as written in its file (values still in the file's unit)."""
+
+    description: str = Field(min_length=10)
+    unit: str
+    by: Literal["region"] | None = None
+    values: dict[str, ValueAt] = Field(min_length=1)
+    source: Source | list[Source] | None = None
+    assumption: Assumption | None = None
+    uncertainty: Uncertainty | None = None
+
+    @model_validator(mode="after")
+    def _sourced(self) -> ParameterSpec:
+        if self.source is None and self.assumption is None:
+            raise ValueError(
+                "no source: give `source` (publisher, title, date, table) or mark it as an "
+                "`assumption` with its reasoning and an `uncertainty` range"
+            )
+        if self.source is None and self.uncertainty is None:
+            raise ValueError("an assumption needs an `uncertainty` range (low/high)")
+        return self
+
+    def sources(self) -> list[Source]:
+        """All citations, whether given as one or a list."""
+        if self.source is None:
+            return list(self.assumption.informed_by) if self.assumption else []
+        return [self.source] if isinstance(self.source, Source) else list(self.source)
+
+
+class ParameterFile(_Strict):
+    """A whole parameter file: a one-line description and its parameters."""
+
+    description: str = Field(min_length=10)
+    parameters: dict[str, ParameterSpec] = Field(min_length=1)

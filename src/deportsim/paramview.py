@@ -1,0 +1,122 @@
+"""Views of the parameters for people: rows with values by date, unit, uncertainty and source.
+
+Values are shown in each parameter's own unit (as written in its file), with a scenario's
+overrides listed after the file's values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from deportsim.parameters import Parameter, ParameterSet
+from deportsim.scenarios import Scenario
+
+__all__ = ["parameter_rows", "render_csv", "render_json", "render_table"]
+
+
+def _display(value: float | tuple[float, ...], param: Parameter, regions: tuple[str, ...]) -> Any:
+    factor = param.unit.factor
+    if isinstance(value, tuple):
+        return {r: round(v / factor, 10) for r, v in zip(regions, value, strict=True)}
+    return round(value / factor, 10)
+
+
+def parameter_rows(params: ParameterSet, scenario: Scenario | None = None) -> list[dict[str, Any]]:
+    """One dict per parameter, sorted by path, ready for JSON, CSV or a table."""
+    rows = []
+    for path, param in sorted(params.parameters.items()):
+        spec = param.spec
+        values: list[dict[str, Any]] = [
+            {"from": d.isoformat(), "until": None, "value": _display(v, param, params.regions), "origin": "parameters"}
+            for d, v in param.steps
+        ]
+        for ov in scenario.overrides if scenario else ():
+            if ov.path != path:
+                continue
+            shown = _display(ov.value, param, params.regions)
+            values.append(
+                {
+                    "from": ov.start.isoformat() if ov.start else "run start",
+                    "until": ov.until.isoformat() if ov.until else None,
+                    "value": {ov.region: shown} if ov.region else shown,
+                    "origin": ov.origin,
+                }
+            )
+        rows.append(
+            {
+                "path": path,
+                "description": spec.description,
+                "unit": spec.unit,
+                "by": spec.by,
+                "values": values,
+                "uncertainty": spec.uncertainty.model_dump(exclude_none=True) if spec.uncertainty else None,
+                "kind": "assumption" if param.is_assumption else "sourced",
+                "sources": [s.model_dump(exclude_none=True) for s in spec.sources()],
+                "assumption": spec.assumption.reasoning if spec.assumption else None,
+                "file": param.location.file,
+                "line": param.location.line,
+            }
+        )
+    return rows
+
+
+def render_json(rows: list[dict[str, Any]]) -> str:
+    """All rows as a JSON list."""
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+def _citation(src: dict[str, Any]) -> str:
+    parts = [src["publisher"], src["title"], src["date"], src.get("table"), src.get("url")]
+    return ", ".join(str(p) for p in parts if p)
+
+
+def render_csv(rows: list[dict[str, Any]]) -> str:
+    """One CSV line per parameter, date and region."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["path", "region", "from", "until", "value", "unit", "origin", "kind",
+                "distribution", "low", "high", "source", "assumption"])  # fmt: skip
+    for row in rows:
+        unc = row["uncertainty"] or {}
+        source = " | ".join(_citation(s) for s in row["sources"])
+        for v in row["values"]:
+            items = v["value"].items() if isinstance(v["value"], dict) else [("", v["value"])]
+            for region, value in items:
+                w.writerow([row["path"], region, v["from"], v["until"] or "", value, row["unit"],
+                            v["origin"], row["kind"], unc.get("distribution", ""), unc.get("low", ""),
+                            unc.get("high", ""), source, row["assumption"] or ""])  # fmt: skip
+    return buf.getvalue()
+
+
+def _values_text(values: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in values:
+        value = v["value"]
+        shown = ", ".join(f"{k} {x:g}" for k, x in value.items()) if isinstance(value, dict) else f"{value:g}"
+        span = f"{v['from']}" + (f" to {v['until']}" if v["until"] else "")
+        origin = "" if v["origin"] == "parameters" else f"  [{v['origin']}]"
+        lines.append(f"{span}: {shown}{origin}")
+    return "\n".join(lines)
+
+
+def render_table(rows: list[dict[str, Any]], console: Console, scenario: str | None) -> None:
+    """A Rich table of every parameter."""
+    title = "deportsim parameters" + (f" with scenario {scenario}" if scenario else "")
+    table = Table(title=title, show_lines=True)
+    for col in ("path", "values by date", "unit", "uncertainty", "source"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        unc = row["uncertainty"]
+        unc_text = f"{unc['distribution']} {unc['low']:g}–{unc['high']:g}" if unc else "—"
+        if row["kind"] == "assumption":
+            source = "ASSUMPTION: " + row["assumption"]
+        else:
+            source = "\n".join(_citation(s) for s in row["sources"])
+        table.add_row(row["path"], _values_text(row["values"]), row["unit"], unc_text, source)
+    console.print(table)

@@ -1,0 +1,141 @@
+"""Results of a run in the contract's shapes: summary metrics, long time series, manifest data.
+
+Metric names, units and meanings are the contract (docs/reference/results.md). Every summary
+metric is computed per replicate first, then summarised over replicates by its mean and the 5th,
+50th and 95th percentiles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from deportsim.model import SimResult
+from deportsim.units import DAYS_PER_YEAR
+
+__all__ = ["METRICS", "Metric", "summarise", "timeseries_table"]
+
+F = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A summary metric: its unit, meaning, and how to compute it per replicate."""
+
+    unit: str
+    meaning: str
+    compute: Callable[[SimResult], F]
+
+
+def _total(name: str) -> Callable[[SimResult], F]:
+    return lambda s: s.national[name].sum(axis=1)
+
+
+def _mean(name: str) -> Callable[[SimResult], F]:
+    return lambda s: s.national[name].mean(axis=1)
+
+
+def _peak(name: str) -> Callable[[SimResult], F]:
+    return lambda s: s.national[name].max(axis=1)
+
+
+def _end(name: str) -> Callable[[SimResult], F]:
+    return lambda s: s.national[name][:, -1]
+
+
+def _years(s: SimResult) -> float:
+    return s.days / DAYS_PER_YEAR
+
+
+def _ratio(num: F, den: F) -> F:
+    return np.divide(num, den, out=np.full_like(num, np.nan), where=den > 0)
+
+
+#: The contract's required metrics first (in its order), then extensions.
+METRICS: dict[str, Metric] = {
+    "arrests_total": Metric("persons", "interior administrative arrests, all channels", _total("arrests")),
+    "arrests_per_day_mean": Metric("persons/day", "arrests_total / days", lambda s: _total("arrests")(s) / s.days),
+    "book_ins_total": Metric("persons", "initial book-ins into detention", _total("book_ins")),
+    "detained_mean": Metric("persons", "average daily detained population", _mean("detained")),
+    "detained_peak": Metric("persons", "highest daily detained population", _peak("detained")),
+    "detention_capacity_peak": Metric("beds", "highest bed capacity available", _peak("detention_capacity")),
+    "released_to_atd_total": Metric("persons", "released to alternatives to detention or on recognizance because no bed", _total("released_to_atd")),
+    "removals_total": Metric("persons", "removals carried out", _total("removals")),
+    "removals_per_year_mean": Metric("persons/year", "removals_total / years", lambda s: _total("removals")(s) / _years(s)),
+    "voluntary_departures_total": Metric("persons", "departures without a removal", _total("voluntary_departures")),
+    "court_backlog_end": Metric("cases", "pending immigration-court cases at the end", _end("court_backlog")),
+    "removed_no_conviction_total": Metric("persons", "removed people with no criminal conviction", _total("removed_no_conviction")),
+    "us_citizen_children_affected_total": Metric("persons", "US-citizen children whose parent was removed", _total("us_citizen_children_affected")),
+    "workers_removed_total": Metric("persons", "removed people who were employed", _total("workers_removed")),
+    "cost_total_usd": Metric("USD", "all enforcement costs, nominal", _total("cost_total")),
+    "cost_per_removal_usd": Metric("USD/person", "cost_total_usd / removals_total", lambda s: _ratio(_total("cost_total")(s), _total("removals")(s))),
+    # extensions
+    "arrests_custodial_total": Metric("persons", "arrests through transfers from jails and prisons", _total("arrests_custodial")),
+    "arrests_at_large_total": Metric("persons", "arrests in at-large operations", _total("arrests_at_large")),
+    "removals_interior_total": Metric("persons", "removals of people arrested by ICE in the interior", _total("removals_interior")),
+    "atd_enrolled_mean": Metric("persons", "average daily enrolment in alternatives to detention", _mean("atd_enrolled")),
+    "population_at_risk_end": Metric("persons", "unauthorized population at the end", _end("population_at_risk")),
+    "cost_officers_usd": Metric("USD", "cost of deportation officers", _total("cost_officers")),
+    "cost_arrests_usd": Metric("USD", "non-personnel cost of arrest operations", _total("cost_arrests")),
+    "cost_detention_usd": Metric("USD", "cost of occupied detention beds", _total("cost_detention")),
+    "cost_atd_usd": Metric("USD", "cost of alternatives to detention", _total("cost_atd")),
+    "cost_courts_usd": Metric("USD", "cost of immigration judges and courts", _total("cost_courts")),
+    "cost_transport_usd": Metric("USD", "cost of removal transport", _total("cost_transport")),
+}  # fmt: skip
+
+REQUIRED_METRICS = tuple(list(METRICS)[:16])
+
+
+def _round(value: float) -> float | None:
+    if not np.isfinite(value):
+        return None
+    return round(float(value), 2)
+
+
+def summarise(sim: SimResult) -> dict[str, dict[str, Any]]:
+    """Every metric as ``{unit, mean, p05, p50, p95}`` over replicates (values rounded to 0.01)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, metric in METRICS.items():
+        values = np.asarray(metric.compute(sim), dtype=np.float64)
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            stats = dict.fromkeys(("mean", "p05", "p50", "p95"))
+        else:
+            q = np.quantile(finite, [0.05, 0.5, 0.95])
+            stats = {"mean": _round(finite.mean()), "p05": _round(q[0]), "p50": _round(q[1]), "p95": _round(q[2])}
+        out[name] = {"unit": metric.unit, **stats}
+    return out
+
+
+def timeseries_table(sim: SimResult, start: dt.date) -> pa.Table:
+    """Long table ``replicate, date, region, metric, value`` (region ``US`` for national series)."""
+    days = np.arange(sim.days, dtype=np.int32) + np.int32((start - dt.date(1970, 1, 1)).days)
+    reps = np.arange(sim.replicates, dtype=np.int32)
+    parts: list[pa.Table] = []
+
+    def add(metric: str, region: str, values: F) -> None:  # values: (replicates, days)
+        n = values.size
+        parts.append(
+            pa.table(
+                {
+                    "replicate": pa.array(np.repeat(reps, sim.days)),
+                    "date": pa.array(np.tile(days, sim.replicates)).cast(pa.date32()),
+                    "region": pa.DictionaryArray.from_arrays(np.zeros(n, np.int32), [region]),
+                    "metric": pa.DictionaryArray.from_arrays(np.zeros(n, np.int32), [metric]),
+                    "value": pa.array(values.reshape(-1).astype(np.float64)),
+                }
+            )
+        )
+
+    for metric, values in sim.national.items():
+        add(metric, "US", values)
+    for metric, values in sim.regional.items():
+        for i, region in enumerate(sim.regions):
+            add(metric, region, values[:, :, i])
+    return pa.concat_tables(parts).unify_dictionaries().combine_chunks()
