@@ -100,11 +100,15 @@ class RunOutput:
 def _check_config(cfg: RunConfig) -> None:
     cli = Location("<command line>")
     if not 1 <= cfg.replicates <= MAX_REPLICATES:
-        raise UserError(f"replicates must be between 1 and {MAX_REPLICATES:,}", cli.with_path("--replicates"))
+        raise UserError(
+            f"replicates must be between 1 and {MAX_REPLICATES:,}", cli.with_path("--replicates")
+        )
     if cfg.seed < 0 or cfg.seed >= 2**63:
         raise UserError("seed must be a non-negative integer below 2**63", cli.with_path("--seed"))
     if not 0 < cfg.years <= MAX_YEARS:
-        raise UserError(f"years must be above 0 and at most {MAX_YEARS:g}", cli.with_path("--years"))
+        raise UserError(
+            f"years must be above 0 and at most {MAX_YEARS:g}", cli.with_path("--years")
+        )
 
 
 def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
@@ -182,7 +186,9 @@ def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
 
 
 def _dump_json(data: Any, path: Path) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
+    )
 
 
 def start_output(prep: Prepared, out: Path) -> None:
@@ -216,7 +222,7 @@ def write_outputs(result: RunOutput, out: Path, wall_s: float) -> dict[str, Any]
         manifest["random_streams"] = list(result.streams)
         _dump_json(manifest, tmp / "manifest.json")
         for name in OUTPUT_FILES:  # manifest last: "complete" only once the others are in place
-            os.replace(tmp / name, out / name)
+            (tmp / name).replace(out / name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return manifest

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import traceback
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -42,7 +42,7 @@ _SHOWN = (
 )  # fmt: skip
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats of ``deportsim params``."""
 
     table = "table"
@@ -95,13 +95,16 @@ def run(
     seed: Annotated[int, typer.Option(help="Run seed (same seed, same results).")] = 0,
     years: Annotated[float, typer.Option(help="Years to simulate.")] = 4.0,
     start: Annotated[
-        str | None, typer.Option(help="First day, YYYY-MM-DD (default: the scenario's, else 2025-01-20).")
+        str | None,
+        typer.Option(help="First day, YYYY-MM-DD (default: the scenario's, else 2025-01-20)."),
     ] = None,
     sets: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter for the whole run: PATH=VALUE [UNIT]."),
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Output folder (default: out/<scenario>/).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: out/<scenario>/).")
+    ] = None,
 ) -> None:
     """Run a scenario; write summary.json, timeseries.parquet and manifest.json."""
     cfg = api.RunConfig(
@@ -116,7 +119,9 @@ def run(
         TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal,
     )  # fmt: skip
     with progress:
-        task = progress.add_task(f"{prep.scenario.name}: {cfg.replicates} replicates", total=prep.days)
+        task = progress.add_task(
+            f"{prep.scenario.name}: {cfg.replicates} replicates", total=prep.days
+        )
         result = api.run_prepared(prep, out_dir, on_day=lambda _t: progress.advance(task))
     _print_summary(result.summary, out_dir)
 
@@ -124,13 +129,18 @@ def run(
 def _print_summary(summary: dict[str, object], out_dir: Path) -> None:
     metrics = summary["metrics"]
     assert isinstance(metrics, dict)  # noqa: S101 - summary comes from api.execute
-    table = Table(title=f"{summary['scenario']}: {summary['replicates']} replicates from {summary['start']}, {summary['days']} days")
+    title = f"{summary['scenario']}: {summary['replicates']} replicates"
+    table = Table(title=f"{title} from {summary['start']}, {summary['days']} days")
     table.add_column("metric")
     table.add_column("mean", justify="right")
     table.add_column("90% interval", justify="right")
     for name in _SHOWN:
         m = metrics[name]
-        table.add_row(name, _fmt(m["mean"], m["unit"]), f"{_fmt(m['p05'], m['unit'])} – {_fmt(m['p95'], m['unit'])}")
+        table.add_row(
+            name,
+            _fmt(m["mean"], m["unit"]),
+            f"{_fmt(m['p05'], m['unit'])} – {_fmt(m['p95'], m['unit'])}",
+        )
     console = Console()
     console.print(table)
     console.print(f"Results in {out_dir}/ (summary.json, timeseries.parquet, manifest.json)")
@@ -164,26 +174,27 @@ def params(
         render_table(rows, Console(), sc.name if sc else None)
 
 
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"deportsim: {message}", err=True)
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and map errors to the contract's exit codes."""
     args = sys.argv[1:] if argv is None else argv
     try:
         app(args=args or ["--help"], prog_name="deportsim", standalone_mode=False)
     except UserError as exc:
-        print(f"deportsim: error: {exc.one_line()}", file=sys.stderr)  # noqa: T201
-        sys.exit(exc.exit_code)
+        _fail(f"error: {exc.one_line()}", exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.TyperException as exc:  # usage errors: unknown option, bad value, missing argument
-        print(f"deportsim: error: {' '.join(exc.format_message().split())}", file=sys.stderr)  # noqa: T201
-        sys.exit(2)
+        _fail(f"error: {' '.join(exc.format_message().split())}", 2)
     except (typer.Abort, KeyboardInterrupt):
-        print("deportsim: interrupted; results were not written", file=sys.stderr)  # noqa: T201
-        sys.exit(130)
+        _fail("interrupted; results were not written", 130)
     except Exception:  # noqa: BLE001 - anything else is a bug: show it, exit 1
         traceback.print_exc()
-        print("deportsim: internal error (a bug in deportsim); please report it with the traceback above", file=sys.stderr)  # noqa: T201
-        sys.exit(1)
+        _fail("internal error (a bug in deportsim); please report it with the traceback above", 1)
     sys.exit(0)
 
 

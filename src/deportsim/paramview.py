@@ -33,7 +33,12 @@ def parameter_rows(params: ParameterSet, scenario: Scenario | None = None) -> li
     for path, param in sorted(params.parameters.items()):
         spec = param.spec
         values: list[dict[str, Any]] = [
-            {"from": d.isoformat(), "until": None, "value": _display(v, param, params.regions), "origin": "parameters"}
+            {
+                "from": d.isoformat(),
+                "until": None,
+                "value": _display(v, param, params.regions),
+                "origin": "parameters",
+            }
             for d, v in param.steps
         ]
         for ov in scenario.overrides if scenario else ():
@@ -55,7 +60,9 @@ def parameter_rows(params: ParameterSet, scenario: Scenario | None = None) -> li
                 "unit": spec.unit,
                 "by": spec.by,
                 "values": values,
-                "uncertainty": spec.uncertainty.model_dump(exclude_none=True) if spec.uncertainty else None,
+                "uncertainty": spec.uncertainty.model_dump(exclude_none=True)
+                if spec.uncertainty
+                else None,
                 "kind": "assumption" if param.is_assumption else "sourced",
                 "sources": [s.model_dump(exclude_none=True) for s in spec.sources()],
                 "assumption": spec.assumption.reasoning if spec.assumption else None,
@@ -88,9 +95,11 @@ def render_csv(rows: list[dict[str, Any]]) -> str:
         for v in row["values"]:
             items = v["value"].items() if isinstance(v["value"], dict) else [("", v["value"])]
             for region, value in items:
-                w.writerow([row["path"], region, v["from"], v["until"] or "", value, row["unit"],
-                            v["origin"], row["kind"], unc.get("distribution", ""), unc.get("low", ""),
-                            unc.get("high", ""), source, row["assumption"] or ""])  # fmt: skip
+                w.writerow(
+                    [row["path"], region, v["from"], v["until"] or "", value, row["unit"],
+                     v["origin"], row["kind"], unc.get("distribution", ""),
+                     unc.get("low", ""), unc.get("high", ""), source, row["assumption"] or ""]
+                )  # fmt: skip
     return buf.getvalue()
 
 
@@ -98,7 +107,11 @@ def _values_text(values: list[dict[str, Any]]) -> str:
     lines = []
     for v in values:
         value = v["value"]
-        shown = ", ".join(f"{k} {x:g}" for k, x in value.items()) if isinstance(value, dict) else f"{value:g}"
+        shown = (
+            ", ".join(f"{k} {x:g}" for k, x in value.items())
+            if isinstance(value, dict)
+            else f"{value:g}"
+        )
         span = f"{v['from']}" + (f" to {v['until']}" if v["until"] else "")
         origin = "" if v["origin"] == "parameters" else f"  [{v['origin']}]"
         lines.append(f"{span}: {shown}{origin}")

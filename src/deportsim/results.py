@@ -59,35 +59,79 @@ def _ratio(num: F, den: F) -> F:
 
 #: The contract's required metrics first (in its order), then extensions.
 METRICS: dict[str, Metric] = {
-    "arrests_total": Metric("persons", "interior administrative arrests, all channels", _total("arrests")),
-    "arrests_per_day_mean": Metric("persons/day", "arrests_total / days", lambda s: _total("arrests")(s) / s.days),
+    "arrests_total": Metric(
+        "persons", "interior administrative arrests, all channels", _total("arrests")
+    ),
+    "arrests_per_day_mean": Metric(
+        "persons/day", "arrests_total / days", lambda s: _total("arrests")(s) / s.days
+    ),
     "book_ins_total": Metric("persons", "initial book-ins into detention", _total("book_ins")),
     "detained_mean": Metric("persons", "average daily detained population", _mean("detained")),
     "detained_peak": Metric("persons", "highest daily detained population", _peak("detained")),
-    "detention_capacity_peak": Metric("beds", "highest bed capacity available", _peak("detention_capacity")),
-    "released_to_atd_total": Metric("persons", "released to alternatives to detention or on recognizance because no bed", _total("released_to_atd")),
+    "detention_capacity_peak": Metric(
+        "beds", "highest bed capacity available", _peak("detention_capacity")
+    ),
+    "released_to_atd_total": Metric(
+        "persons",
+        "released to alternatives to detention or on recognizance because no bed",
+        _total("released_to_atd"),
+    ),
     "removals_total": Metric("persons", "removals carried out", _total("removals")),
-    "removals_per_year_mean": Metric("persons/year", "removals_total / years", lambda s: _total("removals")(s) / _years(s)),
-    "voluntary_departures_total": Metric("persons", "departures without a removal", _total("voluntary_departures")),
-    "court_backlog_end": Metric("cases", "pending immigration-court cases at the end", _end("court_backlog")),
-    "removed_no_conviction_total": Metric("persons", "removed people with no criminal conviction", _total("removed_no_conviction")),
-    "us_citizen_children_affected_total": Metric("persons", "US-citizen children whose parent was removed", _total("us_citizen_children_affected")),
-    "workers_removed_total": Metric("persons", "removed people who were employed", _total("workers_removed")),
+    "removals_per_year_mean": Metric(
+        "persons/year", "removals_total / years", lambda s: _total("removals")(s) / _years(s)
+    ),
+    "voluntary_departures_total": Metric(
+        "persons", "departures without a removal", _total("voluntary_departures")
+    ),
+    "court_backlog_end": Metric(
+        "cases", "pending immigration-court cases at the end", _end("court_backlog")
+    ),
+    "removed_no_conviction_total": Metric(
+        "persons", "removed people with no criminal conviction", _total("removed_no_conviction")
+    ),
+    "us_citizen_children_affected_total": Metric(
+        "persons",
+        "US-citizen children whose parent was removed",
+        _total("us_citizen_children_affected"),
+    ),
+    "workers_removed_total": Metric(
+        "persons", "removed people who were employed", _total("workers_removed")
+    ),
     "cost_total_usd": Metric("USD", "all enforcement costs, nominal", _total("cost_total")),
-    "cost_per_removal_usd": Metric("USD/person", "cost_total_usd / removals_total", lambda s: _ratio(_total("cost_total")(s), _total("removals")(s))),
+    "cost_per_removal_usd": Metric(
+        "USD/person",
+        "cost_total_usd / removals_total",
+        lambda s: _ratio(_total("cost_total")(s), _total("removals")(s)),
+    ),
     # extensions
-    "arrests_custodial_total": Metric("persons", "arrests through transfers from jails and prisons", _total("arrests_custodial")),
-    "arrests_at_large_total": Metric("persons", "arrests in at-large operations", _total("arrests_at_large")),
-    "removals_interior_total": Metric("persons", "removals of people arrested by ICE in the interior", _total("removals_interior")),
-    "atd_enrolled_mean": Metric("persons", "average daily enrolment in alternatives to detention", _mean("atd_enrolled")),
-    "population_at_risk_end": Metric("persons", "unauthorized population at the end", _end("population_at_risk")),
+    "arrests_custodial_total": Metric(
+        "persons", "arrests through transfers from jails and prisons", _total("arrests_custodial")
+    ),
+    "arrests_at_large_total": Metric(
+        "persons", "arrests in at-large operations", _total("arrests_at_large")
+    ),
+    "removals_interior_total": Metric(
+        "persons", "removals of people arrested by ICE in the interior", _total("removals_interior")
+    ),
+    "atd_enrolled_mean": Metric(
+        "persons", "average daily enrolment in alternatives to detention", _mean("atd_enrolled")
+    ),
+    "population_at_risk_end": Metric(
+        "persons", "unauthorized population at the end", _end("population_at_risk")
+    ),
     "cost_officers_usd": Metric("USD", "cost of deportation officers", _total("cost_officers")),
-    "cost_arrests_usd": Metric("USD", "non-personnel cost of arrest operations", _total("cost_arrests")),
-    "cost_detention_usd": Metric("USD", "cost of occupied detention beds", _total("cost_detention")),
+    "cost_arrests_usd": Metric(
+        "USD", "non-personnel cost of arrest operations", _total("cost_arrests")
+    ),
+    "cost_detention_usd": Metric(
+        "USD", "cost of occupied detention beds", _total("cost_detention")
+    ),
     "cost_atd_usd": Metric("USD", "cost of alternatives to detention", _total("cost_atd")),
-    "cost_courts_usd": Metric("USD", "cost of immigration judges and courts", _total("cost_courts")),
+    "cost_courts_usd": Metric(
+        "USD", "cost of immigration judges and courts", _total("cost_courts")
+    ),
     "cost_transport_usd": Metric("USD", "cost of removal transport", _total("cost_transport")),
-}  # fmt: skip
+}
 
 REQUIRED_METRICS = tuple(list(METRICS)[:16])
 
@@ -108,7 +152,12 @@ def summarise(sim: SimResult) -> dict[str, dict[str, Any]]:
             stats = dict.fromkeys(("mean", "p05", "p50", "p95"))
         else:
             q = np.quantile(finite, [0.05, 0.5, 0.95])
-            stats = {"mean": _round(finite.mean()), "p05": _round(q[0]), "p50": _round(q[1]), "p95": _round(q[2])}
+            stats = {
+                "mean": _round(finite.mean()),
+                "p05": _round(q[0]),
+                "p50": _round(q[1]),
+                "p95": _round(q[2]),
+            }
         out[name] = {"unit": metric.unit, **stats}
     return out
 

@@ -44,9 +44,7 @@ class Unit:
     kind: Kind
 
 
-def _family(
-    canonical: str, kind: Kind, aliases: dict[str, float] | None = None
-) -> dict[str, Unit]:
+def _family(canonical: str, kind: Kind, aliases: dict[str, float] | None = None) -> dict[str, Unit]:
     out = {canonical: Unit(canonical, canonical, 1.0, kind)}
     for name, factor in (aliases or {}).items():
         out[name] = Unit(name, canonical, factor, kind)

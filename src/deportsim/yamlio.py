@@ -83,9 +83,7 @@ def _walk(node: yaml.Node, loader: _Loader, file: str, path: Key, lines: dict[Ke
             out[key] = _walk(value_node, loader, file, child, lines)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _walk(item, loader, file, (*path, i), lines) for i, item in enumerate(node.value)
-        ]
+        return [_walk(item, loader, file, (*path, i), lines) for i, item in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)  # noqa: S101 - YAML has only three node kinds
     return _scalar(node, loader, file)
 
@@ -112,7 +110,7 @@ def load_yaml(source: str | Path, text: str | None = None) -> YamlDoc:
     loader = _Loader(text)
     try:
         if "&" in text or "*" in text:
-            _refuse_aliases(loader, file, text)
+            _refuse_aliases(file, text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -130,18 +128,17 @@ def load_yaml(source: str | Path, text: str | None = None) -> YamlDoc:
     return YamlDoc(data=data, file=file, lines=lines)
 
 
-def _refuse_aliases(loader: _Loader, file: str, text: str) -> None:
+def _refuse_aliases(file: str, text: str) -> None:
     """Refuse anchors and aliases: parameter files must say every value where it applies."""
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark is not None else None
             raise UserError(
                 f"YAML anchors and aliases (&{anchor} / *{anchor}) are not allowed; "
                 "write each value where it applies",
                 Location(file, line),
             )
-    del loader
 
 
 def parse_scalar(text: str) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,7 @@ def _is_type_tag(part: str) -> bool:
 
 def check_range(kind: Kind, value: float) -> str | None:
     """Return why ``value`` is out of range for a unit of ``kind``, or None if it is fine."""
-    if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
+    if not math.isfinite(value):
         return f"value {value} is not a finite number"
     if kind is Kind.PROBABILITY and not 0.0 <= value <= 1.0:
         return f"probability {value:g} is outside [0, 1]"
@@ -209,9 +210,7 @@ def load_parameters(directory: Path | None = None) -> ParameterSet:
     index = load_yaml(directory / "index.yaml")
     data = index.data
     if not isinstance(data, dict) or set(data) != {"description", "regions", "files"}:
-        raise UserError(
-            "index.yaml must have exactly: description, regions, files", index.loc(())
-        )
+        raise UserError("index.yaml must have exactly: description, regions, files", index.loc(()))
     regions_raw, files = data["regions"], data["files"]
     if not isinstance(regions_raw, dict) or not regions_raw:
         raise UserError("regions must map region codes to names", index.loc(("regions",)))
@@ -225,8 +224,10 @@ def load_parameters(directory: Path | None = None) -> ParameterSet:
     for stem in files:
         path = directory / f"{stem}.yaml"
         if not path.exists():
-            raise UserError(f"index.yaml lists {stem!r} but {path.name} does not exist",
-                            index.loc(("files", stem)))
+            raise UserError(
+                f"index.yaml lists {stem!r} but {path.name} does not exist",
+                index.loc(("files", stem)),
+            )
         params.update(_load_file(load_yaml(path), str(stem), regions))
     names = {str(k): str(v) for k, v in regions_raw.items()}
     return ParameterSet(regions, names, params, directory)

@@ -47,6 +47,7 @@ def make_override(
     params: ParameterSet,
     path_text: str,
     raw: Any,
+    *,
     unit_text: str | None,
     start: dt.date | None,
     until: dt.date | None,
@@ -110,7 +111,9 @@ def parse_set(params: ParameterSet, text: str) -> Override:
         unit = match.group(2).strip()
     else:
         value = parse_scalar(value_text.strip().replace(",", ""))
-    return make_override(params, path, value, unit, None, None, where, "--set")
+    return make_override(
+        params, path, value, unit_text=unit, start=None, until=None, where=where, origin="--set"
+    )
 
 
 class Resolved:
@@ -172,11 +175,11 @@ class Resolved:
         except UnitMismatchError as exc:
             raise UnitMismatchError(f"{path}: {exc}") from None
         arr = self._canonical(param)
-        return arr if scale == 1.0 else arr * scale
+        return arr if scale == 1.0 else np.multiply(arr, scale, dtype=np.float64)
 
     def first(self, path: str, unit: str) -> FloatArray:
         """The value on the first day (a float array of shape () or (regions,))."""
-        return self.daily(path, unit)[0]
+        return np.asarray(self.daily(path, unit)[0], dtype=np.float64)
 
     def used(self) -> dict[str, dict[str, Any]]:
         """Every parameter's values over the run, as change points, for the manifest."""
@@ -190,6 +193,8 @@ class Resolved:
             for i in idx:
                 row = flat[i].tolist()
                 value: Any = dict(zip(self.regions, row, strict=True)) if param.regional else row[0]
-                steps.append({"from": (self.start + dt.timedelta(days=i)).isoformat(), "value": value})
+                steps.append(
+                    {"from": (self.start + dt.timedelta(days=i)).isoformat(), "value": value}
+                )
             out[path] = {"unit": param.unit.canonical, "steps": steps}
         return out

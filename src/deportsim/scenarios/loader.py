@@ -144,7 +144,14 @@ def load_scenario(ref: str, params: ParameterSet, _seen: tuple[str, ...] = ()) -
         where = doc.loc(("overrides", i, "path"))
         overrides.append(
             make_override(
-                params, ov.path, ov.value, ov.unit, ov.start, ov.until, where, f"scenario {spec.name}"
+                params,
+                ov.path,
+                ov.value,
+                unit_text=ov.unit,
+                start=ov.start,
+                until=ov.until,
+                where=where,
+                origin=f"scenario {spec.name}",
             )
         )
     return Scenario(
