@@ -63,6 +63,7 @@ class RunConfig:
     years: float = 4.0
     start: dt.date | None = None  # None: the scenario's start, else 2025-01-20
     sets: tuple[str, ...] = ()
+    parameters: Path | None = None  # None: the built-in parameter files
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def _check_config(cfg: RunConfig) -> None:
 def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     """Check and resolve everything a run needs; raise UserError on any bad input."""
     _check_config(cfg)
-    params = params if params is not None else load_parameters()
+    params = params if params is not None else load_parameters(cfg.parameters)
     scenario = load_scenario(cfg.scenario, params)
     sets = tuple(parse_set(params, text) for text in cfg.sets)
     start = cfg.start or scenario.start or DEFAULT_START
@@ -171,6 +172,7 @@ def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
         "days": prep.days,
         "years": cfg.years,
         "sets": list(cfg.sets),
+        "parameters_dir": str(prep.params.directory),
         "versions": {
             "deportsim": __version__,
             "python": platform.python_version(),

@@ -42,6 +42,9 @@ _SHOWN = (
 )  # fmt: skip
 
 
+_PARAMETERS_OPTION = typer.Option(help="Folder of parameter files to use instead of the built-in.")
+
+
 class Format(StrEnum):
     """Output formats of ``deportsim params``."""
 
@@ -105,11 +108,12 @@ def run(
     out: Annotated[
         Path | None, typer.Option(help="Output folder (default: out/<scenario>/).")
     ] = None,
+    parameters: Annotated[Path | None, _PARAMETERS_OPTION] = None,
 ) -> None:
     """Run a scenario; write summary.json, timeseries.parquet and manifest.json."""
     cfg = api.RunConfig(
         scenario=scenario, replicates=replicates, seed=seed, years=years,
-        start=_parse_start(start), sets=tuple(sets or ()),
+        start=_parse_start(start), sets=tuple(sets or ()), parameters=parameters,
     )  # fmt: skip
     prep = api.prepare(cfg)
     out_dir = out if out is not None else api.default_out(prep.scenario)
@@ -147,9 +151,9 @@ def _print_summary(summary: dict[str, object], out_dir: Path) -> None:
 
 
 @app.command()
-def scenarios() -> None:
+def scenarios(parameters: Annotated[Path | None, _PARAMETERS_OPTION] = None) -> None:
     """List the built-in scenarios, one line each."""
-    params = load_parameters()
+    params = load_parameters(parameters)
     for name in builtin_scenarios():
         sc = load_scenario(name, params)
         typer.echo(f"{name:<22} {sc.title}")
@@ -161,11 +165,12 @@ def params(
         str | None, typer.Option(help="Show values with this scenario's overrides.")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+    parameters: Annotated[Path | None, _PARAMETERS_OPTION] = None,
 ) -> None:
     """Print every parameter: path, values by date, unit, uncertainty and source."""
-    parameters = load_parameters()
-    sc = load_scenario(scenario, parameters) if scenario else None
-    rows = parameter_rows(parameters, sc)
+    params_set = load_parameters(parameters)
+    sc = load_scenario(scenario, params_set) if scenario else None
+    rows = parameter_rows(params_set, sc)
     if fmt is Format.json:
         typer.echo(render_json(rows))
     elif fmt is Format.csv:

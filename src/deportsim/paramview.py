@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -66,7 +67,7 @@ def parameter_rows(params: ParameterSet, scenario: Scenario | None = None) -> li
                 "kind": "assumption" if param.is_assumption else "sourced",
                 "sources": [s.model_dump(exclude_none=True) for s in spec.sources()],
                 "assumption": spec.assumption.reasoning if spec.assumption else None,
-                "file": param.location.file,
+                "file": Path(param.location.file or "").name,
                 "line": param.location.line,
             }
         )

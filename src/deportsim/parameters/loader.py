@@ -207,6 +207,8 @@ def _load_file(doc: YamlDoc, stem: str, regions: tuple[str, ...]) -> dict[str, P
 def load_parameters(directory: Path | None = None) -> ParameterSet:
     """Read ``index.yaml`` and every parameter file it names; raise UserError on any problem."""
     directory = Path(directory) if directory is not None else PARAMETERS_DIR
+    if not directory.is_dir():
+        raise UserError("parameters folder not found", Location(directory))
     index = load_yaml(directory / "index.yaml")
     data = index.data
     if not isinstance(data, dict) or set(data) != {"description", "regions", "files"}:
