@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from deportsim.model import SimResult
 from deportsim.units import DAYS_PER_YEAR
 
-__all__ = ["METRICS", "Metric", "summarise", "timeseries_table"]
+__all__ = ["METRICS", "REQUIRED_METRICS", "Metric", "summarise", "timeseries_table"]
 
 F = NDArray[np.float64]
 
@@ -133,6 +133,7 @@ METRICS: dict[str, Metric] = {
     "cost_transport_usd": Metric("USD", "cost of removal transport", _total("cost_transport")),
 }
 
+#: The metrics the interface contract requires in every summary.json.
 REQUIRED_METRICS = tuple(list(METRICS)[:16])
 
 

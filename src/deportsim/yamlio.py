@@ -49,12 +49,14 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader; the node walk below does the construction so that marks are kept."""
 
 
-def _scalar(node: yaml.ScalarNode, loader: _Loader, file: str) -> Any:
+def _scalar(node: yaml.ScalarNode, loader: _Loader, file: str, path: Key = ()) -> Any:
+    where = Location(file, node.start_mark.line + 1, ".".join(str(k) for k in path) or None)
     try:
         return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # a date-looking value that is no calendar date: 2025-02-30
+        raise UserError(f"bad date {node.value!r}: {exc}", where) from None
     except yaml.YAMLError as exc:
-        line = node.start_mark.line + 1
-        raise UserError(f"invalid value {node.value!r}: {exc}", Location(file, line)) from None
+        raise UserError(f"invalid value {node.value!r}: {exc}", where) from None
 
 
 def _walk(node: yaml.Node, loader: _Loader, file: str, path: Key, lines: dict[Key, int]) -> Any:
@@ -62,7 +64,11 @@ def _walk(node: yaml.Node, loader: _Loader, file: str, path: Key, lines: dict[Ke
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node, loader, file) if isinstance(key_node, yaml.ScalarNode) else None
+            key = (
+                _scalar(key_node, loader, file, path)
+                if isinstance(key_node, yaml.ScalarNode)
+                else None
+            )
             line = key_node.start_mark.line + 1
             if isinstance(key, dt.date):
                 key = key.isoformat()
@@ -85,7 +91,7 @@ def _walk(node: yaml.Node, loader: _Loader, file: str, path: Key, lines: dict[Ke
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, loader, file, (*path, i), lines) for i, item in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)  # noqa: S101 - YAML has only three node kinds
-    return _scalar(node, loader, file)
+    return _scalar(node, loader, file, path)
 
 
 def load_yaml(source: str | Path, text: str | None = None) -> YamlDoc:
@@ -98,15 +104,21 @@ def load_yaml(source: str | Path, text: str | None = None) -> YamlDoc:
     file = str(source)
     if text is None:
         try:
-            text = Path(source).read_text(encoding="utf-8")
+            raw = Path(source).read_bytes()
         except FileNotFoundError:
             raise UserError("file not found", Location(file)) from None
-        except UnicodeDecodeError as exc:
-            raise UserError(
-                f"not a UTF-8 text file (byte {exc.start}); is this a YAML file?", Location(file)
-            ) from None
+        except IsADirectoryError:
+            raise UserError("is a folder, not a YAML file", Location(file)) from None
         except OSError as exc:
             raise UserError(f"cannot read file: {exc.strerror}", Location(file)) from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise UserError(
+                f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                Location(file, line),
+            ) from None
     loader = _Loader(text)
     try:
         if "&" in text or "*" in text:
@@ -114,9 +126,9 @@ def load_yaml(source: str | Path, text: str | None = None) -> YamlDoc:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
         problem = exc.problem or str(exc)
-        raise UserError(f"malformed YAML: {problem}", Location(file, line)) from None
+        where = Location(file, mark.line + 1 if mark is not None else None)
+        raise UserError(f"malformed YAML: {problem}", where) from None
     except yaml.YAMLError as exc:
         raise UserError(f"malformed YAML: {exc}", Location(file)) from None
     finally:

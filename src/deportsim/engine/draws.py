@@ -28,5 +28,12 @@ def binomial(gen: np.random.Generator, n: ArrayLike, p: ArrayLike) -> IntArray:
 
 
 def hazard(mean_days: ArrayLike) -> NDArray[np.float64]:
-    """Daily probability of leaving a stock whose stays are exponential with this mean."""
-    return -np.expm1(-1.0 / np.maximum(np.asarray(mean_days, dtype=np.float64), 1e-9))
+    """Daily probability of leaving a stock so that stays average ``mean_days``.
+
+    Stays are geometric in whole days: a person admitted today is counted at the end of each day
+    until they leave, and the expected number of those counts is exactly ``mean_days`` (at least
+    one). This matches ICE's midnight counts (average daily population) and its average length of
+    stay, so that Little's law, population = admissions per day × mean stay, holds without the
+    half-day bias of ``1 - exp(-1 / mean)``.
+    """
+    return 1.0 / np.maximum(np.asarray(mean_days, dtype=np.float64), 1.0)

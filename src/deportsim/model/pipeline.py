@@ -26,7 +26,8 @@ Day = dict[str, NDArray[np.int64] | NDArray[np.float64]]
 #: Daily national series recorded by :func:`simulate`, each of shape (replicates, days).
 NATIONAL_SERIES = (
     "arrests", "arrests_custodial", "arrests_at_large", "book_ins", "book_ins_ice",
-    "book_ins_cbp", "detained", "detention_capacity", "released_to_atd", "atd_enrolled",
+    "book_ins_cbp", "book_outs", "detained", "detention_capacity", "released_to_atd",
+    "atd_enrolled",
     "removals", "removals_interior", "voluntary_departures", "court_backlog", "court_completions",
     "removed_no_conviction", "us_citizen_children_affected", "workers_removed",
     "population_at_risk", "reachable_pool", "cost_officers", "cost_arrests", "cost_detention",
@@ -135,18 +136,28 @@ def _removals(x: Inputs, t: int, st: _State, s: Streams, day: Day) -> None:
     st.ready_ice -= removed_ice
     st.ready_cbp -= removed - removed_ice
     day["removals"] = removed + direct
+    day["book_outs"] = day["released_ice"] + day["released_cbp"] + removed
     day["removals_interior"] = removed_ice
 
 
+def _shares(a: F) -> F:
+    """Each region's share of a row total (all zero where the total is zero)."""
+    total = a.sum(axis=1, keepdims=True)
+    out: F = np.divide(a, total, out=np.zeros_like(a), where=total > 0)
+    return out
+
+
 def _arrests(x: Inputs, t: int, st: _State, s: Streams, day: Day) -> None:
-    weight = x.focus[t] * st.pop
-    demand = x.target[t] * weight / weight.sum(axis=1, keepdims=True)
+    demand = x.target[t] * _shares(x.focus[t] * st.pop)
     share = x.custodial_share[t]
     effort = share * x.custodial_effort[t] + (1.0 - share)  # officer effort per arrest, relative
-    need = demand * effort
-    effort_alloc = x.officers[t] * x.productivity[t] * need / need.sum(axis=1, keepdims=True)
-    depletion = np.clip(st.reach / st.reach0, 0.0, 1.0) ** x.depletion_exponent
-    mean = np.minimum(np.minimum(demand, effort_alloc * depletion / effort), st.reach)
+    effort_alloc = x.officers[t] * x.productivity[t] * _shares(demand * effort)
+    reach_left = np.divide(st.reach, st.reach0, out=np.zeros_like(st.reach), where=st.reach0 > 0)
+    depletion = np.clip(reach_left, 0.0, 1.0) ** x.depletion_exponent
+    reachable_effort = np.divide(
+        effort_alloc * depletion, effort, out=np.zeros_like(demand), where=effort > 0
+    )
+    mean = np.minimum(np.minimum(demand, reachable_effort), st.reach)
     arrests = np.minimum(poisson(s("arrests.count"), mean), np.floor(st.reach)).astype(np.int64)
     custodial = binomial(s("arrests.channel"), arrests, np.broadcast_to(share, arrests.shape))
     total, n_custodial = arrests.sum(axis=1), custodial.sum(axis=1)
@@ -192,8 +203,7 @@ def _courts(x: Inputs, t: int, st: _State, s: Streams, day: Day) -> None:
 def _population(x: Inputs, t: int, st: _State, s: Streams, day: Day) -> None:
     arrests = day["arrests_by_region"]
     st.home += arrests
-    home = st.home / st.home.sum(axis=1, keepdims=True)
-    share = st.pop / st.pop.sum(axis=1, keepdims=True)
+    home, share = _shares(st.home), _shares(st.pop)
     leave_mean = st.pop * x.emigration_per_day[t] + arrests * x.induced_per_arrest[t]
     departed = np.minimum(
         poisson(s("departures.voluntary"), leave_mean), np.floor(st.pop - arrests)

@@ -61,7 +61,7 @@ class Parameter:
         return self.spec.source is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ParameterSet:
     """All parameters of the model, keyed by dotted path (``file.name``)."""
 
@@ -69,6 +69,9 @@ class ParameterSet:
     region_names: dict[str, str]
     parameters: dict[str, Parameter]
     directory: Path
+
+    def __repr__(self) -> str:
+        return f"ParameterSet({len(self.parameters)} parameters from {self.directory})"
 
     def __contains__(self, path: object) -> bool:
         return path in self.parameters

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,9 +54,19 @@ def make_override(
     until: dt.date | None,
     where: Location,
     origin: str,
+    where_of: Mapping[str, Location] | None = None,
 ) -> Override:
-    """Validate one override against the parameter set and convert it to canonical units."""
+    """Validate one override against the parameter set and convert it to canonical units.
+
+    ``where`` locates the override (its ``path``); ``where_of`` may locate its ``value``,
+    ``unit`` and ``until`` fields more precisely, so errors point at the offending line.
+    """
     where = where.with_path(path_text)
+
+    def at(name: str) -> Location:
+        loc = (where_of or {}).get(name)
+        return loc.with_path(path_text) if loc is not None else where
+
     param, region = params.lookup(path_text, where)
     factor = param.unit.factor
     if unit_text is not None:
@@ -64,10 +75,10 @@ def make_override(
             factor = convert(1.0, unit_text, param.unit.canonical)
         except UnitMismatchError as exc:
             raise UserError(
-                f"unit mismatch: {exc} (parameter unit is {param.unit.name!r})", where
+                f"unit mismatch: {exc} (parameter unit is {param.unit.name!r})", at("unit")
             ) from None
     if start is not None and until is not None and until <= start:
-        raise UserError(f"`until` {until} is not after `from` {start}", where)
+        raise UserError(f"`until` {until} is not after `from` {start}", at("until"))
 
     def one(v: Any, w: Location) -> float:
         value = _as_number(v, w) * factor
@@ -80,18 +91,31 @@ def make_override(
     if param.regional and region is None and isinstance(raw, dict):
         unknown = [r for r in raw if r not in params.regions]
         if unknown:
-            raise UserError(f"unknown region {unknown[0]!r}", where)
-        # a partial mapping sets only the regions it names: split into one override each
+            raise UserError(f"unknown region {unknown[0]!r}", at("value"))
         if set(raw) != set(params.regions):
             raise UserError(
                 "give every region, or set one region with PATH.REGION; "
                 f"regions are {', '.join(params.regions)}",
-                where,
+                at("value"),
             )
-        value = tuple(one(raw[r], where.with_path(f"{path_text}.{r}")) for r in params.regions)
+        value = tuple(
+            one(raw[r], at("value").with_path(f"{path_text}.{r}")) for r in params.regions
+        )
     else:
-        value = one(raw, where)
+        value = one(raw, at("value"))
     return Override(param.path, region, value, start, until, origin)
+
+
+def _number_or_yaml(text: str) -> Any:
+    """Read a command-line value: plain numbers in any Python notation, else YAML scalar rules."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return parse_scalar(text)
 
 
 _WITH_UNIT = re.compile(r"^\s*([-+]?[0-9][0-9_,]*\.?[0-9]*(?:[eE][-+]?[0-9]+)?)\s+(\S.*)$")
@@ -110,7 +134,7 @@ def parse_set(params: ParameterSet, text: str) -> Override:
         value: Any = float(match.group(1).replace(",", "").replace("_", ""))
         unit = match.group(2).strip()
     else:
-        value = parse_scalar(value_text.strip().replace(",", ""))
+        value = _number_or_yaml(value_text.strip().replace(",", "").replace("_", ""))
     return make_override(
         params, path, value, unit_text=unit, start=None, until=None, where=where, origin="--set"
     )

@@ -25,6 +25,7 @@ value for every region at every date.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Literal
 
@@ -57,6 +58,12 @@ class Source(_Strict):
             text = str(text)
         if not isinstance(text, str) or not _DATE_TEXT.match(text):
             raise ValueError("source date must be YYYY, YYYY-MM or YYYY-MM-DD")
+        # the text must also be a real calendar date (no month 13, no 30 February)
+        year, month, day = [*text.split("-"), "01", "01"][:3]
+        try:
+            dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"source date {text!r} is not a calendar date") from None
         return text
 
     @field_validator("url")

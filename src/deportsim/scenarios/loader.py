@@ -152,6 +152,7 @@ def load_scenario(ref: str, params: ParameterSet, _seen: tuple[str, ...] = ()) -
                 until=ov.until,
                 where=where,
                 origin=f"scenario {spec.name}",
+                where_of={k: doc.loc(("overrides", i, k)) for k in ("value", "unit", "until")},
             )
         )
     return Scenario(

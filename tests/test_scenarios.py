@@ -1,0 +1,75 @@
+"""Scenarios: built-ins load and cite their policy; user files extend them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deportsim.errors import UserError
+from deportsim.parameters import ParameterSet
+from deportsim.scenarios import builtin_scenarios, load_scenario
+
+
+def test_builtin_scenarios_load_with_sources(params: ParameterSet) -> None:
+    names = builtin_scenarios()
+    assert {"baseline-fy2024", "directive-2025"} <= set(names)
+    for name in names:
+        sc = load_scenario(name, params)
+        assert sc.name == name, "a built-in scenario's name must match its file name"
+        assert sc.sources, f"{name} must cite the policy it represents"
+        assert sc.builtin
+
+
+def test_directive_sets_the_3000_goal_from_may_2025(params: ParameterSet) -> None:
+    sc = load_scenario("directive-2025", params)
+    goal = [o for o in sc.overrides if o.path == "arrests.target_per_day" and o.value == 3000]
+    assert len(goal) == 1
+    assert goal[0].start is not None
+    assert goal[0].start.isoformat() == "2025-05-28"
+
+
+def _write(path: Path, extends: str, value: float) -> Path:
+    path.write_text(
+        f"""\
+name: my-test
+title: A user's scenario
+description: More beds on top of the directive, for a test.
+policy_sources:
+  - {{publisher: Test, title: A test policy, date: 2026}}
+extends: {extends}
+overrides:
+  - path: detention.bed_capacity
+    value: {value}
+    from: 2026-01-01
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_user_file_extends_a_builtin(params: ParameterSet, tmp_path: Path) -> None:
+    base = load_scenario("directive-2025", params)
+    mine = load_scenario(str(_write(tmp_path / "mine.yaml", "directive-2025", 150000)), params)
+    assert mine.overrides[: len(base.overrides)] == base.overrides
+    assert mine.overrides[-1].value == 150000
+    assert not mine.builtin
+
+
+def test_content_hash_follows_the_content(params: ParameterSet, tmp_path: Path) -> None:
+    a = load_scenario(str(_write(tmp_path / "a.yaml", "directive-2025", 1)), params)
+    b = load_scenario(str(_write(tmp_path / "b.yaml", "directive-2025", 2)), params)
+    a2 = load_scenario(str(_write(tmp_path / "a2.yaml", "directive-2025", 1)), params)
+    assert a.content_hash != b.content_hash
+    assert a.content_hash == a2.content_hash
+
+
+def test_extends_cycle_is_refused(params: ParameterSet, tmp_path: Path) -> None:
+    path = _write(tmp_path / "loop.yaml", str(tmp_path / "loop.yaml"), 1)
+    with pytest.raises(UserError, match="cycle"):
+        load_scenario(str(path), params)
+
+
+def test_unknown_scenario_lists_the_builtins(params: ParameterSet) -> None:
+    with pytest.raises(UserError, match="baseline-fy2024"):
+        load_scenario("no-such-scenario", params)
