@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.padding import Padding
+from rich.text import Text
 
 from deportsim.parameters import Parameter, ParameterSet
 from deportsim.scenarios import Scenario
@@ -120,17 +121,24 @@ def _values_text(values: list[dict[str, Any]]) -> str:
 
 
 def render_table(rows: list[dict[str, Any]], console: Console, scenario: str | None) -> None:
-    """A Rich table of every parameter."""
+    """Every parameter as a block: path, unit and kind, then values, range and source indented.
+
+    Blocks read at any terminal width, where a many-column table would fold every cell.
+    """
     title = "deportsim parameters" + (f" with scenario {scenario}" if scenario else "")
-    table = Table(title=title, show_lines=True)
-    for col in ("path", "values by date", "unit", "uncertainty", "source"):
-        table.add_column(col, overflow="fold")
+    console.print(Text(title, style="bold"))
     for row in rows:
+        kind = "ASSUMPTION" if row["kind"] == "assumption" else "sourced"
+        head = Text(row["path"], style="bold cyan")
+        head.append(f"  [{row['unit']}]  {kind}")
+        console.print()
+        console.print(head, soft_wrap=True)
+        body = [f"{row['description']}", *_values_text(row["values"]).splitlines()]
         unc = row["uncertainty"]
-        unc_text = f"{unc['distribution']} {unc['low']:g}–{unc['high']:g}" if unc else "—"
-        if row["kind"] == "assumption":
-            source = "ASSUMPTION: " + row["assumption"]
-        else:
-            source = "\n".join(_citation(s) for s in row["sources"])
-        table.add_row(row["path"], _values_text(row["values"]), row["unit"], unc_text, source)
-    console.print(table)
+        if unc:
+            body.append(f"range: {unc['distribution']} {unc['low']:g} to {unc['high']:g}")
+        if row["assumption"]:
+            body.append(f"assumption: {row['assumption']}")
+        body.extend(f"source: {_citation(src)}" for src in row["sources"])
+        for line in body:
+            console.print(Padding(Text(line), (0, 0, 0, 4)))

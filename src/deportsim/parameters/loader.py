@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,14 +100,22 @@ class ParameterSet:
         )
 
 
-def pydantic_error(exc: ValidationError, doc: YamlDoc, prefix: tuple[str | int, ...]) -> UserError:
-    """Turn the first pydantic error into a one-line :class:`UserError` at the right line."""
+def pydantic_error(
+    exc: ValidationError,
+    doc: YamlDoc,
+    prefix: tuple[str | int, ...],
+    display: Callable[[tuple[str | int, ...]], str] | None = None,
+) -> UserError:
+    """Turn the most specific pydantic error into a one-line :class:`UserError` at its line.
+
+    ``display`` turns the key path inside the file into the path shown to the user.
+    """
     # with unions (one source or a list) pydantic reports every branch: the deepest is the real one
     err = max(exc.errors(), key=lambda e: len(e["loc"]))
     # pydantic inserts the union member it tried ("Source", "list[Source]", "float"): drop those
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_type_tag(p)))
     path = (*prefix, *loc)
-    shown = ".".join(str(p) for p in path)
+    shown = display(path) if display else ".".join(str(p) for p in path)
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
         msg = f"unknown key {loc[-1]!r}" if loc else "unknown key"
@@ -180,10 +189,17 @@ def _load_file(doc: YamlDoc, stem: str, regions: tuple[str, ...]) -> dict[str, P
     hit = find_person_level(doc.data)
     if hit is not None:
         raise UserError(refusal_message(hit[1]), doc.loc(hit[0]))
+
+    def display(path: tuple[str | int, ...]) -> str:
+        # ("parameters", "bed_capacity", "source") is shown as "detention.bed_capacity.source"
+        if len(path) >= 2 and path[0] == "parameters":
+            return ".".join([stem, *(str(p) for p in path[1:])])
+        return ".".join(str(p) for p in path)
+
     try:
         parsed = ParameterFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise pydantic_error(exc, doc, ()) from None
+        raise pydantic_error(exc, doc, (), display) from None
     out: dict[str, Parameter] = {}
     for name, spec in parsed.parameters.items():
         path = f"{stem}.{name}"
