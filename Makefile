@@ -32,8 +32,8 @@ run: $(RUN_STAMP)
 	$(BIN)/deportsim run
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy

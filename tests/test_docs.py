@@ -1,0 +1,81 @@
+"""Executable examples in the docs run, and their shown output appears.
+
+In any Markdown file, a fenced block whose info string is ``console`` is executed: each line
+starting with ``$ `` is a command run from the repository root with the virtual environment's
+``bin`` first on PATH. It must exit 0, or 2 when the next line is ``# exit 2``. Other lines are
+expected output and must appear in order in the command's stdout + stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
+BLOCK = re.compile(r"^```console\n(.*?)^```", re.DOTALL | re.MULTILINE)
+
+
+@dataclass
+class Example:
+    """One command of a console block with its expected exit code and output lines."""
+
+    file: str
+    command: str
+    exit_code: int = 0
+    expected: list[str] = field(default_factory=list)
+
+
+def _examples() -> list[Example]:
+    found: list[Example] = []
+    for path in DOCS:
+        for block in BLOCK.findall(path.read_text(encoding="utf-8")):
+            for line in block.splitlines():
+                if line.startswith("$ "):
+                    found.append(Example(str(path.relative_to(ROOT)), line[2:].strip()))
+                elif line.strip() == "# exit 2" and found:
+                    found[-1].exit_code = 2
+                elif line.strip() and found:
+                    found[-1].expected.append(line.rstrip())
+    return found
+
+
+EXAMPLES = _examples()
+
+
+def test_the_docs_have_executable_examples() -> None:
+    assert len(EXAMPLES) >= 4, "README and docs should show commands that the tests run"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.file}: {e.command}" for e in EXAMPLES])
+def test_doc_example(example: Example) -> None:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env["COLUMNS"] = "100"  # a stable width for tables
+    done = subprocess.run(  # noqa: S602 - doc examples are shell lines by design
+        example.command,
+        shell=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == example.exit_code, (
+        f"{example.file}: `{example.command}` exited {done.returncode}:\n{output}"
+    )
+    position = 0
+    for line in example.expected:
+        at = output.find(line.strip(), position)
+        assert at >= 0, (
+            f"{example.file}: `{example.command}` did not print {line.strip()!r} "
+            f"(in order):\n{output}"
+        )
+        position = at + len(line.strip())
