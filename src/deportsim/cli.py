@@ -126,7 +126,14 @@ def run(
         task = progress.add_task(
             f"{prep.scenario.name}: {cfg.replicates} replicates", total=prep.days
         )
-        result = api.run_prepared(prep, out_dir, on_day=lambda _t: progress.advance(task))
+        last = prep.days - 1
+
+        def on_day(t: int) -> None:
+            progress.advance(task)
+            if t == last:
+                progress.update(task, description=f"{prep.scenario.name}: writing results")
+
+        result = api.run_prepared(prep, out_dir, on_day=on_day)
     _print_summary(result.summary, out_dir)
 
 
