@@ -15,7 +15,7 @@ import platform
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,6 +254,6 @@ def run(
     return run_prepared(prepare(cfg, params), out, on_day)
 
 
-def default_out(scenario: Scenario, base: Sequence[str] = ("out",)) -> Path:
-    """The contract's default output folder, ``out/<scenario>/``."""
-    return Path(*base) / scenario.name
+def default_out(scenario: Scenario) -> Path:
+    """The contract's default output folder: ``out/<scenario>/`` in the working folder."""
+    return Path("out") / scenario.name
