@@ -29,7 +29,7 @@ from deportsim._version import __version__
 from deportsim.engine import Streams
 from deportsim.errors import Location, UserError
 from deportsim.model import Inputs, SimResult, simulate
-from deportsim.parameters import ParameterSet, Resolved, load_parameters, parse_set
+from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
 from deportsim.results import summarise, timeseries_table
 from deportsim.scenarios import Scenario, load_scenario
 from deportsim.units import DAYS_PER_YEAR
@@ -120,8 +120,22 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     sets = tuple(parse_set(params, text) for text in cfg.sets)
     start = cfg.start or scenario.start or DEFAULT_START
     days = max(1, round(cfg.years * DAYS_PER_YEAR))
+    _check_start_only(params, scenario.overrides + sets, start)
     resolved = Resolved(params, start, days, scenario.overrides + sets)
     return Prepared(cfg, scenario, params, resolved, Inputs.from_resolved(resolved))
+
+
+def _check_start_only(
+    params: ParameterSet, overrides: tuple[Override, ...], start: dt.date
+) -> None:
+    """Refuse a dated override of a parameter that is read only on a run's first day."""
+    for ov in overrides:
+        if params[ov.path].spec.applies == "start" and ov.start is not None and ov.start > start:
+            raise UserError(
+                f"is read only on the first day of a run ({start}), so a change from {ov.start} "
+                "would have no effect; give it without `from`, or start the run later",
+                ov.location or Location(ov.origin, path=ov.path),
+            )
 
 
 def execute(prep: Prepared, on_day: Callable[[int], None] | None = None) -> RunOutput:

@@ -154,7 +154,8 @@ def _print_summary(summary: dict[str, object], out_dir: Path) -> None:
         )
     console = Console()
     console.print(table)
-    console.print(f"Results in {out_dir}/ (summary.json, timeseries.parquet, manifest.json)")
+    # plain echo: this line is read by scripts, so it must never be wrapped
+    typer.echo(f"Results in {out_dir}/ (summary.json, timeseries.parquet, manifest.json)")
 
 
 @app.command()
@@ -176,7 +177,7 @@ def params(
 ) -> None:
     """Print every parameter: path, values by date, unit, uncertainty and source."""
     params_set = load_parameters(parameters)
-    sc = load_scenario(scenario, params_set) if scenario else None
+    sc = load_scenario(scenario, params_set, label="--scenario") if scenario else None
     rows = parameter_rows(params_set, sc)
     if fmt is Format.json:
         typer.echo(render_json(rows))

@@ -53,6 +53,7 @@ def parameter_rows(params: ParameterSet, scenario: Scenario | None = None) -> li
                     "until": ov.until.isoformat() if ov.until else None,
                     "value": {ov.region: shown} if ov.region else shown,
                     "origin": ov.origin,
+                    "note": ov.note,
                 }
             )
         rows.append(
@@ -61,6 +62,7 @@ def parameter_rows(params: ParameterSet, scenario: Scenario | None = None) -> li
                 "description": spec.description,
                 "unit": spec.unit,
                 "by": spec.by,
+                "applies": spec.applies,
                 "values": values,
                 "uncertainty": spec.uncertainty.model_dump(exclude_none=True)
                 if spec.uncertainty
@@ -90,17 +92,24 @@ def render_csv(rows: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["path", "region", "from", "until", "value", "unit", "origin", "kind",
-                "distribution", "low", "high", "source", "assumption"])  # fmt: skip
+                "distribution", "low", "high", "source", "assumption", "note"])  # fmt: skip
     for row in rows:
         unc = row["uncertainty"] or {}
         source = " | ".join(_citation(s) for s in row["sources"])
         for v in row["values"]:
             items = v["value"].items() if isinstance(v["value"], dict) else [("", v["value"])]
+            base = v["origin"] == "parameters"  # a scenario's value carries its own note
+            kind, low, high = (
+                (row["kind"], unc.get("low", ""), unc.get("high", ""))
+                if base
+                else ("scenario", "", "")
+            )
             for region, value in items:
                 w.writerow(
                     [row["path"], region, v["from"], v["until"] or "", value, row["unit"],
-                     v["origin"], row["kind"], unc.get("distribution", ""),
-                     unc.get("low", ""), unc.get("high", ""), source, row["assumption"] or ""]
+                     v["origin"], kind, unc.get("distribution", "") if base else "", low, high,
+                     source if base else "", (row["assumption"] or "") if base else "",
+                     v.get("note") or ""]
                 )  # fmt: skip
     return buf.getvalue()
 
@@ -116,7 +125,8 @@ def _values_text(values: list[dict[str, Any]]) -> str:
         )
         span = f"{v['from']}" + (f" to {v['until']}" if v["until"] else "")
         origin = "" if v["origin"] == "parameters" else f"  [{v['origin']}]"
-        lines.append(f"{span}: {shown}{origin}")
+        note = f" — {v['note']}" if v.get("note") else ""
+        lines.append(f"{span}: {shown}{origin}{note}")
     return "\n".join(lines)
 
 

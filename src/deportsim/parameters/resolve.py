@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,8 @@ class Override:
     start: dt.date | None
     until: dt.date | None
     origin: str  # where it came from, for the manifest ("scenario directive-2025", "--set")
+    note: str | None = None  # why: the scenario's reasoning or source for this value
+    location: Location | None = field(default=None, compare=False)  # for error messages
 
 
 def _as_number(raw: Any, where: Location) -> float:
@@ -55,6 +57,7 @@ def make_override(
     where: Location,
     origin: str,
     where_of: Mapping[str, Location] | None = None,
+    note: str | None = None,
 ) -> Override:
     """Validate one override against the parameter set and convert it to canonical units.
 
@@ -103,7 +106,7 @@ def make_override(
         )
     else:
         value = one(raw, at("value"))
-    return Override(param.path, region, value, start, until, origin)
+    return Override(param.path, region, value, start, until, origin, note, where)
 
 
 def _number_or_yaml(text: str) -> Any:
@@ -129,9 +132,12 @@ def parse_set(params: ParameterSet, text: str) -> Override:
     if not sep or not path or not value_text.strip():
         raise UserError(f"expected PATH=VALUE, got {text!r}", where)
     unit: str | None = None
+    value: Any
     match = _WITH_UNIT.match(value_text)
-    if match:
-        value: Any = float(match.group(1).replace(",", "").replace("_", ""))
+    if value_text.strip().startswith("{"):  # a value per region: {LA: 3, NY: 3, ...}
+        value = parse_scalar(value_text.strip())
+    elif match:
+        value = float(match.group(1).replace(",", "").replace("_", ""))
         unit = match.group(2).strip()
     else:
         value = _number_or_yaml(value_text.strip().replace(",", "").replace("_", ""))
@@ -175,7 +181,7 @@ class Resolved:
             return self._cache[param.path]
         n = len(self.params.regions)
         arr = np.empty((self.days, n) if param.regional else (self.days,), dtype=np.float64)
-        # the earliest value holds for any day before it (documented in docs/parameters.md)
+        # the earliest value holds for any day before it (see docs/reference/parameters.md)
         arr[...] = np.asarray(param.steps[0][1], dtype=np.float64)
         for when, value in param.steps[1:]:
             arr[self._day(when, 0) :] = np.asarray(value, dtype=np.float64)
@@ -192,7 +198,12 @@ class Resolved:
         return arr
 
     def daily(self, path: str, unit: str) -> FloatArray:
-        """Daily values of ``path`` converted to ``unit``."""
+        """Daily values of ``path`` converted to ``unit`` (a parameter that ``applies`` daily)."""
+        if self.params[path].spec.applies != "daily":
+            raise ValueError(f"{path} applies at the start of a run only: read it with first()")
+        return self._converted(path, unit)
+
+    def _converted(self, path: str, unit: str) -> FloatArray:
         param = self.params[path]
         try:
             scale = convert(1.0, param.unit.canonical, unit)
@@ -202,8 +213,10 @@ class Resolved:
         return arr if scale == 1.0 else np.multiply(arr, scale, dtype=np.float64)
 
     def first(self, path: str, unit: str) -> FloatArray:
-        """The value on the first day (a float array of shape () or (regions,))."""
-        return np.asarray(self.daily(path, unit)[0], dtype=np.float64)
+        """First-day value of a parameter that ``applies: start``; shape () or (regions,)."""
+        if self.params[path].spec.applies != "start":
+            raise ValueError(f"{path} applies daily: read it with daily()")
+        return np.asarray(self._converted(path, unit)[0], dtype=np.float64)
 
     def used(self) -> dict[str, dict[str, Any]]:
         """Every parameter's values over the run, as change points, for the manifest."""

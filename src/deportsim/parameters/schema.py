@@ -120,6 +120,10 @@ class ParameterSpec(_Strict):
     description: str = Field(min_length=10)
     unit: str
     by: Literal["region"] | None = None
+    applies: Literal["daily", "start"] = Field(
+        default="daily",
+        description="daily: read every day; start: read once, on the first day of a run",
+    )
     values: dict[str, ValueAt] = Field(min_length=1)
     source: Source | list[Source] | None = None
     assumption: Assumption | None = None

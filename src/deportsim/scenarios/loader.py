@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from deportsim.errors import Location, UserError
 from deportsim.parameters.loader import ParameterSet, pydantic_error
@@ -52,6 +52,21 @@ class _OverrideSpec(BaseModel):
     until: dt.date | None = None
     note: str | None = None
 
+    @field_validator("start", "until", mode="before")
+    @classmethod
+    def _quoted_date(cls, value: object) -> object:
+        return _iso_date(value)
+
+
+def _iso_date(value: object) -> object:
+    """Accept a quoted ISO date ("2025-06-01") as well as a YAML date."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"bad date {value!r}: expected YYYY-MM-DD") from None
+    return value
+
 
 class _ScenarioSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -63,6 +78,11 @@ class _ScenarioSpec(BaseModel):
     extends: str | None = None
     start: dt.date | None = None
     overrides: list[_OverrideSpec] = Field(default_factory=list)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _quoted_date(cls, value: object) -> object:
+        return _iso_date(value)
 
 
 @dataclass(frozen=True)
@@ -89,18 +109,22 @@ def builtin_scenarios() -> list[str]:
     return sorted(p.stem for p in SCENARIOS_DIR.glob("*.yaml"))
 
 
-def _locate(ref: str) -> Path:
+def _locate(ref: str, relative_to: Path | None = None, label: str = "SCENARIO") -> Path:
+    """A scenario file: ``ref`` if it names a file, else the built-in scenario of that name."""
     path = Path(ref)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    looks_like_file = path.suffix in {".yaml", ".yml"} or path.is_file()
+    if looks_like_file:
         if not path.is_file():
-            raise UserError("scenario file not found", Location(ref))
+            raise UserError("scenario file not found", Location(path))
         return path
     builtin = SCENARIOS_DIR / f"{ref}.yaml"
     if not builtin.is_file():
         raise UserError(
             f"unknown scenario {ref!r}; built-in scenarios: {', '.join(builtin_scenarios())} "
             "(or give a path to a .yaml file)",
-            Location("<command line>", path="SCENARIO"),
+            Location("<command line>", path=label),
         )
     return builtin
 
@@ -116,14 +140,28 @@ def _parse(doc: YamlDoc) -> _ScenarioSpec:
         raise pydantic_error(exc, doc, ()) from None
     if not _NAME.match(spec.name):
         raise UserError(
-            "scenario name must be lower-case letters, digits and hyphens", doc.loc(("name",))
+            "scenario name must be 2 to 63 characters: lower-case letters, digits and hyphens, "
+            "starting with a letter or digit",
+            doc.loc(("name",)),
         )
     return spec
 
 
-def load_scenario(ref: str, params: ParameterSet, _seen: tuple[str, ...] = ()) -> Scenario:
-    """Load a built-in scenario by name, or a scenario file by path; validate every override."""
-    path = _locate(ref)
+def load_scenario(
+    ref: str,
+    params: ParameterSet,
+    *,
+    label: str = "SCENARIO",
+    _seen: tuple[str, ...] = (),
+    _relative_to: Path | None = None,
+) -> Scenario:
+    """Load a built-in scenario by name, or a scenario file by path; validate every override.
+
+    ``extends: other`` names a built-in scenario or a file path relative to this file's folder;
+    the base's overrides come first and its ``start`` applies unless this file gives its own.
+    ``label`` names the command-line option that gave ``ref``, for error messages.
+    """
+    path = _locate(ref, _relative_to, label)
     key = str(path.resolve())
     if key in _seen:
         raise UserError("scenario extends itself (a cycle of `extends`)", Location(path))
@@ -131,15 +169,19 @@ def load_scenario(ref: str, params: ParameterSet, _seen: tuple[str, ...] = ()) -
     spec = _parse(doc)
     digest = hashlib.sha256(path.read_bytes())
     overrides: list[Override] = []
+    start = spec.start
     if spec.extends is not None:
         try:
-            base = load_scenario(spec.extends, params, (*_seen, key))
+            base = load_scenario(
+                spec.extends, params, _seen=(*_seen, key), _relative_to=path.parent
+            )
         except UserError as exc:
             if exc.location is not None and exc.location.file == "<command line>":
                 raise UserError(exc.message, doc.loc(("extends",))) from None
             raise
         overrides.extend(base.overrides)
         digest.update(base.content_hash.encode())
+        start = start or base.start
     for i, ov in enumerate(spec.overrides):
         where = doc.loc(("overrides", i, "path"))
         overrides.append(
@@ -153,6 +195,7 @@ def load_scenario(ref: str, params: ParameterSet, _seen: tuple[str, ...] = ()) -
                 where=where,
                 origin=f"scenario {spec.name}",
                 where_of={k: doc.loc(("overrides", i, k)) for k in ("value", "unit", "until")},
+                note=" ".join(ov.note.split()) if ov.note else None,
             )
         )
     return Scenario(
@@ -160,7 +203,7 @@ def load_scenario(ref: str, params: ParameterSet, _seen: tuple[str, ...] = ()) -
         title=spec.title,
         description=" ".join(spec.description.split()),
         sources=tuple(spec.policy_sources),
-        start=spec.start,
+        start=start,
         overrides=tuple(overrides),
         file=str(path),
         content_hash=digest.hexdigest(),
