@@ -613,3 +613,37 @@ def test_bad_input_leaves_previous_results_untouched(
     assert after == before, (
         f"a failed run changed the previous results: before {sorted(before)}, after {sorted(after)}"
     )
+
+
+def test_dated_override_of_a_start_only_parameter_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "late.yaml"
+    path.write_text(
+        "name: late\n"
+        "title: A late change to a starting stock\n"
+        "description: Changes the initial court backlog a year into the run.\n"
+        "policy_sources:\n"
+        "  - {publisher: Test, title: A test policy, date: 2026}\n"
+        "extends: directive-2025\n"
+        "overrides:\n"
+        "  - path: courts.initial_backlog\n"
+        "    value: 1000000\n"
+        "    from: 2026-01-01\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit) as info:
+        main(["run", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip()
+    assert info.value.code == 2
+    assert err.count("\n") == 0, err
+    assert "late.yaml:8: courts.initial_backlog" in err
+    assert "read only on the first day" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_params_names_the_scenario_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["params", "--scenario", "nosuch"])
+    assert info.value.code == 2
+    assert "<command line>: --scenario: unknown scenario 'nosuch'" in capsys.readouterr().err

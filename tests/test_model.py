@@ -142,3 +142,10 @@ def test_replicates_differ_from_each_other(params: ParameterSet, scenario: str) 
     sim = _sim(params, scenario, years=0.2, replicates=3)
     arrests = sim.national["arrests"]
     assert not np.array_equal(arrests[0], arrests[1])
+
+
+def test_baseline_reproduces_the_fy2024_custodial_share(params: ParameterSet) -> None:
+    # ICE Annual Report FY2024: 33,243 of 113,431 arrests at large, so 70.7% through custody
+    sim = _sim(params, replicates=10)
+    share = sim.national["arrests_custodial"].sum() / sim.national["arrests"].sum()
+    assert abs(share - (1 - 33_243 / 113_431)) < 0.01, f"custodial share {share:.3f}"

@@ -130,3 +130,20 @@ def test_used_values_record_change_points(params: ParameterSet) -> None:
         {"from": "2024-10-01", "value": 43.7},
     ]
     assert used["detention.alos_ice"]["unit"] == "days"
+
+
+def test_set_takes_a_value_per_region(params: ParameterSet, start: dt.date) -> None:
+    text = "arrests.focus_weight={LA: 3, NY: 3, CHI: 3, HOU: 1, DFW: 1, MIA: 1, DC: 1, REST: 1}"
+    focus = Resolved(params, start, 1, (parse_set(params, text),)).daily(
+        "arrests.focus_weight", "ratio"
+    )
+    assert focus[0].tolist() == [3, 3, 3, 1, 1, 1, 1, 1]
+
+
+def test_start_only_parameters_are_read_with_first(params: ParameterSet, start: dt.date) -> None:
+    res = Resolved(params, start, 3, ())
+    assert res.first("courts.initial_backlog", "cases") == 3_600_000
+    with pytest.raises(ValueError, match="applies at the start"):
+        res.daily("courts.initial_backlog", "cases")
+    with pytest.raises(ValueError, match="applies daily"):
+        res.first("courts.judges", "judges")

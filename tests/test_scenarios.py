@@ -73,3 +73,43 @@ def test_extends_cycle_is_refused(params: ParameterSet, tmp_path: Path) -> None:
 def test_unknown_scenario_lists_the_builtins(params: ParameterSet) -> None:
     with pytest.raises(UserError, match="baseline-fy2024"):
         load_scenario("no-such-scenario", params)
+
+
+def test_a_folder_named_like_a_builtin_does_not_hide_it(
+    params: ParameterSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "directive-2025").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_scenario("directive-2025", params).builtin
+
+
+def test_extends_a_file_relative_to_the_extending_file(
+    params: ParameterSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "sc"
+    folder.mkdir()
+    _write(folder / "base.yaml", "directive-2025", 1000)
+    _write(folder / "top.yaml", "base.yaml", 2000)
+    monkeypatch.chdir(tmp_path)
+    top = load_scenario("sc/top.yaml", params)
+    assert [o.value for o in top.overrides[-2:]] == [1000, 2000]
+
+
+def test_start_is_inherited_through_extends(params: ParameterSet, tmp_path: Path) -> None:
+    mine = load_scenario(str(_write(tmp_path / "m.yaml", "directive-2025", 1)), params)
+    assert mine.start is not None
+    assert mine.start.isoformat() == "2025-01-20"
+
+
+def test_quoted_dates_are_dates(params: ParameterSet, tmp_path: Path) -> None:
+    path = _write(tmp_path / "q.yaml", "directive-2025", 1)
+    path.write_text(path.read_text().replace("from: 2026-01-01", 'from: "2026-01-01"'))
+    last = load_scenario(str(path), params).overrides[-1]
+    assert last.start is not None
+    assert last.start.isoformat() == "2026-01-01"
+
+
+def test_override_notes_are_kept(params: ParameterSet) -> None:
+    sc = load_scenario("directive-2025", params)
+    goal = next(o for o in sc.overrides if o.value == 3000)
+    assert goal.note == "White House goal of at least 3,000 arrests a day (May 2025)."
