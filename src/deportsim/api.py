@@ -1,36 +1,26 @@
 """The library API: everything the CLI (and later the web app) does, as plain functions.
 
 ``prepare`` checks every input and raises :class:`~deportsim.errors.UserError` before anything is
-computed or written; ``execute`` runs the model; ``write_outputs`` writes the contract's files
-atomically. ``run`` does all three.
+computed or written; ``execute`` runs the model; :func:`deportsim.output.write_outputs` writes the
+contract's files atomically. ``run`` does all three.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import os
-import platform
-import shutil
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
-import pydantic
-
 from deportsim._version import __version__
 from deportsim.engine import Streams
 from deportsim.errors import Location, UserError
 from deportsim.model import Inputs, SimResult, simulate
+from deportsim.output import start_output, write_outputs
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
-from deportsim.results import summarise, timeseries_table
+from deportsim.results import summarise
 from deportsim.scenarios import Scenario, load_scenario
 from deportsim.units import DAYS_PER_YEAR
 
@@ -50,7 +40,6 @@ DEFAULT_SCENARIO = "directive-2025"
 DEFAULT_START = dt.date(2025, 1, 20)
 MAX_REPLICATES = 100_000
 MAX_YEARS = 50.0
-OUTPUT_FILES = ("summary.json", "timeseries.parquet", "manifest.json")
 
 
 @dataclass(frozen=True)
@@ -156,92 +145,6 @@ def execute(prep: Prepared, on_day: Callable[[int], None] | None = None) -> RunO
         "metrics": summarise(sim),
     }
     return RunOutput(prep, sim, summary, streams.names)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _parameters_hash(params: ParameterSet) -> str:
-    h = hashlib.sha256()
-    for path in sorted(params.directory.glob("*.yaml")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
-    """The manifest's fields known before the model runs."""
-    cfg, sc = prep.config, prep.scenario
-    return {
-        "status": status,
-        "scenario": {"name": sc.name, "title": sc.title, "file": sc.file, "hash": sc.content_hash},
-        "seed": cfg.seed,
-        "replicates": cfg.replicates,
-        "start": prep.start.isoformat(),
-        "days": prep.days,
-        "years": cfg.years,
-        "sets": list(cfg.sets),
-        "parameters_dir": str(prep.params.directory),
-        "versions": {
-            "deportsim": __version__,
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "pyarrow": pa.__version__,
-            "pydantic": pydantic.VERSION,
-            "platform": platform.platform(),
-        },
-        "command": sys.argv,
-        "parameters_hash": _parameters_hash(prep.params),
-        "parameters": prep.resolved.used(),
-    }
-
-
-def _dump_json(data: Any, path: Path) -> None:
-    path.write_text(
-        json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
-    )
-
-
-def start_output(prep: Prepared, out: Path) -> None:
-    """Mark ``out`` as holding a run in progress: remove stale results, write the manifest."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create output folder: {exc.strerror}", Location(out)) from None
-    if not os.access(out, os.W_OK):
-        raise UserError("output folder is not writable", Location(out))
-    for name in OUTPUT_FILES:
-        (out / name).unlink(missing_ok=True)
-    _dump_json(manifest_base(prep, "incomplete"), out / "manifest.json")
-
-
-def write_outputs(result: RunOutput, out: Path, wall_s: float) -> dict[str, Any]:
-    """Write summary.json, timeseries.parquet and the complete manifest, each atomically."""
-    tmp = out / f".partial-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        _dump_json(result.summary, tmp / "summary.json")
-        table = timeseries_table(result.sim, result.prepared.start)
-        pq.write_table(table, tmp / "timeseries.parquet", compression="zstd")
-        manifest = manifest_base(result.prepared, "complete")
-        manifest["wall_time_s"] = round(wall_s, 3)
-        manifest["outputs"] = {
-            name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
-            for name in ("summary.json", "timeseries.parquet")
-        }
-        manifest["random_streams"] = list(result.streams)
-        _dump_json(manifest, tmp / "manifest.json")
-        for name in OUTPUT_FILES:  # manifest last: "complete" only once the others are in place
-            (tmp / name).replace(out / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return manifest
 
 
 def run_prepared(
