@@ -1,6 +1,31 @@
-"""The simulation engine: random streams and stepping helpers that know nothing of immigration."""
+"""The simulation engine: stations, delays and random streams, over replicates and regions.
 
+It knows nothing of immigration: the model builds its pipeline from these pieces
+(docs/engine.md).
+"""
+
+from deportsim.engine.delays import DailyStay, Delay
 from deportsim.engine.draws import binomial, hazard, poisson
+from deportsim.engine.network import Network, Route, simulate
+from deportsim.engine.result import SERIES, EngineResult
+from deportsim.engine.sampling import MeanField, Sampler, Stochastic
+from deportsim.engine.station import Station
 from deportsim.engine.streams import Streams
 
-__all__ = ["Streams", "binomial", "hazard", "poisson"]
+__all__ = [
+    "SERIES",
+    "DailyStay",
+    "Delay",
+    "EngineResult",
+    "MeanField",
+    "Network",
+    "Route",
+    "Sampler",
+    "Station",
+    "Stochastic",
+    "Streams",
+    "binomial",
+    "hazard",
+    "poisson",
+    "simulate",
+]

@@ -1,0 +1,151 @@
+"""What a network run returns: daily series per station and sink, with summaries.
+
+Series per station, each of shape (replicates, days, regions):
+
+========== ==========================================================================
+arrivals   people arriving (external arrivals and routed in) during the day
+admitted   people who started their stay
+completed  people who finished their stay (and left by a route or to a sink)
+refused    people who found no capacity and were lost or diverted
+occupancy  people present at the end of the day
+waiting    people queueing at the end of the day
+========== ==========================================================================
+
+Sinks (``exit``, ``lost`` and any named route target) record people leaving the network per day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from deportsim.engine.network import Network
+    from deportsim.engine.station import StationState
+
+__all__ = ["SERIES", "EngineResult"]
+
+F = NDArray[np.float64]
+SERIES = ("arrivals", "admitted", "completed", "refused", "occupancy", "waiting")
+
+
+@dataclass
+class EngineResult:
+    """Daily series of one run; see the module docstring for their meaning."""
+
+    days: int
+    replicates: int
+    regions: tuple[str, ...]
+    series: dict[str, dict[str, F]]
+    sinks: dict[str, F]
+    initial_people: F  # (replicates,) in the network before day 0
+    final_people: F  # (replicates,) in stations, queues and in transit after the last day
+    external_people: F  # (replicates,) external arrivals over the run
+
+    @classmethod
+    def empty(cls, net: Network, days: int, replicates: int, record: Sequence[str]) -> EngineResult:
+        """Zeroed storage for the recorded series of every station and for every sink."""
+        unknown = set(record) - set(SERIES)
+        if unknown:
+            raise ValueError(f"unknown series {sorted(unknown)}; choose from {SERIES}")
+        shape = (replicates, days, len(net.regions))
+        series = {s.name: {name: np.zeros(shape) for name in record} for s in net.stations}
+        sinks = {name: np.zeros(shape) for name in (*net.sinks, "lost")}
+        zero = np.zeros(replicates)
+        return cls(days, replicates, net.regions, series, sinks, zero, zero.copy(), zero.copy())
+
+    def add(self, station: str, name: str, t: int, people: F | float) -> None:
+        """Add people to a station's series on day ``t`` (ignored if not recorded)."""
+        store = self.series[station].get(name)
+        if store is not None:
+            store[:, t] += people
+
+    def set(self, station: str, name: str, t: int, people: F) -> None:
+        """Set a station's stock series on day ``t`` (ignored if not recorded)."""
+        store = self.series[station].get(name)
+        if store is not None:
+            store[:, t] = people
+
+    def add_sink(self, sink: str, t: int, people: F) -> None:
+        """People leaving the network to ``sink`` on day ``t``."""
+        self.sinks[sink][:, t] += people
+
+    def set_initial(self, states: Mapping[str, StationState]) -> None:
+        """Record how many people were placed in the network before day 0."""
+        self.initial_people = sum(
+            (s.occupancy() + s.waiting()).sum(axis=1) for s in states.values()
+        ) + np.zeros(self.replicates)
+
+    def set_final(
+        self, states: Mapping[str, StationState], in_transit: Mapping[tuple[str, str], F]
+    ) -> None:
+        """Record how many people are in the network after the last day."""
+        inside = sum((s.occupancy() + s.waiting()).sum(axis=1) for s in states.values())
+        moving = sum(np.asarray(p).sum(axis=-1) for p in in_transit.values())
+        self.final_people = np.asarray(inside + moving + np.zeros(self.replicates))
+
+    # ---- summaries -------------------------------------------------------------------------
+    def national(self, station: str, name: str) -> F:
+        """A station series summed over regions: shape (replicates, days)."""
+        return np.asarray(self.series[station][name].sum(axis=2), dtype=np.float64)
+
+    def mean_per_day(self, station: str, name: str, start: int = 0) -> F:
+        """Per replicate, the series averaged over days ``start ..`` (replicates,)."""
+        return np.asarray(self.national(station, name)[:, start:].mean(axis=1), dtype=np.float64)
+
+    def total(self, station: str, name: str) -> F:
+        """Per replicate, the series summed over all days (replicates,)."""
+        return np.asarray(self.national(station, name).sum(axis=1), dtype=np.float64)
+
+    def quantiles(self, station: str, name: str, q: Sequence[float] = (0.05, 0.5, 0.95)) -> F:
+        """Replicate quantiles of the national series for each day: shape (len(q), days)."""
+        return np.asarray(np.quantile(self.national(station, name), q, axis=0))
+
+    def check_conservation(self) -> F:
+        """People unaccounted for, per replicate: start + external arrivals − sinks − end.
+
+        Zero (up to rounding) means nobody was created or lost.
+        """
+        left = sum(s.sum(axis=(1, 2)) for s in self.sinks.values())
+        return np.asarray(self.initial_people + self.external_people - left - self.final_people)
+
+    def to_table(self, start: dt.date | None = None) -> pa.Table:
+        """The flat long schema: ``replicate, day|date, region, metric, value``.
+
+        ``metric`` is ``station.series`` or ``sink.NAME``.
+        """
+        parts = []
+        reps = np.repeat(np.arange(self.replicates, dtype=np.int32), self.days)
+        day = np.tile(np.arange(self.days, dtype=np.int32), self.replicates)
+        when = (
+            pa.array(day + np.int32((start - dt.date(1970, 1, 1)).days)).cast(pa.date32())
+            if start
+            else pa.array(day)
+        )
+        items = [(f"{st}.{n}", v) for st, d in self.series.items() for n, v in d.items()]
+        items += [(f"sink.{n}", v) for n, v in self.sinks.items()]
+        for metric, values in items:
+            for i, region in enumerate(self.regions):
+                n = reps.size
+                parts.append(
+                    pa.table(
+                        {
+                            "replicate": reps,
+                            "date" if start else "day": when,
+                            "region": pa.DictionaryArray.from_arrays(
+                                np.zeros(n, np.int32), [region]
+                            ),
+                            "metric": pa.DictionaryArray.from_arrays(
+                                np.zeros(n, np.int32), [metric]
+                            ),
+                            "value": values[:, :, i].reshape(-1),
+                        }
+                    )
+                )
+        return pa.concat_tables(parts).unify_dictionaries().combine_chunks()
