@@ -1,0 +1,77 @@
+"""The daily form of a stay distribution: K = floor(U + S), exact in mean, measured in shape."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from deportsim.engine import Delay
+
+DELAYS = {
+    "exponential 45": Delay.exponential(45.0),
+    "exponential 0.25": Delay.exponential(0.25),
+    "gamma": Delay.gamma(12.0, 0.7),
+    "erlang": Delay.erlang(3.0, 4),
+    "lognormal": Delay.lognormal(20.0, 1.5),
+    "lognormal short": Delay.lognormal(0.4, 1.0),
+    "deterministic": Delay.deterministic(2.5),
+    "histogram": Delay.empirical([0, 1, 5, 30, 200], [0.2, 0.3, 0.4, 0.1]),
+}
+
+
+@pytest.mark.parametrize("delay", DELAYS.values(), ids=DELAYS.keys())
+def test_mean_day_end_count_equals_mean_stay(delay: Delay) -> None:
+    assert delay.daily().binned_mean() == pytest.approx(delay.mean, rel=1e-6)
+
+
+@pytest.mark.parametrize("delay", DELAYS.values(), ids=DELAYS.keys())
+def test_daily_form_matches_simulated_floor_u_plus_s(delay: Delay) -> None:
+    gen = np.random.default_rng(7)
+    n = 400_000
+    k = np.floor(gen.random(n) + delay.sample(gen, n)).astype(np.int64)
+    observed = np.bincount(k, minlength=60)[:60] / n
+    expected = delay.daily().pmf(60)
+    se = np.sqrt(expected * (1 - expected) / n)
+    assert np.all(np.abs(observed - expected) < 5 * se + 1e-4), np.max(
+        np.abs(observed - expected) / (se + 1e-12)
+    )
+
+
+def test_exponential_needs_one_age_and_is_exact() -> None:
+    stay = Delay.exponential(45.0).daily()
+    assert stay.ages == 1
+    assert stay.tail_hazard == pytest.approx(1 - math.exp(-1 / 45))  # memoryless after day one
+    assert stay.hazard[0] == pytest.approx(1 - 45 * (1 - math.exp(-1 / 45)))
+    assert stay.approximation_error() < 1e-12
+
+
+@pytest.mark.parametrize(
+    "delay", [Delay.gamma(45.0, 0.7), Delay.lognormal(45.0, 1.5)], ids=["gamma", "lognormal"]
+)
+def test_skewed_stays_are_binned_with_a_small_error(delay: Delay) -> None:
+    stay = delay.daily()
+    assert stay.approximation_error() < 1e-3, "Kolmogorov-Smirnov distance to the exact daily form"
+
+
+def test_histogram_partial_means_are_exact() -> None:
+    d = Delay.empirical([0, 1, 5, 30, 200], [0.2, 0.3, 0.4, 0.1])
+    # survival is 0.5 at day 5 and falls linearly to 0.1 at day 30: ∫5..10 = 2.5 - 0.016·12.5
+    assert d.mean_min(np.array([10.0]))[0] == pytest.approx(3.5 + 2.3)
+    assert d.mean == pytest.approx(19.5)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Delay.exponential(0.0), "mean stay must be positive"),
+        (lambda: Delay.gamma(5.0, 0.0), "cv must be positive"),
+        (lambda: Delay.erlang(5.0, 0), "at least one stage"),
+        (lambda: Delay.empirical([0, 2, 1], [0.5, 0.5]), "increasing edges"),
+        (lambda: Delay.empirical([0, 1], [0.0]), "not all zero"),
+    ],
+)
+def test_bad_delays_are_refused(make: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make()  # type: ignore[operator]

@@ -1,0 +1,191 @@
+"""Properties of any engine run: nobody created or lost, capacities kept, results reproducible."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deportsim.engine import (
+    Delay,
+    MeanField,
+    Network,
+    Route,
+    Station,
+    Stochastic,
+    Streams,
+    simulate,
+)
+from deportsim.engine.station import StationState
+
+DELAYS = st.one_of(
+    st.builds(Delay.exponential, st.floats(0.05, 60)),
+    st.builds(Delay.gamma, st.floats(0.2, 40), st.floats(0.2, 2.0)),
+    st.builds(Delay.lognormal, st.floats(0.2, 40), st.floats(0.2, 1.5)),
+    st.builds(Delay.deterministic, st.floats(0.1, 15)),
+)
+
+
+@st.composite
+def networks(draw: st.DrawFn) -> tuple[Network, int]:
+    """Random feed-forward-and-back networks of 1-4 stations with every capacity and policy kind."""
+    n = draw(st.integers(1, 4))
+    regions = tuple(f"r{i}" for i in range(draw(st.integers(1, 3))))
+    stations = []
+    for i in range(n):
+        kind = draw(st.sampled_from(["none", "places", "starts"]))
+        pooled = draw(st.booleans())
+        overflow = draw(st.sampled_from(["queue", "lose", "divert"])) if kind != "none" else "queue"
+        if overflow == "divert" and n == 1:
+            overflow = "lose"
+        classes = ("hi", "lo") if draw(st.booleans()) else ("all",)
+        stations.append(
+            Station(
+                f"s{i}",
+                draw(DELAYS),
+                capacity=None if kind == "none" else draw(st.floats(0, 80)),
+                capacity_kind="starts" if kind == "starts" else "places",
+                pooled=pooled,
+                classes=classes,
+                overflow=overflow,
+                divert_to=f"s{(i + 1) % n}" if overflow == "divert" else None,
+            )
+        )
+    arrivals = {
+        (s.name, c): draw(st.floats(0, 30))
+        for s in stations
+        for c in s.classes
+        if draw(st.booleans())
+    }
+    routes = {}
+    for s in stations:
+        for c in s.classes:
+            to = draw(st.sampled_from([t.name for t in stations] + ["removed"]))
+            routes[(s.name, c)] = [Route(to, draw(st.floats(0, 1)))]
+    return Network(stations, arrivals=arrivals, routes=routes, regions=regions), draw(
+        st.integers(0, 2**31)
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks(), st.booleans())
+def test_nobody_is_created_or_lost_and_capacities_hold(
+    case: tuple[Network, int], stochastic: bool
+) -> None:
+    net, seed = case
+    sampler = Stochastic(Streams(seed)) if stochastic else MeanField()
+    r = simulate(
+        net, 60, 3, sampler, initial={(net.stations[0].name, net.stations[0].classes[0]): 7.0}
+    )
+    gap = r.check_conservation()
+    assert np.all(np.abs(gap) < 1e-6 * (1 + r.external_people)), f"people unaccounted for: {gap}"
+    for s in net.stations:
+        for name, series in r.series[s.name].items():
+            assert np.all(series >= -1e-9), f"{s.name}.{name} went negative"
+            if stochastic:
+                assert np.array_equal(series, np.round(series)), (
+                    f"{s.name}.{name}: not whole people"
+                )
+        if s.capacity is None:
+            continue
+        cap = float(np.asarray(s.capacity))
+        cap = np.floor(cap) if stochastic else cap
+        if s.capacity_kind == "places":
+            occ = r.series[s.name]["occupancy"]
+            seen = occ.sum(axis=2) if s.pooled else occ
+            # the people placed before day 0 may exceed a small capacity; nobody is admitted then
+            start = 7.0 * (len(net.regions) if s.pooled else 1) if s is net.stations[0] else 0.0
+            assert np.all(seen <= max(cap, start) + 1e-9), f"{s.name}: above {cap} places"
+        else:
+            adm = r.series[s.name]["admitted"]
+            seen = adm.sum(axis=2) if s.pooled else adm
+            assert np.all(seen <= cap + 1e-9), f"{s.name}: above {cap} starts a day"
+
+
+def _small_network() -> Network:
+    return Network(
+        [
+            Station("beds", Delay.lognormal(8.0, 1.0), capacity=120, classes=("urgent", "other")),
+            Station("court", Delay.exponential(0.5), capacity=40, capacity_kind="starts"),
+        ],
+        arrivals={("beds", "urgent"): 4.0, ("beds", "other"): 12.0},
+        routes={("beds", "urgent"): [Route("court")], ("beds", "other"): [Route("court", 0.7)]},
+        regions=("north", "south"),
+    )
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
+    a = simulate(_small_network(), 200, 5, Stochastic(Streams(5)))
+    b = simulate(_small_network(), 200, 5, Stochastic(Streams(5)))
+    c = simulate(_small_network(), 200, 5, Stochastic(Streams(6)))
+    for st_name, series in a.series.items():
+        for name, values in series.items():
+            assert np.array_equal(values, b.series[st_name][name]), f"{st_name}.{name}"
+    assert not np.array_equal(a.series["beds"]["occupancy"], c.series["beds"]["occupancy"])
+
+
+def test_replicates_are_independent() -> None:
+    r = simulate(_small_network(), 200, 400, Stochastic(Streams(9)), record=("completed",))
+    totals = r.total("court", "completed")
+    # lag-1 correlation between replicates: zero within 4 standard errors (1/sqrt(n))
+    corr = np.corrcoef(totals[:-1], totals[1:])[0, 1]
+    assert abs(corr) < 4 / np.sqrt(totals.size - 1), corr
+
+
+def test_higher_priority_class_is_admitted_first() -> None:
+    station = Station("beds", Delay.exponential(10.0), capacity=12, classes=("urgent", "other"))
+    state = StationState(station, replicates=2, regions=1)
+    want = {"urgent": np.full((2, 1), 10.0), "other": np.full((2, 1), 10.0)}
+    admitted, _, refused = state.admit(MeanField(), "beds", want, np.full(2, 12.0), pooled=True)
+    assert admitted["urgent"].tolist() == [[10.0], [10.0]], "urgent cases take their places first"
+    assert admitted["other"].tolist() == [[2.0], [2.0]]
+    assert refused["other"].tolist() == [[8.0], [8.0]]
+
+
+def test_pooled_capacity_is_shared_in_proportion_to_demand() -> None:
+    station = Station("beds", Delay.exponential(10.0), capacity=10)
+    state = StationState(station, replicates=1, regions=3)
+    want = {"all": np.array([[30.0, 10.0, 0.0]])}
+    admitted, _, _ = state.admit(
+        Stochastic(Streams(1)), "beds", want, np.array([10.0]), pooled=True
+    )
+    assert admitted["all"].tolist() == [[8.0, 2.0, 0.0]]  # 7.5 and 2.5, largest remainder
+
+
+def test_mean_field_is_the_mean_of_stochastic_runs_for_a_linear_network() -> None:
+    # no capacity binds, so every step is linear and the mean-field path is the expected path
+    net = Network(
+        [
+            Station("a", Delay.lognormal(6.0, 1.0), classes=("x", "y")),
+            Station("b", Delay.exponential(0.5)),
+        ],
+        arrivals={("a", "x"): 9.0, ("a", "y"): 3.0},
+        routes={("a", "x"): [Route("b", 0.6)], ("a", "y"): [Route("b")]},
+        regions=("north", "south"),
+    )
+    mf = simulate(net, 120, 1, MeanField(), record=("occupancy",))
+    runs = simulate(net, 120, 400, Stochastic(Streams(2)), record=("occupancy",))
+    for name in ("a", "b"):
+        mean = runs.national(name, "occupancy").mean(axis=0)
+        se = runs.national(name, "occupancy").std(axis=0, ddof=1) / np.sqrt(400)
+        gap = np.abs(mf.national(name, "occupancy")[0] - mean)
+        assert np.all(gap < 4.5 * se + 1e-9), (
+            f"{name}: largest gap {np.max(gap / np.maximum(se, 1e-12)):.1f} SE"
+        )
+
+
+def test_diverted_people_reach_the_divert_station() -> None:
+    net = Network(
+        [
+            Station(
+                "beds", Delay.exponential(20.0), capacity=10, overflow="divert", divert_to="atd"
+            ),
+            Station("atd", Delay.exponential(100.0)),
+        ],
+        arrivals={("beds", "all"): 3.0},
+    )
+    r = simulate(net, 100, 1, MeanField())
+    refused = r.series["beds"]["refused"].sum()
+    assert refused > 0
+    assert r.series["atd"]["arrivals"].sum() == pytest.approx(refused)
