@@ -189,3 +189,18 @@ def test_diverted_people_reach_the_divert_station() -> None:
     refused = r.series["beds"]["refused"].sum()
     assert refused > 0
     assert r.series["atd"]["arrivals"].sum() == pytest.approx(refused)
+
+
+def test_batches_give_identical_results_on_any_number_of_workers() -> None:
+    from deportsim.engine import run_batches  # noqa: PLC0415
+
+    net = _small_network()
+    one = run_batches(net, 60, 45, seed=4, batch_size=20, workers=1)
+    two = run_batches(net, 60, 45, seed=4, batch_size=20, workers=2)
+    assert one.replicates == two.replicates == 45
+    for st_name, series in one.series.items():
+        for name, values in series.items():
+            assert np.array_equal(values, two.series[st_name][name]), f"{st_name}.{name}"
+    # a batch's numbers depend on its own streams only: the first batch alone is the same
+    first = run_batches(net, 60, 20, seed=4, batch_size=20, workers=1)
+    assert np.array_equal(first.series["beds"]["occupancy"], one.series["beds"]["occupancy"][:20])

@@ -4,6 +4,7 @@ It knows nothing of immigration: the model builds its pipeline from these pieces
 (docs/engine.md).
 """
 
+from deportsim.engine.batches import DEFAULT_BATCH, run_batches
 from deportsim.engine.delays import DailyStay, Delay
 from deportsim.engine.draws import binomial, hazard, poisson
 from deportsim.engine.network import Network, Route, simulate
@@ -13,6 +14,7 @@ from deportsim.engine.station import Station
 from deportsim.engine.streams import Streams
 
 __all__ = [
+    "DEFAULT_BATCH",
     "SERIES",
     "DailyStay",
     "Delay",
@@ -27,5 +29,6 @@ __all__ = [
     "binomial",
     "hazard",
     "poisson",
+    "run_batches",
     "simulate",
 ]

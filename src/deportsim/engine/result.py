@@ -42,8 +42,8 @@ class EngineResult:
     days: int
     replicates: int
     regions: tuple[str, ...]
-    series: dict[str, dict[str, F]]
-    sinks: dict[str, F]
+    store: dict[str, dict[str, F]]  # day-major: (days, replicates, regions), written day by day
+    sink_store: dict[str, F]
     initial_people: F  # (replicates,) in the network before day 0
     final_people: F  # (replicates,) in stations, queues and in transit after the last day
     external_people: F  # (replicates,) external arrivals over the run
@@ -54,27 +54,37 @@ class EngineResult:
         unknown = set(record) - set(SERIES)
         if unknown:
             raise ValueError(f"unknown series {sorted(unknown)}; choose from {SERIES}")
-        shape = (replicates, days, len(net.regions))
+        shape = (days, replicates, len(net.regions))
         series = {s.name: {name: np.zeros(shape) for name in record} for s in net.stations}
         sinks = {name: np.zeros(shape) for name in (*net.sinks, "lost")}
         zero = np.zeros(replicates)
         return cls(days, replicates, net.regions, series, sinks, zero, zero.copy(), zero.copy())
 
+    @property
+    def series(self) -> dict[str, dict[str, F]]:
+        """Every recorded series by station and name, shape (replicates, days, regions)."""
+        return {st: {n: v.transpose(1, 0, 2) for n, v in d.items()} for st, d in self.store.items()}
+
+    @property
+    def sinks(self) -> dict[str, F]:
+        """People leaving the network per sink, shape (replicates, days, regions)."""
+        return {n: v.transpose(1, 0, 2) for n, v in self.sink_store.items()}
+
     def add(self, station: str, name: str, t: int, people: F | float) -> None:
         """Add people to a station's series on day ``t`` (ignored if not recorded)."""
-        store = self.series[station].get(name)
+        store = self.store[station].get(name)
         if store is not None:
-            store[:, t] += people
+            store[t] += people
 
     def set(self, station: str, name: str, t: int, people: F) -> None:
         """Set a station's stock series on day ``t`` (ignored if not recorded)."""
-        store = self.series[station].get(name)
+        store = self.store[station].get(name)
         if store is not None:
-            store[:, t] = people
+            store[t] = people
 
     def add_sink(self, sink: str, t: int, people: F) -> None:
         """People leaving the network to ``sink`` on day ``t``."""
-        self.sinks[sink][:, t] += people
+        self.sink_store[sink][t] += people
 
     def set_initial(self, states: Mapping[str, StationState]) -> None:
         """Record how many people were placed in the network before day 0."""
@@ -93,7 +103,7 @@ class EngineResult:
     # ---- summaries -------------------------------------------------------------------------
     def national(self, station: str, name: str) -> F:
         """A station series summed over regions: shape (replicates, days)."""
-        return np.asarray(self.series[station][name].sum(axis=2), dtype=np.float64)
+        return np.asarray(self.store[station][name].sum(axis=2).T, dtype=np.float64)
 
     def mean_per_day(self, station: str, name: str, start: int = 0) -> F:
         """Per replicate, the series averaged over days ``start ..`` (replicates,)."""
@@ -112,7 +122,7 @@ class EngineResult:
 
         Zero (up to rounding) means nobody was created or lost.
         """
-        left = sum(s.sum(axis=(1, 2)) for s in self.sinks.values())
+        left = sum(s.sum(axis=(0, 2)) for s in self.sink_store.values())
         return np.asarray(self.initial_people + self.external_people - left - self.final_people)
 
     def to_table(self, start: dt.date | None = None) -> pa.Table:

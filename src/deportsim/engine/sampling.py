@@ -54,9 +54,13 @@ class Stochastic:
 
     def binomial(self, stream: str, n: ArrayLike, p: ArrayLike) -> F:
         """Binomial draws; ``n`` is rounded to whole people and clipped at zero."""
-        trials = np.maximum(np.rint(np.asarray(n, dtype=np.float64)), 0).astype(np.int64)
-        prob = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
-        return self.streams(stream).binomial(trials, prob).astype(np.float64)
+        trials = np.rint(np.asarray(n, dtype=np.float64)).astype(np.int64)
+        np.maximum(trials, 0, out=trials)
+        prob = np.asarray(p, dtype=np.float64)
+        chance: float | F = (
+            min(max(float(prob), 0.0), 1.0) if prob.ndim == 0 else np.clip(prob, 0.0, 1.0)
+        )
+        return self.streams(stream).binomial(trials, chance).astype(np.float64)
 
     def poisson(self, stream: str, mean: ArrayLike) -> F:
         """Poisson draws; negative means count as zero."""

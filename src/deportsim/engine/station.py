@@ -120,11 +120,11 @@ class StationState:
         out: dict[str, F] = {}
         for c, occ in self.occ.items():
             leave = sampler.binomial(f"{day_stream}.exit.{c}", occ, self.next_hazard[c])
-            stay = occ - leave
-            aged = np.zeros_like(occ)
-            aged[..., 1:] = stay[..., :-1]
-            aged[..., -1] += stay[..., -1]
-            self.occ[c] = aged
+            np.subtract(occ, leave, out=occ)  # in place: the dict keeps the same array
+            if occ.shape[-1] > 1:  # age by one day; the tail bin keeps its own
+                occ[..., -1] += occ[..., -2]
+                occ[..., 1:-1] = occ[..., :-2]
+                occ[..., 0] = 0.0
             out[c] = leave.sum(axis=-1)
         return out
 
@@ -147,6 +147,9 @@ class StationState:
             want = candidates[c]
             if free is None:
                 take = want
+            elif pooled and want.shape[1] == 1:  # one region: no sharing to do
+                take = np.minimum(want, free[:, None])
+                free = free - take[:, 0]
             elif pooled:
                 room = np.minimum(want.sum(axis=1), free)
                 take = _share(room, want, integer=sampler.stochastic)
