@@ -158,10 +158,7 @@ class _Run:
         self.arrivals = {
             k: _daily(v, days, self.g, f"arrivals {k}") for k, v in net.arrivals.items()
         }
-        self.routes = {
-            k: [(r, _daily(r.probability, days, self.g, f"route {k} -> {r.to}")) for r in rs]
-            for k, rs in net.routes.items()
-        }
+        self.routes = {k: _Legs.build(k, rs, days, self.g) for k, rs in net.routes.items() if rs}
         self.result = EngineResult.empty(net, days, replicates, record)
         self.today: dict[Key, F] = {}  # routed to a station still to be processed today
         self.tomorrow: dict[Key, F] = {}  # routed to a station already processed today
@@ -247,24 +244,41 @@ class _Run:
 
     def route(self, key: Key, people: F, t: int, from_order: int) -> None:
         """Split people leaving ``key`` over its routes; the rest go to the ``exit`` sink."""
-        legs = self.routes.get(key, [])
-        if not legs:
+        legs = self.routes.get(key)
+        if legs is None:
             self.result.add_sink("exit", t, people)
             return
-        probs = np.stack([p[t] for _, p in legs], axis=-1)  # (regions, legs)
-        if np.any(probs.sum(axis=-1) > 1 + 1e-9):
-            raise ValueError(f"routes from {key} have probabilities summing above 1 on day {t}")
-        if len(legs) == 1 and np.all(probs == 1.0):  # everyone goes the one way: no draw
+        if legs.certain:  # one route taken by everyone: no draw
             split = people[..., None]
         else:
-            shape = (*people.shape, probs.shape[-1])
-            split = self.sampler.multinomial(
-                f"{key[0]}.route.{key[1]}", people, np.broadcast_to(probs, shape)
-            )
-        for j, (r, _) in enumerate(legs):
+            shape = (*people.shape, legs.probs.shape[-1])
+            probs = np.broadcast_to(legs.probs[t], shape)
+            split = self.sampler.multinomial(f"{key[0]}.route.{key[1]}", people, probs)
+        for j, r in enumerate(legs.routes):
             if r.to in self.net.by_name:
                 to_class = r.to_class or self.net.target_class(r.to, key[1])
                 self.send((r.to, to_class), split[..., j], from_order)
             else:
                 self.result.add_sink(r.to, t, split[..., j])
-        self.result.add_sink("exit", t, people - split.sum(axis=-1))
+        if not legs.certain:
+            self.result.add_sink("exit", t, people - split.sum(axis=-1))
+
+
+@dataclass(frozen=True)
+class _Legs:
+    """The routes after one (station, class), with their probabilities stacked by day."""
+
+    routes: tuple[Route, ...]
+    probs: F  # (days, regions, legs)
+    certain: bool  # a single route with probability 1 every day
+
+    @classmethod
+    def build(cls, key: Key, routes: Sequence[Route], days: int, regions: int) -> _Legs:
+        probs = np.stack(
+            [_daily(r.probability, days, regions, f"route {key} -> {r.to}") for r in routes],
+            axis=-1,
+        )
+        if np.any(probs < 0) or np.any(probs.sum(axis=-1) > 1 + 1e-9):
+            raise ValueError(f"routes from {key}: probabilities must be >= 0 and sum to at most 1")
+        certain = len(routes) == 1 and bool(np.all(probs == 1.0))
+        return cls(tuple(routes), probs, certain)

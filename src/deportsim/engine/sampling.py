@@ -54,8 +54,8 @@ class Stochastic:
 
     def binomial(self, stream: str, n: ArrayLike, p: ArrayLike) -> F:
         """Binomial draws; ``n`` is rounded to whole people and clipped at zero."""
+        # counts are whole numbers in this mode; rint only guards against float round-off
         trials = np.rint(np.asarray(n, dtype=np.float64)).astype(np.int64)
-        np.maximum(trials, 0, out=trials)
         prob = np.asarray(p, dtype=np.float64)
         chance: float | F = (
             min(max(float(prob), 0.0), 1.0) if prob.ndim == 0 else np.clip(prob, 0.0, 1.0)
