@@ -204,3 +204,12 @@ def test_batches_give_identical_results_on_any_number_of_workers() -> None:
     # a batch's numbers depend on its own streams only: the first batch alone is the same
     first = run_batches(net, 60, 20, seed=4, batch_size=20, workers=1)
     assert np.array_equal(first.series["beds"]["occupancy"], one.series["beds"]["occupancy"][:20])
+
+
+def test_flows_can_be_recorded_by_class() -> None:
+    net = _small_network()
+    r = simulate(net, 80, 3, Stochastic(Streams(8)), record_classes=True)
+    for name in ("arrivals", "admitted", "completed", "occupancy", "waiting"):
+        parts = r.series["beds[urgent]"][name] + r.series["beds[other]"][name]
+        assert np.array_equal(parts, r.series["beds"][name]), f"classes must add up to {name}"
+    assert "court[all]" not in r.series, "single-class stations keep only their totals"

@@ -41,12 +41,19 @@ class _Batch:
     mode: str
     initial: Mapping[Key, float | ArrayLike] | None
     record: Sequence[str]
+    record_classes: bool = False
 
     def run(self) -> EngineResult:
         stochastic = self.mode == "stochastic"
         sampler = Stochastic(Streams(self.seed, self.index)) if stochastic else MeanField()
         return simulate(
-            self.net, self.days, self.size, sampler, initial=self.initial, record=self.record
+            self.net,
+            self.days,
+            self.size,
+            sampler,
+            initial=self.initial,
+            record=self.record,
+            record_classes=self.record_classes,
         )
 
 
@@ -65,6 +72,7 @@ def run_batches(
     workers: int | None = None,
     initial: Mapping[Key, float | ArrayLike] | None = None,
     record: Sequence[str] = SERIES,
+    record_classes: bool = False,
 ) -> EngineResult:
     """Run ``replicates`` replicates in batches; ``workers`` processes (default: all cores).
 
@@ -73,9 +81,12 @@ def run_batches(
     if replicates < 1 or batch_size < 1:
         raise ValueError("replicates and batch_size must be positive")
     if mode == "mean-field":
-        return _Batch(net, days, 1, seed, 0, mode, initial, record).run()
+        return _Batch(net, days, 1, seed, 0, mode, initial, record, record_classes).run()
     sizes = [min(batch_size, replicates - start) for start in range(0, replicates, batch_size)]
-    jobs = [_Batch(net, days, n, seed, b, mode, initial, record) for b, n in enumerate(sizes)]
+    jobs = [
+        _Batch(net, days, n, seed, b, mode, initial, record, record_classes)
+        for b, n in enumerate(sizes)
+    ]
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers == 1:
         parts = [job.run() for job in jobs]

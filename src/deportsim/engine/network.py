@@ -114,6 +114,7 @@ def simulate(
     *,
     initial: Mapping[Key, float | ArrayLike] | None = None,
     record: Sequence[str] = SERIES,
+    record_classes: bool = False,
     on_day: Callable[[int], None] | None = None,
 ) -> EngineResult:
     """Run the network for ``days`` days; every replicate and region advances together.
@@ -132,7 +133,7 @@ def simulate(
     queue, transit list or sink at the end of each day; :meth:`EngineResult.check_conservation`
     verifies it.
     """
-    run = _Run(net, days, replicates, sampler, record)
+    run = _Run(net, days, replicates, sampler, record=record, record_classes=record_classes)
     for (st, cls), people in (initial or {}).items():
         placed = np.broadcast_to(np.asarray(people, dtype=np.float64), (replicates, run.g))
         run.states[st].place(cls, placed.copy())
@@ -149,7 +150,14 @@ class _Run:
     """The mutable state of one simulation: station states, people in transit, the result."""
 
     def __init__(
-        self, net: Network, days: int, replicates: int, sampler: Sampler, record: Sequence[str]
+        self,
+        net: Network,
+        days: int,
+        replicates: int,
+        sampler: Sampler,
+        *,
+        record: Sequence[str],
+        record_classes: bool,
     ) -> None:
         self.net, self.sampler, self.r, self.g = net, sampler, replicates, len(net.regions)
         self.order = {s.name: i for i, s in enumerate(net.stations)}
@@ -159,7 +167,8 @@ class _Run:
             k: _daily(v, days, self.g, f"arrivals {k}") for k, v in net.arrivals.items()
         }
         self.routes = {k: _Legs.build(k, rs, days, self.g) for k, rs in net.routes.items() if rs}
-        self.result = EngineResult.empty(net, days, replicates, record)
+        self.result = EngineResult.empty(net, days, replicates, record, record_classes)
+        self.by_class = record_classes
         self.today: dict[Key, F] = {}  # routed to a station still to be processed today
         self.tomorrow: dict[Key, F] = {}  # routed to a station already processed today
 
@@ -201,7 +210,7 @@ class _Run:
         candidates = {}
         for c in station.classes:
             came = self.today.pop((name, c), 0.0) + self.external(name, c, t)
-            res.add(name, "arrivals", t, came)
+            res.add(name, "arrivals", t, came, c)
             candidates[c] = state.queue[c] + came
         free = self.free_capacity(station, t)
         admitted, same_day, refused = state.admit(
@@ -209,10 +218,13 @@ class _Run:
         )
         for c in station.classes:
             done = leavers[c] + same_day[c]
-            res.add(name, "admitted", t, admitted[c])
-            res.add(name, "completed", t, done)
+            res.add(name, "admitted", t, admitted[c], c)
+            res.add(name, "completed", t, done, c)
             self.route((name, c), done, t, i)
             self.overflow(station, c, refused[c], t, i)
+            if self.by_class:
+                res.set(f"{name}[{c}]", "occupancy", t, state.occ[c].sum(axis=-1))
+                res.set(f"{name}[{c}]", "waiting", t, state.queue[c])
         res.set(name, "occupancy", t, state.occupancy())
         res.set(name, "waiting", t, state.waiting())
 
@@ -234,7 +246,7 @@ class _Run:
             state.queue[cls] = refused
             return
         state.queue[cls] = np.zeros_like(refused)
-        self.result.add(station.name, "refused", t, refused)
+        self.result.add(station.name, "refused", t, refused, cls)
         if station.divert_to is not None:
             self.send(
                 (station.divert_to, self.net.target_class(station.divert_to, cls)), refused, i

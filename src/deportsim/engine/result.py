@@ -49,13 +49,29 @@ class EngineResult:
     external_people: F  # (replicates,) external arrivals over the run
 
     @classmethod
-    def empty(cls, net: Network, days: int, replicates: int, record: Sequence[str]) -> EngineResult:
-        """Zeroed storage for the recorded series of every station and for every sink."""
+    def empty(
+        cls,
+        net: Network,
+        days: int,
+        replicates: int,
+        record: Sequence[str],
+        record_classes: bool = False,
+    ) -> EngineResult:
+        """Zeroed storage for the recorded series of every station and for every sink.
+
+        With ``record_classes``, each class of a station with several classes also gets its own
+        series under the name ``station[class]``.
+        """
         unknown = set(record) - set(SERIES)
         if unknown:
             raise ValueError(f"unknown series {sorted(unknown)}; choose from {SERIES}")
         shape = (days, replicates, len(net.regions))
-        series = {s.name: {name: np.zeros(shape) for name in record} for s in net.stations}
+        keys = [s.name for s in net.stations]
+        if record_classes:
+            keys += [
+                f"{s.name}[{c}]" for s in net.stations if len(s.classes) > 1 for c in s.classes
+            ]
+        series = {key: {name: np.zeros(shape) for name in record} for key in keys}
         sinks = {name: np.zeros(shape) for name in (*net.sinks, "lost")}
         zero = np.zeros(replicates)
         return cls(days, replicates, net.regions, series, sinks, zero, zero.copy(), zero.copy())
@@ -70,15 +86,18 @@ class EngineResult:
         """People leaving the network per sink, shape (replicates, days, regions)."""
         return {n: v.transpose(1, 0, 2) for n, v in self.sink_store.items()}
 
-    def add(self, station: str, name: str, t: int, people: F | float) -> None:
-        """Add people to a station's series on day ``t`` (ignored if not recorded)."""
+    def add(self, station: str, name: str, t: int, people: F | float, cls: str = "") -> None:
+        """Add people to a station's series (and its class's, if kept) on day ``t``."""
         store = self.store[station].get(name)
         if store is not None:
             store[t] += people
+            by_class = self.store.get(f"{station}[{cls}]")
+            if by_class is not None:
+                by_class[name][t] += people
 
     def set(self, station: str, name: str, t: int, people: F) -> None:
-        """Set a station's stock series on day ``t`` (ignored if not recorded)."""
-        store = self.store[station].get(name)
+        """Set a station's (or ``station[class]``'s) stock series on day ``t``, if recorded."""
+        store = self.store.get(station, {}).get(name)
         if store is not None:
             store[t] = people
 
