@@ -134,7 +134,8 @@ def test_replicates_are_independent() -> None:
 
 
 def test_higher_priority_class_is_admitted_first() -> None:
-    station = Station("beds", Delay.exponential(10.0), capacity=12, classes=("urgent", "other"))
+    # a fixed 10-day stay: nobody leaves on their first day, so no place is freed again today
+    station = Station("beds", Delay.deterministic(10.0), capacity=12, classes=("urgent", "other"))
     state = StationState(station, replicates=2, regions=1)
     want = {"urgent": np.full((2, 1), 10.0), "other": np.full((2, 1), 10.0)}
     admitted, _, refused = state.admit(MeanField(), "beds", want, np.full(2, 12.0), pooled=True)
@@ -213,3 +214,19 @@ def test_flows_can_be_recorded_by_class() -> None:
         parts = r.series["beds[urgent]"][name] + r.series["beds[other]"][name]
         assert np.array_equal(parts, r.series["beds"][name]), f"classes must add up to {name}"
     assert "court[all]" not in r.series, "single-class stations keep only their totals"
+
+
+def test_places_left_on_the_first_day_are_offered_again_the_same_day() -> None:
+    # stays of a fifth of a day: most of those admitted leave the same day, freeing their place
+    station = Station("beds", Delay.exponential(0.2), capacity=10)
+    state = StationState(station, replicates=1, regions=1)
+    want = {"all": np.array([[100.0]])}
+    admitted, same_day, refused = state.admit(
+        MeanField(), "beds", want, np.array([10.0]), pooled=True
+    )
+    end_of_day = admitted["all"] - same_day["all"]
+    assert admitted["all"][0, 0] > 40, "freed places are refilled within the day"
+    assert end_of_day[0, 0] == pytest.approx(10.0, rel=1e-3), (
+        "and the day ends with every place taken"
+    )
+    assert refused["all"][0, 0] == pytest.approx(100.0 - admitted["all"][0, 0])

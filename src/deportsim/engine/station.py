@@ -20,7 +20,12 @@ from numpy.typing import ArrayLike, NDArray
 from deportsim.engine.delays import DailyStay, Delay
 from deportsim.engine.sampling import Sampler
 
-__all__ = ["Station", "StationState"]
+__all__ = ["REFILL_ROUNDS", "Station", "StationState"]
+
+#: At most this many times a day, places left by same-day leavers are offered again to people
+#: waiting. Rounds stop as soon as no place was freed (whole people) or less than a millionth of a
+#: person (mean-field); even stays of a tenth of a day need fewer than 40.
+REFILL_ROUNDS = 200
 
 F = NDArray[np.float64]
 Overflow = Literal["queue", "lose", "divert"]
@@ -138,29 +143,48 @@ class StationState:
     ) -> tuple[dict[str, F], dict[str, F], dict[str, F]]:
         """Admit candidates (queue + today's arrivals) into free capacity in priority order.
 
-        Returns (admitted, same-day leavers, refused) by class; refused people are still the
-        caller's to queue, lose or divert. ``free`` is (replicates,) if pooled, else
-        (replicates, regions); None means unlimited.
+        At a ``places`` station, a place left the same day by someone whose stay ended on their
+        first day is offered again, that day, to the people still waiting, until no place is
+        freed (at most :data:`REFILL_ROUNDS` rounds). Returns (admitted, same-day leavers,
+        refused) by class; refused people are still the caller's to queue, lose or divert.
+        ``free`` is (replicates,) if pooled, else (replicates, regions); None means unlimited.
         """
-        admitted, same_day, refused = {}, {}, {}
-        for c in self.station.classes:
-            want = candidates[c]
-            if free is None:
-                take = want
-            elif pooled and want.shape[1] == 1:  # one region: no sharing to do
-                take = np.minimum(want, free[:, None])
-                free = free - take[:, 0]
-            elif pooled:
-                room = np.minimum(want.sum(axis=1), free)
-                take = _share(room, want, integer=sampler.stochastic)
-                free = free - take.sum(axis=1)
-            else:
-                take = np.minimum(want, free)
-                free = free - take
-            leave_today = sampler.binomial(f"{day_stream}.first.{c}", take, self.first_hazard[c])
-            self.occ[c][..., 0] += take - leave_today
-            admitted[c], same_day[c], refused[c] = take, leave_today, want - take
-        return admitted, same_day, refused
+        classes = self.station.classes
+        want = dict(candidates)
+        admitted = {c: np.zeros_like(want[c]) for c in classes}
+        same_day = {c: np.zeros_like(want[c]) for c in classes}
+        refill = free is not None and self.station.capacity_kind == "places"
+        for _ in range(REFILL_ROUNDS if refill else 1):
+            freed = None if free is None else np.zeros_like(free)
+            for c in classes:
+                take, free = _allocate(want[c], free, pooled, sampler.stochastic)
+                leave = sampler.binomial(f"{day_stream}.first.{c}", take, self.first_hazard[c])
+                self.occ[c][..., 0] += take - leave
+                admitted[c] += take
+                same_day[c] += leave
+                want[c] = want[c] - take
+                if freed is not None:
+                    freed += leave.sum(axis=1) if pooled else leave
+            if not refill or freed is None or not np.any(freed > 1e-6):
+                break
+            if not any(np.any(w > 0) for w in want.values()):
+                break
+            free = freed  # the places left today, for whoever still waits
+        return admitted, same_day, want
+
+
+def _allocate(want: F, free: F | None, pooled: bool, integer: bool) -> tuple[F, F | None]:
+    """Take as many of ``want`` (replicates, regions) as ``free`` allows: (taken, free left)."""
+    if free is None:
+        return want, None
+    if pooled and want.shape[1] == 1:  # one region: no sharing to do
+        take = np.minimum(want, free[:, None])
+        return take, free - take[:, 0]
+    if pooled:
+        take = _share(np.minimum(want.sum(axis=1), free), want, integer=integer)
+        return take, free - take.sum(axis=1)
+    take = np.minimum(want, free)
+    return take, free - take
 
 
 def _share(total: F, weights: F, integer: bool) -> F:
