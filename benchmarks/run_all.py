@@ -16,8 +16,28 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+TANDEM = str(HERE / "tandem.py")
+# The tandem queue against SimPy and Ciw (benchmarks/tandem.py): SimPy and Ciw are run over a few
+# days at full scale (they take minutes per simulated year) and over a whole year for the small
+# scenarios, the engine over the same horizons for the comparison and over 1,000 x 10 years for
+# speed. About 4 minutes on 2 cores.
+FULL_SCALE = [
+    "--days", "3650", "--replicates", "1000", "--tools", "engine,simpy,simpy-fast,ciw",
+    "--simpy-days", "10", "--simpy-replicates", "4",
+    "--simpy-fast-days", "30", "--simpy-fast-replicates", "10",
+    "--ciw-days", "2", "--ciw-replicates", "1",
+]  # fmt: skip
+SMALL = [
+    "--days", "365", "--replicates", "1000", "--tools", "engine,simpy,simpy-fast,ciw",
+    "--simpy-days", "365", "--simpy-replicates", "30", "--ciw-replicates", "3",
+]  # fmt: skip
+PIPELINE = ("one-replicate", "default", "1000x10y")
 RUNS = [
-    [str(HERE / "pipeline.py"), "--case", case] for case in ("one-replicate", "default", "1000x10y")
+    *([str(HERE / "pipeline.py"), "--case", case] for case in PIPELINE),
+    [TANDEM, "--scenario", "spec", *FULL_SCALE, "--engine-workers", "1,2"],
+    [TANDEM, "--scenario", "courtbn", *FULL_SCALE],
+    [TANDEM, "--scenario", "spec_small", *SMALL],
+    [TANDEM, "--scenario", "courtbn_small", *SMALL],
 ]
 
 
@@ -39,6 +59,18 @@ def main() -> None:
         for line in done.stdout.splitlines():
             print(line, flush=True)
             lines.append(json.loads(line))
+    # one line over all tandem summaries: agreement with SimPy, targets met or not
+    tandem = "".join(json.dumps(x) + "\n" for x in lines if x.get("benchmark") == "tandem")
+    if tandem:
+        done = subprocess.run(
+            [sys.executable, TANDEM, "--verdict"],
+            input=tandem,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        print(done.stdout.strip(), flush=True)
+        lines.append(json.loads(done.stdout))
     (HERE / "latest.jsonl").write_text(
         "".join(json.dumps(x) + "\n" for x in [machine, *lines]), encoding="utf-8"
     )
