@@ -230,3 +230,21 @@ def test_places_left_on_the_first_day_are_offered_again_the_same_day() -> None:
         "and the day ends with every place taken"
     )
     assert refused["all"][0, 0] == pytest.approx(100.0 - admitted["all"][0, 0])
+
+
+def test_piecewise_rates_change_on_their_dates() -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    from deportsim.engine import piecewise  # noqa: PLC0415
+
+    start = dt.date(2025, 1, 1)
+    beds = piecewise(start, 5, {dt.date(2025, 1, 3): 80.0, dt.date(2024, 6, 1): 50.0})
+    assert beds.tolist() == [50.0, 50.0, 80.0, 80.0, 80.0]
+    net = Network(
+        [Station("beds", Delay.exponential(1000.0), capacity=beds)],
+        arrivals={("beds", "all"): 200.0},
+    )
+    r = simulate(net, 5, 1, MeanField(), record=("occupancy",))
+    assert r.national("beds", "occupancy")[0].tolist() == pytest.approx(
+        [50.0, 50.0, 80.0, 80.0, 80.0], rel=1e-3
+    )

@@ -10,6 +10,7 @@ from deportsim.engine.draws import binomial, hazard, poisson
 from deportsim.engine.network import Network, Route, simulate
 from deportsim.engine.result import SERIES, EngineResult
 from deportsim.engine.sampling import MeanField, Sampler, Stochastic
+from deportsim.engine.schedule import piecewise
 from deportsim.engine.station import Station
 from deportsim.engine.streams import Streams
 
@@ -28,6 +29,7 @@ __all__ = [
     "Streams",
     "binomial",
     "hazard",
+    "piecewise",
     "poisson",
     "run_batches",
     "simulate",
