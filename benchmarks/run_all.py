@@ -17,13 +17,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TANDEM = str(HERE / "tandem.py")
-# The tandem queue against SimPy and Ciw (benchmarks/tandem.py): SimPy and Ciw are run over a few
-# days at full scale (they take minutes per simulated year) and over a whole year for the small
-# scenarios, the engine over the same horizons for the comparison and over 1,000 x 10 years for
-# speed. About 4 minutes on 2 cores.
+# The tandem queue against SimPy and Ciw (benchmarks/tandem.py). SimPy and Ciw take minutes per
+# simulated year at full scale, so they run the first 30 days (Ciw: 2) there, and whole years of
+# the small scenarios; the engine runs the same horizons for the comparison, and 1,000 replicates
+# x 10 years for speed. About 5 minutes on 2 cores.
 FULL_SCALE = [
     "--days", "3650", "--replicates", "1000", "--tools", "engine,simpy,simpy-fast,ciw",
-    "--simpy-days", "10", "--simpy-replicates", "4",
+    "--simpy-days", "30", "--simpy-replicates", "1",
     "--simpy-fast-days", "30", "--simpy-fast-replicates", "10",
     "--ciw-days", "2", "--ciw-replicates", "1",
 ]  # fmt: skip
