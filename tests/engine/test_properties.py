@@ -17,7 +17,7 @@ from deportsim.engine import (
     Streams,
     simulate,
 )
-from deportsim.engine.station import StationState
+from deportsim.engine.kernels import share
 
 DELAYS = st.one_of(
     st.builds(Delay.exponential, st.floats(0.05, 60)),
@@ -136,22 +136,34 @@ def test_replicates_are_independent() -> None:
 def test_higher_priority_class_is_admitted_first() -> None:
     # a fixed 10-day stay: nobody leaves on their first day, so no place is freed again today
     station = Station("beds", Delay.deterministic(10.0), capacity=12, classes=("urgent", "other"))
-    state = StationState(station, replicates=2, regions=1)
-    want = {"urgent": np.full((2, 1), 10.0), "other": np.full((2, 1), 10.0)}
-    admitted, _, refused = state.admit(MeanField(), "beds", want, np.full(2, 12.0), pooled=True)
-    assert admitted["urgent"].tolist() == [[10.0], [10.0]], "urgent cases take their places first"
-    assert admitted["other"].tolist() == [[2.0], [2.0]]
-    assert refused["other"].tolist() == [[8.0], [8.0]]
+    net = Network([station], arrivals={("beds", "urgent"): 10.0, ("beds", "other"): 10.0})
+    r = simulate(net, 1, 2, MeanField(), record_classes=True)
+    assert r.series["beds[urgent]"]["admitted"][:, 0, 0].tolist() == [10.0, 10.0], (
+        "urgent cases take their places first"
+    )
+    assert r.series["beds[other]"]["admitted"][:, 0, 0].tolist() == [2.0, 2.0]
+    assert r.series["beds[other]"]["waiting"][:, 0, 0].tolist() == [8.0, 8.0]
 
 
 def test_pooled_capacity_is_shared_in_proportion_to_demand() -> None:
-    station = Station("beds", Delay.exponential(10.0), capacity=10)
-    state = StationState(station, replicates=1, regions=3)
-    want = {"all": np.array([[30.0, 10.0, 0.0]])}
-    admitted, _, _ = state.admit(
-        Stochastic(Streams(1)), "beds", want, np.array([10.0]), pooled=True
+    want = np.array([[30.0, 10.0, 0.0]])
+    take, scratch = np.zeros(3), np.zeros(3)
+    share(want, 0, 0, 3, 10.0, True, take, scratch)
+    assert take.tolist() == [8.0, 2.0, 0.0]  # 7.5 and 2.5: whole people by largest remainder
+    share(want, 0, 0, 3, 10.0, False, take, scratch)
+    assert take.tolist() == [7.5, 2.5, 0.0]  # the mean-field mode keeps the fractions
+    share(want, 0, 0, 3, 50.0, True, take, scratch)
+    assert take.tolist() == [30.0, 10.0, 0.0]  # room for everyone
+
+
+def test_pooled_beds_are_shared_between_regions_in_a_run() -> None:
+    net = Network(
+        [Station("beds", Delay.deterministic(30.0), capacity=10)],
+        arrivals={("beds", "all"): np.array([30.0, 10.0, 0.0])},
+        regions=("north", "south", "west"),
     )
-    assert admitted["all"].tolist() == [[8.0, 2.0, 0.0]]  # 7.5 and 2.5, largest remainder
+    r = simulate(net, 1, 1, MeanField())
+    assert r.series["beds"]["admitted"][0, 0].tolist() == pytest.approx([7.5, 2.5, 0.0])
 
 
 def test_mean_field_is_the_mean_of_stochastic_runs_for_a_linear_network() -> None:
@@ -202,9 +214,21 @@ def test_batches_give_identical_results_on_any_number_of_workers() -> None:
     for st_name, series in one.series.items():
         for name, values in series.items():
             assert np.array_equal(values, two.series[st_name][name]), f"{st_name}.{name}"
-    # a batch's numbers depend on its own streams only: the first batch alone is the same
+    # a replicate's numbers depend on its own streams only: any batch size, any subset
+    other = run_batches(net, 60, 45, seed=4, batch_size=7, workers=2)
+    assert np.array_equal(other.series["beds"]["occupancy"], one.series["beds"]["occupancy"])
     first = run_batches(net, 60, 20, seed=4, batch_size=20, workers=1)
     assert np.array_equal(first.series["beds"]["occupancy"], one.series["beds"]["occupancy"][:20])
+
+
+def test_threads_give_identical_results() -> None:
+    net = _small_network()
+    one = simulate(net, 90, 13, Stochastic(Streams(3)))
+    three = simulate(net, 90, 13, Stochastic(Streams(3)), threads=3)
+    for st_name, series in one.series.items():
+        for name, values in series.items():
+            assert np.array_equal(values, three.series[st_name][name]), f"{st_name}.{name}"
+    assert np.array_equal(one.sinks["exit"], three.sinks["exit"])
 
 
 def test_flows_can_be_recorded_by_class() -> None:
@@ -218,18 +242,16 @@ def test_flows_can_be_recorded_by_class() -> None:
 
 def test_places_left_on_the_first_day_are_offered_again_the_same_day() -> None:
     # stays of a fifth of a day: most of those admitted leave the same day, freeing their place
-    station = Station("beds", Delay.exponential(0.2), capacity=10)
-    state = StationState(station, replicates=1, regions=1)
-    want = {"all": np.array([[100.0]])}
-    admitted, same_day, refused = state.admit(
-        MeanField(), "beds", want, np.array([10.0]), pooled=True
+    net = Network(
+        [Station("beds", Delay.exponential(0.2), capacity=10)], arrivals={("beds", "all"): 100.0}
     )
-    end_of_day = admitted["all"] - same_day["all"]
-    assert admitted["all"][0, 0] > 40, "freed places are refilled within the day"
-    assert end_of_day[0, 0] == pytest.approx(10.0, rel=1e-3), (
+    r = simulate(net, 1, 1, MeanField())
+    admitted = r.series["beds"]["admitted"][0, 0, 0]
+    assert admitted > 40, "freed places are refilled within the day"
+    assert r.series["beds"]["occupancy"][0, 0, 0] == pytest.approx(10.0, rel=1e-3), (
         "and the day ends with every place taken"
     )
-    assert refused["all"][0, 0] == pytest.approx(100.0 - admitted["all"][0, 0])
+    assert r.series["beds"]["waiting"][0, 0, 0] == pytest.approx(100.0 - admitted)
 
 
 def test_piecewise_rates_change_on_their_dates() -> None:

@@ -1,17 +1,16 @@
-"""Many replicates in fixed-size batches, on one or several processes, with identical results.
+"""Many replicates in fixed-size batches, on one or several threads, with identical results.
 
-Replicates are split into batches of ``batch_size``; batch ``b`` always draws from the random
-streams of ``(seed, b)``. A batch's numbers therefore depend only on the seed, the batch size and
-its index, never on how many workers run the batches or in what order: the same call gives the
-same result with 1 worker or 16.
+Replicates are split into batches of ``batch_size``. Replicate ``i`` always draws from the random
+streams of ``(seed, i)`` (:mod:`deportsim.engine.rng`), so its numbers depend only on the seed and
+its own number: never on the batch size, on how many workers run the batches or in what order.
+The same call gives the same result with 1 worker or 16, in batches of 10 or of 1,000.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,7 +36,7 @@ class _Batch:
     days: int
     size: int
     seed: int
-    index: int
+    first: int  # the number of the batch's first replicate
     mode: str
     initial: Mapping[Key, float | ArrayLike] | None
     record: Sequence[str]
@@ -45,7 +44,11 @@ class _Batch:
 
     def run(self) -> EngineResult:
         stochastic = self.mode == "stochastic"
-        sampler = Stochastic(Streams(self.seed, self.index)) if stochastic else MeanField()
+        sampler = (
+            Stochastic(Streams(self.seed), first_replicate=self.first)
+            if stochastic
+            else MeanField()
+        )
         return simulate(
             self.net,
             self.days,
@@ -74,7 +77,7 @@ def run_batches(
     record: Sequence[str] = SERIES,
     record_classes: bool = False,
 ) -> EngineResult:
-    """Run ``replicates`` replicates in batches; ``workers`` processes (default: all cores).
+    """Run ``replicates`` replicates in batches; ``workers`` threads (default: all cores).
 
     The mean-field mode has one deterministic path, so it runs a single replicate.
     """
@@ -82,18 +85,16 @@ def run_batches(
         raise ValueError("replicates and batch_size must be positive")
     if mode == "mean-field":
         return _Batch(net, days, 1, seed, 0, mode, initial, record, record_classes).run()
-    sizes = [min(batch_size, replicates - start) for start in range(0, replicates, batch_size)]
     jobs = [
-        _Batch(net, days, n, seed, b, mode, initial, record, record_classes)
-        for b, n in enumerate(sizes)
-    ]
+        _Batch(net, days, min(batch_size, replicates - lo), seed, lo, mode, initial, record,
+               record_classes)
+        for lo in range(0, replicates, batch_size)
+    ]  # fmt: skip
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers == 1:
         parts = [job.run() for job in jobs]
-    else:
-        # fork keeps start-up cheap on Linux; elsewhere the platform default is used
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    else:  # the compiled loop releases the GIL, so threads run batches side by side
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             parts = list(pool.map(_run, jobs))
     return _concat(parts)
 

@@ -10,17 +10,28 @@ arrive the next day.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from deportsim.engine.kernels import Mode, Scratch, State, run_days
+from deportsim.engine.plan import Plan
 from deportsim.engine.result import SERIES, EngineResult
 from deportsim.engine.sampling import Sampler
-from deportsim.engine.station import Station, StationState
+from deportsim.engine.station import Station
 
-__all__ = ["Network", "Route", "simulate"]
+__all__ = ["CHUNK", "REFILL_ROUNDS", "Network", "Route", "simulate"]
+
+#: Days per call of the compiled loop (between two calls, ``on_day`` reports progress).
+CHUNK = 64
+#: At most this many times a day, places left by same-day leavers are offered again to people
+#: waiting. Rounds stop as soon as no place was freed (whole people) or less than a millionth of a
+#: person (mean-field); even stays of a tenth of a day need fewer than 40.
+REFILL_ROUNDS = 200
 
 F = NDArray[np.float64]
 Key = tuple[str, str]  # (station, class)
@@ -90,22 +101,6 @@ class Network:
         return cls if cls in classes else classes[0]
 
 
-def _daily(value: float | ArrayLike, days: int, regions: int, what: str) -> F:
-    """A rate or probability as an array of shape (days, regions)."""
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.ndim == 0:
-        return np.full((days, regions), float(arr))
-    if arr.shape == (days,):
-        return np.repeat(arr[:, None], regions, axis=1)
-    if arr.shape == (regions,) and days != regions:
-        return np.broadcast_to(arr, (days, regions)).copy()
-    if arr.shape == (days, regions):
-        return arr
-    raise ValueError(
-        f"{what}: shape {arr.shape} fits neither (days,), (regions,) nor (days, regions)"
-    )
-
-
 def simulate(
     net: Network,
     days: int,
@@ -115,6 +110,7 @@ def simulate(
     initial: Mapping[Key, float | ArrayLike] | None = None,
     record: Sequence[str] = SERIES,
     record_classes: bool = False,
+    threads: int = 1,
     on_day: Callable[[int], None] | None = None,
 ) -> EngineResult:
     """Run the network for ``days`` days; every replicate and region advances together.
@@ -128,169 +124,84 @@ def simulate(
        day, to the same or an earlier station the next day, or to a sink;
     4. people refused wait, are lost, or are diverted, as the station's overflow policy says.
 
-    ``initial[(station, class)]`` puts people in a station before day 0 (a number or shape
-    (regions,), per replicate), as long-time occupants. Every person is in exactly one station,
-    queue, transit list or sink at the end of each day; :meth:`EngineResult.check_conservation`
-    verifies it.
+    The loop itself is compiled (:func:`deportsim.engine.kernels.run_days`). ``threads`` splits
+    the replicates between that many threads, which changes nothing in the results (each
+    replicate has its own random streams). ``on_day(t)`` is called after each day, in chunks of
+    :data:`CHUNK` days. ``initial[(station, class)]`` puts people in a station before day 0 (a
+    number or shape (regions,), per replicate), as long-time occupants. Every person is in exactly
+    one station, queue, transit list or sink at the end of each day;
+    :meth:`EngineResult.check_conservation` verifies it.
     """
-    run = _Run(net, days, replicates, sampler, record=record, record_classes=record_classes)
-    for (st, cls), people in (initial or {}).items():
-        placed = np.broadcast_to(np.asarray(people, dtype=np.float64), (replicates, run.g))
-        run.states[st].place(cls, placed.copy())
-    run.result.set_initial(run.states)
-    for t in range(days):
-        run.day(t)
-        if on_day is not None:
-            on_day(t)
-    run.result.set_final(run.states, run.tomorrow)
-    return run.result
+    unknown = set(record) - set(SERIES)
+    if unknown:
+        raise ValueError(f"unknown series {sorted(unknown)}; choose from {SERIES}")
+    if threads < 1:
+        raise ValueError("threads must be at least 1")
+    plan = Plan.build(net, days, record, record_classes)
+    run = _Run(plan, days, replicates, len(net.regions), sampler)
+    run.place(initial or {})
+    cuts = np.linspace(0, replicates, min(threads, replicates) + 1).astype(int)
+    parts = list(itertools.pairwise(cuts.tolist()))
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        for t0 in range(0, days, CHUNK):
+            t1 = min(t0 + CHUNK, days)
+            list(pool.map(lambda part, t0=t0, t1=t1: run.advance(t0, t1, *part), parts))
+            if on_day is not None:
+                for t in range(t0, t1):
+                    on_day(t)
+    return run.result(net.regions)
 
 
 class _Run:
-    """The mutable state of one simulation: station states, people in transit, the result."""
+    """The arrays of one run (state, results, random streams) and the compiled loop over them."""
 
     def __init__(
-        self,
-        net: Network,
-        days: int,
-        replicates: int,
-        sampler: Sampler,
-        *,
-        record: Sequence[str],
-        record_classes: bool,
+        self, plan: Plan, days: int, replicates: int, regions: int, sampler: Sampler
     ) -> None:
-        self.net, self.sampler, self.r, self.g = net, sampler, replicates, len(net.regions)
-        self.order = {s.name: i for i, s in enumerate(net.stations)}
-        self.states = {s.name: StationState(s, replicates, self.g) for s in net.stations}
-        self.capacity = {s.name: s.capacity_by_day(days, self.g) for s in net.stations}
-        self.arrivals = {
-            k: _daily(v, days, self.g, f"arrivals {k}") for k, v in net.arrivals.items()
-        }
-        self.routes = {k: _Legs.build(k, rs, days, self.g) for k, rs in net.routes.items() if rs}
-        self.result = EngineResult.empty(net, days, replicates, record, record_classes)
-        self.by_class = record_classes
-        self.today: dict[Key, F] = {}  # routed to a station still to be processed today
-        self.tomorrow: dict[Key, F] = {}  # routed to a station already processed today
-
-    def send(self, key: Key, people: F, from_order: int) -> None:
-        """Move people to a station: later in today's order, today; else tomorrow."""
-        target = self.today if self.order[key[0]] > from_order else self.tomorrow
-        target[key] = target.get(key, 0.0) + people
-
-    def day(self, t: int) -> None:
-        """One day: every station in order."""
-        self.today, self.tomorrow = self.tomorrow, {}
-        for station in self.net.stations:
-            self.station_day(station, t)
-        for key, people in self.today.items():  # nothing should be left; kept for safety
-            self.tomorrow[key] = self.tomorrow.get(key, 0.0) + people
-
-    def free_capacity(self, station: Station, t: int) -> F | None:
-        """Free places, or starts left, today: shape (replicates,) if pooled, else by region."""
-        cap = self.capacity[station.name]
-        if cap is None:
-            return None
-        if station.capacity_kind == "places":
-            used = self.states[station.name].occupancy()
-            free = np.maximum(cap[t] - (used.sum(axis=1) if station.pooled else used), 0.0)
-        else:
-            shape = (self.r,) if station.pooled else (self.r, self.g)
-            free = np.broadcast_to(cap[t], shape).astype(np.float64)
-        return np.asarray(np.floor(free) if self.sampler.stochastic else free, dtype=np.float64)
-
-    def station_day(self, station: Station, t: int) -> None:
-        """Exits, admissions, routing and overflow at one station on day ``t``."""
-        name, i, state, res = (
-            station.name,
-            self.order[station.name],
-            self.states[station.name],
-            self.result,
+        self.plan, self.days, self.replicates = plan, days, replicates
+        self.mode = Mode(sampler.stochastic, sampler.exact_below, REFILL_ROUNDS)
+        queue = np.zeros((replicates, regions, len(plan.classes)))
+        self.state = State(
+            occ=np.zeros((replicates, regions, plan.age_bins)),
+            queue=queue,
+            tomorrow=np.zeros_like(queue),
+            rng=sampler.states(plan.streams, replicates),
+            external=np.zeros(replicates),
+            store=np.zeros((len(plan.keys), len(plan.record), days, replicates, regions)),
+            sinks=np.zeros((len(plan.sinks), days, replicates, regions)),
         )
-        leavers = state.exits(self.sampler, name)
-        candidates = {}
-        for c in station.classes:
-            came = self.today.pop((name, c), 0.0) + self.external(name, c, t)
-            res.add(name, "arrivals", t, came, c)
-            candidates[c] = state.queue[c] + came
-        free = self.free_capacity(station, t)
-        admitted, same_day, refused = state.admit(
-            self.sampler, name, candidates, free, station.pooled
+        self.initial = np.zeros(replicates)
+
+    def place(self, initial: Mapping[Key, float | ArrayLike]) -> None:
+        """Put people in stations before day 0, as if admitted long ago (the tail age bin)."""
+        number = {key: i for i, key in enumerate(self.plan.classes)}
+        occ, arrays = self.state.occ, self.plan.arrays
+        for key, people in initial.items():
+            if key not in number:
+                raise ValueError(f"initial {key} names no station and class of this network")
+            k = number[key]
+            last = arrays.cls_age_off[k] + arrays.cls_ages[k] - 1
+            occ[:, :, last] += np.broadcast_to(np.asarray(people, dtype=np.float64), occ.shape[:2])
+        self.initial = occ.sum(axis=(1, 2))
+
+    def advance(self, t0: int, t1: int, r0: int, r1: int) -> None:
+        """Days ``t0 .. t1 - 1`` for replicates ``r0 .. r1 - 1`` (releases the GIL)."""
+        arrays = self.plan.arrays
+        shape = self.state.queue.shape
+        day = Scratch.make(shape[1], shape[2], int(arrays.st_nk.max(initial=1)))
+        run_days(t0, t1, r0, r1, arrays, self.mode, self.state, day)
+
+    def result(self, regions: tuple[str, ...]) -> EngineResult:
+        """The run's results, sharing its arrays."""
+        p, st = self.plan, self.state
+        inside = st.occ.sum(axis=(1, 2)) + st.queue.sum(axis=(1, 2))
+        return EngineResult(
+            days=self.days,
+            replicates=self.replicates,
+            regions=regions,
+            store={k: dict(zip(p.record, st.store[i], strict=True)) for i, k in enumerate(p.keys)},
+            sink_store=dict(zip(p.sinks, st.sinks, strict=True)),
+            initial_people=self.initial,
+            final_people=inside + st.tomorrow.sum(axis=(1, 2)),
+            external_people=st.external,
         )
-        for c in station.classes:
-            done = leavers[c] + same_day[c]
-            res.add(name, "admitted", t, admitted[c], c)
-            res.add(name, "completed", t, done, c)
-            self.route((name, c), done, t, i)
-            self.overflow(station, c, refused[c], t, i)
-            if self.by_class:
-                res.set(f"{name}[{c}]", "occupancy", t, state.occ[c].sum(axis=-1))
-                res.set(f"{name}[{c}]", "waiting", t, state.queue[c])
-        res.set(name, "occupancy", t, state.occupancy())
-        res.set(name, "waiting", t, state.waiting())
-
-    def external(self, name: str, cls: str, t: int) -> F | float:
-        """Today's external arrivals into (station, class): Poisson, or their mean."""
-        rate = self.arrivals.get((name, cls))
-        if rate is None:
-            return 0.0
-        new = self.sampler.poisson(
-            f"{name}.arrivals.{cls}", np.broadcast_to(rate[t], (self.r, self.g))
-        )
-        self.result.external_people += new.sum(axis=1)
-        return new
-
-    def overflow(self, station: Station, cls: str, refused: F, t: int, i: int) -> None:
-        """Refused people queue, are lost, or go to the divert station."""
-        state = self.states[station.name]
-        if station.overflow == "queue":
-            state.queue[cls] = refused
-            return
-        state.queue[cls] = np.zeros_like(refused)
-        self.result.add(station.name, "refused", t, refused, cls)
-        if station.divert_to is not None:
-            self.send(
-                (station.divert_to, self.net.target_class(station.divert_to, cls)), refused, i
-            )
-        else:
-            self.result.add_sink("lost", t, refused)
-
-    def route(self, key: Key, people: F, t: int, from_order: int) -> None:
-        """Split people leaving ``key`` over its routes; the rest go to the ``exit`` sink."""
-        legs = self.routes.get(key)
-        if legs is None:
-            self.result.add_sink("exit", t, people)
-            return
-        if legs.certain:  # one route taken by everyone: no draw
-            split = people[..., None]
-        else:
-            shape = (*people.shape, legs.probs.shape[-1])
-            probs = np.broadcast_to(legs.probs[t], shape)
-            split = self.sampler.multinomial(f"{key[0]}.route.{key[1]}", people, probs)
-        for j, r in enumerate(legs.routes):
-            if r.to in self.net.by_name:
-                to_class = r.to_class or self.net.target_class(r.to, key[1])
-                self.send((r.to, to_class), split[..., j], from_order)
-            else:
-                self.result.add_sink(r.to, t, split[..., j])
-        if not legs.certain:
-            self.result.add_sink("exit", t, people - split.sum(axis=-1))
-
-
-@dataclass(frozen=True)
-class _Legs:
-    """The routes after one (station, class), with their probabilities stacked by day."""
-
-    routes: tuple[Route, ...]
-    probs: F  # (days, regions, legs)
-    certain: bool  # a single route with probability 1 every day
-
-    @classmethod
-    def build(cls, key: Key, routes: Sequence[Route], days: int, regions: int) -> _Legs:
-        probs = np.stack(
-            [_daily(r.probability, days, regions, f"route {key} -> {r.to}") for r in routes],
-            axis=-1,
-        )
-        if np.any(probs < 0) or np.any(probs.sum(axis=-1) > 1 + 1e-9):
-            raise ValueError(f"routes from {key}: probabilities must be >= 0 and sum to at most 1")
-        certain = len(routes) == 1 and bool(np.all(probs == 1.0))
-        return cls(tuple(routes), probs, certain)

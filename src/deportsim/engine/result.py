@@ -17,7 +17,7 @@ Sinks (``exit``, ``lost`` and any named route target) record people leaving the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,8 +26,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    from deportsim.engine.network import Network
-    from deportsim.engine.station import StationState
+    pass
 
 __all__ = ["SERIES", "EngineResult"]
 
@@ -48,34 +47,6 @@ class EngineResult:
     final_people: F  # (replicates,) in stations, queues and in transit after the last day
     external_people: F  # (replicates,) external arrivals over the run
 
-    @classmethod
-    def empty(
-        cls,
-        net: Network,
-        days: int,
-        replicates: int,
-        record: Sequence[str],
-        record_classes: bool = False,
-    ) -> EngineResult:
-        """Zeroed storage for the recorded series of every station and for every sink.
-
-        With ``record_classes``, each class of a station with several classes also gets its own
-        series under the name ``station[class]``.
-        """
-        unknown = set(record) - set(SERIES)
-        if unknown:
-            raise ValueError(f"unknown series {sorted(unknown)}; choose from {SERIES}")
-        shape = (days, replicates, len(net.regions))
-        keys = [s.name for s in net.stations]
-        if record_classes:
-            keys += [
-                f"{s.name}[{c}]" for s in net.stations if len(s.classes) > 1 for c in s.classes
-            ]
-        series = {key: {name: np.zeros(shape) for name in record} for key in keys}
-        sinks = {name: np.zeros(shape) for name in (*net.sinks, "lost")}
-        zero = np.zeros(replicates)
-        return cls(days, replicates, net.regions, series, sinks, zero, zero.copy(), zero.copy())
-
     @property
     def series(self) -> dict[str, dict[str, F]]:
         """Every recorded series by station and name, shape (replicates, days, regions)."""
@@ -85,39 +56,6 @@ class EngineResult:
     def sinks(self) -> dict[str, F]:
         """People leaving the network per sink, shape (replicates, days, regions)."""
         return {n: v.transpose(1, 0, 2) for n, v in self.sink_store.items()}
-
-    def add(self, station: str, name: str, t: int, people: F | float, cls: str = "") -> None:
-        """Add people to a station's series (and its class's, if kept) on day ``t``."""
-        store = self.store[station].get(name)
-        if store is not None:
-            store[t] += people
-            by_class = self.store.get(f"{station}[{cls}]")
-            if by_class is not None:
-                by_class[name][t] += people
-
-    def set(self, station: str, name: str, t: int, people: F) -> None:
-        """Set a station's (or ``station[class]``'s) stock series on day ``t``, if recorded."""
-        store = self.store.get(station, {}).get(name)
-        if store is not None:
-            store[t] = people
-
-    def add_sink(self, sink: str, t: int, people: F) -> None:
-        """People leaving the network to ``sink`` on day ``t``."""
-        self.sink_store[sink][t] += people
-
-    def set_initial(self, states: Mapping[str, StationState]) -> None:
-        """Record how many people were placed in the network before day 0."""
-        self.initial_people = sum(
-            (s.occupancy() + s.waiting()).sum(axis=1) for s in states.values()
-        ) + np.zeros(self.replicates)
-
-    def set_final(
-        self, states: Mapping[str, StationState], in_transit: Mapping[tuple[str, str], F]
-    ) -> None:
-        """Record how many people are in the network after the last day."""
-        inside = sum((s.occupancy() + s.waiting()).sum(axis=1) for s in states.values())
-        moving = sum(np.asarray(p).sum(axis=-1) for p in in_transit.values())
-        self.final_people = np.asarray(inside + moving + np.zeros(self.replicates))
 
     # ---- summaries -------------------------------------------------------------------------
     def national(self, station: str, name: str) -> F:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+from numpy.typing import NDArray
 
 __all__ = ["Streams"]
 
@@ -28,6 +29,7 @@ class Streams:
         self.seed = seed
         self.batch = batch
         self._streams: dict[str, np.random.Generator] = {}
+        self._state_names: dict[str, None] = {}
 
     def __call__(self, name: str) -> np.random.Generator:
         """The generator for ``name`` (created on first use, then reused)."""
@@ -38,7 +40,23 @@ class Streams:
             self._streams[name] = gen
         return gen
 
+    def replicate_states(self, name: str, first: int, count: int) -> NDArray[np.uint64]:
+        """Generator states of ``name`` for replicates ``first .. first + count - 1``.
+
+        Shape (count, 4): one xoshiro256** state per replicate (:mod:`deportsim.engine.rng`),
+        taken from the stream's ``SeedSequence`` at the replicate's own position, so a
+        replicate's state does not depend on which others are drawn with it.
+        """
+        if first < 0 or count < 0:
+            raise ValueError("first and count must be non-negative")
+        self._state_names.setdefault(name)
+        seq = np.random.SeedSequence(self.seed, spawn_key=(*_name_words(name), self.batch))
+        words = seq.generate_state(4 * (first + count), np.uint64)[4 * first :]
+        states: NDArray[np.uint64] = words.astype(np.uint64).reshape(count, 4)
+        states[~states.any(axis=1), 0] = 1  # xoshiro256** must not start from all zeros
+        return states
+
     @property
     def names(self) -> tuple[str, ...]:
         """Names of the streams used so far, in order of first use."""
-        return tuple(self._streams)
+        return tuple(dict.fromkeys([*self._streams, *self._state_names]))

@@ -1,0 +1,440 @@
+"""The compiled daily loop: every station of a network, day after day, replicate by replicate.
+
+Profiling the engine written with NumPy array calls showed that a day cost about 60 small calls
+whatever the number of replicates, and that NumPy's binomial sampler and its temporary arrays took
+most of the rest (docs/performance.md). This loop runs the same steps one replicate at a time in
+compiled code (Numba): it skips empty cells without drawing, draws from one small generator per
+(stream, replicate) (:mod:`deportsim.engine.rng`), and stops a replicate's admission rounds as
+soon as nothing is left to do. :mod:`deportsim.engine.plan` turns a network into the arrays of
+:class:`NetArrays`; :func:`deportsim.engine.network.simulate` calls :func:`run_days` over chunks of
+days and ranges of replicates.
+
+Indices: stations ``s``, classes ``k`` (numbered across all stations; a station's classes are
+consecutive, in priority order; ``j`` is a class's place within its station), regions ``g``,
+replicates ``r``, days ``t``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar, cast
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+from deportsim.engine.rng import binomial, inline, poisson
+
+__all__ = ["SERIES_INDEX", "Mode", "NetArrays", "Scratch", "State", "run_days", "share"]
+
+Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
+Bools = NDArray[np.bool_]
+T = TypeVar("T", bound=Callable[..., Any])
+
+#: Position of each series in :attr:`NetArrays.slot` (see :data:`deportsim.engine.SERIES`).
+SERIES_INDEX = {"arrivals": 0, "admitted": 1, "completed": 2, "refused": 3, "occupancy": 4}
+SERIES_INDEX["waiting"] = 5
+_ARR, _ADM, _DONE, _REF, _OCC, _WAIT = 0, 1, 2, 3, 4, 5
+_QUEUE, _DIVERT = 0, 2  # overflow policies (1 is "lose")
+
+
+class NetArrays(NamedTuple):
+    """A network as arrays (built by :class:`deportsim.engine.plan.Plan`)."""
+
+    cls_station: Ints  # station of each class
+    st_k0: Ints  # first class of each station
+    st_nk: Ints  # number of classes of each station
+    cls_age_off: Ints  # first age bin of each class in the state's age axis
+    cls_ages: Ints  # age bins of each class (the last is the tail)
+    hazard: Floats  # chance of leaving during the next day, by age bin
+    first_hazard: Floats  # chance of leaving on the day of admission, by class
+    st_limited: Bools  # the station has a capacity
+    st_places: Bools  # capacity in places (else in starts a day)
+    st_pooled: Bools  # one capacity for all regions (kept in region 0 of ``cap``)
+    cap: Floats  # (stations, days, regions)
+    st_overflow: Ints  # 0 queue, 1 lose, 2 divert
+    cls_divert: Ints  # class that takes diverted people, or -1
+    cls_has_arr: Bools  # the class has external arrivals
+    arr_rate: Floats  # (classes, days, regions) expected external arrivals
+    cls_leg_off: Ints  # first route leg of each class
+    cls_leg_n: Ints  # number of route legs of each class
+    cls_certain: Bools  # one leg taken by everyone, every day: no draw
+    leg_target: Ints  # a class, or -1 - sink
+    leg_prob: Floats  # (legs, days, regions)
+    exit_sink: int  # sink of people whose routes send them nowhere
+    lost_sink: int  # sink of people refused by a station that loses them
+    cls_exit_stream: Ints  # random stream of each decision, by class or station
+    cls_arr_stream: Ints
+    st_first_stream: Ints
+    cls_route_stream: Ints
+    st_key: Ints  # result key of each station
+    cls_key: Ints  # result key of each class, or -1 when not kept
+    slot: Ints  # place of each series (SERIES_INDEX) among those recorded, or -1
+
+
+class Mode(NamedTuple):
+    """How counts are drawn (:mod:`deportsim.engine.sampling`)."""
+
+    stochastic: bool
+    exact_below: float
+    max_rounds: int  # at most this many same-day refill rounds at a ``places`` station
+
+
+class State(NamedTuple):
+    """What a run carries from day to day, and what it writes."""
+
+    occ: Floats  # (replicates, regions, age bins of all classes)
+    queue: Floats  # (replicates, regions, classes)
+    tomorrow: Floats  # (replicates, regions, classes): routed, to arrive the next day
+    rng: NDArray[np.uint64]  # (streams, replicates, 4) generator states
+    external: Floats  # (replicates,) external arrivals so far
+    store: Floats  # (keys, recorded series, days, replicates, regions)
+    sinks: Floats  # (sinks, days, replicates, regions)
+
+
+class Scratch(NamedTuple):
+    """Scratch space for one replicate's day at one station: one per thread (:meth:`make`)."""
+
+    today: Floats  # (regions, classes): routed to a later station today
+    done: Floats  # (classes of the station, regions): people who left
+    present: Floats  # people present
+    want: Floats  # candidates, then people refused
+    admitted: Floats
+    same_day: Floats
+    free: Floats  # (regions,): free capacity (pooled: element 0)
+    take: Floats
+    rem: Floats
+
+    @classmethod
+    def make(cls, regions: int, classes: int, most_classes: int) -> Scratch:
+        """Zeroed scratch space for a network's sizes."""
+        by_class = (max(most_classes, 1), regions)
+        return cls(
+            np.zeros((regions, classes)), *(np.zeros(by_class) for _ in range(5)),
+            *(np.zeros(regions) for _ in range(3)),
+        )  # fmt: skip
+
+
+def _jit(fn: T) -> T:
+    """Compile ``fn`` with Numba (cached on disk), keeping its Python signature for type checks."""
+    return cast(T, numba.njit(cache=True, nogil=True)(fn))
+
+
+def _jit_no_refcounts(fn: T) -> T:
+    """Compile ``fn`` like :func:`_jit`, without reference counting of arrays.
+
+    Every array the loop touches is owned by the caller, so counting references to them is
+    pure cost: with it, each field read from a named tuple of arrays is counted in and out, and
+    the loop ran five times slower. Such a function cannot create arrays.
+    """
+    options: dict[str, Any] = {"cache": True, "nogil": True, "_nrt": False}
+    return cast(T, numba.njit(**options)(fn))
+
+
+@_jit_no_refcounts
+def run_days(
+    t0: int, t1: int, r0: int, r1: int, net: NetArrays, mode: Mode, st: State, day: Scratch
+) -> None:
+    """Advance replicates ``r0 .. r1 - 1`` through days ``t0 .. t1 - 1``, changing ``st``.
+
+    Replicates never share a cell of any array, so disjoint replicate ranges can run at the same
+    time on several threads (the loop releases the GIL). Step order within a day, for each
+    station in the network's order (docs/engine.md):
+
+    1. exits: occupants leave at the hazard of their age; the rest age by one day;
+    2. candidates (the queue, people routed in, external arrivals) are admitted into free
+       capacity by class priority; people admitted may leave the same day, and the places they
+       free are offered again (``places`` stations);
+    3. everyone who left follows their routes: to a later station the same day, to the same or
+       an earlier station the next day, or to a sink;
+    4. people refused wait, are lost, or are diverted.
+    """
+    for t in range(t0, t1):  # day-major: each day's results are written side by side
+        for r in range(r0, r1):
+            _carry(st.tomorrow, day.today, r, True)
+            for s in range(net.st_k0.size):
+                _exits(net, mode, st, day, s, r)
+                _candidates(net, mode, st, day, s, r, t)
+                _free(net, mode, day, s, t)
+                _admit(net, mode, st, day, s, r)
+                _leave(net, mode, st, day, s, r, t)
+                _stocks(net, st, day, s, r, t)
+            _carry(st.tomorrow, day.today, r, False)  # routed here today but not taken: none
+
+
+@inline
+def _carry(tomorrow: Floats, today: Floats, r: int, start: bool) -> None:
+    """Start of a day: ``tomorrow[r]`` becomes ``today``; end: what is left goes back.
+
+    People routed to a later station are taken there the same day, so nothing is expected to be
+    left at the end of a day.
+    """
+    for g in range(today.shape[0]):
+        for k in range(today.shape[1]):
+            if start:
+                today[g, k] = tomorrow[r, g, k]
+                tomorrow[r, g, k] = 0.0
+            else:
+                tomorrow[r, g, k] += today[g, k]
+                today[g, k] = 0.0
+
+
+@inline
+def _record(
+    net: NetArrays, st: State, series: int, key: int, t: int, r: int, g: int, x: float, add: bool
+) -> None:
+    """Add ``x`` to (or set) a recorded series of one key on day ``t``; unrecorded: nothing."""
+    i = net.slot[series]
+    if i >= 0 and key >= 0:
+        if add:
+            st.store[key, i, t, r, g] += x
+        else:
+            st.store[key, i, t, r, g] = x
+
+
+@inline
+def _send(
+    net: NetArrays, st: State, day: Scratch, target: int, x: float, s: int, r: int, g: int, t: int
+) -> None:
+    """Move ``x`` people to class ``target``, or to sink ``-1 - target`` if it is negative.
+
+    A class whose station comes later in the order takes them today, any other tomorrow.
+    """
+    if target < 0:
+        st.sinks[-1 - target, t, r, g] += x
+    elif net.cls_station[target] > s:
+        day.today[g, target] += x
+    else:
+        st.tomorrow[r, g, target] += x
+
+
+@inline
+def _exits(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) -> None:
+    """Step 1: leavers by age (into ``done``), ageing, and the people still present."""
+    for j in range(net.st_nk[s]):
+        k = net.st_k0[s] + j
+        off, ages, stream = net.cls_age_off[k], net.cls_ages[k], net.cls_exit_stream[k]
+        for g in range(st.occ.shape[1]):
+            left = 0.0
+            stay = 0.0
+            for a in range(off, off + ages):
+                x = st.occ[r, g, a]
+                if x > 0.0:
+                    d = binomial(st.rng, stream, r, x, net.hazard[a], mode.stochastic,
+                                 mode.exact_below)  # fmt: skip
+                    x -= d
+                    st.occ[r, g, a] = x
+                    left += d
+                    stay += x
+            if ages > 1:  # age by one day; the tail keeps its own; the first bin empties
+                last = off + ages - 1
+                st.occ[r, g, last] += st.occ[r, g, last - 1]
+                for a in range(last - 1, off, -1):
+                    st.occ[r, g, a] = st.occ[r, g, a - 1]
+                st.occ[r, g, off] = 0.0
+            day.done[j, g] = left
+            day.present[j, g] = stay
+
+
+@inline
+def _candidates(
+    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int
+) -> None:
+    """Step 2a: the queue plus people routed in plus external (Poisson) arrivals, into ``want``."""
+    for j in range(net.st_nk[s]):
+        k = net.st_k0[s] + j
+        for g in range(st.occ.shape[1]):
+            came = day.today[g, k]
+            day.today[g, k] = 0.0
+            if net.cls_has_arr[k]:
+                x = poisson(st.rng, net.cls_arr_stream[k], r, net.arr_rate[k, t, g],
+                            mode.stochastic, mode.exact_below)  # fmt: skip
+                came += x
+                st.external[r] += x
+            _record(net, st, _ARR, net.st_key[s], t, r, g, came, True)
+            _record(net, st, _ARR, net.cls_key[k], t, r, g, came, True)
+            day.want[j, g] = st.queue[r, g, k] + came
+            day.admitted[j, g] = 0.0
+            day.same_day[j, g] = 0.0
+
+
+@inline
+def _free(net: NetArrays, mode: Mode, day: Scratch, s: int, t: int) -> None:
+    """Step 2b: free places (capacity less people present) or starts left, into ``free``."""
+    if not net.st_limited[s]:
+        return
+    regions = day.free.size
+    pooled = net.st_pooled[s]
+    for pool in range(1 if pooled else regions):
+        room = net.cap[s, t, pool]
+        if net.st_places[s]:
+            used = 0.0
+            g0, g1 = (0, regions) if pooled else (pool, pool + 1)
+            for j in range(net.st_nk[s]):
+                for g in range(g0, g1):
+                    used += day.present[j, g]
+            room = max(room - used, 0.0)
+        day.free[pool] = math.floor(room) if mode.stochastic else room
+
+
+def _share(
+    want: Floats, row: int, lo: int, width: int, free: float, stochastic: bool, take: Floats,
+    rem: Floats,
+) -> None:  # fmt: skip
+    """Split ``min(free, sum(w))`` over regions in proportion to ``w = want[row, lo:lo+width]``.
+
+    The shares go to ``take[:width]``. No region gets more than it wants; in the stochastic mode,
+    whole people by largest remainder (ties to the lower region index). ``rem`` is scratch space.
+    """
+    wsum = 0.0
+    for j in range(width):
+        wsum += want[row, lo + j]
+    if wsum <= 0.0 or free >= wsum:  # nobody waits, or there is room for everyone
+        for j in range(width):
+            take[j] = max(want[row, lo + j], 0.0)
+        return
+    total = max(free, 0.0)
+    if width == 1:
+        take[0] = total
+        return
+    scale = total / wsum
+    placed = 0.0
+    for j in range(width):
+        exact = want[row, lo + j] * scale
+        base = math.floor(exact + 1e-9) if stochastic else exact
+        take[j] = min(base, want[row, lo + j])
+        rem[j] = exact - base
+        placed += base
+    if not stochastic:
+        return
+    for _ in range(math.floor(total - placed + 0.5)):  # the largest remainders get one more
+        best = -1
+        for j in range(width):
+            if rem[j] > -1.0 and (best < 0 or rem[j] > rem[best]):
+                best = j
+        if best < 0:
+            break
+        rem[best] = -2.0  # ranked: not again
+        if take[best] < want[row, lo + best]:
+            take[best] += 1.0
+
+
+#: :func:`_share` compiled on its own, for Python callers and tests.
+share = _jit(_share)
+_share_inline = inline(_share)
+
+
+@inline
+def _admit(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) -> None:
+    """Step 2c: admissions by class priority, with same-day leavers and refills.
+
+    ``want`` is left holding the people refused. Each person admitted leaves the same day with
+    the class's first-day chance; at a ``places`` station the places they free are offered again
+    to those still waiting, until no place is freed, nobody waits, or ``max_rounds`` rounds.
+    """
+    regions = day.free.size
+    limited, pooled = net.st_limited[s], net.st_pooled[s]
+    width = regions if pooled else 1
+    rounds = mode.max_rounds if (limited and net.st_places[s]) else 1
+    stream = net.st_first_stream[s]
+    for pool in range(1 if pooled else regions):
+        lo = 0 if pooled else pool
+        room = day.free[pool]
+        for _ in range(rounds):
+            freed = 0.0
+            waiting = 0.0
+            for j in range(net.st_nk[s]):
+                if limited:
+                    _share_inline(day.want, j, lo, width, room, mode.stochastic, day.take, day.rem)
+                else:
+                    for i in range(width):
+                        day.take[i] = day.want[j, lo + i]
+                h = net.first_hazard[net.st_k0[s] + j]
+                for i in range(width):
+                    n = day.take[i]
+                    if n > 0.0:
+                        leave = binomial(st.rng, stream, r, n, h, mode.stochastic,
+                                         mode.exact_below)  # fmt: skip
+                        day.admitted[j, lo + i] += n
+                        day.same_day[j, lo + i] += leave
+                        day.want[j, lo + i] -= n
+                        room -= n
+                        freed += leave
+                    waiting += day.want[j, lo + i]
+            if freed <= 1e-6 or waiting <= 0.0:
+                break
+            room = freed  # places left today, for whoever still waits
+
+
+@inline
+def _leave(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int) -> None:
+    """Steps 3 and 4: admissions recorded, leavers routed, refused people queued, lost, diverted."""
+    for j in range(net.st_nk[s]):
+        k = net.st_k0[s] + j
+        for g in range(st.occ.shape[1]):
+            stayed = day.admitted[j, g] - day.same_day[j, g]
+            st.occ[r, g, net.cls_age_off[k]] += stayed
+            day.present[j, g] += stayed
+            left = day.done[j, g] + day.same_day[j, g]
+            a = day.admitted[j, g]
+            _record(net, st, _ADM, net.st_key[s], t, r, g, a, True)
+            _record(net, st, _ADM, net.cls_key[k], t, r, g, a, True)
+            _record(net, st, _DONE, net.st_key[s], t, r, g, left, True)
+            _record(net, st, _DONE, net.cls_key[k], t, r, g, left, True)
+            _route(net, mode, st, day, k, left, s, r, g, t)
+            refused = day.want[j, g]
+            if net.st_overflow[s] == _QUEUE:
+                st.queue[r, g, k] = refused
+                continue
+            st.queue[r, g, k] = 0.0
+            _record(net, st, _REF, net.st_key[s], t, r, g, refused, True)
+            _record(net, st, _REF, net.cls_key[k], t, r, g, refused, True)
+            if net.st_overflow[s] == _DIVERT:
+                _send(net, st, day, net.cls_divert[k], refused, s, r, g, t)
+            else:
+                st.sinks[net.lost_sink, t, r, g] += refused
+
+
+@inline
+def _route(
+    net: NetArrays, mode: Mode, st: State, day: Scratch, k: int, left: float, s: int, r: int,
+    g: int, t: int,
+) -> None:  # fmt: skip
+    """Split the people who left class ``k`` over its route legs (sequential binomials)."""
+    n_legs = net.cls_leg_n[k]
+    moved = 0.0
+    if n_legs > 0 and left > 0.0:
+        l0 = net.cls_leg_off[k]
+        if net.cls_certain[k]:
+            moved = left
+            _send(net, st, day, net.leg_target[l0], left, s, r, g, t)
+        else:
+            rest, mass = left, 1.0
+            for leg in range(l0, l0 + n_legs):
+                pj = net.leg_prob[leg, t, g]
+                q = pj / mass if mass > 1e-15 else 0.0
+                x = binomial(st.rng, net.cls_route_stream[k], r, rest, q, mode.stochastic,
+                             mode.exact_below)  # fmt: skip
+                _send(net, st, day, net.leg_target[leg], x, s, r, g, t)
+                rest -= x
+                moved += x
+                mass -= pj
+    st.sinks[net.exit_sink, t, r, g] += left - moved
+
+
+@inline
+def _stocks(net: NetArrays, st: State, day: Scratch, s: int, r: int, t: int) -> None:
+    """End of the station's day: people present and waiting, by station and by class."""
+    for g in range(st.occ.shape[1]):
+        occ_all = 0.0
+        wait_all = 0.0
+        for j in range(net.st_nk[s]):
+            k = net.st_k0[s] + j
+            occ_all += day.present[j, g]
+            wait_all += st.queue[r, g, k]
+            _record(net, st, _OCC, net.cls_key[k], t, r, g, day.present[j, g], False)
+            _record(net, st, _WAIT, net.cls_key[k], t, r, g, st.queue[r, g, k], False)
+        _record(net, st, _OCC, net.st_key[s], t, r, g, occ_all, False)
+        _record(net, st, _WAIT, net.st_key[s], t, r, g, wait_all, False)
