@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -270,3 +272,23 @@ def test_piecewise_rates_change_on_their_dates() -> None:
     assert r.national("beds", "occupancy")[0].tolist() == pytest.approx(
         [50.0, 50.0, 80.0, 80.0, 80.0], rel=1e-3
     )
+
+
+def test_results_kept_by_period_are_sums_of_flows_and_means_of_stocks() -> None:
+    # recording changes nothing in the run: the same draws, kept by week (the last step is 2 days)
+    net = _small_network()
+    daily = simulate(net, 30, 4, Stochastic(Streams(12)))
+    weekly = simulate(net, 30, 4, Stochastic(Streams(12)), period=7)
+    assert weekly.steps == 5
+    edges = [0, 7, 14, 21, 28, 30]
+    for name in ("beds", "court"):
+        for series in ("arrivals", "admitted", "completed", "refused"):
+            day = daily.series[name][series]
+            want = np.stack([day[:, a:b].sum(axis=1) for a, b in itertools.pairwise(edges)], 1)
+            assert np.allclose(weekly.series[name][series], want), f"{name}.{series}"
+        for series in ("occupancy", "waiting"):
+            day = daily.series[name][series]
+            want = np.stack([day[:, a:b].mean(axis=1) for a, b in itertools.pairwise(edges)], 1)
+            assert np.allclose(weekly.series[name][series], want), f"{name}.{series}"
+    assert np.allclose(weekly.sinks["exit"].sum(axis=1), daily.sinks["exit"].sum(axis=1))
+    assert np.all(np.abs(weekly.check_conservation()) < 1e-6)

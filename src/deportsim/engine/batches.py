@@ -41,6 +41,7 @@ class _Batch:
     initial: Mapping[Key, float | ArrayLike] | None
     record: Sequence[str]
     record_classes: bool = False
+    period: int = 1
 
     def run(self) -> EngineResult:
         stochastic = self.mode == "stochastic"
@@ -57,6 +58,7 @@ class _Batch:
             initial=self.initial,
             record=self.record,
             record_classes=self.record_classes,
+            period=self.period,
         )
 
 
@@ -76,6 +78,7 @@ def run_batches(
     initial: Mapping[Key, float | ArrayLike] | None = None,
     record: Sequence[str] = SERIES,
     record_classes: bool = False,
+    period: int = 1,
 ) -> EngineResult:
     """Run ``replicates`` replicates in batches; ``workers`` threads (default: all cores).
 
@@ -84,10 +87,10 @@ def run_batches(
     if replicates < 1 or batch_size < 1:
         raise ValueError("replicates and batch_size must be positive")
     if mode == "mean-field":
-        return _Batch(net, days, 1, seed, 0, mode, initial, record, record_classes).run()
+        return _Batch(net, days, 1, seed, 0, mode, initial, record, record_classes, period).run()
     jobs = [
         _Batch(net, days, min(batch_size, replicates - lo), seed, lo, mode, initial, record,
-               record_classes)
+               record_classes, period)
         for lo in range(0, replicates, batch_size)
     ]  # fmt: skip
     workers = min(workers or os.cpu_count() or 1, len(jobs))
@@ -105,12 +108,13 @@ def _concat(parts: list[EngineResult]) -> EngineResult:
     if len(parts) == 1:
         return first
     store = {
-        st: {n: np.concatenate([p.store[st][n] for p in parts], axis=1) for n in series}
+        st: {n: np.concatenate([p.store[st][n] for p in parts]) for n in series}
         for st, series in first.store.items()
     }
-    sinks = {n: np.concatenate([p.sink_store[n] for p in parts], axis=1) for n in first.sink_store}
+    sinks = {n: np.concatenate([p.sink_store[n] for p in parts]) for n in first.sink_store}
     return EngineResult(
         days=first.days,
+        period=first.period,
         replicates=sum(p.replicates for p in parts),
         regions=first.regions,
         store=store,

@@ -75,11 +75,13 @@ class NetArrays(NamedTuple):
 
 
 class Mode(NamedTuple):
-    """How counts are drawn (:mod:`deportsim.engine.sampling`)."""
+    """How counts are drawn (:mod:`deportsim.engine.sampling`), and how results are kept."""
 
     stochastic: bool
     exact_below: float
     max_rounds: int  # at most this many same-day refill rounds at a ``places`` station
+    days: int  # days in the run
+    period: int  # days per recorded step: flows are summed over a step, stocks averaged
 
 
 class State(NamedTuple):
@@ -90,8 +92,8 @@ class State(NamedTuple):
     tomorrow: Floats  # (replicates, regions, classes): routed, to arrive the next day
     rng: NDArray[np.uint64]  # (streams, replicates, 4) generator states
     external: Floats  # (replicates,) external arrivals so far
-    store: Floats  # (keys, recorded series, days, replicates, regions)
-    sinks: Floats  # (sinks, days, replicates, regions)
+    store: Floats  # (keys, recorded series, replicates, steps, regions)
+    sinks: Floats  # (sinks, replicates, steps, regions)
 
 
 class Scratch(NamedTuple):
@@ -129,7 +131,10 @@ def _jit_no_refcounts(fn: T) -> T:
     pure cost: with it, each field read from a named tuple of arrays is counted in and out, and
     the loop ran five times slower. Such a function cannot create arrays.
     """
+    # error_model="numpy": a division by zero gives inf instead of raising, so no check is
+    # compiled into every division (the loop guards its divisions itself)
     options: dict[str, Any] = {"cache": True, "nogil": True, "_nrt": False}
+    options["error_model"] = "numpy"
     return cast(T, numba.njit(**options)(fn))
 
 
@@ -151,16 +156,18 @@ def run_days(
        an earlier station the next day, or to a sink;
     4. people refused wait, are lost, or are diverted.
     """
-    for t in range(t0, t1):  # day-major: each day's results are written side by side
-        for r in range(r0, r1):
+    for r in range(r0, r1):  # each replicate's results are written one after the other
+        for t in range(t0, t1):
+            step = t // mode.period  # the recorded step; stocks are averaged over its days
+            weight = 1.0 / min(mode.period, mode.days - step * mode.period)
             _carry(st.tomorrow, day.today, r, True)
             for s in range(net.st_k0.size):
                 _exits(net, mode, st, day, s, r)
-                _candidates(net, mode, st, day, s, r, t)
+                _candidates(net, mode, st, day, s, r, t, step)
                 _free(net, mode, day, s, t)
                 _admit(net, mode, st, day, s, r)
-                _leave(net, mode, st, day, s, r, t)
-                _stocks(net, st, day, s, r, t)
+                _leave(net, mode, st, day, s, r, t, step)
+                _stocks(net, st, day, s, r, step, weight)
             _carry(st.tomorrow, day.today, r, False)  # routed here today but not taken: none
 
 
@@ -183,27 +190,25 @@ def _carry(tomorrow: Floats, today: Floats, r: int, start: bool) -> None:
 
 @inline
 def _record(
-    net: NetArrays, st: State, series: int, key: int, t: int, r: int, g: int, x: float, add: bool
+    net: NetArrays, st: State, series: int, key: int, step: int, r: int, g: int, x: float
 ) -> None:
-    """Add ``x`` to (or set) a recorded series of one key on day ``t``; unrecorded: nothing."""
+    """Add ``x`` to a recorded series of one key in one step; unrecorded: nothing."""
     i = net.slot[series]
     if i >= 0 and key >= 0:
-        if add:
-            st.store[key, i, t, r, g] += x
-        else:
-            st.store[key, i, t, r, g] = x
+        st.store[key, i, r, step, g] += x
 
 
 @inline
 def _send(
-    net: NetArrays, st: State, day: Scratch, target: int, x: float, s: int, r: int, g: int, t: int
-) -> None:
+    net: NetArrays, st: State, day: Scratch, target: int, x: float, s: int, r: int, g: int,
+    step: int,
+) -> None:  # fmt: skip
     """Move ``x`` people to class ``target``, or to sink ``-1 - target`` if it is negative.
 
     A class whose station comes later in the order takes them today, any other tomorrow.
     """
     if target < 0:
-        st.sinks[-1 - target, t, r, g] += x
+        st.sinks[-1 - target, r, step, g] += x
     elif net.cls_station[target] > s:
         day.today[g, target] += x
     else:
@@ -240,7 +245,7 @@ def _exits(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) 
 
 @inline
 def _candidates(
-    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int
+    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int, step: int
 ) -> None:
     """Step 2a: the queue plus people routed in plus external (Poisson) arrivals, into ``want``."""
     for j in range(net.st_nk[s]):
@@ -253,8 +258,8 @@ def _candidates(
                             mode.stochastic, mode.exact_below)  # fmt: skip
                 came += x
                 st.external[r] += x
-            _record(net, st, _ARR, net.st_key[s], t, r, g, came, True)
-            _record(net, st, _ARR, net.cls_key[k], t, r, g, came, True)
+            _record(net, st, _ARR, net.st_key[s], step, r, g, came)
+            _record(net, st, _ARR, net.cls_key[k], step, r, g, came)
             day.want[j, g] = st.queue[r, g, k] + came
             day.admitted[j, g] = 0.0
             day.same_day[j, g] = 0.0
@@ -369,7 +374,9 @@ def _admit(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) 
 
 
 @inline
-def _leave(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int) -> None:
+def _leave(
+    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int, step: int
+) -> None:
     """Steps 3 and 4: admissions recorded, leavers routed, refused people queued, lost, diverted."""
     for j in range(net.st_nk[s]):
         k = net.st_k0[s] + j
@@ -379,28 +386,28 @@ def _leave(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, 
             day.present[j, g] += stayed
             left = day.done[j, g] + day.same_day[j, g]
             a = day.admitted[j, g]
-            _record(net, st, _ADM, net.st_key[s], t, r, g, a, True)
-            _record(net, st, _ADM, net.cls_key[k], t, r, g, a, True)
-            _record(net, st, _DONE, net.st_key[s], t, r, g, left, True)
-            _record(net, st, _DONE, net.cls_key[k], t, r, g, left, True)
-            _route(net, mode, st, day, k, left, s, r, g, t)
+            _record(net, st, _ADM, net.st_key[s], step, r, g, a)
+            _record(net, st, _ADM, net.cls_key[k], step, r, g, a)
+            _record(net, st, _DONE, net.st_key[s], step, r, g, left)
+            _record(net, st, _DONE, net.cls_key[k], step, r, g, left)
+            _route(net, mode, st, day, k, left, s, r, g, t, step)
             refused = day.want[j, g]
             if net.st_overflow[s] == _QUEUE:
                 st.queue[r, g, k] = refused
                 continue
             st.queue[r, g, k] = 0.0
-            _record(net, st, _REF, net.st_key[s], t, r, g, refused, True)
-            _record(net, st, _REF, net.cls_key[k], t, r, g, refused, True)
+            _record(net, st, _REF, net.st_key[s], step, r, g, refused)
+            _record(net, st, _REF, net.cls_key[k], step, r, g, refused)
             if net.st_overflow[s] == _DIVERT:
-                _send(net, st, day, net.cls_divert[k], refused, s, r, g, t)
+                _send(net, st, day, net.cls_divert[k], refused, s, r, g, step)
             else:
-                st.sinks[net.lost_sink, t, r, g] += refused
+                st.sinks[net.lost_sink, r, step, g] += refused
 
 
 @inline
 def _route(
     net: NetArrays, mode: Mode, st: State, day: Scratch, k: int, left: float, s: int, r: int,
-    g: int, t: int,
+    g: int, t: int, step: int,
 ) -> None:  # fmt: skip
     """Split the people who left class ``k`` over its route legs (sequential binomials)."""
     n_legs = net.cls_leg_n[k]
@@ -409,7 +416,7 @@ def _route(
         l0 = net.cls_leg_off[k]
         if net.cls_certain[k]:
             moved = left
-            _send(net, st, day, net.leg_target[l0], left, s, r, g, t)
+            _send(net, st, day, net.leg_target[l0], left, s, r, g, step)
         else:
             rest, mass = left, 1.0
             for leg in range(l0, l0 + n_legs):
@@ -417,16 +424,20 @@ def _route(
                 q = pj / mass if mass > 1e-15 else 0.0
                 x = binomial(st.rng, net.cls_route_stream[k], r, rest, q, mode.stochastic,
                              mode.exact_below)  # fmt: skip
-                _send(net, st, day, net.leg_target[leg], x, s, r, g, t)
+                _send(net, st, day, net.leg_target[leg], x, s, r, g, step)
                 rest -= x
                 moved += x
                 mass -= pj
-    st.sinks[net.exit_sink, t, r, g] += left - moved
+    st.sinks[net.exit_sink, r, step, g] += left - moved
 
 
 @inline
-def _stocks(net: NetArrays, st: State, day: Scratch, s: int, r: int, t: int) -> None:
-    """End of the station's day: people present and waiting, by station and by class."""
+def _stocks(net: NetArrays, st: State, day: Scratch, s: int, r: int, step: int, w: float) -> None:
+    """End of the station's day: people present and waiting, by station and by class.
+
+    Each day adds ``w`` (one over the days of its step) times its count, so a step holds the
+    average of its end-of-day counts.
+    """
     for g in range(st.occ.shape[1]):
         occ_all = 0.0
         wait_all = 0.0
@@ -434,7 +445,7 @@ def _stocks(net: NetArrays, st: State, day: Scratch, s: int, r: int, t: int) -> 
             k = net.st_k0[s] + j
             occ_all += day.present[j, g]
             wait_all += st.queue[r, g, k]
-            _record(net, st, _OCC, net.cls_key[k], t, r, g, day.present[j, g], False)
-            _record(net, st, _WAIT, net.cls_key[k], t, r, g, st.queue[r, g, k], False)
-        _record(net, st, _OCC, net.st_key[s], t, r, g, occ_all, False)
-        _record(net, st, _WAIT, net.st_key[s], t, r, g, wait_all, False)
+            _record(net, st, _OCC, net.cls_key[k], step, r, g, w * day.present[j, g])
+            _record(net, st, _WAIT, net.cls_key[k], step, r, g, w * st.queue[r, g, k])
+        _record(net, st, _OCC, net.st_key[s], step, r, g, w * occ_all)
+        _record(net, st, _WAIT, net.st_key[s], step, r, g, w * wait_all)

@@ -110,6 +110,7 @@ def simulate(
     initial: Mapping[Key, float | ArrayLike] | None = None,
     record: Sequence[str] = SERIES,
     record_classes: bool = False,
+    period: int = 1,
     threads: int = 1,
     on_day: Callable[[int], None] | None = None,
 ) -> EngineResult:
@@ -124,6 +125,8 @@ def simulate(
        day, to the same or an earlier station the next day, or to a sink;
     4. people refused wait, are lost, or are diverted, as the station's overflow policy says.
 
+    Results are kept in steps of ``period`` days (1: daily): flows summed over a step, stocks
+    (occupancy, waiting) averaged over its end-of-day counts; the last step may be shorter.
     The loop itself is compiled (:func:`deportsim.engine.kernels.run_days`). ``threads`` splits
     the replicates between that many threads, which changes nothing in the results (each
     replicate has its own random streams). ``on_day(t)`` is called after each day, in chunks of
@@ -135,10 +138,10 @@ def simulate(
     unknown = set(record) - set(SERIES)
     if unknown:
         raise ValueError(f"unknown series {sorted(unknown)}; choose from {SERIES}")
-    if threads < 1:
-        raise ValueError("threads must be at least 1")
+    if threads < 1 or period < 1 or days < 1 or replicates < 1:
+        raise ValueError("days, replicates, period and threads must be at least 1")
     plan = Plan.build(net, days, record, record_classes)
-    run = _Run(plan, days, replicates, len(net.regions), sampler)
+    run = _Run(plan, days, replicates, len(net.regions), sampler, period=period)
     run.place(initial or {})
     cuts = np.linspace(0, replicates, min(threads, replicates) + 1).astype(int)
     parts = list(itertools.pairwise(cuts.tolist()))
@@ -156,10 +159,11 @@ class _Run:
     """The arrays of one run (state, results, random streams) and the compiled loop over them."""
 
     def __init__(
-        self, plan: Plan, days: int, replicates: int, regions: int, sampler: Sampler
+        self, plan: Plan, days: int, replicates: int, regions: int, sampler: Sampler, *, period: int
     ) -> None:
-        self.plan, self.days, self.replicates = plan, days, replicates
-        self.mode = Mode(sampler.stochastic, sampler.exact_below, REFILL_ROUNDS)
+        self.plan, self.days, self.replicates, self.period = plan, days, replicates, period
+        self.mode = Mode(sampler.stochastic, sampler.exact_below, REFILL_ROUNDS, days, period)
+        steps = -(-days // period)
         queue = np.zeros((replicates, regions, len(plan.classes)))
         self.state = State(
             occ=np.zeros((replicates, regions, plan.age_bins)),
@@ -167,8 +171,8 @@ class _Run:
             tomorrow=np.zeros_like(queue),
             rng=sampler.states(plan.streams, replicates),
             external=np.zeros(replicates),
-            store=np.zeros((len(plan.keys), len(plan.record), days, replicates, regions)),
-            sinks=np.zeros((len(plan.sinks), days, replicates, regions)),
+            store=np.zeros((len(plan.keys), len(plan.record), replicates, steps, regions)),
+            sinks=np.zeros((len(plan.sinks), replicates, steps, regions)),
         )
         self.initial = np.zeros(replicates)
 
@@ -197,6 +201,7 @@ class _Run:
         inside = st.occ.sum(axis=(1, 2)) + st.queue.sum(axis=(1, 2))
         return EngineResult(
             days=self.days,
+            period=self.period,
             replicates=self.replicates,
             regions=regions,
             store={k: dict(zip(p.record, st.store[i], strict=True)) for i, k in enumerate(p.keys)},

@@ -1,17 +1,19 @@
-"""What a network run returns: daily series per station and sink, with summaries.
+"""What a network run returns: series per station and sink, by day or by step, with summaries.
 
-Series per station, each of shape (replicates, days, regions):
+Series per station, each of shape (replicates, steps, regions). A step is one day by default, or
+``period`` days (the last may be shorter): flows are summed over a step, stocks averaged over its
+end-of-day counts.
 
 ========== ==========================================================================
-arrivals   people arriving (external arrivals and routed in) during the day
+arrivals   people arriving (external arrivals and routed in) during the step
 admitted   people who started their stay
 completed  people who finished their stay (and left by a route or to a sink)
 refused    people who found no capacity and were lost or diverted
-occupancy  people present at the end of the day
-waiting    people queueing at the end of the day
+occupancy  people present at the end of the day (averaged over the step)
+waiting    people queueing at the end of the day (averaged over the step)
 ========== ==========================================================================
 
-Sinks (``exit``, ``lost`` and any named route target) record people leaving the network per day.
+Sinks (``exit``, ``lost`` and any named route target) record people leaving the network.
 """
 
 from __future__ import annotations
@@ -39,39 +41,45 @@ class EngineResult:
     """Daily series of one run; see the module docstring for their meaning."""
 
     days: int
+    period: int  # days per recorded step
     replicates: int
     regions: tuple[str, ...]
-    store: dict[str, dict[str, F]]  # day-major: (days, replicates, regions), written day by day
+    store: dict[str, dict[str, F]]  # (replicates, steps, regions)
     sink_store: dict[str, F]
     initial_people: F  # (replicates,) in the network before day 0
     final_people: F  # (replicates,) in stations, queues and in transit after the last day
     external_people: F  # (replicates,) external arrivals over the run
 
     @property
+    def steps(self) -> int:
+        """Recorded steps: ``days`` divided by ``period``, rounded up."""
+        return -(-self.days // self.period)
+
+    @property
     def series(self) -> dict[str, dict[str, F]]:
-        """Every recorded series by station and name, shape (replicates, days, regions)."""
-        return {st: {n: v.transpose(1, 0, 2) for n, v in d.items()} for st, d in self.store.items()}
+        """Every recorded series by station and name, shape (replicates, steps, regions)."""
+        return self.store
 
     @property
     def sinks(self) -> dict[str, F]:
-        """People leaving the network per sink, shape (replicates, days, regions)."""
-        return {n: v.transpose(1, 0, 2) for n, v in self.sink_store.items()}
+        """People leaving the network per sink, shape (replicates, steps, regions)."""
+        return self.sink_store
 
     # ---- summaries -------------------------------------------------------------------------
     def national(self, station: str, name: str) -> F:
-        """A station series summed over regions: shape (replicates, days)."""
-        return np.asarray(self.store[station][name].sum(axis=2).T, dtype=np.float64)
+        """A station series summed over regions: shape (replicates, steps)."""
+        return np.asarray(self.store[station][name].sum(axis=2), dtype=np.float64)
 
     def mean_per_day(self, station: str, name: str, start: int = 0) -> F:
-        """Per replicate, the series averaged over days ``start ..`` (replicates,)."""
+        """Per replicate, the series averaged over steps ``start ..`` (replicates,)."""
         return np.asarray(self.national(station, name)[:, start:].mean(axis=1), dtype=np.float64)
 
     def total(self, station: str, name: str) -> F:
-        """Per replicate, the series summed over all days (replicates,)."""
+        """Per replicate, the series summed over all steps (replicates,)."""
         return np.asarray(self.national(station, name).sum(axis=1), dtype=np.float64)
 
     def quantiles(self, station: str, name: str, q: Sequence[float] = (0.05, 0.5, 0.95)) -> F:
-        """Replicate quantiles of the national series for each day: shape (len(q), days)."""
+        """Replicate quantiles of the national series for each step: shape (len(q), steps)."""
         return np.asarray(np.quantile(self.national(station, name), q, axis=0))
 
     def check_conservation(self) -> F:
@@ -79,7 +87,7 @@ class EngineResult:
 
         Zero (up to rounding) means nobody was created or lost.
         """
-        left = sum(s.sum(axis=(0, 2)) for s in self.sink_store.values())
+        left = sum(s.sum(axis=(1, 2)) for s in self.sink_store.values())
         return np.asarray(self.initial_people + self.external_people - left - self.final_people)
 
     def to_table(self, start: dt.date | None = None) -> pa.Table:
@@ -88,8 +96,8 @@ class EngineResult:
         ``metric`` is ``station.series`` or ``sink.NAME``.
         """
         parts = []
-        reps = np.repeat(np.arange(self.replicates, dtype=np.int32), self.days)
-        day = np.tile(np.arange(self.days, dtype=np.int32), self.replicates)
+        reps = np.repeat(np.arange(self.replicates, dtype=np.int32), self.steps)
+        day = np.tile(np.arange(self.steps, dtype=np.int32) * self.period, self.replicates)
         when = (
             pa.array(day + np.int32((start - dt.date(1970, 1, 1)).days)).cast(pa.date32())
             if start
