@@ -34,7 +34,16 @@ SMALL = [
 PIPELINE = ("one-replicate", "default", "1000x10y")
 RUNS = [
     *([str(HERE / "pipeline.py"), "--case", case] for case in PIPELINE),
-    [TANDEM, "--scenario", "spec", *FULL_SCALE, "--engine-workers", "1,2"],
+    [
+        TANDEM,
+        "--scenario",
+        "spec",
+        *FULL_SCALE,
+        "--engine-workers",
+        "1,2",
+        "--engine-period",
+        "1,30",
+    ],
     [TANDEM, "--scenario", "courtbn", *FULL_SCALE],
     [TANDEM, "--scenario", "spec_small", *SMALL],
     [TANDEM, "--scenario", "courtbn_small", *SMALL],

@@ -41,9 +41,9 @@ def test_daily_form_matches_simulated_floor_u_plus_s(delay: Delay) -> None:
 
 def test_exponential_needs_one_age_and_is_exact() -> None:
     stay = Delay.exponential(45.0).daily()
-    assert stay.ages == 1
-    assert stay.tail_hazard == pytest.approx(1 - math.exp(-1 / 45))  # memoryless after day one
-    assert stay.hazard[0] == pytest.approx(1 - 45 * (1 - math.exp(-1 / 45)))
+    assert stay.bins == 1
+    assert stay.hazard[0] == pytest.approx(1 - math.exp(-1 / 45))  # memoryless after day one
+    assert stay.first == pytest.approx(1 - 45 * (1 - math.exp(-1 / 45)))
     assert stay.approximation_error() < 1e-12
 
 
@@ -75,3 +75,35 @@ def test_histogram_partial_means_are_exact() -> None:
 def test_bad_delays_are_refused(make: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make()  # type: ignore[operator]
+
+
+COMPACT = {
+    "lognormal 45, cv 1.2": (Delay.lognormal(45.0, 1.2), 3e-3),
+    "lognormal 120, cv 0.8": (Delay.lognormal(120.0, 0.8), 8e-3),
+    "gamma 400, cv 0.8": (Delay.gamma(400.0, 0.8), 5e-3),
+    "gamma 45, cv 0.7": (Delay.gamma(45.0, 0.7), 3e-3),
+}
+
+
+@pytest.mark.parametrize(("delay", "bound"), COMPACT.values(), ids=COMPACT.keys())
+def test_compact_forms_keep_the_mean_and_bound_the_shape_error(delay: Delay, bound: float) -> None:
+    # 48 bins: daily for 24 days, then bins of growing width (docs/engine.md gives the table)
+    stay = delay.daily(max_bins=48)
+    assert stay.bins <= 48
+    assert not stay.daily_bins, "these stays need more than 48 daily bins"
+    assert stay.binned_mean(8000) == pytest.approx(delay.mean, rel=1e-6)
+    assert stay.approximation_error() < bound
+    exact = delay.daily()
+    assert exact.approximation_error() < 1e-4, "the default form is the exact daily law"
+
+
+def test_compact_stays_in_a_run_keep_littles_law() -> None:
+    from deportsim.engine import MeanField, Network, Station, simulate  # noqa: PLC0415
+
+    # unlimited station, 40 a day, lognormal stays of mean 45: occupancy tends to 40 x 45
+    net = Network(
+        [Station("beds", Delay.lognormal(45.0, 1.2), max_bins=32)],
+        arrivals={("beds", "all"): 40.0},
+    )
+    r = simulate(net, 3000, 1, MeanField(), record=("occupancy",))
+    assert r.national("beds", "occupancy")[0, -1] == pytest.approx(40.0 * 45.0, rel=1e-3)

@@ -9,11 +9,14 @@ counted at ``K = floor(U + S)`` day ends. This discretisation is exact in the tw
 * ``P(K <= k) = G(k + 1) - G(k)`` with ``G(x) = x - E[min(S, x)]``, computed from the
   distribution's partial expectations, so no simulation is needed to get it.
 
-A station keeps people by age (days since admission). ``DailyStay`` holds the hazard of leaving at
-each age ``0 .. A-1`` and one constant hazard for all older ages (a geometric tail), chosen so that
-the mean stay stays exact. For an exponential stay the hazard is constant from age 1 on, so two age
-bins are exact; skewed stays (gamma, lognormal, histograms) need more bins, and the distance between
-the binned and the exact distribution is reported by :meth:`DailyStay.approximation_error`.
+A station keeps people by age (days since admission). ``DailyStay`` holds the chance of leaving on
+the day of admission, then one age bin per day, each with its hazard of leaving during the next day,
+and a last bin for everyone older with the constant hazard that keeps the mean exact. For an
+exponential stay the hazard is constant from age 1 on, so one bin is exact; skewed stays
+(gamma, lognormal, histograms) need more. Past ``max_bins`` bins, older ages are grouped into bins
+of growing width whose hazard and chance of moving on keep the chance of leaving within each bin
+and the days spent in it exact: the mean stays exact and only the spread of ages inside a bin is
+approximated. :meth:`DailyStay.approximation_error` measures the distance to the exact law.
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-__all__ = ["DailyStay", "Delay"]
+__all__ = ["MAX_BINS", "DailyStay", "Delay"]
+
+#: Age bins kept per stay unless a station says otherwise (see :meth:`Delay.daily`).
+MAX_BINS = 730
 
 F = NDArray[np.float64]
 Kind = Literal["exponential", "gamma", "lognormal", "deterministic", "empirical"]
@@ -138,71 +144,121 @@ class Delay:
         i = gen.choice(w.size, size=size, p=w)
         return np.asarray(e[i] + gen.random(size) * (e[i + 1] - e[i]), dtype=np.float64)
 
-    def daily(self, tail_mass: float = 1e-4, max_ages: int = 730) -> DailyStay:
-        """The exact daily form (see the module docstring), with a geometric tail after age A.
-
-        A is the first age from which the hazard no longer changes (within 1e-9), or at which fewer
-        than ``tail_mass`` of stays remain, but at most ``max_ages``. ``tail_mass=0`` keeps every
-        age up to ``max_ages`` (the exact reference used to measure the approximation).
-        """
-        n = max_ages + 8
-        ks = np.arange(n + 2, dtype=np.float64)
-        g = ks - self.mean_min(ks)  # G(k) = ∫0^k F
-        cdf = np.clip(np.diff(g), 0.0, 1.0)  # P(K <= k), k = 0 .. n
+    def day_law(self, n: int) -> tuple[F, F]:
+        """The exact law of ``K``, the end-of-day counts: ``P(K = k)`` and ``P(K >= k)``, k < n."""
+        ks = np.arange(n + 1, dtype=np.float64)
+        cdf = np.clip(np.diff(ks - self.mean_min(ks)), 0.0, 1.0)  # P(K <= k) = G(k+1) - G(k)
         cdf = np.maximum.accumulate(cdf)
         pmf = np.diff(np.concatenate([[0.0], cdf]))
-        surv = 1.0 - np.concatenate([[0.0], cdf[:-1]])  # P(K >= k)
+        surv = 1.0 - np.concatenate([[0.0], cdf[:-1]])
+        return pmf, surv
+
+    def daily(
+        self, max_bins: int = MAX_BINS, tail_mass: float = 1e-4, horizon: int = 3650
+    ) -> DailyStay:
+        """The daily form (see the module docstring) in at most ``max_bins`` age bins.
+
+        Ages are kept one day at a time up to the age from which the hazard no longer changes
+        (within 1e-9) or fewer than ``tail_mass`` of stays remain (at most ``horizon`` days); a
+        last bin holds everyone older, with the constant hazard that keeps the mean exact. When
+        that needs more than ``max_bins`` bins, the first ``max_bins // 2`` ages stay daily and
+        the older ones are grouped into bins of growing width: a bin's hazard and its chance of
+        moving on are set so that the chance of leaving within the bin and the days spent in it
+        are exact, which keeps the mean exact; only the spread of ages inside a bin is
+        approximated (:meth:`DailyStay.approximation_error` measures it).
+        """
+        if max_bins < 2:
+            raise ValueError("a stay needs at least 2 age bins")
+        pmf, surv = self.day_law(horizon + 2)
         with np.errstate(divide="ignore", invalid="ignore"):
             hazard = np.where(surv > 1e-15, pmf / surv, 1.0)
-        ages = max_ages
-        for a in range(1, max_ages):
-            flat = np.all(np.abs(hazard[a : a + 8] - hazard[a]) <= 1e-9 * max(hazard[a], 1e-300))
-            if (flat and tail_mass > 0) or surv[a] < tail_mass:
-                ages = a
+        end = horizon  # first age held by the last bin
+        for age in range(1, horizon):
+            flat = np.all(np.abs(hazard[age : age + 8] - hazard[age]) <= 1e-9 * hazard[age])
+            if flat or surv[age] < tail_mass:
+                end = age
                 break
-        remaining = float(surv[ages])
-        if remaining <= 0:
-            return DailyStay(hazard[:ages].copy(), 1.0, self.mean)
-        counted_before = float(np.sum(np.arange(ages) * pmf[:ages]))
-        mean_tail = (self.mean - counted_before) / remaining - ages  # E[K - A | K >= A]
-        tail = 1.0 / (1.0 + max(mean_tail, 0.0))
-        return DailyStay(hazard[:ages].copy(), float(tail), self.mean, self)
+        if end <= max_bins:
+            edges = np.arange(1, end + 1)
+        else:
+            daily = max_bins // 2
+            coarse = np.geomspace(daily + 1, end, max_bins - daily)
+            edges = np.unique(np.concatenate([np.arange(1, daily + 1), np.rint(coarse)]))
+            edges = edges.astype(np.int64)
+        lo, hi = edges[:-1], edges[1:]  # occupant bins before the last: ages lo .. hi - 1
+        days_in = np.array([surv[a:b].sum() for a, b in zip(lo, hi, strict=True)])
+        leaving = surv[lo] - surv[hi]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            bin_hazard = np.where(days_in > 0, leaving / days_in, 1.0)
+            advance = np.where(days_in - leaving > 0, surv[hi] / (days_in - leaving), 1.0)
+        remaining = float(surv[end])
+        if remaining > 0:
+            counted_before = float(np.sum(np.arange(end) * pmf[:end]))
+            mean_tail = (self.mean - counted_before) / remaining - end  # E[K - end | K >= end]
+            tail = 1.0 / (1.0 + max(mean_tail, 0.0))
+        else:
+            tail = 1.0
+        return DailyStay(
+            first=float(pmf[0]),
+            hazard=np.append(bin_hazard, tail),
+            advance=np.append(np.clip(advance, 0.0, 1.0), 0.0),
+            mean=self.mean,
+            delay=self,
+        )
 
 
 @dataclass(frozen=True, eq=False)
 class DailyStay:
-    """Hazards of leaving at ages ``0 .. A-1`` and a constant hazard at ages ``>= A``."""
+    """A stay in daily steps: the first-day hazard, then age bins with hazards and advances.
 
+    ``first`` is the chance of leaving on the day of admission (never counted at a day's end).
+    Those who stay enter the first bin. Each later day, someone in bin ``b`` leaves with chance
+    ``hazard[b]``; if they stay, they move on to bin ``b + 1`` with chance ``advance[b]`` (1 for
+    bins one day wide; 0 for the last bin, which holds everyone older).
+    """
+
+    first: float
     hazard: F
-    tail_hazard: float
+    advance: F
     mean: float
     delay: Delay | None = None
 
     @property
-    def ages(self) -> int:
-        """Number of explicit ages; a station keeps ``ages + 1`` bins (the last is the tail)."""
+    def bins(self) -> int:
+        """Number of age bins kept for people present (the last holds everyone older)."""
         return int(self.hazard.size)
 
-    def hazards(self) -> F:
-        """Hazard for every bin, the tail last: shape ``(ages + 1,)``."""
-        return np.append(self.hazard, self.tail_hazard)
+    @property
+    def daily_bins(self) -> bool:
+        """True when every bin but the last is one day wide (the exact daily form)."""
+        return bool(np.all(self.advance[:-1] == 1.0))
 
     def pmf(self, n: int) -> F:
-        """``P(K = k)`` for ``k = 0 .. n-1`` under this (binned) form."""
-        h = np.concatenate([self.hazard, np.full(max(n - self.ages, 0), self.tail_hazard)])[:n]
-        surv = np.concatenate([[1.0], np.cumprod(1.0 - h)[:-1]])
-        return np.asarray(surv * h, dtype=np.float64)
+        """``P(K = k)`` for ``k = 0 .. n-1`` under this form, as the engine runs it."""
+        out = np.zeros(n)
+        occ = np.zeros(self.bins)
+        out[0] = self.first
+        occ[0] = 1.0 - self.first
+        move = self.advance[:-1]
+        for k in range(1, n):
+            leave = occ * self.hazard
+            out[k] = leave.sum()
+            occ -= leave
+            moved = occ[:-1] * move
+            occ[:-1] -= moved
+            occ[1:] += moved
+        return out
 
     def binned_mean(self, n: int = 20_000) -> float:
-        """Mean of the binned form, computed from its pmf (equals ``mean`` up to rounding)."""
+        """Mean of this form, from its pmf (equals ``mean`` up to rounding)."""
         return float(np.sum(np.arange(n) * self.pmf(n)))
 
     def approximation_error(self, n: int = 5000) -> float:
-        """Kolmogorov-Smirnov distance between the binned and the exact distribution of ``K``.
+        """Kolmogorov-Smirnov distance between this form and the exact law of ``K``.
 
         It is zero for exponential stays, whose hazard is constant after the first day.
         """
         if self.delay is None:
             return 0.0
-        exact = self.delay.daily(tail_mass=0.0, max_ages=n)
-        return float(np.max(np.abs(np.cumsum(self.pmf(n)) - np.cumsum(exact.pmf(n)))))
+        exact, _ = self.delay.day_law(n)
+        return float(np.max(np.abs(np.cumsum(self.pmf(n)) - np.cumsum(exact))))

@@ -49,6 +49,7 @@ class NetArrays(NamedTuple):
     cls_age_off: Ints  # first age bin of each class in the state's age axis
     cls_ages: Ints  # age bins of each class (the last is the tail)
     hazard: Floats  # chance of leaving during the next day, by age bin
+    advance: Floats  # chance that those who stay move on to the next bin, by age bin
     first_hazard: Floats  # chance of leaving on the day of admission, by class
     st_limited: Bools  # the station has a capacity
     st_places: Bools  # capacity in places (else in starts a day)
@@ -66,6 +67,7 @@ class NetArrays(NamedTuple):
     exit_sink: int  # sink of people whose routes send them nowhere
     lost_sink: int  # sink of people refused by a station that loses them
     cls_exit_stream: Ints  # random stream of each decision, by class or station
+    cls_age_stream: Ints
     cls_arr_stream: Ints
     st_first_stream: Ints
     cls_route_stream: Ints
@@ -217,7 +219,7 @@ def _send(
 
 @inline
 def _exits(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) -> None:
-    """Step 1: leavers by age (into ``done``), ageing, and the people still present."""
+    """Step 1: leavers by age bin (into ``done``), ageing, and the people still present."""
     for j in range(net.st_nk[s]):
         k = net.st_k0[s] + j
         off, ages, stream = net.cls_age_off[k], net.cls_ages[k], net.cls_exit_stream[k]
@@ -233,12 +235,16 @@ def _exits(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) 
                     st.occ[r, g, a] = x
                     left += d
                     stay += x
-            if ages > 1:  # age by one day; the tail keeps its own; the first bin empties
-                last = off + ages - 1
-                st.occ[r, g, last] += st.occ[r, g, last - 1]
-                for a in range(last - 1, off, -1):
-                    st.occ[r, g, a] = st.occ[r, g, a - 1]
-                st.occ[r, g, off] = 0.0
+            # ageing: those who stay move on to the next bin (all of them from a one-day bin);
+            # from the oldest down, so nobody moves twice; the last bin keeps everyone older
+            for a in range(off + ages - 2, off - 1, -1):
+                x = st.occ[r, g, a]
+                if x > 0.0:
+                    if net.advance[a] < 1.0:
+                        x = binomial(st.rng, net.cls_age_stream[k], r, x, net.advance[a],
+                                     mode.stochastic, mode.exact_below)  # fmt: skip
+                    st.occ[r, g, a] -= x
+                    st.occ[r, g, a + 1] += x
             day.done[j, g] = left
             day.present[j, g] = stay
 

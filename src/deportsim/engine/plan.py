@@ -68,7 +68,7 @@ class Plan:
         number = {key: i for i, key in enumerate(classes)}
         st_index = {s.name: i for i, s in enumerate(net.stations)}
         sinks = tuple(dict.fromkeys((*net.sinks, "lost")))
-        ages, age_off, hazard, first = _stays(net)
+        ages, age_off, hazard, advance, first = _stays(net)
         legs = _Legs.build(net, number, sinks, days=days, regions=g)
         arr_rate = np.zeros((len(classes), days, g))
         for key, rate in net.arrivals.items():
@@ -80,6 +80,7 @@ class Plan:
             *(f"{st}.arrivals.{c}" for st, c in classes),
             *(f"{s.name}.first" for s in net.stations),
             *(f"{st}.route.{c}" for st, c in classes),
+            *(f"{st}.age.{c}" for st, c in classes),
         )
         n_cls, n_st = len(classes), len(net.stations)
         keys = [s.name for s in net.stations]
@@ -99,6 +100,7 @@ class Plan:
             cls_age_off=age_off,
             cls_ages=ages,
             hazard=hazard,
+            advance=advance,
             first_hazard=first,
             st_limited=np.array([s.capacity is not None for s in net.stations]),
             st_places=np.array([s.capacity_kind == "places" for s in net.stations]),
@@ -123,6 +125,7 @@ class Plan:
             cls_arr_stream=np.arange(n_cls, 2 * n_cls, dtype=np.int64),
             st_first_stream=np.arange(2 * n_cls, 2 * n_cls + n_st, dtype=np.int64),
             cls_route_stream=np.arange(2 * n_cls + n_st, 3 * n_cls + n_st, dtype=np.int64),
+            cls_age_stream=np.arange(3 * n_cls + n_st, 4 * n_cls + n_st, dtype=np.int64),
             st_key=np.arange(n_st, dtype=np.int64),
             cls_key=_ints(cls_key),
             slot=slot,
@@ -136,17 +139,14 @@ def _ints(values: Iterable[int] | ArrayLike) -> Ints:
     return np.asarray(items, dtype=np.int64).reshape(-1)
 
 
-def _stays(net: Network) -> tuple[Ints, Ints, F, F]:
-    """Age bins per class, their offsets, the next-day hazards by bin, the first-day hazards."""
+def _stays(net: Network) -> tuple[Ints, Ints, F, F, F]:
+    """Bins per class and their offsets; hazard and advance by bin; first-day hazard by class."""
     stays = [s.daily_stays[c] for s in net.stations for c in s.classes]
-    ages = _ints(max(d.ages, 1) for d in stays)
-    hazard, first = [], []
-    for d in stays:
-        h = d.hazards()
-        first.append(float(h[0]) if d.ages else float(d.tail_hazard))
-        hazard.append(h[1:] if d.ages else np.array([d.tail_hazard]))
-    offsets = _ints(np.concatenate([[0], np.cumsum(ages)[:-1]]))
-    return ages, offsets, np.concatenate(hazard).astype(np.float64), np.array(first)
+    bins = _ints(d.bins for d in stays)
+    offsets = _ints(np.concatenate([[0], np.cumsum(bins)[:-1]]))
+    hazard = np.concatenate([d.hazard for d in stays]).astype(np.float64)
+    advance = np.concatenate([d.advance for d in stays]).astype(np.float64)
+    return bins, offsets, hazard, advance, np.array([d.first for d in stays])
 
 
 def _capacity(net: Network, days: int) -> F:

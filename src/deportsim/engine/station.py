@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from deportsim.engine.delays import DailyStay, Delay
+from deportsim.engine.delays import MAX_BINS, DailyStay, Delay
 
 __all__ = ["Station"]
 
@@ -43,6 +43,8 @@ class Station:
             system (``lose``) or go to ``divert_to`` (``divert``).
         divert_to: the station that takes diverted people (same class name if it has it, else its
             first class).
+        max_bins: age bins kept per class for its stay (:meth:`Delay.daily`): more bins follow a
+            skewed stay more closely and cost more time.
     """
 
     name: str
@@ -53,6 +55,7 @@ class Station:
     classes: tuple[str, ...] = ("all",)
     overflow: Overflow = "queue"
     divert_to: str | None = None
+    max_bins: int = MAX_BINS
     daily_stays: Mapping[str, DailyStay] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -67,7 +70,8 @@ class Station:
         if missing:
             raise ValueError(f"{self.name}: no stay for class(es) {missing}")
         # the daily forms are computed once, here
-        object.__setattr__(self, "daily_stays", {c: stays[c].daily() for c in self.classes})
+        daily = {c: stays[c].daily(max_bins=self.max_bins) for c in self.classes}
+        object.__setattr__(self, "daily_stays", daily)
 
     def capacity_by_day(self, days: int, regions: int) -> F | None:
         """Capacity by day: shape (days,) if pooled, else (days, regions); None if unlimited."""
