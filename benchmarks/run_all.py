@@ -32,8 +32,10 @@ SMALL = [
     "--simpy-days", "365", "--simpy-replicates", "30", "--ciw-replicates", "3",
 ]  # fmt: skip
 PIPELINE = ("one-replicate", "default", "1000x10y")
+ENGINE_NETWORK = ("one-replicate", "one-replicate-exact", "1000x10y")
 RUNS = [
     *([str(HERE / "pipeline.py"), "--case", case] for case in PIPELINE),
+    *([str(HERE / "engine_network.py"), "--case", case] for case in ENGINE_NETWORK),
     [
         TANDEM,
         "--scenario",
