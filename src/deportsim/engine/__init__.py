@@ -5,17 +5,19 @@ It knows nothing of immigration: the model builds its pipeline from these pieces
 """
 
 from deportsim.engine.batches import DEFAULT_BATCH, run_batches
-from deportsim.engine.delays import DailyStay, Delay
+from deportsim.engine.delays import MAX_BINS, DailyStay, Delay
 from deportsim.engine.draws import binomial, hazard, poisson
 from deportsim.engine.network import Network, Route, simulate
 from deportsim.engine.result import SERIES, EngineResult
-from deportsim.engine.sampling import MeanField, Sampler, Stochastic
+from deportsim.engine.sampling import EXACT_BELOW, MeanField, Sampler, Stochastic
 from deportsim.engine.schedule import piecewise
 from deportsim.engine.station import Station
 from deportsim.engine.streams import Streams
 
 __all__ = [
     "DEFAULT_BATCH",
+    "EXACT_BELOW",
+    "MAX_BINS",
     "SERIES",
     "DailyStay",
     "Delay",
