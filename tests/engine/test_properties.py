@@ -292,3 +292,25 @@ def test_results_kept_by_period_are_sums_of_flows_and_means_of_stocks() -> None:
             assert np.allclose(weekly.series[name][series], want), f"{name}.{series}"
     assert np.allclose(weekly.sinks["exit"].sum(axis=1), daily.sinks["exit"].sum(axis=1))
     assert np.all(np.abs(weekly.check_conservation()) < 1e-6)
+
+
+def test_flat_table_has_the_contract_schema_and_national_totals() -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    net = _small_network()
+    r = simulate(net, 10, 2, Stochastic(Streams(13)), record=("occupancy",), period=7)
+    table = r.to_table(dt.date(2025, 1, 20))
+    assert table.column_names == ["replicate", "date", "region", "metric", "value"]
+    rows = table.to_pylist()
+    # 2 stations and 2 sinks (exit, lost); 2 replicates, 2 steps, 2 regions and the national total
+    assert len(rows) == 4 * 2 * 2 * 3
+    assert {row["date"] for row in rows} == {dt.date(2025, 1, 20), dt.date(2025, 1, 27)}
+    got = {
+        (row["replicate"], row["date"], row["region"]): row["value"]
+        for row in rows
+        if row["metric"] == "beds.occupancy"
+    }
+    occ = r.series["beds"]["occupancy"]
+    assert got[(1, dt.date(2025, 1, 27), "south")] == occ[1, 1, 1]
+    assert got[(0, dt.date(2025, 1, 20), "US")] == pytest.approx(occ[0, 0].sum())
+    assert "US" not in set(r.to_table(national=None).column("region").to_pylist())

@@ -90,10 +90,12 @@ class EngineResult:
         left = sum(s.sum(axis=(1, 2)) for s in self.sink_store.values())
         return np.asarray(self.initial_people + self.external_people - left - self.final_people)
 
-    def to_table(self, start: dt.date | None = None) -> pa.Table:
+    def to_table(self, start: dt.date | None = None, national: str | None = "US") -> pa.Table:
         """The flat long schema: ``replicate, day|date, region, metric, value``.
 
-        ``metric`` is ``station.series`` or ``sink.NAME``.
+        ``metric`` is ``station.series`` or ``sink.NAME``; a step's date (or day) is its first
+        day's. With several regions, ``national`` names an extra region holding their sum (the
+        contract's ``US``); ``None`` leaves it out.
         """
         parts = []
         reps = np.repeat(np.arange(self.replicates, dtype=np.int32), self.steps)
@@ -105,9 +107,13 @@ class EngineResult:
         )
         items = [(f"{st}.{n}", v) for st, d in self.series.items() for n, v in d.items()]
         items += [(f"sink.{n}", v) for n, v in self.sinks.items()]
+        regions = list(self.regions)
+        if national is not None and len(regions) > 1:
+            regions.append(national)
         for metric, values in items:
-            for i, region in enumerate(self.regions):
+            for i, region in enumerate(regions):
                 n = reps.size
+                column = values.sum(axis=2) if i == len(self.regions) else values[:, :, i]
                 parts.append(
                     pa.table(
                         {
@@ -119,7 +125,7 @@ class EngineResult:
                             "metric": pa.DictionaryArray.from_arrays(
                                 np.zeros(n, np.int32), [metric]
                             ),
-                            "value": values[:, :, i].reshape(-1),
+                            "value": column.reshape(-1),
                         }
                     )
                 )
