@@ -52,6 +52,7 @@ def networks(draw: st.DrawFn) -> tuple[Network, int]:
                 classes=classes,
                 overflow=overflow,
                 divert_to=f"s{(i + 1) % n}" if overflow == "divert" else None,
+                max_bins=draw(st.sampled_from([2, 6, 730])),  # coarse age bins too
             )
         )
     arrivals = {
