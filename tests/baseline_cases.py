@@ -10,6 +10,9 @@ from deportsim import RunConfig, run
 CASES: dict[str, RunConfig] = {
     "baseline-fy2024": RunConfig(scenario="baseline-fy2024", replicates=4, years=1.0, seed=1),
     "directive-2025": RunConfig(scenario="directive-2025", replicates=4, years=2.0, seed=2),
+    "sanctuary-at-large-only": RunConfig(
+        scenario="sanctuary-at-large-only", replicates=4, years=2.0, seed=2
+    ),
 }
 
 

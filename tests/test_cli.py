@@ -22,8 +22,11 @@ def _main(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def test_scenarios_lists_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
     lines = _main(capsys, "scenarios").splitlines()
-    assert [line.split()[0] for line in lines] == ["baseline-fy2024", "directive-2025"]
+    names = ["baseline-fy2024", "directive-2025", "sanctuary-at-large-only"]
+    assert [line.split()[0] for line in lines] == names
     assert "mass-deportation directive" in lines[1]
+    # titles start in one column, after the longest name
+    assert len({line.index(line.split()[1]) for line in lines}) == 1
 
 
 def test_params_json_has_every_parameter_with_unit_and_source(

@@ -113,3 +113,24 @@ def test_override_notes_are_kept(params: ParameterSet) -> None:
     sc = load_scenario("directive-2025", params)
     goal = next(o for o in sc.overrides if o.value == 3000)
     assert goal.note == "White House goal of at least 3,000 arrests a day (May 2025)."
+
+
+def test_sanctuary_scenario_moves_focus_city_arrests_at_large(params: ParameterSet) -> None:
+    from deportsim import RunConfig, execute, prepare  # noqa: PLC0415
+
+    sc = load_scenario("sanctuary-at-large-only", params)
+    own = {(o.path, o.region, o.value) for o in sc.overrides if "sanctuary" in o.origin}
+    assert own == {("arrests.cooperation", r, 0.0) for r in ("LA", "NY", "CHI")}
+
+    def totals(name: str) -> dict[str, float]:
+        out = execute(prepare(RunConfig(scenario=name, replicates=3, years=1.0), params))
+        metrics = out.summary["metrics"]
+        assert isinstance(metrics, dict)
+        keys = ("arrests_custodial_total", "arrests_at_large_total", "arrests_total")
+        return {k: float(metrics[k]["mean"]) for k in keys}
+
+    directive, sanctuary = totals("directive-2025"), totals("sanctuary-at-large-only")
+    assert sanctuary["arrests_custodial_total"] < 0.9 * directive["arrests_custodial_total"]
+    assert sanctuary["arrests_at_large_total"] > 1.05 * directive["arrests_at_large_total"]
+    # at-large arrests cost more officer effort, so fewer arrests in all
+    assert sanctuary["arrests_total"] < directive["arrests_total"]

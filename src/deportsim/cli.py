@@ -141,7 +141,9 @@ def _print_summary(summary: dict[str, object], out_dir: Path) -> None:
     metrics = summary["metrics"]
     assert isinstance(metrics, dict)  # noqa: S101 - summary comes from api.execute
     title = f"{summary['scenario']}: {summary['replicates']} replicates"
-    table = Table(title=f"{title} from {summary['start']}, {summary['days']} days")
+    # plain echo, not a table title: a long scenario name must not wrap it
+    typer.echo(f"{title} from {summary['start']}, {summary['days']} days")
+    table = Table()
     table.add_column("metric")
     table.add_column("mean", justify="right")
     table.add_column("90% interval", justify="right")
@@ -162,9 +164,11 @@ def _print_summary(summary: dict[str, object], out_dir: Path) -> None:
 def scenarios(parameters: Annotated[Path | None, _PARAMETERS_OPTION] = None) -> None:
     """List the built-in scenarios, one line each."""
     params = load_parameters(parameters)
-    for name in builtin_scenarios():
+    names = builtin_scenarios()
+    width = max(len(n) for n in names) + 2
+    for name in names:
         sc = load_scenario(name, params)
-        typer.echo(f"{name:<22} {sc.title}")
+        typer.echo(f"{name:<{width}}{sc.title}")
 
 
 @app.command()
