@@ -17,6 +17,7 @@ DELAYS = {
     "lognormal": Delay.lognormal(20.0, 1.5),
     "lognormal short": Delay.lognormal(0.4, 1.0),
     "deterministic": Delay.deterministic(2.5),
+    "deterministic 12": Delay.deterministic(12.0),  # no exits for days: not a constant hazard
     "histogram": Delay.empirical([0, 1, 5, 30, 200], [0.2, 0.3, 0.4, 0.1]),
 }
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deportsim.engine import (
+    Capture,
     Delay,
     MeanField,
     Network,
@@ -66,9 +67,17 @@ def networks(draw: st.DrawFn) -> tuple[Network, int]:
         for c in s.classes:
             to = draw(st.sampled_from([t.name for t in stations] + ["removed"]))
             routes[(s.name, c)] = [Route(to, draw(st.floats(0, 1)))]
-    return Network(stations, arrivals=arrivals, routes=routes, regions=regions), draw(
-        st.integers(0, 2**31)
-    )
+    captures = {
+        s.name: Capture(
+            draw(st.floats(0, 40)),
+            draw(st.floats(0, 100)),
+            [Route(draw(st.sampled_from([t.name for t in stations] + ["removed"])), 0.9)],
+        )
+        for s in stations
+        if draw(st.booleans())
+    }
+    net = Network(stations, arrivals=arrivals, routes=routes, regions=regions, captures=captures)
+    return net, draw(st.integers(0, 2**31))
 
 
 @settings(max_examples=40, deadline=None)
@@ -315,3 +324,73 @@ def test_flat_table_has_the_contract_schema_and_national_totals() -> None:
     assert got[(1, dt.date(2025, 1, 27), "south")] == occ[1, 1, 1]
     assert got[(0, dt.date(2025, 1, 20), "US")] == pytest.approx(occ[0, 0].sum())
     assert "US" not in set(r.to_table(national=None).column("region").to_pylist())
+
+
+def _pool(capture: Capture, regions: tuple[str, ...] = ("all",)) -> Network:
+    # a pool nobody leaves on their own within the run, and a station for the captured
+    return Network(
+        [
+            Station("pool", Delay.deterministic(100_000.0), classes=("easy", "hard")),
+            Station("held", Delay.exponential(30.0)),
+        ],
+        captures={"pool": capture},
+        regions=regions,
+    )
+
+
+def test_captures_saturate_then_fall_as_the_pool_empties() -> None:
+    rate, half = 500.0, 5_000.0
+    net = _pool(Capture(rate, half, [Route("held")]))
+    r = simulate(net, 60, 1, MeanField(), initial={("pool", "easy"): 10_000.0})
+    captured = r.series["pool"]["captured"][0, :, 0]
+    # those present when the searchers come: the day's end count plus the day's captures
+    present = r.series["pool"]["occupancy"][0, :, 0] + captured
+    assert captured == pytest.approx(rate * present / (present + half), rel=1e-12)
+    assert present[0] == pytest.approx(10_000.0, rel=1e-3)
+    assert captured[0] > 300 > captured[-1], "captures fall as the pool empties"
+    assert np.array_equal(r.series["held"]["arrivals"], r.series["pool"]["captured"])
+
+
+def test_captures_split_by_class_weight_and_follow_their_routes() -> None:
+    capture = Capture(100.0, 50_000.0, [Route("held", 0.75)], weights={"hard": 0.5})
+    net = _pool(capture, regions=("a", "b"))
+    initial = {("pool", "easy"): 100_000.0, ("pool", "hard"): 100_000.0}
+    mf = simulate(net, 1, 1, MeanField(), initial=initial, record_classes=True)
+    easy = mf.series["pool[easy]"]["captured"][0, 0, 0]
+    hard = mf.series["pool[hard]"]["captured"][0, 0, 0]
+    present = {
+        c: mf.series[f"pool[{c}]"]["occupancy"][0, 0, 0]
+        + mf.series[f"pool[{c}]"]["captured"][0, 0, 0]
+        for c in ("easy", "hard")
+    }
+    found = present["easy"] + 0.5 * present["hard"]  # about 150,000: people counted by weight
+    assert easy + hard == pytest.approx(100.0 * found / (found + 50_000.0), rel=1e-12)
+    assert hard / present["hard"] == pytest.approx(0.5 * easy / present["easy"], rel=1e-12)
+    assert mf.series["held"]["arrivals"][0, 0, 0] == pytest.approx(0.75 * (easy + hard))
+    runs = simulate(net, 1, 2000, Stochastic(Streams(21)), initial=initial)
+    day0 = runs.series["pool"]["captured"][:, 0, :]
+    se = np.sqrt(75.0 / day0.shape[0])  # about binomial, variance close to the mean
+    assert np.all(np.abs(day0.mean(axis=0) - 75.0) < 4 * se)
+    assert np.all(np.abs(runs.check_conservation()) < 1e-9)
+
+
+@pytest.mark.parametrize(
+    ("captures", "message"),
+    [
+        ({"nowhere": Capture(1.0, 1.0, [])}, "not a station"),
+        ({"pool": Capture(1.0, 1.0, [], weights={"other": 1.0})}, "weights"),
+        ({"pool": Capture(1.0, 1.0, [], weights={"easy": -1.0})}, "weights"),
+    ],
+)
+def test_bad_captures_are_refused(captures: dict[str, Capture], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Network(
+            [Station("pool", Delay.exponential(10.0), classes=("easy", "hard"))],
+            captures=captures,
+        )
+
+
+def test_negative_capture_rates_are_refused() -> None:
+    net = _pool(Capture(-1.0, 1.0, [Route("held")]))
+    with pytest.raises(ValueError, match="capture capacity must be finite and not negative"):
+        simulate(net, 3, 1, MeanField())

@@ -7,7 +7,7 @@ It knows nothing of immigration: the model builds its pipeline from these pieces
 from deportsim.engine.batches import DEFAULT_BATCH, run_batches
 from deportsim.engine.delays import MAX_BINS, DailyStay, Delay
 from deportsim.engine.draws import binomial, hazard, poisson
-from deportsim.engine.network import Network, Route, simulate
+from deportsim.engine.network import Capture, Network, Route, simulate
 from deportsim.engine.result import SERIES, EngineResult
 from deportsim.engine.sampling import EXACT_BELOW, MeanField, Sampler, Stochastic
 from deportsim.engine.schedule import piecewise
@@ -19,6 +19,7 @@ __all__ = [
     "EXACT_BELOW",
     "MAX_BINS",
     "SERIES",
+    "Capture",
     "DailyStay",
     "Delay",
     "EngineResult",

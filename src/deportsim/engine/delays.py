@@ -174,7 +174,8 @@ class Delay:
             hazard = np.where(surv > 1e-15, pmf / surv, 1.0)
         end = horizon  # first age held by the last bin
         for age in range(1, horizon):
-            flat = np.all(np.abs(hazard[age : age + 8] - hazard[age]) <= 1e-9 * hazard[age])
+            level = hazard[age]
+            flat = level > 0 and np.all(np.abs(hazard[age : age + 8] - level) <= 1e-9 * level)
             if flat or surv[age] < tail_mass:
                 end = age
                 break

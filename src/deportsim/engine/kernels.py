@@ -36,7 +36,8 @@ T = TypeVar("T", bound=Callable[..., Any])
 #: Position of each series in :attr:`NetArrays.slot` (see :data:`deportsim.engine.SERIES`).
 SERIES_INDEX = {"arrivals": 0, "admitted": 1, "completed": 2, "refused": 3, "occupancy": 4}
 SERIES_INDEX["waiting"] = 5
-_ARR, _ADM, _DONE, _REF, _OCC, _WAIT = 0, 1, 2, 3, 4, 5
+SERIES_INDEX["captured"] = 6
+_ARR, _ADM, _DONE, _REF, _OCC, _WAIT, _CAP = 0, 1, 2, 3, 4, 5, 6
 _QUEUE, _DIVERT = 0, 2  # overflow policies (1 is "lose")
 
 
@@ -71,6 +72,15 @@ class NetArrays(NamedTuple):
     cls_arr_stream: Ints
     st_first_stream: Ints
     cls_route_stream: Ints
+    st_capture: Bools  # searchers capture people at the station
+    capture_rate: Floats  # (stations, days, regions): captures a day when people are plentiful
+    capture_half: Floats  # (stations, days, regions): people present when captures are half that
+    cls_capture_weight: Floats  # how easy each class is to find
+    cls_cap_leg_off: Ints  # first route leg of each class's captured people
+    cls_cap_leg_n: Ints
+    cls_cap_certain: Bools
+    cls_capture_stream: Ints
+    cls_cap_route_stream: Ints
     st_key: Ints  # result key of each station
     cls_key: Ints  # result key of each class, or -1 when not kept
     slot: Ints  # place of each series (SERIES_INDEX) among those recorded, or -1
@@ -150,12 +160,13 @@ def run_days(
     time on several threads (the loop releases the GIL). Step order within a day, for each
     station in the network's order (docs/engine.md):
 
-    1. exits: occupants leave at the hazard of their age; the rest age by one day;
+    1. exits: occupants leave at the hazard of their age; the rest age by one day; at a station
+       with searchers, some of those present are captured;
     2. candidates (the queue, people routed in, external arrivals) are admitted into free
        capacity by class priority; people admitted may leave the same day, and the places they
        free are offered again (``places`` stations);
-    3. everyone who left follows their routes: to a later station the same day, to the same or
-       an earlier station the next day, or to a sink;
+    3. everyone who left or was captured follows their routes: to a later station the same day,
+       to the same or an earlier station the next day, or to a sink;
     4. people refused wait, are lost, or are diverted.
     """
     for r in range(r0, r1):  # each replicate's results are written one after the other
@@ -165,6 +176,8 @@ def run_days(
             _carry(st.tomorrow, day.today, r, True)
             for s in range(net.st_k0.size):
                 _exits(net, mode, st, day, s, r)
+                if net.st_capture[s]:
+                    _capture(net, mode, st, day, s, r, t, step)
                 _candidates(net, mode, st, day, s, r, t, step)
                 _free(net, mode, day, s, t)
                 _admit(net, mode, st, day, s, r)
@@ -416,25 +429,70 @@ def _route(
     g: int, t: int, step: int,
 ) -> None:  # fmt: skip
     """Split the people who left class ``k`` over its route legs (sequential binomials)."""
-    n_legs = net.cls_leg_n[k]
+    _legs(net, mode, st, day, net.cls_leg_off[k], net.cls_leg_n[k], net.cls_certain[k],
+          net.cls_route_stream[k], left, s, r, g, t, step)  # fmt: skip
+
+
+@inline
+def _legs(
+    net: NetArrays, mode: Mode, st: State, day: Scratch, l0: int, n_legs: int, certain: bool,
+    stream: int, people: float, s: int, r: int, g: int, t: int, step: int,
+) -> None:  # fmt: skip
+    """Send ``people`` over legs ``l0 ..`` (sequential binomials); the rest go to ``exit``."""
     moved = 0.0
-    if n_legs > 0 and left > 0.0:
-        l0 = net.cls_leg_off[k]
-        if net.cls_certain[k]:
-            moved = left
-            _send(net, st, day, net.leg_target[l0], left, s, r, g, step)
+    if n_legs > 0 and people > 0.0:
+        if certain:
+            moved = people
+            _send(net, st, day, net.leg_target[l0], people, s, r, g, step)
         else:
-            rest, mass = left, 1.0
+            rest, mass = people, 1.0
             for leg in range(l0, l0 + n_legs):
                 pj = net.leg_prob[leg, t, g]
                 q = pj / mass if mass > 1e-15 else 0.0
-                x = binomial(st.rng, net.cls_route_stream[k], r, rest, q, mode.stochastic,
-                             mode.exact_below)  # fmt: skip
+                x = binomial(st.rng, stream, r, rest, q, mode.stochastic, mode.exact_below)
                 _send(net, st, day, net.leg_target[leg], x, s, r, g, step)
                 rest -= x
                 moved += x
                 mass -= pj
-    st.sinks[net.exit_sink, r, step, g] += left - moved
+    st.sinks[net.exit_sink, r, step, g] += people - moved
+
+
+@inline
+def _capture(
+    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int, step: int
+) -> None:
+    """Step 1b: searchers capture some of the people present, fewer as they grow scarce.
+
+    In each region each person of class ``k`` is captured with chance
+    ``weight[k] · rate / (N + half)`` (at most 1), ``N`` the people present counted by weight;
+    those captured leave the station and follow the capture routes.
+    """
+    k0 = net.st_k0[s]
+    for g in range(st.occ.shape[1]):
+        rate, half = net.capture_rate[s, t, g], net.capture_half[s, t, g]
+        found = 0.0
+        for j in range(net.st_nk[s]):
+            found += net.cls_capture_weight[k0 + j] * day.present[j, g]
+        if rate <= 0.0 or found <= 0.0:
+            continue
+        per_person = rate / (found + half)
+        for j in range(net.st_nk[s]):
+            k = k0 + j
+            p = min(net.cls_capture_weight[k] * per_person, 1.0)
+            taken = 0.0
+            for a in range(net.cls_age_off[k], net.cls_age_off[k] + net.cls_ages[k]):
+                x = st.occ[r, g, a]
+                if x > 0.0:
+                    c = binomial(st.rng, net.cls_capture_stream[k], r, x, p, mode.stochastic,
+                                 mode.exact_below)  # fmt: skip
+                    st.occ[r, g, a] = x - c
+                    taken += c
+            day.present[j, g] -= taken
+            _record(net, st, _CAP, net.st_key[s], step, r, g, taken)
+            _record(net, st, _CAP, net.cls_key[k], step, r, g, taken)
+            _legs(net, mode, st, day, net.cls_cap_leg_off[k], net.cls_cap_leg_n[k],
+                  net.cls_cap_certain[k], net.cls_cap_route_stream[k], taken, s, r, g, t,
+                  step)  # fmt: skip
 
 
 @inline

@@ -24,7 +24,7 @@ from deportsim.engine.result import SERIES, EngineResult
 from deportsim.engine.sampling import Sampler
 from deportsim.engine.station import Station
 
-__all__ = ["CHUNK", "REFILL_ROUNDS", "Network", "Route", "simulate"]
+__all__ = ["CHUNK", "REFILL_ROUNDS", "Capture", "Network", "Route", "simulate"]
 
 #: Days per call of the compiled loop (between two calls, ``on_day`` reports progress).
 CHUNK = 64
@@ -51,18 +51,40 @@ class Route:
 
 
 @dataclass(frozen=True)
+class Capture:
+    """Searchers who take people out of a station, fewer as the people there grow scarce.
+
+    Each day, after the station's exits, the searchers of a region capture on average
+    ``capacity · N / (N + half)`` of the ``N`` people present there (a saturating "search and
+    capture" response): about ``capacity`` a day while people are plentiful, and fewer, at a
+    rising effort per capture, as the station empties. Each person is captured with chance
+    ``weight · capacity / (N + half)`` (at most 1), where ``N`` counts people by their class's
+    ``weight`` (how easy that class is to find; 1 by default). ``capacity`` and ``half`` are a
+    number or an array of shape (days,), (regions,) or (days, regions). Captured people follow
+    ``routes`` (to a station and class, or a sink; the rest of the chance goes to ``exit``).
+    """
+
+    capacity: float | ArrayLike
+    half: float | ArrayLike
+    routes: Sequence[Route]
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Network:
     """Stations in processing order, arrivals per day, and routes (see the module docstring).
 
     ``arrivals[(station, class)]`` is the expected number of external arrivals per day: a number,
     or an array of shape (days,), (days, regions) or (regions,). Arrivals are Poisson in the
-    stochastic mode.
+    stochastic mode. ``captures[station]`` takes people out of a station by search
+    (:class:`Capture`).
     """
 
     stations: Sequence[Station]
     arrivals: Mapping[Key, float | ArrayLike] = field(default_factory=dict)
     routes: Mapping[Key, Sequence[Route]] = field(default_factory=dict)
     regions: tuple[str, ...] = ("all",)
+    captures: Mapping[str, Capture] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.stations]
@@ -75,6 +97,15 @@ class Network:
                     self._check_key((r.to, r.to_class), "route target")
         for key in self.arrivals:
             self._check_key(key, "arrival")
+        for st, capture in self.captures.items():
+            if st not in self.by_name:
+                raise ValueError(f"capture at {st!r}: not a station")
+            unknown = set(capture.weights) - set(self.by_name[st].classes)
+            if unknown or any(w < 0 for w in capture.weights.values()):
+                raise ValueError(f"capture at {st!r}: weights must be >= 0, for its classes")
+            for r in capture.routes:
+                if r.to in self.by_name and r.to_class is not None:
+                    self._check_key((r.to, r.to_class), "capture route target")
         for s in self.stations:
             if s.divert_to is not None and s.divert_to not in self.by_name:
                 raise ValueError(f"{s.name}: divert_to {s.divert_to!r} is not a station")
@@ -87,7 +118,8 @@ class Network:
     @property
     def sinks(self) -> tuple[str, ...]:
         """Names that routes lead to which are not stations, plus ``exit``."""
-        found = {r.to for routes in self.routes.values() for r in routes} - set(self.by_name)
+        legs = [*self.routes.values(), *(c.routes for c in self.captures.values())]
+        found = {r.to for routes in legs for r in routes} - set(self.by_name)
         return tuple(sorted(found | {"exit"}))
 
     def _check_key(self, key: Key, what: str) -> None:
@@ -118,11 +150,12 @@ def simulate(
 
     Step order within a day, for each station in the network's order:
 
-    1. exits: occupants leave at the hazard of their age; the rest age by one day;
+    1. exits: occupants leave at the hazard of their age; the rest age by one day; searchers
+       capture some of those present (:class:`Capture`);
     2. candidates (queue + external arrivals + people routed in) are admitted into free capacity
        by class priority; people admitted may leave the same day (stays shorter than a day);
-    3. everyone who left follows their routes (multinomial split): to a later station the same
-       day, to the same or an earlier station the next day, or to a sink;
+    3. everyone who left or was captured follows their routes (multinomial split): to a later
+       station the same day, to the same or an earlier station the next day, or to a sink;
     4. people refused wait, are lost, or are diverted, as the station's overflow policy says.
 
     Results are kept in steps of ``period`` days (1: daily): flows summed over a step, stocks

@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 from deportsim.engine.kernels import SERIES_INDEX, NetArrays
 
 if TYPE_CHECKING:
-    from deportsim.engine.network import Key, Network
+    from deportsim.engine.network import Key, Network, Route
 
 __all__ = ["Plan", "daily"]
 
@@ -70,6 +70,10 @@ class Plan:
         sinks = tuple(dict.fromkeys((*net.sinks, "lost")))
         ages, age_off, hazard, advance, first = _stays(net)
         legs = _Legs.build(net, number, sinks, days=days, regions=g)
+        captures = {key: net.captures[key[0]].routes for key in classes if key[0] in net.captures}
+        cap_legs = _Legs.build(
+            net, number, sinks, days=days, regions=g, routes=captures, offset=legs.target.size
+        )
         arr_rate = np.zeros((len(classes), days, g))
         for key, rate in net.arrivals.items():
             arr_rate[number[key]] = daily(rate, days, g, f"arrivals {key}")
@@ -81,6 +85,8 @@ class Plan:
             *(f"{s.name}.first" for s in net.stations),
             *(f"{st}.route.{c}" for st, c in classes),
             *(f"{st}.age.{c}" for st, c in classes),
+            *(f"{st}.capture.{c}" for st, c in classes),
+            *(f"{st}.capture_route.{c}" for st, c in classes),
         )
         n_cls, n_st = len(classes), len(net.stations)
         keys = [s.name for s in net.stations]
@@ -117,8 +123,8 @@ class Plan:
             cls_leg_off=legs.offset,
             cls_leg_n=legs.count,
             cls_certain=legs.certain,
-            leg_target=legs.target,
-            leg_prob=legs.prob,
+            leg_target=np.concatenate([legs.target, cap_legs.target]),
+            leg_prob=np.concatenate([legs.prob, cap_legs.prob]),
             exit_sink=sinks.index("exit"),
             lost_sink=sinks.index("lost"),
             cls_exit_stream=np.arange(n_cls, dtype=np.int64),
@@ -126,6 +132,20 @@ class Plan:
             st_first_stream=np.arange(2 * n_cls, 2 * n_cls + n_st, dtype=np.int64),
             cls_route_stream=np.arange(2 * n_cls + n_st, 3 * n_cls + n_st, dtype=np.int64),
             cls_age_stream=np.arange(3 * n_cls + n_st, 4 * n_cls + n_st, dtype=np.int64),
+            st_capture=np.array([s.name in net.captures for s in net.stations]),
+            capture_rate=_per_station(net, days, "capacity"),
+            capture_half=_per_station(net, days, "half"),
+            cls_capture_weight=np.array(
+                [
+                    net.captures[st].weights.get(c, 1.0) if st in net.captures else 0.0
+                    for st, c in classes
+                ]
+            ),
+            cls_cap_leg_off=cap_legs.offset,
+            cls_cap_leg_n=cap_legs.count,
+            cls_cap_certain=cap_legs.certain,
+            cls_capture_stream=np.arange(4 * n_cls + n_st, 5 * n_cls + n_st, dtype=np.int64),
+            cls_cap_route_stream=np.arange(5 * n_cls + n_st, 6 * n_cls + n_st, dtype=np.int64),
             st_key=np.arange(n_st, dtype=np.int64),
             cls_key=_ints(cls_key),
             slot=slot,
@@ -147,6 +167,19 @@ def _stays(net: Network) -> tuple[Ints, Ints, F, F, F]:
     hazard = np.concatenate([d.hazard for d in stays]).astype(np.float64)
     advance = np.concatenate([d.advance for d in stays]).astype(np.float64)
     return bins, offsets, hazard, advance, np.array([d.first for d in stays])
+
+
+def _per_station(net: Network, days: int, field: str) -> F:
+    """A capture's ``capacity`` or ``half`` by station, day and region (zero without capture)."""
+    g = len(net.regions)
+    out = np.zeros((len(net.stations), days, g))
+    for i, s in enumerate(net.stations):
+        capture = net.captures.get(s.name)
+        if capture is not None:
+            out[i] = daily(getattr(capture, field), days, g, f"capture {field} at {s.name}")
+    if np.any(out < 0) or not np.all(np.isfinite(out)):
+        raise ValueError(f"capture {field} must be finite and not negative")
+    return out
 
 
 def _capacity(net: Network, days: int) -> F:
@@ -179,33 +212,39 @@ class _Legs:
         *,
         days: int,
         regions: int,
+        routes: Mapping[Key, Sequence[Route]] | None = None,
+        offset: int = 0,
     ) -> _Legs:
-        """Check every route's probabilities and number its legs, class by class."""
-        offset: list[int] = []
+        """Check every route's probabilities and number its legs, class by class.
+
+        ``routes`` defaults to the network's; legs are numbered from ``offset``.
+        """
+        table = net.routes if routes is None else routes
+        starts: list[int] = []
         count: list[int] = []
         certain: list[bool] = []
         target: list[int] = []
         prob: list[F] = []
         for key in number:
-            routes = net.routes.get(key) or ()
-            probs = [daily(r.probability, days, regions, f"route {key} -> {r.to}") for r in routes]
+            legs = table.get(key) or ()
+            probs = [daily(r.probability, days, regions, f"route {key} -> {r.to}") for r in legs]
             if probs:
                 stacked = np.stack(probs, axis=-1)
                 if np.any(stacked < 0) or np.any(stacked.sum(axis=-1) > 1 + 1e-9):
                     raise ValueError(
                         f"routes from {key}: probabilities must be >= 0 and sum to at most 1"
                     )
-            offset.append(len(target))
-            count.append(len(routes))
-            certain.append(len(routes) == 1 and bool(np.all(probs[0] == 1.0)))
-            for r in routes:
+            starts.append(offset + len(target))
+            count.append(len(legs))
+            certain.append(len(legs) == 1 and bool(np.all(probs[0] == 1.0)))
+            for r in legs:
                 if r.to in net.by_name:
                     target.append(number[(r.to, r.to_class or net.target_class(r.to, key[1]))])
                 else:
                     target.append(-1 - list(sinks).index(r.to))
             prob.extend(probs)
         return cls(
-            _ints(offset),
+            _ints(starts),
             _ints(count),
             np.array(certain, dtype=np.bool_),
             _ints(target),

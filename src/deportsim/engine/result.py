@@ -11,6 +11,7 @@ completed  people who finished their stay (and left by a route or to a sink)
 refused    people who found no capacity and were lost or diverted
 occupancy  people present at the end of the day (averaged over the step)
 waiting    people queueing at the end of the day (averaged over the step)
+captured   people taken out of the station by searchers (stations with a capture)
 ========== ==========================================================================
 
 Sinks (``exit``, ``lost`` and any named route target) record people leaving the network.
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["SERIES", "EngineResult"]
 
 F = NDArray[np.float64]
-SERIES = ("arrivals", "admitted", "completed", "refused", "occupancy", "waiting")
+SERIES = ("arrivals", "admitted", "completed", "refused", "occupancy", "waiting", "captured")
 
 
 @dataclass
