@@ -168,20 +168,22 @@ CASES = {
 }
 
 # Allowed systematic bias, as a share of the exact (reference) value; see the module docstring.
-# Each: measured in the large run as "bias (its SE)"; allowance = |bias| + 3 SE, rounded up.
+# Each: measured in the large run as "bias (its SE)"; allowance = |bias| + 3 SE, rounded up. The
+# large runs were repeated with the compiled engine (scripts/measure_exact_agreement.py); the
+# second figure is theirs. The allowances were set from the first and are kept.
 BIAS: dict[tuple[str, str, str], float] = {
     # daily admission at a loss station: fewer lost, so more served and more present
-    ("B-loss", "s", "throughput"): 0.022,  # +1.90% (0.09%)
-    ("B-loss", "s", "occupancy"): 0.022,  # +1.91% (0.07%)
-    ("B-loss", "s", "lost"): 0.144,  # -12.3% (0.7%)
+    ("B-loss", "s", "throughput"): 0.022,  # +1.90% (0.09%); compiled +1.83% (0.09%)
+    ("B-loss", "s", "occupancy"): 0.022,  # +1.91% (0.07%); compiled +1.88% (0.07%)
+    ("B-loss", "s", "lost"): 0.144,  # -12.3% (0.7%); compiled -13.2% (0.7%)
     # a starts station is not an M/G/c queue: it keeps only the day's leftovers waiting
-    ("D-tandem", "b", "waiting"): 0.815,  # -79.3% (0.7%)
+    ("D-tandem", "b", "waiting"): 0.815,  # -79.3% (0.7%); compiled -78.8% (0.7%)
 }
 # KS distance between the engine's and the exact day-end occupancy where the daily step is
 # biased, measured in the large runs (where the 99.9% critical value was 0.016-0.017).
 KS_BIAS: dict[tuple[str, str], float] = {
-    ("B-loss", "s"): 0.131,  # the engine is full at 25.6% of day ends, exact 12.8%
-    ("D-tandem", "b"): 0.141,  # more than 3 present at 14% of day ends, with 3 servers
+    ("B-loss", "s"): 0.131,  # the engine is full at 25.6% of day ends, exact 12.8%; compiled 0.127
+    ("D-tandem", "b"): 0.141,  # more than 3 present at 14% of day ends, 3 servers; compiled 0.141
 }
 
 STATIONS = [(case, s.name) for case, c in CASES.items() for s in c.reference.stations]
