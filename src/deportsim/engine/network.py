@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from deportsim.engine.kernels import Mode, Scratch, State, run_days
 from deportsim.engine.plan import Plan
@@ -33,7 +33,6 @@ CHUNK = 64
 #: person (mean-field); even stays of a tenth of a day need fewer than 40.
 REFILL_ROUNDS = 200
 
-F = NDArray[np.float64]
 Key = tuple[str, str]  # (station, class)
 
 
@@ -177,7 +176,7 @@ def simulate(
     run = _Run(plan, days, replicates, len(net.regions), sampler, period=period)
     run.place(initial or {})
     cuts = np.linspace(0, replicates, min(threads, replicates) + 1).astype(int)
-    parts = list(itertools.pairwise(cuts.tolist()))
+    parts = [(r0, r1, run.scratch()) for r0, r1 in itertools.pairwise(cuts.tolist())]
     with ThreadPoolExecutor(max_workers=len(parts)) as pool:
         for t0 in range(0, days, CHUNK):
             t1 = min(t0 + CHUNK, days)
@@ -221,12 +220,14 @@ class _Run:
             occ[:, :, last] += np.broadcast_to(np.asarray(people, dtype=np.float64), occ.shape[:2])
         self.initial = occ.sum(axis=(1, 2))
 
-    def advance(self, t0: int, t1: int, r0: int, r1: int) -> None:
+    def scratch(self) -> Scratch:
+        """Scratch space for one thread of the loop."""
+        _, regions, classes = self.state.queue.shape
+        return Scratch.make(regions, classes, int(self.plan.arrays.st_nk.max(initial=1)))
+
+    def advance(self, t0: int, t1: int, r0: int, r1: int, day: Scratch) -> None:
         """Days ``t0 .. t1 - 1`` for replicates ``r0 .. r1 - 1`` (releases the GIL)."""
-        arrays = self.plan.arrays
-        shape = self.state.queue.shape
-        day = Scratch.make(shape[1], shape[2], int(arrays.st_nk.max(initial=1)))
-        run_days(t0, t1, r0, r1, arrays, self.mode, self.state, day)
+        run_days(t0, t1, r0, r1, self.plan.arrays, self.mode, self.state, day)
 
     def result(self, regions: tuple[str, ...]) -> EngineResult:
         """The run's results, sharing its arrays."""

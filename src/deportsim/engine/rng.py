@@ -176,18 +176,21 @@ def skew_normal(rng: U, i: int, r: int, mean: float, var: float, skew: float) ->
 
 
 @inline
-def _binomial_inversion(rng: U, i: int, r: int, n: float, q: float) -> float:
-    """Exact binomial count of ``n`` trials with chance ``q`` ≤ 0.5, ``n·q`` ≤ :data:`PART`."""
-    ratio = q / (1.0 - q)
-    first = math.exp(n * math.log1p(-q))  # chance of no success
+def _inversion(rng: U, i: int, r: int, first: float, c: float, d: float, top: float) -> float:
+    """An exact count by inversion: walk the distribution from 0 until it passes a uniform number.
+
+    ``first`` is the chance of 0; each next chance is the previous one times ``c / k - d``, which
+    covers the binomial (``c = (n + 1)·q/(1 - q)``, ``d = q/(1 - q)``) and the Poisson law
+    (``c = λ``, ``d = 0``). Counts stop at ``top``.
+    """
     while True:
         u = uniform(rng, i, r)
         f = first
         k = 0.0
-        while u > f and k < n:
+        while u > f and k < top:
             u -= f
             k += 1.0
-            f *= (n - k + 1.0) / k * ratio
+            f *= c / k - d
         if u <= f:
             return k
         # round-off left the whole distribution below u (chance ~1e-15): draw again
@@ -202,7 +205,9 @@ def _binomial_exact(rng: U, i: int, r: int, n: float, p: float) -> float:
     left = n
     while left > 0.0:
         m = min(left, part)
-        successes += _binomial_inversion(rng, i, r, m, q)
+        ratio = q / (1.0 - q)
+        first = math.exp(m * math.log1p(-q))  # chance of no success
+        successes += _inversion(rng, i, r, first, (m + 1.0) * ratio, ratio, m)
         left -= m
     return n - successes if p > 0.5 else successes
 
@@ -229,23 +234,6 @@ def binomial(
 
 
 @inline
-def _poisson_inversion(rng: U, i: int, r: int, lam: float) -> float:
-    """Exact Poisson count with mean ``lam`` ≤ :data:`PART`."""
-    first = math.exp(-lam)
-    top = lam + 40.0 * math.sqrt(lam) + 40.0  # far beyond any reachable count
-    while True:
-        u = uniform(rng, i, r)
-        f = first
-        k = 0.0
-        while u > f and k < top:
-            u -= f
-            k += 1.0
-            f *= lam / k
-        if u <= f:
-            return k
-
-
-@inline
 def poisson(rng: U, i: int, r: int, lam: float, stochastic: bool, exact_below: float) -> float:
     """Arrivals when ``lam`` are expected (a negative mean counts as zero)."""
     if lam <= 0.0:
@@ -258,6 +246,7 @@ def poisson(rng: U, i: int, r: int, lam: float, stochastic: bool, exact_below: f
     left = lam
     while left > 0.0:
         m = min(left, PART)
-        total += _poisson_inversion(rng, i, r, m)
+        top = m + 40.0 * math.sqrt(m) + 40.0  # far beyond any reachable count
+        total += _inversion(rng, i, r, math.exp(-m), m, 0.0, top)
         left -= m
     return total
