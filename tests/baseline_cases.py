@@ -13,6 +13,8 @@ CASES: dict[str, RunConfig] = {
     "sanctuary-at-large-only": RunConfig(
         scenario="sanctuary-at-large-only", replicates=4, years=2.0, seed=2
     ),
+    "one-million-a-year": RunConfig(scenario="one-million-a-year", replicates=4, years=2.0, seed=3),
+    "record-2012-pace": RunConfig(scenario="record-2012-pace", replicates=4, years=2.0, seed=4),
 }
 
 

@@ -22,7 +22,10 @@ def _main(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def test_scenarios_lists_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
     lines = _main(capsys, "scenarios").splitlines()
-    names = ["baseline-fy2024", "directive-2025", "sanctuary-at-large-only"]
+    names = [
+        "baseline-fy2024", "directive-2025", "one-million-a-year", "record-2012-pace",
+        "sanctuary-at-large-only",
+    ]  # fmt: skip
     assert [line.split()[0] for line in lines] == names
     assert "mass-deportation directive" in lines[1]
     # titles start in one column, after the longest name

@@ -56,18 +56,19 @@ def test_probabilities_and_counts_are_in_range(params: ParameterSet) -> None:
 
 def test_values_are_a_step_function_of_date(params: ParameterSet) -> None:
     res = Resolved(params, dt.date(2024, 9, 29), 3, ())
-    alos = res.daily("detention.alos_ice", "days")
-    # 46.0 until FY2025 starts on 1 Oct 2024, then 43.7
-    assert alos.tolist() == [46.0, 46.0, 43.7]
+    share = res.daily("detention.removal_share_of_book_outs", "probability")
+    # 0.570 until FY2025 starts on 1 Oct 2024, then 0.783
+    assert share.tolist() == [0.570, 0.570, 0.783]
 
 
 def test_earliest_value_applies_before_it(params: ParameterSet) -> None:
     res = Resolved(params, dt.date(2019, 1, 1), 2, ())
-    assert res.daily("detention.alos_ice", "days").tolist() == [46.0, 46.0]
+    share = res.daily("detention.removal_share_of_book_outs", "probability")
+    assert share.tolist() == [0.570, 0.570]
 
 
-def test_daily_converts_to_the_requested_unit(params: ParameterSet, start: dt.date) -> None:
-    res = Resolved(params, start, 2, ())
+def test_daily_converts_to_the_requested_unit(params: ParameterSet) -> None:
+    res = Resolved(params, dt.date(2024, 1, 1), 2, ())
     per_day = res.daily("courts.new_cases", "cases/day")[0]
     assert per_day == pytest.approx(1_800_000 / 365.25)
     assert res.daily("courts.new_cases", "cases/year")[0] == pytest.approx(1_800_000)
@@ -125,11 +126,11 @@ def test_used_values_record_change_points(params: ParameterSet) -> None:
     res = Resolved(params, dt.date(2024, 9, 30), 3, ())
     used = res.used()
     assert set(used) == set(params.parameters)
-    assert used["detention.alos_ice"]["steps"] == [
-        {"from": "2024-09-30", "value": 46.0},
-        {"from": "2024-10-01", "value": 43.7},
+    assert used["detention.removal_share_of_book_outs"]["steps"] == [
+        {"from": "2024-09-30", "value": 0.570},
+        {"from": "2024-10-01", "value": 0.783},
     ]
-    assert used["detention.alos_ice"]["unit"] == "days"
+    assert used["detention.removal_share_of_book_outs"]["unit"] == "probability"
 
 
 def test_set_takes_a_value_per_region(params: ParameterSet, start: dt.date) -> None:

@@ -129,7 +129,7 @@ def run(
         last = prep.days - 1
 
         def on_day(t: int) -> None:
-            progress.advance(task)
+            progress.update(task, completed=t + 1)
             if t == last:
                 progress.update(task, description=f"{prep.scenario.name}: writing results")
 

@@ -105,7 +105,13 @@ def write_outputs(result: RunOutput, out: Path, wall_s: float) -> dict[str, Any]
     try:
         _dump_json(result.summary, tmp / "summary.json")
         table = timeseries_table(result.sim, result.prepared.start)
-        pq.write_table(table, tmp / "timeseries.parquet", compression="zstd")
+        pq.write_table(
+            table,
+            tmp / "timeseries.parquet",
+            compression="zstd",
+            use_dictionary=["region", "metric"],  # values and days gain nothing from it
+            write_statistics=False,
+        )
         manifest = manifest_base(result.prepared, "complete")
         manifest["wall_time_s"] = round(wall_s, 3)
         manifest["outputs"] = {

@@ -108,16 +108,67 @@ METRICS: dict[str, Metric] = {
         "persons", "arrests through transfers from jails and prisons", _total("arrests_custodial")
     ),
     "arrests_at_large_total": Metric(
-        "persons", "arrests in at-large operations", _total("arrests_at_large")
+        "persons", "arrests in at-large operations, all their channels", _total("arrests_at_large")
+    ),
+    "arrests_targeted_total": Metric(
+        "persons",
+        "at-large arrests of the people an operation targeted",
+        _total("arrests_targeted"),
+    ),
+    "arrests_collateral_total": Metric(
+        "persons",
+        "at-large arrests of people met during an operation",
+        _total("arrests_collateral"),
+    ),
+    "arrests_worksite_total": Metric(
+        "persons", "arrests in worksite operations", _total("arrests_worksite")
+    ),
+    "arrests_courthouse_total": Metric(
+        "persons", "arrests at immigration courts and check-ins", _total("arrests_courthouse")
+    ),
+    "book_ins_ice_total": Metric(
+        "persons", "book-ins of people arrested by ICE", _total("book_ins_ice")
+    ),
+    "book_ins_cbp_total": Metric(
+        "persons",
+        "book-ins of people arrested by CBP (mostly Border Patrol)",
+        _total("book_ins_cbp"),
     ),
     "removals_interior_total": Metric(
         "persons", "removals of people arrested by ICE in the interior", _total("removals_interior")
     ),
+    "removal_flights_total": Metric(
+        "flights", "charter removal flights", _total("removal_flights")
+    ),
+    "over_capacity_peak": Metric(
+        "persons",
+        "most people held above the beds available (after beds are cut below those held)",
+        _peak("over_capacity"),
+    ),
+    "awaiting_transport_peak": Metric(
+        "persons", "most people in custody waiting for a removal seat", _peak("awaiting_transport")
+    ),
     "atd_enrolled_mean": Metric(
         "persons", "average daily enrolment in alternatives to detention", _mean("atd_enrolled")
     ),
+    "induced_departures_total": Metric(
+        "persons", "departures caused by enforcement", _total("induced_departures")
+    ),
+    "court_completions_total": Metric(
+        "cases", "non-detained immigration-court completions", _total("court_completions")
+    ),
+    "us_citizen_children_parent_detained_total": Metric(
+        "persons",
+        "US-citizen children whose parent was booked into detention after an ICE arrest",
+        _total("us_citizen_children_parent_detained"),
+    ),
     "population_at_risk_end": Metric(
         "persons", "unauthorized population at the end", _end("population_at_risk")
+    ),
+    "reachable_pool_end": Metric(
+        "persons",
+        "people at large weighted by how easily targeted operations find them, at the end",
+        _end("reachable_pool"),
     ),
     "cost_officers_usd": Metric("USD", "cost of deportation officers", _total("cost_officers")),
     "cost_arrests_usd": Metric(
@@ -163,29 +214,50 @@ def summarise(sim: SimResult) -> dict[str, dict[str, Any]]:
     return out
 
 
+#: Regional series written to timeseries.parquet (all regional series stay in the library's
+#: :class:`~deportsim.model.SimResult`): the stocks and flows a regional reader asks for first.
+TIMESERIES_REGIONAL = (
+    "arrests", "arrests_custodial", "arrests_at_large", "detained", "removals",
+    "population_at_risk", "us_citizen_children_affected", "workers_removed",
+)  # fmt: skip
+
+
 def timeseries_table(sim: SimResult, start: dt.date) -> pa.Table:
-    """Long table ``replicate, date, region, metric, value`` (region ``US`` for national series)."""
+    """Long table ``replicate, date, region, metric, value`` (region ``US`` for national series).
+
+    Every national series, and the regional series of :data:`TIMESERIES_REGIONAL`, one row per
+    replicate and day; built in one go from NumPy arrays (region and metric dictionary-encoded).
+    """
     days = np.arange(sim.days, dtype=np.int32) + np.int32((start - dt.date(1970, 1, 1)).days)
-    reps = np.arange(sim.replicates, dtype=np.int32)
-    parts: list[pa.Table] = []
-
-    def add(metric: str, region: str, values: F) -> None:  # values: (replicates, days)
-        n = values.size
-        parts.append(
-            pa.table(
-                {
-                    "replicate": pa.array(np.repeat(reps, sim.days)),
-                    "date": pa.array(np.tile(days, sim.replicates)).cast(pa.date32()),
-                    "region": pa.DictionaryArray.from_arrays(np.zeros(n, np.int32), [region]),
-                    "metric": pa.DictionaryArray.from_arrays(np.zeros(n, np.int32), [metric]),
-                    "value": pa.array(values.reshape(-1).astype(np.float64)),
-                }
-            )
-        )
-
-    for metric, values in sim.national.items():
-        add(metric, "US", values)
-    for metric, values in sim.regional.items():
-        for i, region in enumerate(sim.regions):
-            add(metric, region, values[:, :, i])
-    return pa.concat_tables(parts).unify_dictionaries().combine_chunks()
+    series: list[F] = []  # each (replicates, days)
+    metric_names: list[str] = []
+    region_of: list[int] = []  # 0: US, then sim.regions
+    for name, values in sim.national.items():
+        series.append(values)
+        metric_names.append(name)
+        region_of.append(0)
+    by_region = {name: sim.region(name) for name in TIMESERIES_REGIONAL}
+    for name in TIMESERIES_REGIONAL:
+        for g in range(len(sim.regions)):
+            series.append(by_region[name][:, :, g])
+            metric_names.append(name)
+            region_of.append(g + 1)
+    metrics = list(dict.fromkeys(metric_names))
+    block = sim.replicates * sim.days  # rows per series
+    n = len(series)
+    value = np.empty(n * block)
+    for i, values in enumerate(series):
+        value[i * block : (i + 1) * block] = values.reshape(-1)
+    replicate = np.tile(np.repeat(np.arange(sim.replicates, dtype=np.int32), sim.days), n)
+    # int32 indices: the schema stays the one the interface documents (docs/reference/results.md)
+    metric_idx = np.repeat(np.array([metrics.index(m) for m in metric_names], np.int32), block)
+    region_idx = np.repeat(np.array(region_of, dtype=np.int32), block)
+    return pa.table(
+        {
+            "replicate": pa.array(replicate),
+            "date": pa.array(np.tile(days, sim.replicates * n)).cast(pa.date32()),
+            "region": pa.DictionaryArray.from_arrays(region_idx, ["US", *sim.regions]),
+            "metric": pa.DictionaryArray.from_arrays(metric_idx, metrics),
+            "value": pa.array(value),
+        }
+    )

@@ -9,7 +9,7 @@ The same call gives the same result with 1 worker or 16, in batches of 10 or of 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from deportsim.engine.network import Key, Network, simulate
+from deportsim.engine.plan import ClassRecord, RecordSpec
 from deportsim.engine.result import SERIES, EngineResult
 from deportsim.engine.sampling import MeanField, Stochastic
 from deportsim.engine.streams import Streams
@@ -39,8 +40,8 @@ class _Batch:
     first: int  # the number of the batch's first replicate
     mode: str
     initial: Mapping[Key, float | ArrayLike] | None
-    record: Sequence[str]
-    record_classes: bool = False
+    record: RecordSpec
+    record_classes: ClassRecord = False
     period: int = 1
 
     def run(self) -> EngineResult:
@@ -76,8 +77,8 @@ def run_batches(
     batch_size: int = DEFAULT_BATCH,
     workers: int | None = None,
     initial: Mapping[Key, float | ArrayLike] | None = None,
-    record: Sequence[str] = SERIES,
-    record_classes: bool = False,
+    record: RecordSpec = SERIES,
+    record_classes: ClassRecord = False,
     period: int = 1,
 ) -> EngineResult:
     """Run ``replicates`` replicates in batches; ``workers`` threads (default: all cores).
@@ -122,4 +123,5 @@ def _concat(parts: list[EngineResult]) -> EngineResult:
         initial_people=np.concatenate([p.initial_people for p in parts]),
         final_people=np.concatenate([p.final_people for p in parts]),
         external_people=np.concatenate([p.external_people for p in parts]),
+        captures={n: np.concatenate([p.captures[n] for p in parts]) for n in first.captures},
     )

@@ -250,6 +250,26 @@ class DailyStay:
             occ[1:] += moved
         return out
 
+    def settled(self) -> F:
+        """Share of the people present in each age bin after a long run of steady admissions.
+
+        With one admission a day, bin ``b`` holds ``x[b] = in[b] / (1 - (1 - h[b])(1 - a[b]))``
+        people at the end of a day, where ``in[0]`` is the ``1 - first`` who stay past their
+        first day and ``in[b + 1] = x[b] (1 - h[b]) a[b]`` (``h`` hazard, ``a`` advance). The
+        total is the mean end-of-day count, close to the mean stay. People placed in a station
+        in these shares leave at the pace of a station that has been running for a long time.
+        """
+        x = np.zeros(self.bins)
+        came = 1.0 - self.first
+        for b in range(self.bins):
+            h, a = float(self.hazard[b]), float(self.advance[b])
+            kept = (1.0 - h) * (1.0 - a)
+            x[b] = came / (1.0 - kept) if kept < 1.0 else 0.0
+            came = x[b] * (1.0 - h) * a
+        total = x.sum()
+        out: F = x / total if total > 0 else np.eye(self.bins)[-1]
+        return out
+
     def binned_mean(self, n: int = 20_000) -> float:
         """Mean of this form, from its pmf (equals ``mean`` up to rounding)."""
         return float(np.sum(np.arange(n) * self.pmf(n)))

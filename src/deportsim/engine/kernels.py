@@ -72,18 +72,24 @@ class NetArrays(NamedTuple):
     cls_arr_stream: Ints
     st_first_stream: Ints
     cls_route_stream: Ints
-    st_capture: Bools  # searchers capture people at the station
-    capture_rate: Floats  # (stations, days, regions): captures a day when people are plentiful
-    capture_half: Floats  # (stations, days, regions): people present when captures are half that
-    cls_capture_weight: Floats  # how easy each class is to find
-    cls_cap_leg_off: Ints  # first route leg of each class's captured people
-    cls_cap_leg_n: Ints
-    cls_cap_certain: Bools
-    cls_capture_stream: Ints
-    cls_cap_route_stream: Ints
+    # captures ``c`` are numbered across all stations, a station's consecutive in the order they
+    # act; each has one entry ``e`` per class of its station: ``cap_e0[c] + j`` for class ``j``
+    st_cap0: Ints  # first capture of each station
+    st_ncap: Ints  # number of captures of each station
+    capture_rate: Floats  # (captures, days, regions): captures a day when people are plentiful
+    capture_half: Floats  # (captures, days, regions): people present when captures are half that
+    cap_e0: Ints  # first entry of each capture
+    cap_key: Ints  # key of each capture in ``State.captured``, or -1 when not kept
+    ent_weight: Floats  # how easy the entry's class is to find for the capture
+    ent_leg_off: Ints  # first route leg of the entry's captured people
+    ent_leg_n: Ints
+    ent_certain: Bools
+    ent_stream: Ints
+    ent_route_stream: Ints
+    ent_key: Ints  # key of the entry in ``State.captured``, or -1 when not kept
     st_key: Ints  # result key of each station
     cls_key: Ints  # result key of each class, or -1 when not kept
-    slot: Ints  # place of each series (SERIES_INDEX) among those recorded, or -1
+    slot: Ints  # (keys, SERIES_INDEX): place of each key's series in the store, or -1
 
 
 class Mode(NamedTuple):
@@ -104,8 +110,10 @@ class State(NamedTuple):
     tomorrow: Floats  # (replicates, regions, classes): routed, to arrive the next day
     rng: NDArray[np.uint64]  # (streams, replicates, 4) generator states
     external: Floats  # (replicates,) external arrivals so far
-    store: Floats  # (keys, recorded series, replicates, steps, regions)
-    sinks: Floats  # (sinks, replicates, steps, regions)
+    # results, replicate-major so that one replicate's day is written in one place
+    store: Floats  # (replicates, steps, recorded (key, series) pairs, regions)
+    sinks: Floats  # (replicates, steps, sinks, regions)
+    captured: Floats  # (replicates, steps, capture keys, regions): each capture's own count
 
 
 class Scratch(NamedTuple):
@@ -161,7 +169,8 @@ def run_days(
     station in the network's order (docs/engine.md):
 
     1. exits: occupants leave at the hazard of their age; the rest age by one day; at a station
-       with searchers, some of those present are captured;
+       with searchers, some of those present are captured: capture after capture, in the order
+       listed, each among the people the earlier ones left;
     2. candidates (the queue, people routed in, external arrivals) are admitted into free
        capacity by class priority; people admitted may leave the same day, and the places they
        free are offered again (``places`` stations);
@@ -176,8 +185,8 @@ def run_days(
             _carry(st.tomorrow, day.today, r, True)
             for s in range(net.st_k0.size):
                 _exits(net, mode, st, day, s, r)
-                if net.st_capture[s]:
-                    _capture(net, mode, st, day, s, r, t, step)
+                for c in range(net.st_cap0[s], net.st_cap0[s] + net.st_ncap[s]):
+                    _capture(net, mode, st, day, s, c, r, t, step)
                 _candidates(net, mode, st, day, s, r, t, step)
                 _free(net, mode, day, s, t)
                 _admit(net, mode, st, day, s, r)
@@ -208,9 +217,10 @@ def _record(
     net: NetArrays, st: State, series: int, key: int, step: int, r: int, g: int, x: float
 ) -> None:
     """Add ``x`` to a recorded series of one key in one step; unrecorded: nothing."""
-    i = net.slot[series]
-    if i >= 0 and key >= 0:
-        st.store[key, i, r, step, g] += x
+    if key >= 0:
+        i = net.slot[key, series]
+        if i >= 0:
+            st.store[r, step, i, g] += x
 
 
 @inline
@@ -223,7 +233,7 @@ def _send(
     A class whose station comes later in the order takes them today, any other tomorrow.
     """
     if target < 0:
-        st.sinks[-1 - target, r, step, g] += x
+        st.sinks[r, step, -1 - target, g] += x
     elif net.cls_station[target] > s:
         day.today[g, target] += x
     else:
@@ -420,7 +430,7 @@ def _leave(
             if net.st_overflow[s] == _DIVERT:
                 _send(net, st, day, net.cls_divert[k], refused, s, r, g, step)
             else:
-                st.sinks[net.lost_sink, r, step, g] += refused
+                st.sinks[r, step, net.lost_sink, g] += refused
 
 
 @inline
@@ -454,45 +464,58 @@ def _legs(
                 rest -= x
                 moved += x
                 mass -= pj
-    st.sinks[net.exit_sink, r, step, g] += people - moved
+    st.sinks[r, step, net.exit_sink, g] += people - moved
 
 
 @inline
 def _capture(
-    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int, step: int
-) -> None:
-    """Step 1b: searchers capture some of the people present, fewer as they grow scarce.
+    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, c: int, r: int, t: int,
+    step: int,
+) -> None:  # fmt: skip
+    """Step 1b: capture ``c`` takes some of the people present, fewer as they grow scarce.
 
     In each region each person of class ``k`` is captured with chance
     ``weight[k] · rate / (N + half)`` (at most 1), ``N`` the people present counted by weight;
-    those captured leave the station and follow the capture routes.
+    those captured leave the station and follow the capture's routes. ``N`` is counted from
+    ``present`` when the capture acts, so a later capture of the station sees only the people
+    the earlier ones left.
     """
-    k0 = net.st_k0[s]
+    k0, e0 = net.st_k0[s], net.cap_e0[c]
     for g in range(st.occ.shape[1]):
-        rate, half = net.capture_rate[s, t, g], net.capture_half[s, t, g]
+        rate, half = net.capture_rate[c, t, g], net.capture_half[c, t, g]
         found = 0.0
         for j in range(net.st_nk[s]):
-            found += net.cls_capture_weight[k0 + j] * day.present[j, g]
+            found += net.ent_weight[e0 + j] * day.present[j, g]
         if rate <= 0.0 or found <= 0.0:
             continue
         per_person = rate / (found + half)
         for j in range(net.st_nk[s]):
-            k = k0 + j
-            p = min(net.cls_capture_weight[k] * per_person, 1.0)
+            k, e = k0 + j, e0 + j
+            p = min(net.ent_weight[e] * per_person, 1.0)
+            if p <= 0.0:
+                continue  # a class this capture never takes: nothing to draw or record
             taken = 0.0
             for a in range(net.cls_age_off[k], net.cls_age_off[k] + net.cls_ages[k]):
                 x = st.occ[r, g, a]
                 if x > 0.0:
-                    c = binomial(st.rng, net.cls_capture_stream[k], r, x, p, mode.stochastic,
+                    n = binomial(st.rng, net.ent_stream[e], r, x, p, mode.stochastic,
                                  mode.exact_below)  # fmt: skip
-                    st.occ[r, g, a] = x - c
-                    taken += c
+                    st.occ[r, g, a] = x - n
+                    taken += n
             day.present[j, g] -= taken
             _record(net, st, _CAP, net.st_key[s], step, r, g, taken)
             _record(net, st, _CAP, net.cls_key[k], step, r, g, taken)
-            _legs(net, mode, st, day, net.cls_cap_leg_off[k], net.cls_cap_leg_n[k],
-                  net.cls_cap_certain[k], net.cls_cap_route_stream[k], taken, s, r, g, t,
-                  step)  # fmt: skip
+            _record_capture(st, net.cap_key[c], step, r, g, taken)
+            _record_capture(st, net.ent_key[e], step, r, g, taken)
+            _legs(net, mode, st, day, net.ent_leg_off[e], net.ent_leg_n[e], net.ent_certain[e],
+                  net.ent_route_stream[e], taken, s, r, g, t, step)  # fmt: skip
+
+
+@inline
+def _record_capture(st: State, key: int, step: int, r: int, g: int, x: float) -> None:
+    """Add ``x`` to one capture's own series (or one class's share of it); key -1: not kept."""
+    if key >= 0:
+        st.captured[r, step, key, g] += x
 
 
 @inline

@@ -16,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from deportsim.engine.kernels import Mode, Scratch, State, run_days
-from deportsim.engine.plan import Plan
+from deportsim.engine.plan import ClassRecord, Plan, RecordSpec
 from deportsim.engine.result import SERIES, EngineResult
 from deportsim.engine.sampling import Sampler
 from deportsim.engine.station import Station
@@ -34,6 +34,7 @@ CHUNK = 64
 REFILL_ROUNDS = 200
 
 Key = tuple[str, str]  # (station, class)
+F = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,17 @@ class Capture:
     ``weight`` (how easy that class is to find; 1 by default). ``capacity`` and ``half`` are a
     number or an array of shape (days,), (regions,) or (days, regions). Captured people follow
     ``routes`` (to a station and class, or a sink; the rest of the chance goes to ``exit``).
+
+    ``name`` tells apart the captures of one station (unique there): a station may have several,
+    each with its own searchers, acting one after the other (see :func:`simulate`). It names the
+    capture's results (``EngineResult.captures``) and its random streams.
     """
 
     capacity: float | ArrayLike
     half: float | ArrayLike
     routes: Sequence[Route]
     weights: Mapping[str, float] = field(default_factory=dict)
+    name: str = "capture"
 
 
 @dataclass(frozen=True)
@@ -75,15 +81,15 @@ class Network:
 
     ``arrivals[(station, class)]`` is the expected number of external arrivals per day: a number,
     or an array of shape (days,), (days, regions) or (regions,). Arrivals are Poisson in the
-    stochastic mode. ``captures[station]`` takes people out of a station by search
-    (:class:`Capture`).
+    stochastic mode. ``captures[station]`` takes people out of a station by search: one
+    :class:`Capture`, or several with different names, acting in list order.
     """
 
     stations: Sequence[Station]
     arrivals: Mapping[Key, float | ArrayLike] = field(default_factory=dict)
     routes: Mapping[Key, Sequence[Route]] = field(default_factory=dict)
     regions: tuple[str, ...] = ("all",)
-    captures: Mapping[str, Capture] = field(default_factory=dict)
+    captures: Mapping[str, Capture | Sequence[Capture]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.stations]
@@ -96,15 +102,14 @@ class Network:
                     self._check_key((r.to, r.to_class), "route target")
         for key in self.arrivals:
             self._check_key(key, "arrival")
-        for st, capture in self.captures.items():
+        for st, captures in self.capture_lists.items():
             if st not in self.by_name:
                 raise ValueError(f"capture at {st!r}: not a station")
-            unknown = set(capture.weights) - set(self.by_name[st].classes)
-            if unknown or any(w < 0 for w in capture.weights.values()):
-                raise ValueError(f"capture at {st!r}: weights must be >= 0, for its classes")
-            for r in capture.routes:
-                if r.to in self.by_name and r.to_class is not None:
-                    self._check_key((r.to, r.to_class), "capture route target")
+            names = [c.name for c in captures]
+            if len(set(names)) != len(names):
+                raise ValueError(f"captures at {st!r}: names must be unique, got {names}")
+            for capture in captures:
+                self._check_capture(st, capture)
         for s in self.stations:
             if s.divert_to is not None and s.divert_to not in self.by_name:
                 raise ValueError(f"{s.name}: divert_to {s.divert_to!r} is not a station")
@@ -115,9 +120,15 @@ class Network:
         return {s.name: s for s in self.stations}
 
     @property
+    def capture_lists(self) -> dict[str, tuple[Capture, ...]]:
+        """Each station's captures, in the order they act (a single capture as a list of one)."""
+        return {st: (c,) if isinstance(c, Capture) else tuple(c) for st, c in self.captures.items()}
+
+    @property
     def sinks(self) -> tuple[str, ...]:
         """Names that routes lead to which are not stations, plus ``exit``."""
-        legs = [*self.routes.values(), *(c.routes for c in self.captures.values())]
+        captures = [c for cs in self.capture_lists.values() for c in cs]
+        legs = [*self.routes.values(), *(c.routes for c in captures)]
         found = {r.to for routes in legs for r in routes} - set(self.by_name)
         return tuple(sorted(found | {"exit"}))
 
@@ -125,6 +136,17 @@ class Network:
         st, cls = key
         if st not in self.by_name or cls not in self.by_name[st].classes:
             raise ValueError(f"{what} {key} names no station and class of this network")
+
+    def _check_capture(self, st: str, capture: Capture) -> None:
+        """Refuse weights for classes the station lacks or below zero, and unknown targets."""
+        unknown = set(capture.weights) - set(self.by_name[st].classes)
+        if unknown or any(w < 0 for w in capture.weights.values()):
+            raise ValueError(
+                f"capture {capture.name!r} at {st!r}: weights must be >= 0, for its classes"
+            )
+        for r in capture.routes:
+            if r.to in self.by_name and r.to_class is not None:
+                self._check_key((r.to, r.to_class), "capture route target")
 
     def target_class(self, station: str, cls: str) -> str:
         """The class someone of class ``cls`` takes on entering ``station``."""
@@ -139,8 +161,9 @@ def simulate(
     sampler: Sampler,
     *,
     initial: Mapping[Key, float | ArrayLike] | None = None,
-    record: Sequence[str] = SERIES,
-    record_classes: bool = False,
+    settled: bool = False,
+    record: RecordSpec = SERIES,
+    record_classes: ClassRecord = False,
     period: int = 1,
     threads: int = 1,
     on_day: Callable[[int], None] | None = None,
@@ -150,7 +173,9 @@ def simulate(
     Step order within a day, for each station in the network's order:
 
     1. exits: occupants leave at the hazard of their age; the rest age by one day; searchers
-       capture some of those present (:class:`Capture`);
+       capture some of those present (:class:`Capture`). A station's captures act one after
+       the other, in the order listed: each sees the people the earlier ones left, so its ``N``
+       is counted again (the first capture has the first pick);
     2. candidates (queue + external arrivals + people routed in) are admitted into free capacity
        by class priority; people admitted may leave the same day (stays shorter than a day);
     3. everyone who left or was captured follows their routes (multinomial split): to a later
@@ -163,18 +188,27 @@ def simulate(
     the replicates between that many threads, which changes nothing in the results (each
     replicate has its own random streams). ``on_day(t)`` is called after each day, in chunks of
     :data:`CHUNK` days. ``initial[(station, class)]`` puts people in a station before day 0 (a
-    number or shape (regions,), per replicate), as long-time occupants. Every person is in exactly
+    number or shape (regions,), per replicate), as long-time occupants (the tail age bin), or, with
+    ``settled``, spread over the age bins as in a station long fed at a steady pace
+    (:meth:`DailyStay.settled`; whole people by largest remainder in the stochastic mode), so
+    that they leave at the pace of their stay from day 0. Every person is in exactly
     one station, queue, transit list or sink at the end of each day;
-    :meth:`EngineResult.check_conservation` verifies it.
+    :meth:`EngineResult.check_conservation` verifies it. ``record`` names the series kept for
+    every key, or maps keys (``"station"``, ``"station[class]"``) to their own series, which
+    keeps memory to what is read. ``record_classes`` keeps the series of
+    each class too: of every station and capture (True), or of the stations and captures
+    (``"station.capture"``) it names. With ``"captured"`` recorded, each capture's own count is
+    kept too (:attr:`EngineResult.captures`).
     """
-    unknown = set(record) - set(SERIES)
+    asked = record.values() if isinstance(record, Mapping) else [record]
+    unknown = {name for names in asked for name in names} - set(SERIES)
     if unknown:
         raise ValueError(f"unknown series {sorted(unknown)}; choose from {SERIES}")
     if threads < 1 or period < 1 or days < 1 or replicates < 1:
         raise ValueError("days, replicates, period and threads must be at least 1")
     plan = Plan.build(net, days, record, record_classes)
     run = _Run(plan, days, replicates, len(net.regions), sampler, period=period)
-    run.place(initial or {})
+    run.place(initial or {}, net if settled else None)
     cuts = np.linspace(0, replicates, min(threads, replicates) + 1).astype(int)
     parts = [(r0, r1, run.scratch()) for r0, r1 in itertools.pairwise(cuts.tolist())]
     with ThreadPoolExecutor(max_workers=len(parts)) as pool:
@@ -203,21 +237,36 @@ class _Run:
             tomorrow=np.zeros_like(queue),
             rng=sampler.states(plan.streams, replicates),
             external=np.zeros(replicates),
-            store=np.zeros((len(plan.keys), len(plan.record), replicates, steps, regions)),
-            sinks=np.zeros((len(plan.sinks), replicates, steps, regions)),
+            store=np.zeros((replicates, steps, len(plan.pairs), regions)),
+            sinks=np.zeros((replicates, steps, len(plan.sinks), regions)),
+            captured=np.zeros((replicates, steps, len(plan.capture_keys), regions)),
         )
         self.initial = np.zeros(replicates)
 
-    def place(self, initial: Mapping[Key, float | ArrayLike]) -> None:
-        """Put people in stations before day 0, as if admitted long ago (the tail age bin)."""
+    def place(self, initial: Mapping[Key, float | ArrayLike], net: Network | None = None) -> None:
+        """Put people in stations before day 0.
+
+        They go to the tail age bin, or (``net`` given) are spread over the age bins in the
+        settled shares of their class's stay.
+        """
         number = {key: i for i, key in enumerate(self.plan.classes)}
         occ, arrays = self.state.occ, self.plan.arrays
         for key, people in initial.items():
             if key not in number:
                 raise ValueError(f"initial {key} names no station and class of this network")
             k = number[key]
-            last = arrays.cls_age_off[k] + arrays.cls_ages[k] - 1
-            occ[:, :, last] += np.broadcast_to(np.asarray(people, dtype=np.float64), occ.shape[:2])
+            off, bins = arrays.cls_age_off[k], arrays.cls_ages[k]
+            count = np.broadcast_to(np.asarray(people, dtype=np.float64), occ.shape[1:2])
+            if np.any(count < 0) or not np.all(np.isfinite(count)):
+                raise ValueError(f"initial {key}: people must be finite and not negative")
+            if net is None:
+                occ[:, :, off + bins - 1] += count
+                continue
+            shares = net.by_name[key[0]].daily_stays[key[1]].settled()
+            spread = count[:, None] * shares[None, :]  # (regions, bins)
+            if self.mode.stochastic:
+                spread = _whole(spread, np.rint(count))
+            occ[:, :, off : off + bins] += spread[None, :, :]
         self.initial = occ.sum(axis=(1, 2))
 
     def scratch(self) -> Scratch:
@@ -238,9 +287,29 @@ class _Run:
             period=self.period,
             replicates=self.replicates,
             regions=regions,
-            store={k: dict(zip(p.record, st.store[i], strict=True)) for i, k in enumerate(p.keys)},
-            sink_store=dict(zip(p.sinks, st.sinks, strict=True)),
+            store=_by_key(p.pairs, st.store),
+            sink_store={name: st.sinks[:, :, i] for i, name in enumerate(p.sinks)},
+            captures={name: st.captured[:, :, i] for i, name in enumerate(p.capture_keys)},
             initial_people=self.initial,
             final_people=inside + st.tomorrow.sum(axis=(1, 2)),
             external_people=st.external,
         )
+
+
+def _whole(spread: F, totals: F) -> F:
+    """Each row of ``spread`` in whole people adding up to ``totals``, by largest remainder."""
+    out = np.floor(spread)
+    for g in range(spread.shape[0]):
+        short = int(totals[g] - out[g].sum())
+        if short > 0:
+            order = np.argsort(-(spread[g] - out[g]), kind="stable")[:short]
+            out[g, order] += 1.0
+    return out
+
+
+def _by_key(pairs: Sequence[tuple[str, str]], store: F) -> dict[str, dict[str, F]]:
+    """The store's series as ``{key: {series: (replicates, steps, regions)}}``."""
+    out: dict[str, dict[str, F]] = {}
+    for i, (key, name) in enumerate(pairs):
+        out.setdefault(key, {})[name] = store[:, :, i]
+    return out

@@ -2,13 +2,15 @@
 
 Classes are numbered across all stations, a station's classes consecutive and in priority order;
 each class's age bins sit side by side in one axis; routes become legs with a target (a class, or
-``-1 - sink`` for a sink) and a probability by day and region. Everything is checked and shaped
-here, once, so the loop itself never fails.
+``-1 - sink`` for a sink) and a probability by day and region. Captures are numbered across all
+stations too, a station's consecutive in the order they act, and each has one entry per class of
+its station (weight, route legs, random streams). Everything is checked and shaped here, once, so
+the loop itself never fails.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,14 +20,52 @@ from numpy.typing import ArrayLike, NDArray
 from deportsim.engine.kernels import SERIES_INDEX, NetArrays
 
 if TYPE_CHECKING:
-    from deportsim.engine.network import Key, Network, Route
+    from deportsim.engine.network import Capture, Key, Network, Route
+    from deportsim.engine.station import Station
 
-__all__ = ["Plan", "daily"]
+__all__ = ["ClassRecord", "Plan", "RecordSpec", "daily", "keeps_classes"]
+
+#: The series to keep: the same for every key, or by key (a station, or "station[class]").
+RecordSpec = Sequence[str] | Mapping[str, Sequence[str]]
+#: Which series are kept class by class: all (True), none (False), or those of the stations and
+#: captures (``"station.capture"``) named.
+ClassRecord = bool | Collection[str]
 
 F = NDArray[np.float64]
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 _OVERFLOW = {"queue": 0, "lose": 1, "divert": 2}
+
+
+def _all_series(record: RecordSpec) -> set[str]:
+    """Every series name ``record`` asks for."""
+    if isinstance(record, Mapping):
+        return {name for names in record.values() for name in names}
+    return set(record)
+
+
+def _pairs(record: RecordSpec, keys: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The (key, series) pairs to keep, in store order; a key ``record`` names must exist."""
+    if not isinstance(record, Mapping):
+        return tuple((key, name) for key in keys for name in record)
+    unknown = sorted(set(record) - set(keys))
+    if unknown:
+        raise ValueError(f"record names {unknown}, which are not kept keys of this run: {keys}")
+    return tuple((key, name) for key in keys for name in dict.fromkeys(record.get(key, ())))
+
+
+def keeps_classes(record_classes: ClassRecord, station: Station, capture: str = "") -> bool:
+    """Whether a station's (or one of its captures') series are kept class by class as well.
+
+    They are when ``record_classes`` is True, or names the station (for its own series) or
+    ``"station.capture"`` (for that capture's), and the station has several classes.
+    """
+    if isinstance(record_classes, bool):
+        wanted = record_classes
+    else:
+        name = f"{station.name}.{capture}" if capture else station.name
+        wanted = name in record_classes
+    return wanted and len(station.classes) > 1
 
 
 def daily(value: float | ArrayLike, days: int, regions: int, what: str) -> F:
@@ -53,7 +93,9 @@ class Plan:
     sinks: tuple[str, ...]  # sink names, by sink number
     streams: tuple[str, ...]  # names of the random streams, by stream number
     keys: tuple[str, ...]  # recorded keys: stations, then station[class] where kept
-    record: tuple[str, ...]  # recorded series, in the order of the store's series axis
+    record: tuple[str, ...]  # every series recorded for at least one key
+    pairs: tuple[tuple[str, str], ...]  # (key, series) of each place of the store's pair axis
+    capture_keys: tuple[str, ...]  # keys of each capture's own series (State.captured)
 
     @property
     def age_bins(self) -> int:
@@ -61,18 +103,30 @@ class Plan:
         return int(self.arrays.cls_ages.sum())
 
     @classmethod
-    def build(cls, net: Network, days: int, record: Sequence[str], record_classes: bool) -> Plan:
-        """Check and flatten ``net`` for a run of ``days`` days."""
+    def build(
+        cls, net: Network, days: int, record: RecordSpec, record_classes: ClassRecord
+    ) -> Plan:
+        """Check and flatten ``net`` for a run of ``days`` days.
+
+        ``record`` names the series kept for every key, or maps keys (a station, or
+        ``station[class]``) to their own series.
+        """
         g = len(net.regions)
         classes = tuple((s.name, c) for s in net.stations for c in s.classes)
         number = {key: i for i, key in enumerate(classes)}
         st_index = {s.name: i for i, s in enumerate(net.stations)}
         sinks = tuple(dict.fromkeys((*net.sinks, "lost")))
         ages, age_off, hazard, advance, first = _stays(net)
-        legs = _Legs.build(net, number, sinks, days=days, regions=g)
-        captures = {key: net.captures[key[0]].routes for key in classes if key[0] in net.captures}
-        cap_legs = _Legs.build(
-            net, number, sinks, days=days, regions=g, routes=captures, offset=legs.target.size
+        routes = [(key, net.routes.get(key) or ()) for key in classes]
+        legs = _Legs.build(net, number, sinks, routes, days=days, regions=g)
+        caps = _Captures.build(
+            net,
+            number,
+            sinks,
+            days=days,
+            leg_offset=legs.target.size,
+            recorded="captured" in _all_series(record),
+            record_classes=record_classes,
         )
         arr_rate = np.zeros((len(classes), days, g))
         for key, rate in net.arrivals.items():
@@ -85,20 +139,20 @@ class Plan:
             *(f"{s.name}.first" for s in net.stations),
             *(f"{st}.route.{c}" for st, c in classes),
             *(f"{st}.age.{c}" for st, c in classes),
-            *(f"{st}.capture.{c}" for st, c in classes),
-            *(f"{st}.capture_route.{c}" for st, c in classes),
         )
-        n_cls, n_st = len(classes), len(net.stations)
+        n_cls, n_st, n_ent = len(classes), len(net.stations), caps.weight.size
+        cap_stream = np.arange(len(streams), len(streams) + 2 * n_ent, dtype=np.int64)
+        streams += caps.streams
         keys = [s.name for s in net.stations]
         cls_key = [-1] * n_cls
-        if record_classes:
-            for i, (st, c) in enumerate(classes):
-                if len(net.by_name[st].classes) > 1:
-                    cls_key[i] = len(keys)
-                    keys.append(f"{st}[{c}]")
-        slot = np.full(len(SERIES_INDEX), -1, dtype=np.int64)
-        for i, name in enumerate(record):
-            slot[SERIES_INDEX[name]] = i
+        for i, (st, c) in enumerate(classes):
+            if keeps_classes(record_classes, net.by_name[st]):
+                cls_key[i] = len(keys)
+                keys.append(f"{st}[{c}]")
+        pairs = _pairs(record, keys)
+        slot = np.full((max(len(keys), 1), len(SERIES_INDEX)), -1, dtype=np.int64)
+        for i, (kept, series) in enumerate(pairs):
+            slot[keys.index(kept), SERIES_INDEX[series]] = i
         arrays = NetArrays(
             cls_station=_ints(st_index[st] for st, _ in classes),
             st_k0=_ints(np.cumsum([0] + [len(s.classes) for s in net.stations])[:-1]),
@@ -123,8 +177,8 @@ class Plan:
             cls_leg_off=legs.offset,
             cls_leg_n=legs.count,
             cls_certain=legs.certain,
-            leg_target=np.concatenate([legs.target, cap_legs.target]),
-            leg_prob=np.concatenate([legs.prob, cap_legs.prob]),
+            leg_target=np.concatenate([legs.target, caps.legs.target]),
+            leg_prob=np.concatenate([legs.prob, caps.legs.prob]),
             exit_sink=sinks.index("exit"),
             lost_sink=sinks.index("lost"),
             cls_exit_stream=np.arange(n_cls, dtype=np.int64),
@@ -132,25 +186,25 @@ class Plan:
             st_first_stream=np.arange(2 * n_cls, 2 * n_cls + n_st, dtype=np.int64),
             cls_route_stream=np.arange(2 * n_cls + n_st, 3 * n_cls + n_st, dtype=np.int64),
             cls_age_stream=np.arange(3 * n_cls + n_st, 4 * n_cls + n_st, dtype=np.int64),
-            st_capture=np.array([s.name in net.captures for s in net.stations]),
-            capture_rate=_per_station(net, days, "capacity"),
-            capture_half=_per_station(net, days, "half"),
-            cls_capture_weight=np.array(
-                [
-                    net.captures[st].weights.get(c, 1.0) if st in net.captures else 0.0
-                    for st, c in classes
-                ]
-            ),
-            cls_cap_leg_off=cap_legs.offset,
-            cls_cap_leg_n=cap_legs.count,
-            cls_cap_certain=cap_legs.certain,
-            cls_capture_stream=np.arange(4 * n_cls + n_st, 5 * n_cls + n_st, dtype=np.int64),
-            cls_cap_route_stream=np.arange(5 * n_cls + n_st, 6 * n_cls + n_st, dtype=np.int64),
+            st_cap0=caps.st_first,
+            st_ncap=caps.st_count,
+            capture_rate=caps.rate,
+            capture_half=caps.half,
+            cap_e0=caps.first_entry,
+            cap_key=caps.cap_key,
+            ent_weight=caps.weight,
+            ent_leg_off=caps.legs.offset,
+            ent_leg_n=caps.legs.count,
+            ent_certain=caps.legs.certain,
+            ent_stream=cap_stream[:n_ent],
+            ent_route_stream=cap_stream[n_ent:],
+            ent_key=caps.ent_key,
             st_key=np.arange(n_st, dtype=np.int64),
             cls_key=_ints(cls_key),
             slot=slot,
         )
-        return cls(arrays, classes, sinks, streams, tuple(keys), tuple(record))
+        recorded = tuple(dict.fromkeys(name for _, name in pairs))
+        return cls(arrays, classes, sinks, streams, tuple(keys), recorded, pairs, caps.keys)
 
 
 def _ints(values: Iterable[int] | ArrayLike) -> Ints:
@@ -167,19 +221,6 @@ def _stays(net: Network) -> tuple[Ints, Ints, F, F, F]:
     hazard = np.concatenate([d.hazard for d in stays]).astype(np.float64)
     advance = np.concatenate([d.advance for d in stays]).astype(np.float64)
     return bins, offsets, hazard, advance, np.array([d.first for d in stays])
-
-
-def _per_station(net: Network, days: int, field: str) -> F:
-    """A capture's ``capacity`` or ``half`` by station, day and region (zero without capture)."""
-    g = len(net.regions)
-    out = np.zeros((len(net.stations), days, g))
-    for i, s in enumerate(net.stations):
-        capture = net.captures.get(s.name)
-        if capture is not None:
-            out[i] = daily(getattr(capture, field), days, g, f"capture {field} at {s.name}")
-    if np.any(out < 0) or not np.all(np.isfinite(out)):
-        raise ValueError(f"capture {field} must be finite and not negative")
-    return out
 
 
 def _capacity(net: Network, days: int) -> F:
@@ -209,24 +250,23 @@ class _Legs:
         net: Network,
         number: Mapping[Key, int],
         sinks: Sequence[str],
+        entries: Sequence[tuple[Key, Sequence[Route]]],
         *,
         days: int,
         regions: int,
-        routes: Mapping[Key, Sequence[Route]] | None = None,
         offset: int = 0,
     ) -> _Legs:
-        """Check every route's probabilities and number its legs, class by class.
+        """Check every entry's route probabilities and number its legs, entry by entry.
 
-        ``routes`` defaults to the network's; legs are numbered from ``offset``.
+        An entry is a (station, class) and the routes its people take (after a stay, or after a
+        capture); legs are numbered from ``offset``.
         """
-        table = net.routes if routes is None else routes
         starts: list[int] = []
         count: list[int] = []
         certain: list[bool] = []
         target: list[int] = []
         prob: list[F] = []
-        for key in number:
-            legs = table.get(key) or ()
+        for key, legs in entries:
             probs = [daily(r.probability, days, regions, f"route {key} -> {r.to}") for r in legs]
             if probs:
                 stacked = np.stack(probs, axis=-1)
@@ -250,3 +290,85 @@ class _Legs:
             _ints(target),
             np.stack(prob) if prob else np.zeros((0, days, regions)),
         )
+
+
+@dataclass(frozen=True)
+class _Captures:
+    """Every capture, numbered in station order, with one entry per class of its station."""
+
+    st_first: Ints  # first capture of each station
+    st_count: Ints  # captures of each station
+    rate: F  # (captures, days, regions)
+    half: F  # (captures, days, regions)
+    first_entry: Ints  # first entry of each capture
+    weight: F  # by entry
+    legs: _Legs  # by entry
+    streams: tuple[str, ...]  # capture stream of each entry, then capture-route stream of each
+    keys: tuple[str, ...]  # recorded: "station.name", then "station.name[class]" where kept
+    cap_key: Ints  # key of each capture, or -1
+    ent_key: Ints  # key of each entry, or -1
+
+    @classmethod
+    def build(
+        cls,
+        net: Network,
+        number: Mapping[Key, int],
+        sinks: Sequence[str],
+        *,
+        days: int,
+        leg_offset: int,
+        recorded: bool,
+        record_classes: ClassRecord,
+    ) -> _Captures:
+        """Number the captures and their entries; legs are numbered from ``leg_offset``.
+
+        Keys are kept only when ``recorded`` (the ``captured`` series is), class keys only with
+        ``record_classes`` (:func:`keeps_classes`).
+        """
+        g = len(net.regions)
+        at = [(s, c) for s in net.stations for c in net.capture_lists.get(s.name, ())]
+        count = _ints(len(net.capture_lists.get(s.name, ())) for s in net.stations)
+        entries = [((s.name, k), c.routes) for s, c in at for k in s.classes]
+        named = [_capture_streams(s.name, c.name, k) for s, c in at for k in s.classes]
+        keys = [f"{s.name}.{c.name}" for s, c in at] if recorded else []
+        cap_key = _ints(range(len(keys))) if recorded else np.full(len(at), -1, dtype=np.int64)
+        ent_key: list[int] = []
+        for s, c in at:
+            kept = recorded and keeps_classes(record_classes, s, c.name)
+            for k in s.classes:
+                ent_key.append(len(keys) if kept else -1)
+                keys += [f"{s.name}.{c.name}[{k}]"] if kept else []
+        return cls(
+            st_first=_ints(np.cumsum(count) - count),
+            st_count=count,
+            rate=_by_capture(at, "capacity", days, g),
+            half=_by_capture(at, "half", days, g),
+            first_entry=_ints(np.cumsum([0] + [len(s.classes) for s, _ in at])[:-1]),
+            weight=np.array([c.weights.get(k, 1.0) for s, c in at for k in s.classes]),
+            legs=_Legs.build(net, number, sinks, entries, days=days, regions=g, offset=leg_offset),
+            streams=tuple(n for n, _ in named) + tuple(n for _, n in named),
+            keys=tuple(keys),
+            cap_key=cap_key,
+            ent_key=_ints(ent_key),
+        )
+
+
+def _capture_streams(station: str, name: str, cls: str) -> tuple[str, str]:
+    """The capture and capture-route stream names of one class for one capture.
+
+    The capture named ``capture`` (the default) keeps the names from before a station could have
+    several captures, so its draws, and the results of networks built then, are unchanged.
+    """
+    tag = "" if name == "capture" else f"{name}."
+    return f"{station}.capture.{tag}{cls}", f"{station}.capture_route.{tag}{cls}"
+
+
+def _by_capture(at: Sequence[tuple[Station, Capture]], field: str, days: int, regions: int) -> F:
+    """Each capture's ``capacity`` or ``half`` by day and region: (captures, days, regions)."""
+    out = np.zeros((len(at), days, regions))
+    for i, (s, capture) in enumerate(at):
+        what = f"capture {capture.name!r} {field} at {s.name}"
+        out[i] = daily(getattr(capture, field), days, regions, what)
+    if np.any(out < 0) or not np.all(np.isfinite(out)):
+        raise ValueError(f"capture {field} must be finite and not negative")
+    return out

@@ -15,21 +15,20 @@ captured   people taken out of the station by searchers (stations with a capture
 ========== ==========================================================================
 
 Sinks (``exit``, ``lost`` and any named route target) record people leaving the network.
+With ``captured`` recorded, each capture also has its own series (``captures``), in the same
+shape: ``station.name``, and ``station.name[class]`` for each class of a station with several
+when classes are recorded; a station's ``captured`` is the sum of its captures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["SERIES", "EngineResult"]
 
@@ -50,6 +49,8 @@ class EngineResult:
     initial_people: F  # (replicates,) in the network before day 0
     final_people: F  # (replicates,) in stations, queues and in transit after the last day
     external_people: F  # (replicates,) external arrivals over the run
+    # (replicates, steps, regions) per capture: "station.name", and "station.name[class]"
+    captures: dict[str, F] = field(default_factory=dict)
 
     @property
     def steps(self) -> int:

@@ -1,0 +1,160 @@
+"""The day's accounts: the model's series from the stations' series, with costs and impacts.
+
+Counts of people (arrests, book-ins, removals, ...) are read from the engine's station, class,
+capture and sink series. Costs and human consequences are expected values given those counts:
+unit costs times the counts, and shares of removed people (parents of US-citizen children,
+workers by sector) times the removals, so their intervals reflect the variation of the counts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from deportsim.engine import EngineResult
+from deportsim.model.inputs import CHANNELS, POOLS, SECTORS, Inputs
+from deportsim.model.network import BORDER, Pipeline
+
+__all__ = [
+    "COSTS", "NATIONAL_SERIES", "REGIONAL_SERIES", "REGIONAL_STORED", "factors", "regional",
+    "series",
+]  # fmt: skip
+
+F = NDArray[np.float64]
+
+#: Cost components, each a daily national series in USD.
+COSTS = (
+    "cost_officers", "cost_arrests", "cost_detention", "cost_atd", "cost_courts",
+    "cost_transport",
+)  # fmt: skip
+#: Daily series by region of arrest kept for every replicate, shape (replicates, days, regions).
+REGIONAL_STORED = (
+    "arrests_custodial", *(f"arrests_{c}" for c in CHANNELS), "book_ins_ice", "released_to_atd",
+    "detained", "removals", "removals_interior", "population_at_risk",
+)  # fmt: skip
+#: Regional series computed from the stored ones when asked for (:func:`regional`): sums of
+#: stored series, or a stored series times a daily factor (expected values).
+REGIONAL_SUMS = {
+    "arrests_at_large": tuple(f"arrests_{c}" for c in CHANNELS),
+    "arrests": ("arrests_custodial", *(f"arrests_{c}" for c in CHANNELS)),
+}
+REGIONAL_SCALED = {
+    "us_citizen_children_affected": ("removals_interior", "children_per_removed"),
+    "workers_removed": ("removals_interior", "employed_share"),
+    **{f"workers_removed_{s}": ("removals_interior", f"workers_{s}") for s in SECTORS},
+}
+#: Every regional series, stored or computed.
+REGIONAL_SERIES = (*REGIONAL_STORED, *REGIONAL_SUMS, *REGIONAL_SCALED)
+#: Daily national series, each of shape (replicates, days): the regional ones summed, and more.
+NATIONAL_SERIES = (
+    *REGIONAL_SERIES,
+    "book_ins", "book_ins_cbp", "book_outs", "detention_capacity", "over_capacity",
+    "awaiting_transport",
+    "atd_enrolled", "removals_land", "removals_charter", "removals_commercial", "removal_flights",
+    "voluntary_departures", "induced_departures", "court_backlog", "court_completions",
+    "relief_granted", "removed_no_conviction", "us_citizen_children_parent_detained",
+    "reachable_pool", "officer_capacity", *COSTS, "cost_total",
+)  # fmt: skip
+
+
+def factors(x: Inputs) -> dict[str, F]:
+    """Daily factors of the computed regional series (:data:`REGIONAL_SCALED`)."""
+    out = {
+        "children_per_removed": x.parent_share * x.children_per_parent,
+        "employed_share": x.employed_share,
+    }
+    for sector in SECTORS:
+        out[f"workers_{sector}"] = x.employed_share * x.sector_share[sector]
+    return out
+
+
+def regional(name: str, stored: dict[str, F], daily: dict[str, F]) -> F:
+    """A regional series (replicates, days, regions) by name, stored or computed."""
+    if name in stored:
+        return stored[name]
+    if name in REGIONAL_SUMS:
+        return np.asarray(np.sum([stored[n] for n in REGIONAL_SUMS[name]], axis=0), np.float64)
+    base, factor = REGIONAL_SCALED[name]
+    return np.asarray(stored[base] * daily[factor][None, :, None], dtype=np.float64)
+
+
+def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], dict[str, F]]:
+    """The model's national series and stored regional series for one batch of replicates."""
+    s, cap, sinks = res.series, res.captures, res.sinks
+    reg: dict[str, F] = {}
+    reg["arrests_custodial"] = cap["community.custodial"]
+    for c in CHANNELS:
+        reg[f"arrests_{c}"] = cap[f"community.{c}"]
+    border = _path(s, pipe, BORDER, "admitted")
+    reg["book_ins_ice"] = s["detention"]["admitted"] - border
+    reg["released_to_atd"] = s["detention"]["refused"]
+    waiting = s["transport"]["waiting"] + s["transport"]["occupancy"]
+    reg["detained"] = s["detention"]["occupancy"] + waiting
+    reg["removals"] = s["transport"]["completed"]
+    reg["removals_interior"] = reg["removals"] - s[f"transport[{BORDER}]"]["completed"]
+    reg["population_at_risk"] = s["community"]["occupancy"] + s["atd"]["occupancy"]
+    daily = factors(x)
+    nat = {name: regional(name, reg, daily).sum(axis=2) for name in REGIONAL_SERIES}
+    nat["book_ins"] = s["detention"]["admitted"].sum(axis=2)
+    nat["book_ins_cbp"] = nat["book_ins"] - nat["book_ins_ice"]
+    nat["book_outs"] = s["detention"]["completed"].sum(axis=2)
+    nat["detention_capacity"] = np.broadcast_to(x.beds, nat["book_ins"].shape).copy()
+    in_beds = s["detention"]["occupancy"].sum(axis=2)
+    # beds cut below the people already held: nobody is evicted, and the excess is reported
+    nat["over_capacity"] = np.maximum(in_beds - np.floor(nat["detention_capacity"]), 0.0)
+    nat["awaiting_transport"] = waiting.sum(axis=2)
+    nat["atd_enrolled"] = s["atd"]["occupancy"].sum(axis=2)
+    _transport(x, nat)
+    nat["voluntary_departures"] = sinks["departed"].sum(axis=2)
+    nat["induced_departures"] = cap["community.induced"].sum(axis=2)
+    in_court = s["community[pending]"]["occupancy"] + s["atd"]["occupancy"]  # ATD: in court
+    in_court = in_court + _path(s, pipe, "contested", "occupancy")
+    nat["court_backlog"] = in_court.sum(axis=2)
+    nat["court_completions"] = cap["community.court"].sum(axis=2)
+    nat["relief_granted"] = sinks["relief"].sum(axis=2)
+    nat["removed_no_conviction"] = nat["removals"] - (
+        s["transport[convicted]"]["completed"].sum(axis=2)
+    )
+    nat["us_citizen_children_parent_detained"] = (
+        nat["book_ins_ice"] * daily["children_per_removed"][None, :]
+    )
+    nat["reachable_pool"] = sum(
+        x.findability[p] * s[f"community[{p}]"]["occupancy"].sum(axis=2) for p in POOLS
+    )
+    nat["officer_capacity"] = np.broadcast_to(x.officers * x.productivity, nat["arrests"].shape)
+    _costs(x, nat)
+    return nat, reg
+
+
+def _path(s: dict[str, dict[str, F]], pipe: Pipeline, path: str, name: str) -> F:
+    """A detention series summed over the classes (phases) of one path."""
+    classes = pipe.detention[path]
+    return np.asarray(np.sum([s[f"detention[{c}]"][name] for c in classes], axis=0), np.float64)
+
+
+def _transport(x: Inputs, nat: dict[str, F]) -> None:
+    """Removals by mode, and charter flights (charter removals over the seats filled a flight)."""
+    removals = nat["removals"]
+    nat["removals_land"] = removals * x.land_share
+    nat["removals_commercial"] = removals * x.commercial_share
+    nat["removals_charter"] = removals - nat["removals_land"] - nat["removals_commercial"]
+    nat["removal_flights"] = nat["removals_charter"] / x.seats_per_flight
+
+
+def _costs(x: Inputs, nat: dict[str, F]) -> None:
+    """Cost components of the day, nominal USD (docs/model.md, "Costs")."""
+    shape = nat["arrests"].shape
+    nat["cost_officers"] = np.broadcast_to(x.officers * x.cost_officer_day, shape).copy()
+    nat["cost_arrests"] = (
+        nat["arrests_custodial"] * x.cost_arrest_custodial
+        + nat["arrests_at_large"] * x.cost_arrest_at_large
+    )
+    nat["cost_detention"] = nat["detained"] * x.cost_bed_day  # occupied bed-days (GAO-18-343)
+    nat["cost_atd"] = nat["atd_enrolled"] * x.cost_atd_day
+    nat["cost_courts"] = np.broadcast_to(x.judges * x.cost_judge_day, shape).copy()
+    nat["cost_transport"] = (
+        nat["removal_flights"] * x.flight_hours * x.cost_flight_hour
+        + nat["removals_land"] * x.cost_land_removal
+        + nat["removals_commercial"] * x.cost_commercial_removal
+    )
+    nat["cost_total"] = np.sum([nat[c] for c in COSTS], axis=0)

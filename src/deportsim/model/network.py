@@ -1,0 +1,335 @@
+"""The enforcement pipeline as a network of engine stations (docs/model.md, "The stages").
+
+Stations, in the order the engine processes them each day:
+
+``community``
+    The population at risk, by region and pool (:data:`~deportsim.model.inputs.POOLS`). People
+    leave it by emigrating, by ageing out of the "recent entrant" pool, and through its captures:
+    jail transfers to ICE (the custodial channel), at-large arrests (targeted, collateral,
+    worksite, courthouse), court completions and departures induced by enforcement.
+``booking``
+    A pass-through for every arrest: booked into detention on the path of the person's pool, or
+    released with a notice to appear.
+``detention``
+    National beds (pooled), stays by case path (:data:`PATHS`), each stay as phases
+    (:mod:`deportsim.model.stays`); people who find no bed go to ``atd``.
+``atd``
+    Alternatives to detention (and release on recognizance); people return to the community.
+``transport``
+    Seats a day for removals (land, charter and commercial), national; people wait in custody.
+
+Everyone keeps their arrest region, so regional results are by region of arrest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from deportsim.engine import Capture, Delay, Network, Route, Station
+from deportsim.errors import Location, UserError
+from deportsim.model.inputs import CHANNELS, POOLS, Inputs
+from deportsim.model.stays import Phase, phases
+
+__all__ = ["BORDER", "LINEAR", "PASS_THROUGH", "PATHS", "PATH_OF", "Pipeline", "build"]
+
+F = NDArray[np.float64]
+Key = tuple[str, str]
+
+#: People booked in by Border Patrol and other CBP components (a detention path).
+BORDER = "border"
+#: Detention paths, in order of priority for beds: case paths, then border book-ins.
+PATHS = ("convicted", "expedited", "contested", BORDER)
+#: The detention path of each pool: a final order or a recent entry means the short "expedited"
+#: path (removal without a hearing, or on the order); other cases go before a judge.
+PATH_OF = {
+    "convicted": "convicted",
+    "final_order": "expedited",
+    "recent": "expedited",
+    "pending": "contested",
+    "other": "contested",
+}
+#: The pool that people leaving detention or alternatives to detention without a removal return
+#: to, by path.
+RELEASED_TO = {"convicted": "convicted", "expedited": "final_order", "contested": "pending"}
+RELEASED_TO[BORDER] = "pending"
+#: Mean stay of a pass-through station, in days: so short that the chance of leaving on the day
+#: of arrival rounds to exactly 1, so everyone leaves that day and no count is drawn.
+PASS_THROUGH = 1e-17
+#: Half-saturation of a capture meant to be linear in the people present (jail transfers): with
+#: at most some 10^7 people in a region, the saturation it causes is below one part in 10^7.
+LINEAR = 1e15
+#: Age bins kept for a detention stay that is not split into phases (docs/engine.md, "Age bins").
+STAY_BINS = 16
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The network of one run, the people in it on day 0, and the plans behind its captures."""
+
+    network: Network
+    initial: dict[Key, F]  # (station, class) -> people by region
+    detention: dict[str, tuple[str, ...]]  # detention classes of each path
+    at_large_plan: F  # (days, regions) at-large arrests a day that officers are sent to make
+    custodial_expected: F  # (days,) jail transfers expected from the first day's population
+
+
+def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
+    """The pipeline network for the inputs ``x`` (see the module docstring)."""
+    _check_shares(x)
+    pools = _initial_pools(x)  # (pools, regions)
+    jail = _jail_rates(x)  # (days, pools), per person a day where jails cooperate fully
+    custodial = np.einsum("tp,pg,tg->t", jail, pools, x.cooperation)
+    plan = _at_large_plan(x, custodial, pools.sum(axis=0))
+    stays = {path: phases(mean, x.stay_cv) for path, mean in _stay_means(x).items()}
+    classes = {path: tuple(path + ph.suffix for ph in stays[path]) for path in PATHS}
+    detained = tuple(c for path in PATHS for c in classes[path])
+    stations = [
+        _community(x),
+        Station("booking", Delay.exponential(PASS_THROUGH), classes=POOLS),
+        Station(
+            "detention",
+            {path + ph.suffix: ph.stay for path in PATHS for ph in stays[path]},
+            capacity=x.beds,
+            classes=detained,
+            overflow="divert",
+            divert_to="atd",
+            max_bins=max_bins,
+        ),
+        Station("atd", Delay.exponential(x.atd_duration), classes=detained),
+        Station(
+            "transport",
+            Delay.exponential(PASS_THROUGH),
+            capacity=x.transport,
+            capacity_kind="starts",
+            classes=PATHS,
+        ),
+    ]
+    net = Network(
+        stations,
+        arrivals=_arrivals(x, stays),
+        routes=_routes(x, stays),
+        regions=x.regions,
+        captures={"community": _captures(x, plan, pools, jail)},
+    )
+    initial = _initial(x, pools, float(plan[0].sum()), stays)
+    return Pipeline(net, initial, classes, plan, custodial)
+
+
+def _check_shares(x: Inputs) -> None:
+    """Shares that must add up to at most 1, checked with a message naming a parameter."""
+    where = Location("<parameters>")
+    channels = sum(x.channel_share.values())
+    if np.any(channels > 1 + 1e-9):
+        raise UserError(
+            "the collateral, worksite and courthouse shares of at-large arrests add up to more "
+            "than 1",
+            where.with_path("arrests.collateral_share"),
+        )
+    outcomes = x.order_share + x.relief_share + x.vd_share
+    if np.any(outcomes > 1 + 1e-9):
+        raise UserError(
+            "removal orders, relief and voluntary departure add up to more than 1 of court "
+            "completions",
+            where.with_path("courts.removal_order_share"),
+        )
+    modes = x.land_share + x.commercial_share
+    if np.any(modes > 1 + 1e-9):
+        raise UserError(
+            "land and commercial shares of removals add up to more than 1",
+            where.with_path("removal.land_share"),
+        )
+
+
+def _initial_pools(x: Inputs) -> F:
+    """People in each pool and region on day 0: the named pools, and "other" for the rest."""
+    named = sum(x.pool_initial.values())
+    rest = x.population_total - named - x.detained_ice0 - x.atd0
+    if rest < 0:
+        raise UserError(
+            f"the pools ({named:,.0f} people: convicted, final orders, recent entrants, pending "
+            "court cases), with the people detained and in alternatives to detention, add up to "
+            f"more than the population ({x.population_total:,.0f})",
+            Location("<parameters>", path="population.unauthorized_total"),
+        )
+    national = np.array([x.pool_initial.get(p, rest) for p in POOLS])
+    return np.outer(national, x.region_share)
+
+
+def _jail_rates(x: Inputs) -> F:
+    """Jail bookings that reach ICE, per person a day, by day and pool (where jails cooperate)."""
+    ratio = np.array([x.convicted_jail_ratio if p == "convicted" else 1.0 for p in POOLS])
+    return np.asarray(x.jail_rate[:, None] * ratio[None, :], dtype=np.float64)
+
+
+def _at_large_plan(x: Inputs, custodial: F, people: F) -> F:
+    """At-large arrests a day that officers are sent to make, by day and region.
+
+    Officers first handle the jail transfers (each at ``custodial_effort`` of an at-large arrest);
+    the rest of their capacity goes to at-large arrests, up to what the target leaves after the
+    expected custodial arrests, shared over regions by focus weight × population.
+    """
+    capacity = np.maximum(x.officers * x.productivity - custodial * x.custodial_effort, 0.0)
+    wanted = np.maximum(x.target - custodial, 0.0)
+    weight = x.focus * people[None, :]
+    total = weight.sum(axis=1, keepdims=True)
+    share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    return np.asarray(np.minimum(capacity, wanted)[:, None] * share, dtype=np.float64)
+
+
+def _community(x: Inputs) -> Station:
+    """The population at risk.
+
+    Each pool's stay ends when its people emigrate or (the recent pool) pass the expedited-removal
+    window; arrests and court completions take people out as captures (:func:`_captures`).
+    """
+    stays = {}
+    for pool in POOLS:
+        rate = x.emigration + _ageing(x, pool)
+        stays[pool] = Delay.exponential(1.0 / rate) if rate > 0 else Delay.exponential(1e9)
+    return Station("community", stays, classes=POOLS)
+
+
+def _ageing(x: Inputs, pool: str) -> float:
+    """Daily hazard of leaving the recent-entrant pool by passing the expedited window."""
+    return 1.0 / x.expedited_window if pool == "recent" else 0.0
+
+
+def _stay_means(x: Inputs) -> dict[str, float]:
+    """Mean stay in detention by path, in days."""
+    short, long = x.stay_expedited, x.stay_contested
+    return {"convicted": long, "expedited": short, "contested": long, BORDER: x.stay_border}
+
+
+def _into_detention(path: str, stays: dict[str, tuple[Phase, ...]], p: F | float) -> list[Route]:
+    """Routes into detention on ``path`` with total chance ``p``, split over its phases."""
+    return [Route("detention", p * ph.share, to_class=path + ph.suffix) for ph in stays[path]]
+
+
+def _arrivals(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, F]:
+    """New people a day by region.
+
+    Arrivals without and with a court case join the community; border book-ins enter detention;
+    new enrolments in alternatives to detention come from the border; removals straight from CBP
+    custody go to transport.
+    """
+    share = x.region_share[None, :]
+    out = {
+        ("community", "recent"): x.arrivals_no_case[:, None] * share,
+        ("community", "pending"): x.arrivals_with_case[:, None] * share,
+        ("transport", BORDER): x.direct_removals[:, None] * share,
+    }
+    for ph in stays[BORDER]:
+        out[("detention", BORDER + ph.suffix)] = ph.share * x.border_book_ins[:, None] * share
+    atd = BORDER + stays[BORDER][0].suffix  # released at the border: a pending case
+    out[("atd", atd)] = x.atd_inflow[:, None] * share
+    return out
+
+
+def _routes(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, list[Route]]:
+    """Where people go after each station (probabilities by day and region)."""
+    routes: dict[Key, list[Route]] = {}
+    for pool in POOLS:
+        emig, age = x.emigration, _ageing(x, pool)
+        if emig + age > 0:
+            routes[("community", pool)] = [
+                Route("departed", emig / (emig + age)),
+                Route("community", age / (emig + age), to_class="other"),
+            ]
+        released = "pending" if pool in ("recent", "other") else pool  # with a notice to appear
+        routes[("booking", pool)] = [
+            *_into_detention(PATH_OF[pool], stays, x.book_in_p),
+            Route("community", 1.0 - x.book_in_p, to_class=released),
+        ]
+    for path in PATHS:
+        removed = x.removal_share_expedited if path == "expedited" else x.removal_share_contested
+        for ph in stays[path]:
+            cls = path + ph.suffix
+            routes[("detention", cls)] = [
+                Route("transport", removed, to_class=path),
+                Route("community", 1.0 - removed, to_class=RELEASED_TO[path]),
+            ]
+            routes[("atd", cls)] = [Route("community", 1.0, to_class=RELEASED_TO[path])]
+        routes[("transport", path)] = [Route("removed", 1.0)]
+    return routes
+
+
+def _captures(x: Inputs, plan: F, pools: F, jail: F) -> list[Capture]:
+    """Jail transfers, at-large arrests by channel, court completions and induced departures.
+
+    Jail transfers are proportional to the people present: a capture whose half-saturation
+    :data:`LINEAR` is far above any population takes each person with chance
+    ``weight × jail rate × cooperation`` (people with convictions weigh ``convicted_jail_ratio``).
+
+    Each arrest channel's searchers are sized so that on day 0 they make the planned arrests:
+    capacity ``plan × (1 + h)`` with half-saturation ``h × N0`` (``N0`` the people they can find,
+    weighted), so arrests fall below the plan as the people they look for grow scarce.
+    """
+    h = x.depletion_half
+    booked = [Route("booking", 1.0)]
+    ratio = {p: float(x.convicted_jail_ratio if p == "convicted" else 1.0) for p in POOLS}
+    jail_capacity = x.jail_rate[:, None] * x.cooperation * LINEAR
+    captures = [Capture(jail_capacity, LINEAR, booked, ratio, "custodial")]
+    targeted = np.maximum(1.0 - sum(x.channel_share.values()), 0.0)
+    shares = {"targeted": targeted, **x.channel_share}
+    weights = {
+        "targeted": x.findability,
+        "collateral": dict.fromkeys(POOLS, 1.0),
+        "worksite": dict.fromkeys(POOLS, 1.0),
+        "courthouse": {p: float(p == "pending") for p in POOLS},
+    }
+    for channel in CHANNELS:
+        n0 = np.array([weights[channel][p] for p in POOLS]) @ pools  # (regions,)
+        capacity = plan * shares[channel][:, None] * (1.0 + h)
+        captures.append(Capture(capacity, h * n0, booked, weights[channel], channel))
+    pending = pools[POOLS.index("pending")]
+    court = x.judges * x.completions_per_judge * (1.0 - x.detained_docket_share)
+    court_rate = court[:, None] * (pending / max(pending.sum(), 1.0))[None, :]
+    outcomes = [
+        Route("community", x.order_share, to_class="final_order"),
+        Route("relief", x.relief_share),
+        Route("departed", x.vd_share),
+        Route("community", 1.0 - x.order_share - x.relief_share - x.vd_share, "other"),
+    ]  # the rest: cases dismissed or terminated, people stay without status
+    only_pending = {p: float(p == "pending") for p in POOLS}
+    # half-saturation of one day's completions: they stop smoothly when a docket empties
+    half = np.maximum(court_rate, 1.0)
+    captures.append(Capture(court_rate, half, outcomes, only_pending, "court"))
+    custodial = jail[:, None, :] * pools.T[None, :, :] * x.cooperation[:, :, None]
+    induced = x.induced_per_arrest[:, None] * (plan + custodial.sum(axis=2))
+    leave = [Route("departed", 1.0)]
+    captures.append(Capture(induced, np.maximum(induced, 1.0), leave, name="induced"))
+    return captures
+
+
+def _initial(
+    x: Inputs, pools: F, at_large: float, stays: dict[str, tuple[Phase, ...]]
+) -> dict[Key, F]:
+    """People in each station on day 0, by region.
+
+    ICE's detained population is split over the paths in proportion to what each would hold at
+    the start: arrests a day of each pool on day 0 (jail transfers, and ``at_large`` arrests
+    shared by findability) times the mean stay of its path; within a path, over its phases in
+    proportion to share × mean stay (what a long-running station holds). People detained and in
+    alternatives to detention are part of the population, on top of the pools at large.
+    """
+    share = x.region_share
+    out: dict[Key, F] = {("community", p): pools[i] for i, p in enumerate(POOLS)}
+    findable = np.array([x.findability[p] for p in POOLS]) * pools.sum(axis=1)
+    per_day = _jail_rates(x)[0] * (pools @ x.cooperation[0])
+    per_day += at_large * findable / max(findable.sum(), 1e-12)
+    means = _stay_means(x)
+    held = dict.fromkeys(PATHS[:-1], 0.0)
+    for i, pool in enumerate(POOLS):
+        held[PATH_OF[pool]] += per_day[i] * means[PATH_OF[pool]]
+    total = sum(held.values())
+    people = {path: x.detained_ice0 * v / total if total > 0 else 0.0 for path, v in held.items()}
+    people[BORDER] = x.detained_cbp0
+    for path, count in people.items():
+        weight = np.array([ph.share * ph.stay.mean for ph in stays[path]])
+        for ph, w in zip(stays[path], weight / weight.sum(), strict=True):
+            out[("detention", path + ph.suffix)] = count * w * share
+    out[("atd", BORDER + stays[BORDER][0].suffix)] = x.atd0 * share
+    return out
