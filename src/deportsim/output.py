@@ -23,7 +23,7 @@ import pydantic
 
 from deportsim._version import __version__
 from deportsim.errors import Location, UserError
-from deportsim.results import timeseries_table
+from deportsim.results import timeseries_batches
 
 if TYPE_CHECKING:
     from deportsim.api import Prepared, RunOutput
@@ -97,6 +97,25 @@ def start_output(prep: Prepared, out: Path) -> None:
     _dump_json(manifest_base(prep, "incomplete"), out / "manifest.json")
 
 
+def _write_timeseries(result: RunOutput, path: Path) -> None:
+    """timeseries.parquet, a row group per few series (:func:`timeseries_batches`)."""
+    writer: pq.ParquetWriter | None = None
+    try:
+        for batch in timeseries_batches(result.sim, result.prepared.start):
+            if writer is None:
+                writer = pq.ParquetWriter(
+                    path,
+                    batch.schema,
+                    compression="zstd",
+                    use_dictionary=["region", "metric"],  # values and days gain nothing from it
+                    write_statistics=False,
+                )
+            writer.write_batch(batch)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
 def write_outputs(result: RunOutput, out: Path, wall_s: float) -> dict[str, Any]:
     """Write summary.json, timeseries.parquet and the complete manifest, each atomically."""
     tmp = out / f".partial-{os.getpid()}"
@@ -104,14 +123,7 @@ def write_outputs(result: RunOutput, out: Path, wall_s: float) -> dict[str, Any]
     tmp.mkdir(parents=True)
     try:
         _dump_json(result.summary, tmp / "summary.json")
-        table = timeseries_table(result.sim, result.prepared.start)
-        pq.write_table(
-            table,
-            tmp / "timeseries.parquet",
-            compression="zstd",
-            use_dictionary=["region", "metric"],  # values and days gain nothing from it
-            write_statistics=False,
-        )
+        _write_timeseries(result, tmp / "timeseries.parquet")
         manifest = manifest_base(result.prepared, "complete")
         manifest["wall_time_s"] = round(wall_s, 3)
         manifest["outputs"] = {

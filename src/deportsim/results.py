@@ -8,7 +8,7 @@ metric is computed per replicate first, then summarised over replicates by its m
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,9 @@ from numpy.typing import NDArray
 from deportsim.model import SimResult
 from deportsim.units import DAYS_PER_YEAR
 
-__all__ = ["METRICS", "REQUIRED_METRICS", "Metric", "summarise", "timeseries_table"]
+__all__ = [
+    "METRICS", "REQUIRED_METRICS", "Metric", "summarise", "timeseries_batches", "timeseries_table",
+]  # fmt: skip
 
 F = NDArray[np.float64]
 
@@ -222,42 +224,47 @@ TIMESERIES_REGIONAL = (
 )  # fmt: skip
 
 
-def timeseries_table(sim: SimResult, start: dt.date) -> pa.Table:
-    """Long table ``replicate, date, region, metric, value`` (region ``US`` for national series).
+#: Series written together as one Parquet row group (each series is replicates × days rows).
+SERIES_PER_GROUP = 8
 
-    Every national series, and the regional series of :data:`TIMESERIES_REGIONAL`, one row per
-    replicate and day; built in one go from NumPy arrays (region and metric dictionary-encoded).
+
+def timeseries_batches(sim: SimResult, start: dt.date) -> Iterator[pa.RecordBatch]:
+    """The long table ``replicate, date, region, metric, value`` in batches of a few series.
+
+    Every national series (region ``US``), then the regional series of
+    :data:`TIMESERIES_REGIONAL`, one row per replicate and day. Region and metric are
+    dictionary-encoded with the same dictionaries in every batch (int32 indices, the schema of
+    docs/reference/results.md). Building the table a few series at a time keeps memory small.
     """
     days = np.arange(sim.days, dtype=np.int32) + np.int32((start - dt.date(1970, 1, 1)).days)
-    series: list[F] = []  # each (replicates, days)
-    metric_names: list[str] = []
-    region_of: list[int] = []  # 0: US, then sim.regions
-    for name, values in sim.national.items():
-        series.append(values)
-        metric_names.append(name)
-        region_of.append(0)
-    by_region = {name: sim.region(name) for name in TIMESERIES_REGIONAL}
+    series: list[tuple[str, int, F]] = [(n, 0, v) for n, v in sim.national.items()]
     for name in TIMESERIES_REGIONAL:
-        for g in range(len(sim.regions)):
-            series.append(by_region[name][:, :, g])
-            metric_names.append(name)
-            region_of.append(g + 1)
-    metrics = list(dict.fromkeys(metric_names))
+        values = sim.region(name)
+        series += [(name, g + 1, values[:, :, g]) for g in range(len(sim.regions))]
+    metrics = pa.array(list(dict.fromkeys(name for name, _, _ in series)))
+    regions = pa.array(["US", *sim.regions])
+    number = {name: i for i, name in enumerate(metrics.to_pylist())}
     block = sim.replicates * sim.days  # rows per series
-    n = len(series)
-    value = np.empty(n * block)
-    for i, values in enumerate(series):
-        value[i * block : (i + 1) * block] = values.reshape(-1)
-    replicate = np.tile(np.repeat(np.arange(sim.replicates, dtype=np.int32), sim.days), n)
-    # int32 indices: the schema stays the one the interface documents (docs/reference/results.md)
-    metric_idx = np.repeat(np.array([metrics.index(m) for m in metric_names], np.int32), block)
-    region_idx = np.repeat(np.array(region_of, dtype=np.int32), block)
-    return pa.table(
-        {
-            "replicate": pa.array(replicate),
-            "date": pa.array(np.tile(days, sim.replicates * n)).cast(pa.date32()),
-            "region": pa.DictionaryArray.from_arrays(region_idx, ["US", *sim.regions]),
-            "metric": pa.DictionaryArray.from_arrays(metric_idx, metrics),
-            "value": pa.array(value),
-        }
-    )
+    replicate = np.repeat(np.arange(sim.replicates, dtype=np.int32), sim.days)
+    date = pa.array(np.tile(days, sim.replicates)).cast(pa.date32())
+    for lo in range(0, len(series), SERIES_PER_GROUP):
+        group = series[lo : lo + SERIES_PER_GROUP]
+        k = len(group)
+        yield pa.record_batch(
+            {
+                "replicate": pa.array(np.tile(replicate, k)),
+                "date": pa.concat_arrays([date] * k),
+                "region": pa.DictionaryArray.from_arrays(
+                    np.repeat(np.array([g for _, g, _ in group], np.int32), block), regions
+                ),
+                "metric": pa.DictionaryArray.from_arrays(
+                    np.repeat(np.array([number[n] for n, _, _ in group], np.int32), block), metrics
+                ),
+                "value": pa.array(np.concatenate([v.reshape(-1) for _, _, v in group])),
+            }
+        )
+
+
+def timeseries_table(sim: SimResult, start: dt.date) -> pa.Table:
+    """The whole long table in memory (:func:`timeseries_batches`)."""
+    return pa.Table.from_batches(list(timeseries_batches(sim, start)))
