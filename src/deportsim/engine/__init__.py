@@ -6,7 +6,6 @@ It knows nothing of immigration: the model builds its pipeline from these pieces
 
 from deportsim.engine.batches import DEFAULT_BATCH, run_batches
 from deportsim.engine.delays import MAX_BINS, DailyStay, Delay
-from deportsim.engine.draws import binomial, hazard, poisson
 from deportsim.engine.network import Capture, Network, Route, simulate
 from deportsim.engine.result import SERIES, EngineResult
 from deportsim.engine.sampling import EXACT_BELOW, MeanField, Sampler, Stochastic
@@ -30,10 +29,7 @@ __all__ = [
     "Station",
     "Stochastic",
     "Streams",
-    "binomial",
-    "hazard",
     "piecewise",
-    "poisson",
     "run_batches",
     "simulate",
 ]
