@@ -49,14 +49,15 @@ def _check_accounting(sim: SimResult) -> None:
     f = sim.flows
     assert np.allclose(f["initial"] + f["arrived"] - f["left"], f["final"], rtol=1e-9)
     # beds: people in detention change only by book-ins and book-outs, and never exceed the beds
-    in_beds = n["detained"] - n["awaiting_transport"]
+    in_beds = n["detained"] - n["awaiting_transport"] - n["in_hold_rooms"]
     step = in_beds[:, 1:] - in_beds[:, :-1]
     assert np.allclose(step, n["book_ins"][:, 1:] - n["book_outs"][:, 1:], atol=1e-6)
     # never above the beds, except people held before the beds were cut (reported, not evicted)
     beds = np.floor(n["detention_capacity"])
     allowed = np.maximum(beds[:, 1:], in_beds[:, :-1])
     assert np.all(in_beds[:, 1:] <= allowed + 1e-6), "above bed capacity"
-    assert np.allclose(n["over_capacity"], np.maximum(in_beds - beds, 0.0))
+    excess = np.maximum(in_beds - beds, 0.0)
+    assert np.allclose(n["over_capacity"], excess + n["in_hold_rooms"])
     # channels add up, regions add up to the nation
     at_large = sum(n[f"arrests_{c}"] for c in CHANNELS)
     assert np.allclose(n["arrests_at_large"], at_large)
@@ -166,6 +167,18 @@ def test_beds_bind_and_the_rest_are_released(params: ParameterSet) -> None:
     assert n["over_capacity"][:, 0].min() > 0
     assert np.all(in_beds[:, 120:] == 30_000), "full beds are used to the last one"
     assert n["released_to_atd"].sum() > 0
+
+
+def test_hold_rooms_take_who_finds_no_bed_up_to_their_places(params: ParameterSet) -> None:
+    sets = ("detention.bed_capacity=30000", "detention.hold_capacity=2000")
+    held = _sim(params, "directive-2025", sets, 1.0, 3).national
+    none = _sim(params, "directive-2025", ("detention.bed_capacity=30000",), 1.0, 3).national
+    assert held["in_hold_rooms"].max() == 2000, "hold rooms fill to their places, no further"
+    assert none["in_hold_rooms"].max() == 0
+    # people who wait a night get a bed later instead of being released
+    assert held["released_to_atd"].sum() < none["released_to_atd"].sum()
+    assert held["over_capacity"].max() >= 2000, "people held beyond the beds are reported"
+    _check_accounting(_sim(params, "directive-2025", sets, 0.5, 2))
 
 
 def test_officers_bind_when_the_target_is_out_of_reach(params: ParameterSet) -> None:

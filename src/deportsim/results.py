@@ -144,7 +144,7 @@ METRICS: dict[str, Metric] = {
     ),
     "over_capacity_peak": Metric(
         "persons",
-        "most people held above the beds available (after beds are cut below those held)",
+        "most people held beyond the beds: in hold rooms, or held when beds were cut below them",
         _peak("over_capacity"),
     ),
     "awaiting_transport_peak": Metric(

@@ -48,7 +48,8 @@ REGIONAL_SERIES = (*REGIONAL_STORED, *REGIONAL_SUMS, *REGIONAL_SCALED)
 #: Daily national series, each of shape (replicates, days): the regional ones summed, and more.
 NATIONAL_SERIES = (
     *REGIONAL_SERIES,
-    "book_ins", "book_ins_cbp", "book_outs", "detention_capacity", "over_capacity",
+    "book_ins", "book_ins_cbp", "book_outs", "detention_capacity", "in_hold_rooms",
+    "over_capacity",
     "awaiting_transport",
     "atd_enrolled", "removals_land", "removals_charter", "removals_commercial", "removal_flights",
     "voluntary_departures", "induced_departures", "court_backlog", "court_completions",
@@ -87,9 +88,9 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
         reg[f"arrests_{c}"] = cap[f"community.{c}"]
     border = _path(s, pipe, BORDER, "admitted")
     reg["book_ins_ice"] = s["detention"]["admitted"] - border
-    reg["released_to_atd"] = s["detention"]["refused"]
+    reg["released_to_atd"] = s["hold"]["refused"]  # no bed and no hold room
     waiting = s["transport"]["waiting"] + s["transport"]["occupancy"]
-    reg["detained"] = s["detention"]["occupancy"] + waiting
+    reg["detained"] = s["detention"]["occupancy"] + s["hold"]["occupancy"] + waiting
     reg["removals"] = s["transport"]["completed"]
     reg["removals_interior"] = reg["removals"] - s[f"transport[{BORDER}]"]["completed"]
     reg["population_at_risk"] = s["community"]["occupancy"] + s["atd"]["occupancy"]
@@ -100,8 +101,11 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     nat["book_outs"] = s["detention"]["completed"].sum(axis=2)
     nat["detention_capacity"] = np.broadcast_to(x.beds, nat["book_ins"].shape).copy()
     in_beds = s["detention"]["occupancy"].sum(axis=2)
-    # beds cut below the people already held: nobody is evicted, and the excess is reported
-    nat["over_capacity"] = np.maximum(in_beds - np.floor(nat["detention_capacity"]), 0.0)
+    nat["in_hold_rooms"] = s["hold"]["occupancy"].sum(axis=2)
+    # held beyond the beds: in hold rooms, and people held before beds were cut below them, since
+    # nobody is evicted
+    excess = np.maximum(in_beds - np.floor(nat["detention_capacity"]), 0.0)
+    nat["over_capacity"] = excess + nat["in_hold_rooms"]
     nat["awaiting_transport"] = waiting.sum(axis=2)
     nat["atd_enrolled"] = s["atd"]["occupancy"].sum(axis=2)
     _transport(x, nat)

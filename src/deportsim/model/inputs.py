@@ -57,6 +57,7 @@ class Inputs:
     book_in_p: F
     # detention
     beds: F
+    hold: F  # hold-room places for people waiting for a bed
     detained_ice0: float
     detained_cbp0: float
     border_book_ins: F
@@ -145,6 +146,7 @@ class Inputs:
             depletion_half=first("arrests.depletion_half", "ratio"),
             book_in_p=d("arrests.book_in_probability", "probability"),
             beds=d("detention.bed_capacity", "beds"),
+            hold=d("detention.hold_capacity", "beds"),
             detained_ice0=first("detention.initial_detained_ice", "persons"),
             detained_cbp0=first("detention.initial_detained_cbp", "persons"),
             border_book_ins=d("detention.cbp_book_ins", "persons/day"),

@@ -12,7 +12,10 @@ Stations, in the order the engine processes them each day:
     released with a notice to appear.
 ``detention``
     National beds (pooled), stays by case path (:data:`PATHS`), each stay as phases
-    (:mod:`deportsim.model.stays`); people who find no bed go to ``atd``.
+    (:mod:`deportsim.model.stays`); people who find no bed go to ``hold``.
+``hold``
+    Hold rooms: people who found no bed wait there overnight and try again for a bed the next
+    day; when the hold rooms are full too (none in the files), they are released to ``atd``.
 ``atd``
     Alternatives to detention (and release on recognizance); people return to the community.
 ``transport``
@@ -95,8 +98,16 @@ def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
             capacity=x.beds,
             classes=detained,
             overflow="divert",
-            divert_to="atd",
+            divert_to="hold",
             max_bins=max_bins,
+        ),
+        Station(
+            "hold",
+            Delay.deterministic(1.0),  # overnight, then back to the queue for a bed
+            capacity=x.hold,
+            classes=detained,
+            overflow="divert",
+            divert_to="atd",
         ),
         Station("atd", Delay.exponential(x.atd_duration), classes=detained),
         Station(
@@ -251,6 +262,7 @@ def _routes(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, list[Ro
                 Route("transport", removed, to_class=path),
                 Route("community", 1.0 - removed, to_class=RELEASED_TO[path]),
             ]
+            routes[("hold", cls)] = [Route("detention", 1.0)]
             routes[("atd", cls)] = [Route("community", 1.0, to_class=RELEASED_TO[path])]
         routes[("transport", path)] = [Route("removed", 1.0)]
     return routes

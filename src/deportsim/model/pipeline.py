@@ -44,6 +44,7 @@ def _record(pipe: Pipeline) -> dict[str, tuple[str, ...]]:
     record = {
         "community": ("occupancy", "captured"),
         "detention": ("admitted", "completed", "refused", "occupancy"),
+        "hold": ("occupancy", "refused"),
         "atd": ("occupancy",),
         "transport": ("completed", "waiting", "occupancy"),
         f"transport[{BORDER}]": ("completed",),
