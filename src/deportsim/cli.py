@@ -23,6 +23,7 @@ from deportsim._version import __version__
 from deportsim.errors import Location, UserError
 from deportsim.parameters import load_parameters
 from deportsim.paramview import parameter_rows, render_csv, render_json, render_table
+from deportsim.results import REQUIRED_METRICS
 from deportsim.scenarios import builtin_scenarios, load_scenario
 
 app = typer.Typer(
@@ -35,11 +36,8 @@ app = typer.Typer(
 )
 
 # metrics shown after a run, in this order
-_SHOWN = (
-    "arrests_per_day_mean", "book_ins_total", "detained_mean", "detained_peak",
-    "released_to_atd_total", "removals_per_year_mean", "court_backlog_end", "cost_total_usd",
-    "cost_per_removal_usd",
-)  # fmt: skip
+#: Printed after a run: every metric the interface contract requires (all are in summary.json).
+_SHOWN = REQUIRED_METRICS
 
 
 _PARAMETERS_OPTION = typer.Option(help="Folder of parameter files to use instead of the built-in.")
