@@ -197,3 +197,12 @@ def test_public_api_is_what_init_exports() -> None:
     )  # fmt: skip
     for name in deportsim.__all__:
         assert hasattr(deportsim, name), name
+
+
+def test_run_prints_every_required_metric(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _cli_run(tmp_path / "printed")
+    printed = capsys.readouterr().out
+    lines = {line.split()[1] for line in printed.splitlines() if line.startswith("│")}
+    assert lines == set(CONTRACT_UNITS)
