@@ -65,6 +65,9 @@ def _check_accounting(sim: SimResult) -> None:
     assert np.allclose(sim.region("arrests").sum(axis=2), n["arrests"])
     assert np.allclose(sim.region("detained").sum(axis=2), n["detained"])
     assert np.allclose(n["book_ins"], n["book_ins_ice"] + n["book_ins_cbp"])
+    assert np.allclose(n["book_outs"], n["book_outs_removal"] + n["book_outs_released"])
+    reasons = ("bond", "parole", "recognizance", "relief", "transfer")
+    assert np.allclose(n["book_outs_released"], sum(n[f"released_{r}"] for r in reasons))
     # removals: within transport capacity, and made of their parts
     assert np.all(n["removals_interior"] <= n["removals"] + 1e-9)
     assert np.all(n["removed_no_conviction"] <= n["removals"] + 1e-9)

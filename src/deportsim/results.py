@@ -136,6 +136,24 @@ METRICS: dict[str, Metric] = {
         "book-ins of people arrested by CBP (mostly Border Patrol)",
         _total("book_ins_cbp"),
     ),
+    "book_outs_removal_total": Metric(
+        "persons", "book-outs to be removed (ICE's release to remove)", _total("book_outs_removal")
+    ),
+    "book_outs_released_total": Metric(
+        "persons", "book-outs released without removal, all reasons", _total("book_outs_released")
+    ),
+    **{
+        f"released_{reason}_total": Metric(
+            "persons", f"released from detention: {meaning}", _total(f"released_{reason}")
+        )
+        for reason, meaning in (
+            ("bond", "bonded out"),
+            ("parole", "paroled"),
+            ("recognizance", "on an order of recognizance or supervision"),
+            ("relief", "relief granted by a judge, or proceedings terminated"),
+            ("transfer", "transferred to another agency, or other reasons"),
+        )
+    },
     "removals_interior_total": Metric(
         "persons", "removals of people arrested by ICE in the interior", _total("removals_interior")
     ),

@@ -49,6 +49,7 @@ PUBLISHED = (
     Published("FY2024", "book_ins", 277_913, "persons", f"{_ICE}, {_WB24}, initial book-ins"),
     Published("FY2024", "adp", 37_722, "persons", f"{_ICE}, {_WB24}, FY2024 ADP"),
     Published("FY2024", "alos", 46.9, "days", f"{_ICE}, {_WB24}, FY2024 ALOS"),
+    Published("FY2024", "book_outs", 268_480, "persons", f"{_ICE}, {_WB24}, final book-outs"),
     Published("FY2024", "removals", 271_484, "persons", f"{_ICE}, {_WB24}, ICE removals"),
     Published(
         "FY2025",
@@ -62,6 +63,7 @@ PUBLISHED = (
     Published("FY2025", "book_ins", 310_181, "persons", f"{_ICE}, {_WB25}, initial book-ins"),
     Published("FY2025", "adp", 48_404, "persons", f"{_ICE}, {_WB25}, FY2025 ADP"),
     Published("FY2025", "alos", 50.3, "days", f"{_ICE}, {_WB25}, FY2025 ALOS"),
+    Published("FY2025", "book_outs", 284_019, "persons", f"{_ICE}, {_WB25}, final book-outs"),
     Published("FY2025", "removals", 319_980, "persons", f"{_ICE}, {_WB25}, ICE removals"),
 )
 
@@ -93,6 +95,7 @@ def _measures(sim: SimResult) -> dict[str, np.ndarray]:
         # ALOS as ICE computes it (days in detention of those booked out, over book-outs),
         # approximated by bed-days over book-outs
         "alos": detention.sum(axis=1) / np.maximum(book_outs, 1.0),
+        "book_outs": book_outs,
         "removals": n["removals"].sum(axis=1),
     }
 

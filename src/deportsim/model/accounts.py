@@ -12,8 +12,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.engine import EngineResult
-from deportsim.model.inputs import CHANNELS, POOLS, SECTORS, Inputs
-from deportsim.model.network import BORDER, Pipeline
+from deportsim.model.inputs import CHANNELS, POOLS, RELEASE_REASONS, SECTORS, Inputs
+from deportsim.model.network import BORDER, PATHS, Pipeline
 
 __all__ = [
     "COSTS", "NATIONAL_SERIES", "REGIONAL_SERIES", "REGIONAL_STORED", "factors", "regional",
@@ -48,7 +48,9 @@ REGIONAL_SERIES = (*REGIONAL_STORED, *REGIONAL_SUMS, *REGIONAL_SCALED)
 #: Daily national series, each of shape (replicates, days): the regional ones summed, and more.
 NATIONAL_SERIES = (
     *REGIONAL_SERIES,
-    "book_ins", "book_ins_cbp", "book_outs", "detention_capacity", "in_hold_rooms",
+    "book_ins", "book_ins_cbp", "book_outs", "book_outs_removal", "book_outs_released",
+    *(f"released_{r}" for r in (*RELEASE_REASONS, "transfer")),
+    "detention_capacity", "in_hold_rooms",
     "over_capacity",
     "awaiting_transport",
     "atd_enrolled", "removals_land", "removals_charter", "removals_commercial", "removal_flights",
@@ -99,6 +101,7 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     nat["book_ins"] = s["detention"]["admitted"].sum(axis=2)
     nat["book_ins_cbp"] = nat["book_ins"] - nat["book_ins_ice"]
     nat["book_outs"] = s["detention"]["completed"].sum(axis=2)
+    _book_outs(x, pipe, s, nat)
     nat["detention_capacity"] = np.broadcast_to(x.beds, nat["book_ins"].shape).copy()
     in_beds = s["detention"]["occupancy"].sum(axis=2)
     nat["in_hold_rooms"] = s["hold"]["occupancy"].sum(axis=2)
@@ -134,6 +137,26 @@ def _path(s: dict[str, dict[str, F]], pipe: Pipeline, path: str, name: str) -> F
     """A detention series summed over the classes (phases) of one path."""
     classes = pipe.detention[path]
     return np.asarray(np.sum([s[f"detention[{c}]"][name] for c in classes], axis=0), np.float64)
+
+
+def _book_outs(x: Inputs, pipe: Pipeline, s: dict[str, dict[str, F]], nat: dict[str, F]) -> None:
+    """Book-outs by reason: to be removed, or released (by bond, parole, ...), expected values.
+
+    People leaving detention on a path are removed with that path's removal share; the others are
+    released, split by ICE's shares of release reasons (transfers and other reasons the rest).
+    """
+    removal = np.zeros_like(nat["book_outs"])
+    for path in PATHS:
+        share = x.removal_share_expedited if path == "expedited" else x.removal_share_contested
+        removal += _path(s, pipe, path, "completed").sum(axis=2) * share[None, :]
+    nat["book_outs_removal"] = removal
+    released = nat["book_outs"] - removal
+    nat["book_outs_released"] = released
+    rest = np.ones_like(x.removal_share_contested)
+    for reason in RELEASE_REASONS:
+        nat[f"released_{reason}"] = released * x.release_share[reason][None, :]
+        rest = rest - x.release_share[reason]
+    nat["released_transfer"] = released * np.maximum(rest, 0.0)[None, :]
 
 
 def _transport(x: Inputs, nat: dict[str, F]) -> None:

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from deportsim.parameters import Resolved
 
-__all__ = ["CHANNELS", "POOLS", "SECTORS", "Inputs"]
+__all__ = ["CHANNELS", "POOLS", "RELEASE_REASONS", "SECTORS", "Inputs"]
 
 F = NDArray[np.float64]
 
@@ -23,6 +23,9 @@ F = NDArray[np.float64]
 POOLS = ("convicted", "final_order", "recent", "pending", "other")
 #: Arrest channels of at-large operations (the custodial channel comes from jails).
 CHANNELS = ("targeted", "collateral", "worksite", "courthouse")
+#: Reasons for leaving detention other than removal, as ICE's statistics give them; the rest of
+#: the releases are transfers (to the Marshals or another agency) and other reasons.
+RELEASE_REASONS = ("bond", "parole", "recognizance", "relief")
 #: Broad sectors of employment (impacts).
 SECTORS = ("construction", "agriculture", "hospitality", "manufacturing", "services", "other")
 
@@ -67,6 +70,7 @@ class Inputs:
     stay_cv: float
     removal_share_contested: F
     removal_share_expedited: F
+    release_share: dict[str, F]  # by reason, of people leaving detention without a removal
     atd0: float
     atd_duration: float
     atd_inflow: F
@@ -156,6 +160,9 @@ class Inputs:
             stay_cv=first("detention.stay_cv", "ratio"),
             removal_share_contested=d("detention.removal_share_of_book_outs", "probability"),
             removal_share_expedited=d("detention.removal_share_final_order", "probability"),
+            release_share={
+                r: d(f"detention.release_{r}_share", "probability") for r in RELEASE_REASONS
+            },
             atd0=first("detention.atd_initial", "persons"),
             atd_duration=first("detention.atd_mean_duration", "days"),
             atd_inflow=d("detention.atd_new_enrolments", "persons/day"),

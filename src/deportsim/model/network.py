@@ -146,6 +146,12 @@ def _check_shares(x: Inputs) -> None:
             "completions",
             where.with_path("courts.removal_order_share"),
         )
+    reasons = sum(x.release_share.values())
+    if np.any(reasons > 1 + 1e-9):
+        raise UserError(
+            "the release reasons (bond, parole, recognizance, relief) add up to more than 1",
+            where.with_path("detention.release_bond_share"),
+        )
     modes = x.land_share + x.commercial_share
     if np.any(modes > 1 + 1e-9):
         raise UserError(

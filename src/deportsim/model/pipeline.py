@@ -26,7 +26,7 @@ from deportsim.model.accounts import (
     series,
 )
 from deportsim.model.inputs import POOLS, Inputs
-from deportsim.model.network import BORDER, Pipeline, build
+from deportsim.model.network import BORDER, PATHS, Pipeline, build
 
 __all__ = ["BATCH", "NATIONAL_SERIES", "REGIONAL_SERIES", "SimResult", "simulate"]
 
@@ -52,10 +52,13 @@ def _record(pipe: Pipeline) -> dict[str, tuple[str, ...]]:
     }
     for pool in POOLS:
         record[f"community[{pool}]"] = ("occupancy",)
+    for path in PATHS:
+        for cls in pipe.detention[path]:
+            record[f"detention[{cls}]"] = ("completed",)
     for cls in pipe.detention[BORDER]:
-        record[f"detention[{cls}]"] = ("admitted",)
+        record[f"detention[{cls}]"] = ("admitted", "completed")
     for cls in pipe.detention["contested"]:
-        record[f"detention[{cls}]"] = ("occupancy",)
+        record[f"detention[{cls}]"] = ("occupancy", "completed")
     return record
 
 
