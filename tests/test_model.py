@@ -207,6 +207,16 @@ def test_targeted_arrests_fall_as_the_findable_shrink(params: ParameterSet) -> N
     assert daily[-1] < 0.8 * daily[0]
 
 
+def test_appeals_hold_removal_orders_for_their_duration(params: ParameterSet) -> None:
+    # Little's law on the appeal station, mean-field: on appeal = appeals filed a day × duration
+    sets = ("courts.appeal_share=0.5", "courts.appeal_duration=30")
+    n = _sim(params, "baseline-fy2024", sets, years=1.0, replicates=1, mean_field=True).national
+    filed = n["appeals_filed"][0, 200:].mean()
+    assert n["on_appeal"][0, 200:].mean() == pytest.approx(filed * 30, rel=0.05)
+    none = _sim(params, "baseline-fy2024", ("courts.appeal_share=0",), 0.3, 1, mean_field=True)
+    assert none.national["on_appeal"].max() == 0
+
+
 # ---- theory --------------------------------------------------------------------------------
 def test_littles_law_holds_for_detention(params: ParameterSet) -> None:
     # no bed limit: mean detained = book-ins a day × mean stay, once the start-up has passed

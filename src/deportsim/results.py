@@ -177,6 +177,11 @@ METRICS: dict[str, Metric] = {
     "court_completions_total": Metric(
         "cases", "non-detained immigration-court completions", _total("court_completions")
     ),
+    "on_appeal_end": Metric(
+        "persons",
+        "removal orders on appeal to the Board of Immigration Appeals at the end",
+        _end("on_appeal"),
+    ),
     "us_citizen_children_parent_detained_total": Metric(
         "persons",
         "US-citizen children whose parent was booked into detention after an ICE arrest",

@@ -55,6 +55,7 @@ NATIONAL_SERIES = (
     "awaiting_transport",
     "atd_enrolled", "removals_land", "removals_charter", "removals_commercial", "removal_flights",
     "voluntary_departures", "induced_departures", "court_backlog", "court_completions",
+    "appeals_filed", "on_appeal",
     "relief_granted", "removed_no_conviction", "us_citizen_children_parent_detained",
     "reachable_pool", "officer_capacity", *COSTS, "cost_total",
 )  # fmt: skip
@@ -95,7 +96,9 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     reg["detained"] = s["detention"]["occupancy"] + s["hold"]["occupancy"] + waiting
     reg["removals"] = s["transport"]["completed"]
     reg["removals_interior"] = reg["removals"] - s[f"transport[{BORDER}]"]["completed"]
-    reg["population_at_risk"] = s["community"]["occupancy"] + s["atd"]["occupancy"]
+    reg["population_at_risk"] = (
+        s["community"]["occupancy"] + s["atd"]["occupancy"] + s["appeal"]["occupancy"]
+    )
     daily = factors(x)
     nat = {name: regional(name, reg, daily).sum(axis=2) for name in REGIONAL_SERIES}
     nat["book_ins"] = s["detention"]["admitted"].sum(axis=2)
@@ -118,6 +121,8 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     in_court = in_court + _path(s, pipe, "contested", "occupancy")
     nat["court_backlog"] = in_court.sum(axis=2)
     nat["court_completions"] = cap["community.court"].sum(axis=2)
+    nat["appeals_filed"] = s["appeal"]["admitted"].sum(axis=2)
+    nat["on_appeal"] = s["appeal"]["occupancy"].sum(axis=2)
     nat["relief_granted"] = sinks["relief"].sum(axis=2)
     nat["removed_no_conviction"] = nat["removals"] - (
         s["transport[convicted]"]["completed"].sum(axis=2)

@@ -82,6 +82,9 @@ class Inputs:
     order_share: F
     relief_share: F
     vd_share: F
+    appeal_share: F
+    appeal_duration: float
+    appeal_reversal: F
     # removal
     transport: F
     direct_removals: F
@@ -173,6 +176,9 @@ class Inputs:
             order_share=d("courts.removal_order_share", "probability"),
             relief_share=d("courts.relief_share", "probability"),
             vd_share=d("courts.voluntary_departure_share", "probability"),
+            appeal_share=d("courts.appeal_share", "probability"),
+            appeal_duration=first("courts.appeal_duration", "days"),
+            appeal_reversal=d("courts.appeal_reversal_share", "probability"),
             transport=d("removal.transport_capacity", "persons/day"),
             direct_removals=d("removal.direct_removals", "persons/day"),
             land_share=d("removal.land_share", "probability"),

@@ -7,6 +7,9 @@ Stations, in the order the engine processes them each day:
     leave it by emigrating, by ageing out of the "recent entrant" pool, and through its captures:
     jail transfers to ICE (the custodial channel), at-large arrests (targeted, collateral,
     worksite, courthouse), court completions and departures induced by enforcement.
+``appeal``
+    People whose removal order is on appeal to the Board of Immigration Appeals (removal stayed);
+    when it is decided they return to the community with a final order, or a pending case again.
 ``booking``
     A pass-through for every arrest: booked into detention on the path of the person's pool, or
     released with a notice to appear.
@@ -91,6 +94,7 @@ def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
     detained = tuple(c for path in PATHS for c in classes[path])
     stations = [
         _community(x),
+        Station("appeal", Delay.exponential(x.appeal_duration), classes=("order",)),
         Station("booking", Delay.exponential(PASS_THROUGH), classes=POOLS),
         Station(
             "detention",
@@ -271,6 +275,10 @@ def _routes(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, list[Ro
             routes[("hold", cls)] = [Route("detention", 1.0)]
             routes[("atd", cls)] = [Route("community", 1.0, to_class=RELEASED_TO[path])]
         routes[("transport", path)] = [Route("removed", 1.0)]
+    routes[("appeal", "order")] = [
+        Route("community", 1.0 - x.appeal_reversal, to_class="final_order"),
+        Route("community", x.appeal_reversal, to_class="pending"),  # sustained or remanded
+    ]
     return routes
 
 
@@ -305,8 +313,10 @@ def _captures(x: Inputs, plan: F, pools: F, jail: F) -> list[Capture]:
     pending = pools[POOLS.index("pending")]
     court = x.judges * x.completions_per_judge * (1.0 - x.detained_docket_share)
     court_rate = court[:, None] * (pending / max(pending.sum(), 1.0))[None, :]
+    appealed = x.order_share * x.appeal_share
     outcomes = [
-        Route("community", x.order_share, to_class="final_order"),
+        Route("community", x.order_share - appealed, to_class="final_order"),
+        Route("appeal", appealed),
         Route("relief", x.relief_share),
         Route("departed", x.vd_share),
         Route("community", 1.0 - x.order_share - x.relief_share - x.vd_share, "other"),

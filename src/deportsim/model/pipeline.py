@@ -45,6 +45,7 @@ def _record(pipe: Pipeline) -> dict[str, tuple[str, ...]]:
         "community": ("occupancy", "captured"),
         "detention": ("admitted", "completed", "refused", "occupancy"),
         "hold": ("occupancy", "refused"),
+        "appeal": ("occupancy", "admitted"),
         "atd": ("occupancy",),
         "transport": ("completed", "waiting", "occupancy"),
         f"transport[{BORDER}]": ("completed",),
