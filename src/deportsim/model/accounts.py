@@ -124,9 +124,9 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     nat["appeals_filed"] = s["appeal"]["admitted"].sum(axis=2)
     nat["on_appeal"] = s["appeal"]["occupancy"].sum(axis=2)
     nat["relief_granted"] = sinks["relief"].sum(axis=2)
-    nat["removed_no_conviction"] = nat["removals"] - (
-        s["transport[convicted]"]["completed"].sum(axis=2)
-    )
+    convicted = s["transport[convicted]"]["completed"].sum(axis=2)
+    border = s[f"transport[{BORDER}]"]["completed"].sum(axis=2) * x.border_convicted[None, :]
+    nat["removed_no_conviction"] = nat["removals"] - convicted - border
     nat["us_citizen_children_parent_detained"] = (
         nat["book_ins_ice"] * daily["children_per_removed"][None, :]
     )

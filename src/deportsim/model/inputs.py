@@ -44,6 +44,7 @@ class Inputs:
     arrivals_no_case: F  # persons/day joining the "recent" pool
     arrivals_with_case: F  # persons/day joining the "pending" pool (courts.new_cases)
     emigration: float  # 1/day
+    conviction: float  # 1/day, people at large without a conviction who are convicted
     induced_per_arrest: F
     # arrests
     target: F
@@ -104,6 +105,7 @@ class Inputs:
     cost_commercial_removal: F
     # impacts
     employed_share: F
+    border_convicted: F  # share of CBP arrests with a conviction
     parent_share: F
     children_per_parent: F
     sector_share: dict[str, F]
@@ -133,6 +135,7 @@ class Inputs:
             arrivals_no_case=d("population.new_arrivals", "persons/day"),
             arrivals_with_case=d("courts.new_cases", "cases/day"),
             emigration=first("departures.emigration_rate", "1/day"),
+            conviction=first("population.conviction_rate", "1/day"),
             induced_per_arrest=d("departures.induced_per_arrest", "persons/person"),
             target=d("arrests.target_per_day", "persons/day"),
             officers=d("arrests.officers", "officers"),
@@ -195,6 +198,7 @@ class Inputs:
             cost_land_removal=d("costs.land_removal", "USD/person"),
             cost_commercial_removal=d("costs.commercial_removal", "USD/person"),
             employed_share=d("impacts.employed_share", "probability"),
+            border_convicted=d("impacts.border_convicted_share", "probability"),
             parent_share=d("impacts.parent_share", "probability"),
             children_per_parent=d("impacts.children_per_parent", "persons/person"),
             sector_share={s: d(f"impacts.sector_{s}", "probability") for s in SECTORS},

@@ -203,14 +203,25 @@ def _at_large_plan(x: Inputs, custodial: F, people: F) -> F:
 def _community(x: Inputs) -> Station:
     """The population at risk.
 
-    Each pool's stay ends when its people emigrate or (the recent pool) pass the expedited-removal
-    window; arrests and court completions take people out as captures (:func:`_captures`).
+    Each pool's stay ends when its people emigrate, are convicted of a crime (pools without a
+    conviction) or (the recent pool) pass the expedited-removal window, each at its own daily
+    rate (:func:`_leaving`); arrests and court completions take people out as captures
+    (:func:`_captures`).
     """
     stays = {}
     for pool in POOLS:
-        rate = x.emigration + _ageing(x, pool)
+        rate = sum(_leaving(x, pool).values())
         stays[pool] = Delay.exponential(1.0 / rate) if rate > 0 else Delay.exponential(1e9)
     return Station("community", stays, classes=POOLS)
+
+
+def _leaving(x: Inputs, pool: str) -> dict[str, float]:
+    """Daily rates of leaving a pool on one's own: to emigrate, by a conviction, by ageing out."""
+    return {
+        "departed": x.emigration,
+        "convicted": x.conviction if pool != "convicted" else 0.0,
+        "other": _ageing(x, pool),
+    }
 
 
 def _ageing(x: Inputs, pool: str) -> float:
@@ -253,12 +264,14 @@ def _routes(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, list[Ro
     """Where people go after each station (probabilities by day and region)."""
     routes: dict[Key, list[Route]] = {}
     for pool in POOLS:
-        emig, age = x.emigration, _ageing(x, pool)
-        if emig + age > 0:
-            routes[("community", pool)] = [
-                Route("departed", emig / (emig + age)),
-                Route("community", age / (emig + age), to_class="other"),
-            ]
+        ways = {way: rate for way, rate in _leaving(x, pool).items() if rate > 0}
+        total = sum(ways.values())
+        routes[("community", pool)] = [
+            Route("departed", r / total)
+            if way == "departed"
+            else Route("community", r / total, way)
+            for way, r in ways.items()
+        ]
         released = "pending" if pool in ("recent", "other") else pool  # with a notice to appear
         routes[("booking", pool)] = [
             *_into_detention(PATH_OF[pool], stays, x.book_in_p),
