@@ -19,9 +19,7 @@ from numpy.typing import NDArray
 from deportsim.model import SimResult
 from deportsim.units import DAYS_PER_YEAR
 
-__all__ = [
-    "METRICS", "REQUIRED_METRICS", "Metric", "summarise", "timeseries_batches", "timeseries_table",
-]  # fmt: skip
+__all__ = ["METRICS", "REQUIRED_METRICS", "Metric", "summarise", "timeseries_batches"]
 
 F = NDArray[np.float64]
 
@@ -286,8 +284,3 @@ def timeseries_batches(sim: SimResult, start: dt.date) -> Iterator[pa.RecordBatc
                 "value": pa.array(np.concatenate([v.reshape(-1) for _, _, v in group])),
             }
         )
-
-
-def timeseries_table(sim: SimResult, start: dt.date) -> pa.Table:
-    """The whole long table in memory (:func:`timeseries_batches`)."""
-    return pa.Table.from_batches(list(timeseries_batches(sim, start)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -238,3 +239,17 @@ def test_a_single_default_capture_draws_what_it_drew_before(as_list: bool) -> No
     assert r.series["pool[hard]"]["captured"].tolist() == BEFORE["pool[hard]"]
     assert r.series["held"]["arrivals"].tolist() == BEFORE["held"]
     assert np.array_equal(r.captures["pool.capture"], r.series["pool"]["captured"])
+
+
+def test_an_infinite_half_makes_captures_proportional_to_the_people_present() -> None:
+    # with half infinite, each person is taken with chance weight × capacity, whatever N
+    pool = Station("pool", Delay.exponential(1e9), classes=("a", "b"))
+    held = Station("held", Delay.exponential(1e9), classes=("a", "b"))
+    capture = Capture(0.01, math.inf, [Route("held")], weights={"b": 3.0})
+    net = Network([pool, held], captures={"pool": capture})
+    initial = {("pool", "a"): 1000.0, ("pool", "b"): 500.0}
+    r = simulate(net, 30, 1, MeanField(), initial=initial, record_classes=True)
+    for cls, n0, p in (("a", 1000.0, 0.01), ("b", 500.0, 0.03)):
+        taken = r.captures[f"pool.capture[{cls}]"][0, :, 0]
+        left = n0 * (1 - p) ** np.arange(30)  # present before each day's captures
+        assert taken == pytest.approx(left * p, rel=1e-6)

@@ -78,6 +78,7 @@ class NetArrays(NamedTuple):
     st_ncap: Ints  # number of captures of each station
     capture_rate: Floats  # (captures, days, regions): captures a day when people are plentiful
     capture_half: Floats  # (captures, days, regions): people present when captures are half that
+    # (infinite: no saturation, the rate is a chance per person)
     cap_e0: Ints  # first entry of each capture
     cap_key: Ints  # key of each capture in ``State.captured``, or -1 when not kept
     ent_weight: Floats  # how easy the entry's class is to find for the capture
@@ -475,8 +476,9 @@ def _capture(
     """Step 1b: capture ``c`` takes some of the people present, fewer as they grow scarce.
 
     In each region each person of class ``k`` is captured with chance
-    ``weight[k] · rate / (N + half)`` (at most 1), ``N`` the people present counted by weight;
-    those captured leave the station and follow the capture's routes. ``N`` is counted from
+    ``weight[k] · rate / (N + half)`` (at most 1), ``N`` the people present counted by weight,
+    or ``weight[k] · rate`` when ``half`` is infinite (searchers who never saturate); those
+    captured leave the station and follow the capture's routes. ``N`` is counted from
     ``present`` when the capture acts, so a later capture of the station sees only the people
     the earlier ones left.
     """
@@ -488,7 +490,7 @@ def _capture(
             found += net.ent_weight[e0 + j] * day.present[j, g]
         if rate <= 0.0 or found <= 0.0:
             continue
-        per_person = rate / (found + half)
+        per_person = rate if math.isinf(half) else rate / (found + half)
         for j in range(net.st_nk[s]):
             k, e = k0 + j, e0 + j
             p = min(net.ent_weight[e] * per_person, 1.0)

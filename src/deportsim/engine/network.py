@@ -60,7 +60,9 @@ class Capture:
     rising effort per capture, as the station empties. Each person is captured with chance
     ``weight · capacity / (N + half)`` (at most 1), where ``N`` counts people by their class's
     ``weight`` (how easy that class is to find; 1 by default). ``capacity`` and ``half`` are a
-    number or an array of shape (days,), (regions,) or (days, regions). Captured people follow
+    number or an array of shape (days,), (regions,) or (days, regions). With ``half`` infinite
+    the searchers never saturate: ``capacity`` is then the daily chance that a person of weight 1
+    is captured, so captures are proportional to the people present. Captured people follow
     ``routes`` (to a station and class, or a sink; the rest of the chance goes to ``exit``).
 
     ``name`` tells apart the captures of one station (unique there): a station may have several,

@@ -369,6 +369,9 @@ def _by_capture(at: Sequence[tuple[Station, Capture]], field: str, days: int, re
     for i, (s, capture) in enumerate(at):
         what = f"capture {capture.name!r} {field} at {s.name}"
         out[i] = daily(getattr(capture, field), days, regions, what)
-    if np.any(out < 0) or not np.all(np.isfinite(out)):
+    if field == "half":  # infinite: searchers who never saturate
+        if np.any(out < 0) or np.any(np.isnan(out)):
+            raise ValueError("capture half must not be negative (infinite: no saturation)")
+    elif np.any(out < 0) or not np.all(np.isfinite(out)):
         raise ValueError(f"capture {field} must be finite and not negative")
     return out

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from deportsim.engine import EngineResult
 from deportsim.model.inputs import CHANNELS, POOLS, RELEASE_REASONS, SECTORS, Inputs
-from deportsim.model.network import BORDER, PATHS, Pipeline
+from deportsim.model.network import BORDER, PATHS, Pipeline, removal_share
 
 __all__ = [
     "COSTS", "NATIONAL_SERIES", "REGIONAL_SERIES", "REGIONAL_STORED", "factors", "regional",
@@ -152,8 +152,8 @@ def _book_outs(x: Inputs, pipe: Pipeline, s: dict[str, dict[str, F]], nat: dict[
     """
     removal = np.zeros_like(nat["book_outs"])
     for path in PATHS:
-        share = x.removal_share_expedited if path == "expedited" else x.removal_share_contested
-        removal += _path(s, pipe, path, "completed").sum(axis=2) * share[None, :]
+        share = removal_share(x, path)[None, :]
+        removal += _path(s, pipe, path, "completed").sum(axis=2) * share
     nat["book_outs_removal"] = removal
     released = nat["book_outs"] - removal
     nat["book_outs_released"] = released

@@ -29,6 +29,7 @@ Everyone keeps their arrest region, so regional results are by region of arrest.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +40,7 @@ from deportsim.errors import Location, UserError
 from deportsim.model.inputs import CHANNELS, POOLS, Inputs
 from deportsim.model.stays import Phase, phases
 
-__all__ = ["BORDER", "LINEAR", "PASS_THROUGH", "PATHS", "PATH_OF", "Pipeline", "build"]
+__all__ = ["BORDER", "PASS_THROUGH", "PATHS", "PATH_OF", "Pipeline", "build", "removal_share"]
 
 F = NDArray[np.float64]
 Key = tuple[str, str]
@@ -64,31 +65,25 @@ RELEASED_TO[BORDER] = "pending"
 #: Mean stay of a pass-through station, in days: so short that the chance of leaving on the day
 #: of arrival rounds to exactly 1, so everyone leaves that day and no count is drawn.
 PASS_THROUGH = 1e-17
-#: Half-saturation of a capture meant to be linear in the people present (jail transfers): with
-#: at most some 10^7 people in a region, the saturation it causes is below one part in 10^7.
-LINEAR = 1e15
 #: Age bins kept for a detention stay that is not split into phases (docs/engine.md, "Age bins").
 STAY_BINS = 16
 
 
 @dataclass(frozen=True)
 class Pipeline:
-    """The network of one run, the people in it on day 0, and the plans behind its captures."""
+    """The network of one run, the people in it on day 0, and the detention classes by path."""
 
     network: Network
     initial: dict[Key, F]  # (station, class) -> people by region
     detention: dict[str, tuple[str, ...]]  # detention classes of each path
-    at_large_plan: F  # (days, regions) at-large arrests a day that officers are sent to make
-    custodial_expected: F  # (days,) jail transfers expected from the first day's population
 
 
 def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
     """The pipeline network for the inputs ``x`` (see the module docstring)."""
     _check_shares(x)
     pools = _initial_pools(x)  # (pools, regions)
-    jail = _jail_rates(x)  # (days, pools), per person a day where jails cooperate fully
-    custodial = np.einsum("tp,pg,tg->t", jail, pools, x.cooperation)
-    plan = _at_large_plan(x, custodial, pools.sum(axis=0))
+    transfers = _expected_transfers(x, pools)  # (days, pools, regions)
+    plan = _at_large_plan(x, transfers.sum(axis=(1, 2)), pools.sum(axis=0))
     stays = {path: phases(mean, x.stay_cv) for path, mean in _stay_means(x).items()}
     classes = {path: tuple(path + ph.suffix for ph in stays[path]) for path in PATHS}
     detained = tuple(c for path in PATHS for c in classes[path])
@@ -127,41 +122,27 @@ def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
         arrivals=_arrivals(x, stays),
         routes=_routes(x, stays),
         regions=x.regions,
-        captures={"community": _captures(x, plan, pools, jail)},
+        captures={"community": _captures(x, plan, pools, transfers.sum(axis=1))},
     )
-    initial = _initial(x, pools, float(plan[0].sum()), stays)
-    return Pipeline(net, initial, classes, plan, custodial)
+    initial = _initial(x, pools, transfers[0].sum(axis=1), float(plan[0].sum()), stays)
+    return Pipeline(net, initial, classes)
 
 
 def _check_shares(x: Inputs) -> None:
     """Shares that must add up to at most 1, checked with a message naming a parameter."""
-    where = Location("<parameters>")
-    channels = sum(x.channel_share.values())
-    if np.any(channels > 1 + 1e-9):
-        raise UserError(
-            "the collateral, worksite and courthouse shares of at-large arrests add up to more "
-            "than 1",
-            where.with_path("arrests.collateral_share"),
-        )
-    outcomes = x.order_share + x.relief_share + x.vd_share
-    if np.any(outcomes > 1 + 1e-9):
-        raise UserError(
-            "removal orders, relief and voluntary departure add up to more than 1 of court "
-            "completions",
-            where.with_path("courts.removal_order_share"),
-        )
-    reasons = sum(x.release_share.values())
-    if np.any(reasons > 1 + 1e-9):
-        raise UserError(
-            "the release reasons (bond, parole, recognizance, relief) add up to more than 1",
-            where.with_path("detention.release_bond_share"),
-        )
-    modes = x.land_share + x.commercial_share
-    if np.any(modes > 1 + 1e-9):
-        raise UserError(
-            "land and commercial shares of removals add up to more than 1",
-            where.with_path("removal.land_share"),
-        )
+    checks = (
+        (sum(x.channel_share.values()), "arrests.collateral_share",
+         "the collateral, worksite and courthouse shares of at-large arrests"),
+        (x.order_share + x.relief_share + x.vd_share, "courts.removal_order_share",
+         "removal orders, relief and voluntary departure (as shares of court completions)"),
+        (sum(x.release_share.values()), "detention.release_bond_share",
+         "the release reasons (bond, parole, recognizance, relief)"),
+        (x.land_share + x.commercial_share, "removal.land_share",
+         "the land and commercial shares of removals"),
+    )  # fmt: skip
+    for total, path, what in checks:
+        if np.any(total > 1 + 1e-9):
+            raise UserError(f"{what} add up to more than 1", Location("<parameters>", path=path))
 
 
 def _initial_pools(x: Inputs) -> F:
@@ -179,10 +160,16 @@ def _initial_pools(x: Inputs) -> F:
     return np.outer(national, x.region_share)
 
 
-def _jail_rates(x: Inputs) -> F:
-    """Jail bookings that reach ICE, per person a day, by day and pool (where jails cooperate)."""
-    ratio = np.array([x.convicted_jail_ratio if p == "convicted" else 1.0 for p in POOLS])
-    return np.asarray(x.jail_rate[:, None] * ratio[None, :], dtype=np.float64)
+def _jail_weights(x: Inputs) -> dict[str, float]:
+    """How much more often each pool reaches ICE through jails (a conviction weighs more)."""
+    return {p: x.convicted_jail_ratio if p == "convicted" else 1.0 for p in POOLS}
+
+
+def _expected_transfers(x: Inputs, pools: F) -> F:
+    """Jail transfers a day expected from the first day's pools: (days, pools, regions)."""
+    weight = np.array(list(_jail_weights(x).values()))
+    rate = x.jail_rate[:, None, None] * weight[None, :, None] * x.cooperation[:, None, :]
+    return np.asarray(rate * pools[None, :, :], dtype=np.float64)
 
 
 def _at_large_plan(x: Inputs, custodial: F, people: F) -> F:
@@ -235,6 +222,11 @@ def _stay_means(x: Inputs) -> dict[str, float]:
     return {"convicted": long, "expedited": short, "contested": long, BORDER: x.stay_border}
 
 
+def removal_share(x: Inputs, path: str) -> F:
+    """Daily chance that a person leaving detention on ``path`` is taken to be removed."""
+    return x.removal_share_expedited if path == "expedited" else x.removal_share_contested
+
+
 def _into_detention(path: str, stays: dict[str, tuple[Phase, ...]], p: F | float) -> list[Route]:
     """Routes into detention on ``path`` with total chance ``p``, split over its phases."""
     return [Route("detention", p * ph.share, to_class=path + ph.suffix) for ph in stays[path]]
@@ -278,7 +270,7 @@ def _routes(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, list[Ro
             Route("community", 1.0 - x.book_in_p, to_class=released),
         ]
     for path in PATHS:
-        removed = x.removal_share_expedited if path == "expedited" else x.removal_share_contested
+        removed = removal_share(x, path)
         for ph in stays[path]:
             cls = path + ph.suffix
             routes[("detention", cls)] = [
@@ -295,12 +287,13 @@ def _routes(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, list[Ro
     return routes
 
 
-def _captures(x: Inputs, plan: F, pools: F, jail: F) -> list[Capture]:
+def _captures(x: Inputs, plan: F, pools: F, transfers: F) -> list[Capture]:
     """Jail transfers, at-large arrests by channel, court completions and induced departures.
 
-    Jail transfers are proportional to the people present: a capture whose half-saturation
-    :data:`LINEAR` is far above any population takes each person with chance
-    ``weight × jail rate × cooperation`` (people with convictions weigh ``convicted_jail_ratio``).
+    Jail transfers are proportional to the people present: a capture that never saturates
+    (infinite half) takes each person with chance ``weight × jail rate × cooperation`` (people
+    with convictions weigh ``convicted_jail_ratio``). ``transfers`` are those expected a day by
+    region from the first day's pools, for the departures that arrests induce.
 
     Each arrest channel's searchers are sized so that on day 0 they make the planned arrests:
     capacity ``plan × (1 + h)`` with half-saturation ``h × N0`` (``N0`` the people they can find,
@@ -308,9 +301,8 @@ def _captures(x: Inputs, plan: F, pools: F, jail: F) -> list[Capture]:
     """
     h = x.depletion_half
     booked = [Route("booking", 1.0)]
-    ratio = {p: float(x.convicted_jail_ratio if p == "convicted" else 1.0) for p in POOLS}
-    jail_capacity = x.jail_rate[:, None] * x.cooperation * LINEAR
-    captures = [Capture(jail_capacity, LINEAR, booked, ratio, "custodial")]
+    jail = x.jail_rate[:, None] * x.cooperation
+    captures = [Capture(jail, math.inf, booked, _jail_weights(x), "custodial")]
     targeted = np.maximum(1.0 - sum(x.channel_share.values()), 0.0)
     shares = {"targeted": targeted, **x.channel_share}
     weights = {
@@ -338,29 +330,28 @@ def _captures(x: Inputs, plan: F, pools: F, jail: F) -> list[Capture]:
     # half-saturation of one day's completions: they stop smoothly when a docket empties
     half = np.maximum(court_rate, 1.0)
     captures.append(Capture(court_rate, half, outcomes, only_pending, "court"))
-    custodial = jail[:, None, :] * pools.T[None, :, :] * x.cooperation[:, :, None]
-    induced = x.induced_per_arrest[:, None] * (plan + custodial.sum(axis=2))
+    induced = x.induced_per_arrest[:, None] * (plan + transfers)
     leave = [Route("departed", 1.0)]
     captures.append(Capture(induced, np.maximum(induced, 1.0), leave, name="induced"))
     return captures
 
 
 def _initial(
-    x: Inputs, pools: F, at_large: float, stays: dict[str, tuple[Phase, ...]]
+    x: Inputs, pools: F, transfers: F, at_large: float, stays: dict[str, tuple[Phase, ...]]
 ) -> dict[Key, F]:
     """People in each station on day 0, by region.
 
     ICE's detained population is split over the paths in proportion to what each would hold at
-    the start: arrests a day of each pool on day 0 (jail transfers, and ``at_large`` arrests
-    shared by findability) times the mean stay of its path; within a path, over its phases in
-    proportion to share × mean stay (what a long-running station holds). People detained and in
-    alternatives to detention are part of the population, on top of the pools at large.
+    the start: arrests a day of each pool on day 0 (its jail ``transfers``, and ``at_large``
+    arrests shared by findability) times the mean stay of its path; within a path, over its
+    phases in proportion to share × mean stay (what a long-running station holds). People
+    detained and in alternatives to detention are part of the population, on top of the pools
+    at large.
     """
     share = x.region_share
     out: dict[Key, F] = {("community", p): pools[i] for i, p in enumerate(POOLS)}
     findable = np.array([x.findability[p] for p in POOLS]) * pools.sum(axis=1)
-    per_day = _jail_rates(x)[0] * (pools @ x.cooperation[0])
-    per_day += at_large * findable / max(findable.sum(), 1e-12)
+    per_day = transfers + at_large * findable / max(findable.sum(), 1e-12)
     means = _stay_means(x)
     held = dict.fromkeys(PATHS[:-1], 0.0)
     for i, pool in enumerate(POOLS):

@@ -53,13 +53,10 @@ def _record(pipe: Pipeline) -> dict[str, tuple[str, ...]]:
     }
     for pool in POOLS:
         record[f"community[{pool}]"] = ("occupancy",)
+    extra = {BORDER: ("admitted",), "contested": ("occupancy",)}  # book-ins ICE/CBP, backlog
     for path in PATHS:
         for cls in pipe.detention[path]:
-            record[f"detention[{cls}]"] = ("completed",)
-    for cls in pipe.detention[BORDER]:
-        record[f"detention[{cls}]"] = ("admitted", "completed")
-    for cls in pipe.detention["contested"]:
-        record[f"detention[{cls}]"] = ("occupancy", "completed")
+            record[f"detention[{cls}]"] = ("completed", *extra.get(path, ()))
     return record
 
 
@@ -100,14 +97,16 @@ def simulate(
     """Run ``replicates`` replicates of the pipeline over ``x.days`` days.
 
     Step order within a day is the engine's (docs/engine.md), over the stations of
-    :mod:`deportsim.model.network` in their order: community (exits, then captures: arrests by
-    channel, court completions, induced departures), custodial transfers, detention, alternatives
-    to detention, transport. ``on_day(t)`` reports progress over all batches (``t`` counts days
-    of replicate-days done, scaled to ``x.days``). ``threads`` defaults to the machine's cores.
+    :mod:`deportsim.model.network` in their order: community (exits, then captures: jail
+    transfers, at-large arrests by channel, court completions, induced departures), appeals,
+    booking, detention, hold rooms, alternatives to detention, transport. ``on_day(t)`` reports
+    progress over all batches (replicate-days done, as days of the whole run). ``threads``
+    defaults to the machine's cores.
     ``mean_field`` replaces every random count by its expected value (every replicate is then
     the same): the deterministic skeleton of the model, used by direction tests and searches.
     """
     pipe = pipeline if pipeline is not None else build(x)
+    record = _record(pipe)
     threads = threads or os.cpu_count() or 1
     national = {n: np.zeros((replicates, x.days)) for n in NATIONAL_SERIES}
     regional = {n: np.zeros((replicates, x.days, len(x.regions))) for n in REGIONAL_STORED}
@@ -122,7 +121,7 @@ def simulate(
             MeanField() if mean_field else Stochastic(streams, first_replicate=r0),
             initial=pipe.initial,
             settled=True,
-            record=_record(pipe),
+            record=record,
             record_classes=CLASS_SERIES,
             threads=threads,
             on_day=progress,
@@ -142,13 +141,15 @@ def simulate(
 def _progress(
     on_day: Callable[[int], None] | None, r0: int, r1: int, replicates: int, days: int
 ) -> Callable[[int], None] | None:
-    """Progress of one batch as days of the whole run: batches are done one after the other."""
+    """Progress of one batch as days of the whole run: batches are done one after the other.
+
+    After day ``t`` of replicates ``r0 .. r1 - 1``, ``r0 · days + (t + 1)(r1 - r0)``
+    replicate-days are done, that is that number over ``replicates`` days of the whole run.
+    """
     if on_day is None:
         return None
-    done = r0 * days
-    size = r1 - r0
 
     def report(t: int) -> None:
-        on_day(min((done + (t + 1) * size) * days // (replicates * days) - 1, days - 1))
+        on_day(min((r0 * days + (t + 1) * (r1 - r0)) // replicates - 1, days - 1))
 
     return report
