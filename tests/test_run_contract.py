@@ -206,3 +206,32 @@ def test_run_prints_every_required_metric(
     printed = capsys.readouterr().out
     lines = {line.split()[1] for line in printed.splitlines() if line.startswith("│")}
     assert lines == set(CONTRACT_UNITS)
+
+
+def test_timeseries_written_during_the_run_is_the_one_written_after(tmp_path: Path) -> None:
+    # 60 replicates: three batches, run side by side and finishing in any order
+    cfg = RunConfig(scenario="baseline-fy2024", replicates=60, years=0.2)
+    result = run(cfg, out=tmp_path / "during")
+    after = tmp_path / "after"
+    after.mkdir()
+    deportsim.write_outputs(result, after, 1.0)
+    during = (tmp_path / "during" / "timeseries.parquet").read_bytes()
+    assert during == (after / "timeseries.parquet").read_bytes()
+    table = pq.read_table(tmp_path / "during" / "timeseries.parquet", columns=["replicate"])
+    numbers, first_row = np.unique(table.column("replicate").to_numpy(), return_index=True)
+    assert numbers.tolist() == list(range(60))
+    assert np.all(np.diff(first_row) > 0), "replicates come in order, batch after batch"
+
+
+def test_a_run_that_fails_midway_leaves_only_an_incomplete_manifest(tmp_path: Path) -> None:
+    cfg = RunConfig(scenario="baseline-fy2024", replicates=60, years=0.2)
+    prep = deportsim.prepare(cfg)
+
+    def stop(day: int) -> None:
+        if day >= 20:
+            raise KeyboardInterrupt  # as when the user presses Ctrl-C
+
+    with pytest.raises(KeyboardInterrupt):
+        deportsim.run_prepared(prep, tmp_path, on_day=stop)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json"]
+    assert json.loads((tmp_path / "manifest.json").read_text())["status"] == "incomplete"

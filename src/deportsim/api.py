@@ -8,17 +8,21 @@ contract's files atomically. ``run`` does all three.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from deportsim._version import __version__
 from deportsim.engine import Streams
 from deportsim.errors import Location, UserError
 from deportsim.model import Inputs, SimResult, simulate
-from deportsim.output import start_output, write_outputs
+from deportsim.output import TimeseriesStream, stage, start_output, write_outputs
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
 from deportsim.results import summarise
 from deportsim.scenarios import Scenario, load_scenario
@@ -35,6 +39,8 @@ __all__ = [
     "run_prepared",
     "write_outputs",
 ]
+
+F = NDArray[np.float64]
 
 DEFAULT_SCENARIO = "directive-2025"
 DEFAULT_START = dt.date(2025, 1, 20)
@@ -127,11 +133,19 @@ def _check_start_only(
             )
 
 
-def execute(prep: Prepared, on_day: Callable[[int], None] | None = None) -> RunOutput:
-    """Run the model for a prepared run and summarise it."""
+def execute(
+    prep: Prepared,
+    on_day: Callable[[int], None] | None = None,
+    on_batch: Callable[[int, dict[str, F], dict[str, F]], None] | None = None,
+) -> RunOutput:
+    """Run the model for a prepared run and summarise it.
+
+    ``on_day`` reports progress; ``on_batch`` receives each batch of replicates' series as it
+    ends (:func:`deportsim.model.pipeline.simulate`).
+    """
     cfg = prep.config
     streams = Streams(cfg.seed)
-    sim = simulate(prep.inputs, cfg.replicates, streams, on_day=on_day)
+    sim = simulate(prep.inputs, cfg.replicates, streams, on_day=on_day, on_batch=on_batch)
     summary = {
         "scenario": prep.scenario.name,
         "model_version": __version__,
@@ -152,12 +166,19 @@ def run_prepared(
 ) -> RunOutput:
     """Execute a prepared run and, if ``out`` is given, write its files there."""
     t0 = time.perf_counter()
-    if out is not None:
-        start_output(prep, out)
-    result = execute(prep, on_day)
     if out is None:
-        return result
-    manifest = write_outputs(result, out, time.perf_counter() - t0)
+        return execute(prep, on_day)
+    start_output(prep, out)
+    tmp = stage(out)
+    stream = TimeseriesStream(tmp / "timeseries.parquet", prep)  # written as batches end
+    try:
+        result = execute(prep, on_day, stream.add)
+        stream.close()
+    except BaseException:
+        stream.abort()  # a run that fails leaves no partial files behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    manifest = write_outputs(result, out, time.perf_counter() - t0, staged=tmp)
     return RunOutput(result.prepared, result.sim, result.summary, result.streams, manifest)
 
 

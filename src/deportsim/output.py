@@ -11,8 +11,10 @@ import hashlib
 import json
 import os
 import platform
+import queue
 import shutil
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,16 +22,22 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pydantic
+from numpy.typing import NDArray
 
 from deportsim._version import __version__
 from deportsim.errors import Location, UserError
-from deportsim.results import timeseries_batches
+from deportsim.model.accounts import factors
+from deportsim.results import TimeseriesBlocks, timeseries_batches
 
 if TYPE_CHECKING:
     from deportsim.api import Prepared, RunOutput
     from deportsim.parameters import ParameterSet
 
-__all__ = ["OUTPUT_FILES", "manifest_base", "start_output", "write_outputs"]
+__all__ = [
+    "OUTPUT_FILES", "TimeseriesStream", "manifest_base", "stage", "start_output", "write_outputs",
+]  # fmt: skip
+
+F = NDArray[np.float64]
 
 #: The files a run writes, in the order they are moved into place.
 OUTPUT_FILES = ("summary.json", "timeseries.parquet", "manifest.json")
@@ -97,33 +105,105 @@ def start_output(prep: Prepared, out: Path) -> None:
     _dump_json(manifest_base(prep, "incomplete"), out / "manifest.json")
 
 
+def _parquet(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """The writer of timeseries.parquet."""
+    return pq.ParquetWriter(
+        path,
+        schema,
+        compression="zstd",
+        use_dictionary=["region", "metric"],  # values and days gain nothing from it
+        write_statistics=False,
+    )
+
+
 def _write_timeseries(result: RunOutput, path: Path) -> None:
-    """timeseries.parquet, a row group per few series (:func:`timeseries_batches`)."""
+    """timeseries.parquet of a finished run, block after block (:func:`timeseries_batches`)."""
     writer: pq.ParquetWriter | None = None
     try:
         for batch in timeseries_batches(result.sim, result.prepared.start):
-            if writer is None:
-                writer = pq.ParquetWriter(
-                    path,
-                    batch.schema,
-                    compression="zstd",
-                    use_dictionary=["region", "metric"],  # values and days gain nothing from it
-                    write_statistics=False,
-                )
+            writer = writer or _parquet(path, batch.schema)
             writer.write_batch(batch)
     finally:
         if writer is not None:
             writer.close()
 
 
-def write_outputs(result: RunOutput, out: Path, wall_s: float) -> dict[str, Any]:
-    """Write summary.json, timeseries.parquet and the complete manifest, each atomically."""
+class TimeseriesStream:
+    """Writes timeseries.parquet while the model runs: each batch of replicates as it ends.
+
+    Batches may end in any order (they run side by side); they are written in replicate order,
+    on a thread of their own, so the file is the same as :func:`_write_timeseries` writes after
+    the run. :meth:`add` is the model's ``on_batch``; :meth:`close` waits for the last block.
+    """
+
+    def __init__(self, path: Path, prep: Prepared) -> None:
+        x = prep.inputs
+        self.path = path
+        self.rows = TimeseriesBlocks(prep.start, prep.days, x.regions, factors(x))
+        self.pending: dict[int, tuple[dict[str, F], dict[str, F]]] = {}
+        self.next = 0  # the first replicate not yet handed to the writing thread
+        self.lock = threading.Lock()
+        self.blocks: queue.Queue[tuple[int, dict[str, F], dict[str, F]] | None] = queue.Queue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._write, name="timeseries", daemon=True)
+        self.thread.start()
+
+    def add(self, r0: int, national: dict[str, F], stored: dict[str, F]) -> None:
+        """A batch's series (replicates ``r0 ..``); queued once all earlier ones are."""
+        with self.lock:
+            self.pending[r0] = (national, stored)
+            while self.next in self.pending:
+                nat, reg = self.pending.pop(self.next)
+                self.blocks.put((self.next, nat, reg))
+                self.next += len(next(iter(nat.values())))
+
+    def close(self) -> None:
+        """Wait until every block is written and the file closed; raise what writing raised."""
+        self.blocks.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def abort(self) -> None:
+        """Stop after the blocks already queued, whatever happened; raise nothing."""
+        self.blocks.put(None)
+        self.thread.join()
+
+    def _write(self) -> None:
+        writer: pq.ParquetWriter | None = None
+        try:
+            while (item := self.blocks.get()) is not None:
+                for batch in self.rows.block(*item):
+                    writer = writer or _parquet(self.path, batch.schema)
+                    writer.write_batch(batch)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by close()
+            self.error = exc
+        finally:
+            if writer is not None:
+                writer.close()
+
+
+def stage(out: Path) -> Path:
+    """A fresh hidden folder in ``out`` where a run's files are written before moving in."""
     tmp = out / f".partial-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    return tmp
+
+
+def write_outputs(
+    result: RunOutput, out: Path, wall_s: float, staged: Path | None = None
+) -> dict[str, Any]:
+    """Write summary.json, timeseries.parquet and the complete manifest, each atomically.
+
+    ``staged``: the folder (:func:`stage`) where timeseries.parquet was already written while
+    the model ran (:class:`TimeseriesStream`); without it, the file is written here.
+    """
+    tmp = staged if staged is not None else stage(out)
     try:
         _dump_json(result.summary, tmp / "summary.json")
-        _write_timeseries(result, tmp / "timeseries.parquet")
+        if staged is None:
+            _write_timeseries(result, tmp / "timeseries.parquet")
         manifest = manifest_base(result.prepared, "complete")
         manifest["wall_time_s"] = round(wall_s, 3)
         manifest["outputs"] = {

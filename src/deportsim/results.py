@@ -17,9 +17,14 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from deportsim.model import SimResult
+from deportsim.model.accounts import NATIONAL_SERIES, regional
+from deportsim.model.pipeline import BATCH
 from deportsim.units import DAYS_PER_YEAR
 
-__all__ = ["METRICS", "REQUIRED_METRICS", "Metric", "summarise", "timeseries_batches"]
+__all__ = [
+    "BLOCK", "METRICS", "REQUIRED_METRICS", "Metric", "TimeseriesBlocks", "summarise",
+    "timeseries_batches",
+]  # fmt: skip
 
 F = NDArray[np.float64]
 
@@ -245,42 +250,76 @@ TIMESERIES_REGIONAL = (
 )  # fmt: skip
 
 
-#: Series written together as one Parquet row group (each series is replicates × days rows).
-SERIES_PER_GROUP = 8
+#: Replicates per block of timeseries.parquet: the file holds, block after block, every series of
+#: these replicates (the model's batch, so that a run can write each batch as it ends).
+BLOCK = BATCH
 
 
 def timeseries_batches(sim: SimResult, start: dt.date) -> Iterator[pa.RecordBatch]:
-    """The long table ``replicate, date, region, metric, value`` in batches of a few series.
+    """The long table ``replicate, date, region, metric, value`` of a whole run, in blocks.
 
-    Every national series (region ``US``), then the regional series of
-    :data:`TIMESERIES_REGIONAL`, one row per replicate and day. Region and metric are
-    dictionary-encoded with the same dictionaries in every batch (int32 indices, the schema of
-    docs/reference/results.md). Building the table a few series at a time keeps memory small.
+    The same rows, in the same order, as a run that writes each batch as it ends
+    (:class:`TimeseriesBlocks`): blocks of :data:`BLOCK` replicates.
     """
-    days = np.arange(sim.days, dtype=np.int32) + np.int32((start - dt.date(1970, 1, 1)).days)
-    series: list[tuple[str, int, F]] = [(n, 0, v) for n, v in sim.national.items()]
-    for name in TIMESERIES_REGIONAL:
-        values = sim.region(name)
-        series += [(name, g + 1, values[:, :, g]) for g in range(len(sim.regions))]
-    metrics = pa.array(list(dict.fromkeys(name for name, _, _ in series)))
-    regions = pa.array(["US", *sim.regions])
-    number = {name: i for i, name in enumerate(metrics.to_pylist())}
-    block = sim.replicates * sim.days  # rows per series
-    replicate = np.repeat(np.arange(sim.replicates, dtype=np.int32), sim.days)
-    date = pa.array(np.tile(days, sim.replicates)).cast(pa.date32())
-    for lo in range(0, len(series), SERIES_PER_GROUP):
-        group = series[lo : lo + SERIES_PER_GROUP]
-        k = len(group)
-        yield pa.record_batch(
-            {
-                "replicate": pa.array(np.tile(replicate, k)),
-                "date": pa.concat_arrays([date] * k),
-                "region": pa.DictionaryArray.from_arrays(
-                    np.repeat(np.array([g for _, g, _ in group], np.int32), block), regions
-                ),
-                "metric": pa.DictionaryArray.from_arrays(
-                    np.repeat(np.array([number[n] for n, _, _ in group], np.int32), block), metrics
-                ),
-                "value": pa.array(np.concatenate([v.reshape(-1) for _, _, v in group])),
-            }
-        )
+    rows = TimeseriesBlocks(start, sim.days, sim.regions, sim.factors)
+    for r0 in range(0, sim.replicates, BLOCK):
+        r1 = min(r0 + BLOCK, sim.replicates)
+        national = {n: v[r0:r1] for n, v in sim.national.items()}
+        stored = {n: v[r0:r1] for n, v in sim.regional.items()}
+        yield from rows.block(r0, national, stored)
+
+
+class TimeseriesBlocks:
+    """Rows of timeseries.parquet for one block of replicates at a time.
+
+    A block holds every national series (region ``US``), then the regional series of
+    :data:`TIMESERIES_REGIONAL`, each one row per replicate and day, replicate after replicate.
+    Region and metric are dictionary-encoded with the same dictionaries in every batch (int32
+    indices, the schema of docs/reference/results.md).
+    """
+
+    def __init__(
+        self, start: dt.date, days: int, regions: tuple[str, ...], factors: dict[str, F]
+    ) -> None:
+        first = (start - dt.date(1970, 1, 1)).days
+        self.days = np.arange(days, dtype=np.int32) + np.int32(first)
+        self.regions = pa.array(["US", *regions])
+        self.factors = factors
+        names = [*NATIONAL_SERIES, *TIMESERIES_REGIONAL]
+        self.metrics = pa.array(list(dict.fromkeys(names)))
+        self.number = {name: i for i, name in enumerate(self.metrics.to_pylist())}
+
+    def block(
+        self, r0: int, national: dict[str, F], stored: dict[str, F]
+    ) -> Iterator[pa.RecordBatch]:
+        """Record batches of the block whose first replicate is ``r0``.
+
+        ``national``: (replicates, days) arrays by name; ``stored``: the block's stored
+        regional series (:data:`~deportsim.model.accounts.REGIONAL_STORED`).
+        """
+        series: list[tuple[str, int, F]] = [(n, 0, national[n]) for n in NATIONAL_SERIES]
+        for name in TIMESERIES_REGIONAL:
+            values = regional(name, stored, self.factors)
+            series += [(name, g + 1, values[:, :, g]) for g in range(values.shape[2])]
+        size, days = series[0][2].shape
+        block = size * days  # rows per series
+        replicate = np.repeat(np.arange(r0, r0 + size, dtype=np.int32), days)
+        date = pa.array(np.tile(self.days, size)).cast(pa.date32())
+        for lo in range(0, len(series), SERIES_PER_GROUP):
+            group = series[lo : lo + SERIES_PER_GROUP]
+            k = len(group)
+            region = np.repeat(np.array([g for _, g, _ in group], np.int32), block)
+            metric = np.repeat(np.array([self.number[n] for n, _, _ in group], np.int32), block)
+            yield pa.record_batch(
+                {
+                    "replicate": pa.array(np.tile(replicate, k)),
+                    "date": pa.concat_arrays([date] * k),
+                    "region": pa.DictionaryArray.from_arrays(region, self.regions),
+                    "metric": pa.DictionaryArray.from_arrays(metric, self.metrics),
+                    "value": pa.array(np.concatenate([v.reshape(-1) for _, _, v in group])),
+                }
+            )
+
+
+#: Series written together as one record batch (each series is replicates × days rows).
+SERIES_PER_GROUP = 8

@@ -19,6 +19,8 @@ DELAYS = {
     "deterministic": Delay.deterministic(2.5),
     "deterministic 12": Delay.deterministic(12.0),  # no exits for days: not a constant hazard
     "histogram": Delay.empirical([0, 1, 5, 30, 200], [0.2, 0.3, 0.4, 0.1]),
+    "hyperexponential": Delay.hyperexponential(25.0, 1.3),
+    "hyperexponential short": Delay.hyperexponential(1.5, 2.5),
 }
 
 
@@ -71,6 +73,7 @@ def test_histogram_partial_means_are_exact() -> None:
         (lambda: Delay.erlang(5.0, 0), "at least one stage"),
         (lambda: Delay.empirical([0, 2, 1], [0.5, 0.5]), "increasing edges"),
         (lambda: Delay.empirical([0, 1], [0.0]), "not all zero"),
+        (lambda: Delay.hyperexponential(20.0, 1.0), "cv above 1"),
     ],
 )
 def test_bad_delays_are_refused(make: object, message: str) -> None:
@@ -108,3 +111,31 @@ def test_compact_stays_in_a_run_keep_littles_law() -> None:
     )
     r = simulate(net, 3000, 1, MeanField(), record=("occupancy",))
     assert r.national("beds", "occupancy")[0, -1] == pytest.approx(40.0 * 45.0, rel=1e-3)
+
+
+@pytest.mark.parametrize(("mean", "cv"), [(25.0, 1.3), (60.0, 1.3), (5.0, 3.0), (0.5, 1.1)])
+def test_hyperexponential_is_exact_in_two_bins(mean: float, cv: float) -> None:
+    d = Delay.hyperexponential(mean, cv)
+    (p, short), (q, long) = d.parts()
+    assert p + q == pytest.approx(1.0)
+    # balanced means: each part carries half of the mean; together mean and cv are the stay's
+    assert p * short.mean == pytest.approx(mean / 2)
+    assert q * long.mean == pytest.approx(mean / 2)
+    second = 2 * (p * short.mean**2 + q * long.mean**2)  # E[S²] of a mixture of exponentials
+    assert math.sqrt(second - mean**2) / mean == pytest.approx(cv)
+    stay = d.daily()
+    assert stay.bins == 2
+    assert stay.advance[0] > 0, "a first bin that moves on to a last that keeps everyone older"
+    assert stay.approximation_error(20_000) < 1e-12, "the mixture's daily law, exactly"
+    assert stay.binned_mean(40_000) == pytest.approx(mean, rel=1e-9)
+
+
+def test_hyperexponential_parts_are_short_first_and_sample_its_mean() -> None:
+    d = Delay.hyperexponential(40.0, 2.0)
+    (_, short), (_, long) = d.parts()
+    assert short.mean < 40.0 < long.mean
+    gen = np.random.default_rng(3)
+    s = d.sample(gen, 400_000)
+    # the sample mean is within 4 standard errors; the standard error is cv·mean/sqrt(n)
+    assert abs(s.mean() - 40.0) < 4 * 2.0 * 40.0 / math.sqrt(s.size)
+    assert Delay.exponential(5.0).parts() == ((1.0, Delay.exponential(5.0)),)

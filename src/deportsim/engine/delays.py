@@ -35,7 +35,9 @@ __all__ = ["MAX_BINS", "DailyStay", "Delay"]
 MAX_BINS = 730
 
 F = NDArray[np.float64]
-Kind = Literal["exponential", "gamma", "lognormal", "deterministic", "empirical"]
+Kind = Literal[
+    "exponential", "gamma", "lognormal", "deterministic", "empirical", "hyperexponential"
+]
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,9 @@ class Delay:
     """A continuous stay or service time in days.
 
     Build one with :meth:`exponential`, :meth:`gamma`, :meth:`erlang`, :meth:`lognormal`,
-    :meth:`deterministic` or :meth:`empirical`; ``cv`` is the coefficient of variation (standard
-    deviation / mean), the usual way to say how skewed stays are.
+    :meth:`hyperexponential`, :meth:`deterministic` or :meth:`empirical`; ``cv`` is the
+    coefficient of variation (standard deviation / mean), the usual way to say how skewed stays
+    are.
     """
 
     kind: Kind
@@ -58,6 +61,8 @@ class Delay:
             raise ValueError(f"mean stay must be positive and finite, got {self.mean}")
         if self.kind in {"gamma", "lognormal"} and not self.cv > 0:
             raise ValueError(f"cv must be positive, got {self.cv}")
+        if self.kind == "hyperexponential" and not self.cv > 1:
+            raise ValueError(f"a hyperexponential stay needs cv above 1, got {self.cv}")
 
     @classmethod
     def exponential(cls, mean: float) -> Delay:
@@ -80,6 +85,27 @@ class Delay:
     def lognormal(cls, mean: float, cv: float) -> Delay:
         """Lognormal stays: most short, a long right tail."""
         return cls("lognormal", mean, cv)
+
+    @classmethod
+    def hyperexponential(cls, mean: float, cv: float) -> Delay:
+        """A mixture of a short and a long exponential stay, with balanced means (``cv > 1``).
+
+        A share ``p = (1 + sqrt((cv² - 1) / (cv² + 1))) / 2`` of stays is exponential with mean
+        ``mean / (2p)``, the rest exponential with mean ``mean / (2(1 - p))``, so that each
+        part carries half of the mean; the mixture has this mean and coefficient of variation
+        exactly, a median below the mean and a long tail. Its daily form needs only two age bins
+        (:meth:`daily`).
+        """
+        return cls("hyperexponential", mean, cv)
+
+    def parts(self) -> tuple[tuple[float, Delay], ...]:
+        """The exponential parts of a hyperexponential stay, ``(share, stay)``, short first."""
+        if self.kind != "hyperexponential":
+            return ((1.0, self),)
+        c2 = self.cv * self.cv
+        p = (1.0 + math.sqrt((c2 - 1.0) / (c2 + 1.0))) / 2.0
+        short = Delay.exponential(self.mean / (2.0 * p))
+        return ((p, short), (1.0 - p, Delay.exponential(self.mean / (2.0 * (1.0 - p)))))
 
     @classmethod
     def deterministic(cls, days: float) -> Delay:
@@ -106,6 +132,8 @@ class Delay:
             return np.asarray(-m * np.expm1(-x / m), dtype=np.float64)
         if self.kind == "deterministic":
             return np.minimum(x, m)
+        if self.kind == "hyperexponential":
+            return np.asarray(sum(w * d.mean_min(x) for w, d in self.parts()), dtype=np.float64)
         if self.kind == "gamma":
             k = 1.0 / self.cv**2
             theta = m / k
@@ -134,6 +162,12 @@ class Delay:
             return gen.exponential(m, size)
         if self.kind == "deterministic":
             return np.full(size, m)
+        if self.kind == "hyperexponential":
+            (p, short), (_, long) = self.parts()
+            fast = gen.random(size) < p
+            return np.where(
+                fast, gen.exponential(short.mean, size), gen.exponential(long.mean, size)
+            )
         if self.kind == "gamma":
             k = 1.0 / self.cv**2
             return gen.gamma(k, m / k, size)
@@ -169,6 +203,8 @@ class Delay:
         """
         if max_bins < 2:
             raise ValueError("a stay needs at least 2 age bins")
+        if self.kind == "hyperexponential":
+            return self._two_bins()
         pmf, surv = self.day_law(horizon + 2)
         with np.errstate(divide="ignore", invalid="ignore"):
             hazard = np.where(surv > 1e-15, pmf / surv, 1.0)
@@ -203,6 +239,31 @@ class Delay:
             first=float(pmf[0]),
             hazard=np.append(bin_hazard, tail),
             advance=np.append(np.clip(advance, 0.0, 1.0), 0.0),
+            mean=self.mean,
+            delay=self,
+        )
+
+    def _two_bins(self) -> DailyStay:
+        """The exact daily form of a hyperexponential stay, in two age bins.
+
+        Each exponential part ``i`` (share ``w_i``) has a daily form with first-day chance
+        ``f_i`` and then a constant hazard ``h_i`` (short part first, so ``h_1 > h_2``). Of those
+        who stay past their first day, a share ``q = w_1(1 - f_1) / (w_1(1 - f_1) + w_2(1 - f_2))``
+        is in the short part. The mixture's survival from then on, ``q(1 - h_1)^k +
+        (1 - q)(1 - h_2)^k``, is also that of two bins in a row: the first with hazard
+        ``h = q h_1 + (1 - q) h_2`` and a chance ``a = (1 - q)(h_1 - h_2) / (1 - h)`` of moving on,
+        the second with hazard ``h_2``. So the law is exact (``approximation_error`` is 0) and
+        needs no choice of part on admission.
+        """
+        (w1, d1), (w2, d2) = ((w, d.daily()) for w, d in self.parts())
+        h1, h2 = float(d1.hazard[0]), float(d2.hazard[0])
+        stay1, stay2 = w1 * (1.0 - d1.first), w2 * (1.0 - d2.first)
+        q = stay1 / (stay1 + stay2)
+        h = q * h1 + (1.0 - q) * h2
+        return DailyStay(
+            first=1.0 - stay1 - stay2,
+            hazard=np.array([h, h2]),
+            advance=np.array([(1.0 - q) * (h1 - h2) / (1.0 - h), 0.0]),
             mean=self.mean,
             delay=self,
         )

@@ -88,7 +88,7 @@ class NetArrays(NamedTuple):
     ent_stream: Ints
     ent_route_stream: Ints
     ent_key: Ints  # key of the entry in ``State.captured``, or -1 when not kept
-    st_key: Ints  # result key of each station
+    st_key: Ints  # result key of each station, or -1 when none of its series is kept
     cls_key: Ints  # result key of each class, or -1 when not kept
     slot: Ints  # (keys, SERIES_INDEX): place of each key's series in the store, or -1
 

@@ -153,6 +153,10 @@ class Plan:
         slot = np.full((max(len(keys), 1), len(SERIES_INDEX)), -1, dtype=np.int64)
         for i, (kept, series) in enumerate(pairs):
             slot[keys.index(kept), SERIES_INDEX[series]] = i
+        # a key with no series kept is -1 in the loop, which then skips it at once
+        unkept = [i for i in range(len(keys)) if (slot[i] < 0).all()]
+        cls_key = [-1 if k in unkept else k for k in cls_key]
+        st_key = [-1 if i in unkept else i for i in range(n_st)]
         arrays = NetArrays(
             cls_station=_ints(st_index[st] for st, _ in classes),
             st_k0=_ints(np.cumsum([0] + [len(s.classes) for s in net.stations])[:-1]),
@@ -199,7 +203,7 @@ class Plan:
             ent_stream=cap_stream[:n_ent],
             ent_route_stream=cap_stream[n_ent:],
             ent_key=caps.ent_key,
-            st_key=np.arange(n_st, dtype=np.int64),
+            st_key=_ints(st_key),
             cls_key=_ints(cls_key),
             slot=slot,
         )

@@ -89,11 +89,13 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     reg["arrests_custodial"] = cap["community.custodial"]
     for c in CHANNELS:
         reg[f"arrests_{c}"] = cap[f"community.{c}"]
-    border = _path(s, pipe, BORDER, "admitted")
+    border = _path(s, BORDER, "admitted")
     reg["book_ins_ice"] = s["detention"]["admitted"] - border
-    reg["released_to_atd"] = s["hold"]["refused"]  # no bed and no hold room
+    hold = s["hold"] if pipe.hold_rooms else {"occupancy": 0.0 * border}
+    # released for want of a bed and of a hold room
+    reg["released_to_atd"] = (s["hold"] if pipe.hold_rooms else s["detention"])["refused"]
     waiting = s["transport"]["waiting"] + s["transport"]["occupancy"]
-    reg["detained"] = s["detention"]["occupancy"] + s["hold"]["occupancy"] + waiting
+    reg["detained"] = s["detention"]["occupancy"] + hold["occupancy"] + waiting
     reg["removals"] = s["transport"]["completed"]
     reg["removals_interior"] = reg["removals"] - s[f"transport[{BORDER}]"]["completed"]
     reg["population_at_risk"] = (
@@ -104,10 +106,10 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     nat["book_ins"] = s["detention"]["admitted"].sum(axis=2)
     nat["book_ins_cbp"] = nat["book_ins"] - nat["book_ins_ice"]
     nat["book_outs"] = s["detention"]["completed"].sum(axis=2)
-    _book_outs(x, pipe, s, nat)
+    _book_outs(x, s, nat)
     nat["detention_capacity"] = np.broadcast_to(x.beds, nat["book_ins"].shape).copy()
     in_beds = s["detention"]["occupancy"].sum(axis=2)
-    nat["in_hold_rooms"] = s["hold"]["occupancy"].sum(axis=2)
+    nat["in_hold_rooms"] = hold["occupancy"].sum(axis=2)
     # held beyond the beds: in hold rooms, and people held before beds were cut below them, since
     # nobody is evicted
     excess = np.maximum(in_beds - np.floor(nat["detention_capacity"]), 0.0)
@@ -118,7 +120,7 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     nat["voluntary_departures"] = sinks["departed"].sum(axis=2)
     nat["induced_departures"] = cap["community.induced"].sum(axis=2)
     in_court = s["community[pending]"]["occupancy"] + s["atd"]["occupancy"]  # ATD: in court
-    in_court = in_court + _path(s, pipe, "contested", "occupancy")
+    in_court = in_court + _path(s, "contested", "occupancy")
     nat["court_backlog"] = in_court.sum(axis=2)
     nat["court_completions"] = cap["community.court"].sum(axis=2)
     nat["appeals_filed"] = s["appeal"]["admitted"].sum(axis=2)
@@ -138,13 +140,12 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     return nat, reg
 
 
-def _path(s: dict[str, dict[str, F]], pipe: Pipeline, path: str, name: str) -> F:
-    """A detention series summed over the classes (phases) of one path."""
-    classes = pipe.detention[path]
-    return np.asarray(np.sum([s[f"detention[{c}]"][name] for c in classes], axis=0), np.float64)
+def _path(s: dict[str, dict[str, F]], path: str, name: str) -> F:
+    """A detention series of one path (its class)."""
+    return s[f"detention[{path}]"][name]
 
 
-def _book_outs(x: Inputs, pipe: Pipeline, s: dict[str, dict[str, F]], nat: dict[str, F]) -> None:
+def _book_outs(x: Inputs, s: dict[str, dict[str, F]], nat: dict[str, F]) -> None:
     """Book-outs by reason: to be removed, or released (by bond, parole, ...), expected values.
 
     People leaving detention on a path are removed with that path's removal share; the others are
@@ -153,7 +154,7 @@ def _book_outs(x: Inputs, pipe: Pipeline, s: dict[str, dict[str, F]], nat: dict[
     removal = np.zeros_like(nat["book_outs"])
     for path in PATHS:
         share = removal_share(x, path)[None, :]
-        removal += _path(s, pipe, path, "completed").sum(axis=2) * share
+        removal += _path(s, path, "completed").sum(axis=2) * share
     nat["book_outs_removal"] = removal
     released = nat["book_outs"] - removal
     nat["book_outs_released"] = released

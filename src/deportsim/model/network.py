@@ -14,11 +14,13 @@ Stations, in the order the engine processes them each day:
     A pass-through for every arrest: booked into detention on the path of the person's pool, or
     released with a notice to appear.
 ``detention``
-    National beds (pooled), stays by case path (:data:`PATHS`), each stay as phases
-    (:mod:`deportsim.model.stays`); people who find no bed go to ``hold``.
+    National beds (pooled), one class per case path (:data:`PATHS`), each with its skewed stay
+    (:func:`stay`); people who find no bed go to ``hold``.
 ``hold``
     Hold rooms: people who found no bed wait there overnight and try again for a bed the next
-    day; when the hold rooms are full too (none in the files), they are released to ``atd``.
+    day; when the hold rooms are full too, they are released to ``atd``. A run with no hold
+    rooms on any day (the files have none) has no ``hold`` station: people who find no bed go
+    straight to ``atd``.
 ``atd``
     Alternatives to detention (and release on recognizance); people return to the community.
 ``transport``
@@ -38,9 +40,10 @@ from numpy.typing import NDArray
 from deportsim.engine import Capture, Delay, Network, Route, Station
 from deportsim.errors import Location, UserError
 from deportsim.model.inputs import CHANNELS, POOLS, Inputs
-from deportsim.model.stays import Phase, phases
 
-__all__ = ["BORDER", "PASS_THROUGH", "PATHS", "PATH_OF", "Pipeline", "build", "removal_share"]
+__all__ = [
+    "BORDER", "PASS_THROUGH", "PATHS", "PATH_OF", "Pipeline", "build", "removal_share", "stay",
+]  # fmt: skip
 
 F = NDArray[np.float64]
 Key = tuple[str, str]
@@ -65,7 +68,7 @@ RELEASED_TO[BORDER] = "pending"
 #: Mean stay of a pass-through station, in days: so short that the chance of leaving on the day
 #: of arrival rounds to exactly 1, so everyone leaves that day and no count is drawn.
 PASS_THROUGH = 1e-17
-#: Age bins kept for a detention stay that is not split into phases (docs/engine.md, "Age bins").
+#: Age bins kept for a detention stay that is not hyperexponential (docs/engine.md, "Age bins").
 STAY_BINS = 16
 
 
@@ -75,7 +78,7 @@ class Pipeline:
 
     network: Network
     initial: dict[Key, F]  # (station, class) -> people by region
-    detention: dict[str, tuple[str, ...]]  # detention classes of each path
+    hold_rooms: bool  # whether the network has the ``hold`` station (hold rooms some day)
 
 
 def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
@@ -84,30 +87,22 @@ def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
     pools = _initial_pools(x)  # (pools, regions)
     transfers = _expected_transfers(x, pools)  # (days, pools, regions)
     plan = _at_large_plan(x, transfers.sum(axis=(1, 2)), pools.sum(axis=0))
-    stays = {path: phases(mean, x.stay_cv) for path, mean in _stay_means(x).items()}
-    classes = {path: tuple(path + ph.suffix for ph in stays[path]) for path in PATHS}
-    detained = tuple(c for path in PATHS for c in classes[path])
+    detained = PATHS
+    rooms = bool(np.any(x.hold > 0))  # no hold rooms in the run: no station for them
     stations = [
         _community(x),
         Station("appeal", Delay.exponential(x.appeal_duration), classes=("order",)),
         Station("booking", Delay.exponential(PASS_THROUGH), classes=POOLS),
         Station(
             "detention",
-            {path + ph.suffix: ph.stay for path in PATHS for ph in stays[path]},
+            {path: stay(mean, x.stay_cv) for path, mean in _stay_means(x).items()},
             capacity=x.beds,
             classes=detained,
             overflow="divert",
-            divert_to="hold",
+            divert_to="hold" if rooms else "atd",
             max_bins=max_bins,
         ),
-        Station(
-            "hold",
-            Delay.deterministic(1.0),  # overnight, then back to the queue for a bed
-            capacity=x.hold,
-            classes=detained,
-            overflow="divert",
-            divert_to="atd",
-        ),
+        *[_hold(x, detained)] * rooms,
         Station("atd", Delay.exponential(x.atd_duration), classes=detained),
         Station(
             "transport",
@@ -117,15 +112,30 @@ def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
             classes=PATHS,
         ),
     ]
+    routes = _routes(x)
+    if not rooms:
+        routes = {key: legs for key, legs in routes.items() if key[0] != "hold"}
     net = Network(
         stations,
-        arrivals=_arrivals(x, stays),
-        routes=_routes(x, stays),
+        arrivals=_arrivals(x),
+        routes=routes,
         regions=x.regions,
         captures={"community": _captures(x, plan, pools, transfers.sum(axis=1))},
     )
-    initial = _initial(x, pools, transfers[0].sum(axis=1), float(plan[0].sum()), stays)
-    return Pipeline(net, initial, classes)
+    initial = _initial(x, pools, transfers[0].sum(axis=1), float(plan[0].sum()))
+    return Pipeline(net, initial, rooms)
+
+
+def _hold(x: Inputs, detained: tuple[str, ...]) -> Station:
+    """Hold rooms: a night there, then back to the queue for a bed; when full, released."""
+    return Station(
+        "hold",
+        Delay.deterministic(1.0),
+        capacity=x.hold,
+        classes=detained,
+        overflow="divert",
+        divert_to="atd",
+    )
 
 
 def _check_shares(x: Inputs) -> None:
@@ -227,12 +237,17 @@ def removal_share(x: Inputs, path: str) -> F:
     return x.removal_share_expedited if path == "expedited" else x.removal_share_contested
 
 
-def _into_detention(path: str, stays: dict[str, tuple[Phase, ...]], p: F | float) -> list[Route]:
-    """Routes into detention on ``path`` with total chance ``p``, split over its phases."""
-    return [Route("detention", p * ph.share, to_class=path + ph.suffix) for ph in stays[path]]
+def stay(mean: float, cv: float) -> Delay:
+    """A detention stay of ``mean`` days and coefficient of variation ``cv``.
+
+    Above 1 (ICE's stays: most short, a long tail), the hyperexponential stay with that mean
+    and spread (:meth:`~deportsim.engine.Delay.hyperexponential`), exact in two age bins; at 1 or
+    below, where no such mixture exists, a lognormal stay kept in :data:`STAY_BINS` age bins.
+    """
+    return Delay.hyperexponential(mean, cv) if cv > 1.0 else Delay.lognormal(mean, cv)
 
 
-def _arrivals(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, F]:
+def _arrivals(x: Inputs) -> dict[Key, F]:
     """New people a day by region.
 
     Arrivals without and with a court case join the community; border book-ins enter detention;
@@ -240,19 +255,16 @@ def _arrivals(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, F]:
     custody go to transport.
     """
     share = x.region_share[None, :]
-    out = {
+    return {
         ("community", "recent"): x.arrivals_no_case[:, None] * share,
         ("community", "pending"): x.arrivals_with_case[:, None] * share,
         ("transport", BORDER): x.direct_removals[:, None] * share,
+        ("detention", BORDER): x.border_book_ins[:, None] * share,
+        ("atd", BORDER): x.atd_inflow[:, None] * share,  # released at the border: a pending case
     }
-    for ph in stays[BORDER]:
-        out[("detention", BORDER + ph.suffix)] = ph.share * x.border_book_ins[:, None] * share
-    atd = BORDER + stays[BORDER][0].suffix  # released at the border: a pending case
-    out[("atd", atd)] = x.atd_inflow[:, None] * share
-    return out
 
 
-def _routes(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, list[Route]]:
+def _routes(x: Inputs) -> dict[Key, list[Route]]:
     """Where people go after each station (probabilities by day and region)."""
     routes: dict[Key, list[Route]] = {}
     for pool in POOLS:
@@ -266,19 +278,17 @@ def _routes(x: Inputs, stays: dict[str, tuple[Phase, ...]]) -> dict[Key, list[Ro
         ]
         released = "pending" if pool in ("recent", "other") else pool  # with a notice to appear
         routes[("booking", pool)] = [
-            *_into_detention(PATH_OF[pool], stays, x.book_in_p),
+            Route("detention", x.book_in_p, to_class=PATH_OF[pool]),
             Route("community", 1.0 - x.book_in_p, to_class=released),
         ]
     for path in PATHS:
         removed = removal_share(x, path)
-        for ph in stays[path]:
-            cls = path + ph.suffix
-            routes[("detention", cls)] = [
-                Route("transport", removed, to_class=path),
-                Route("community", 1.0 - removed, to_class=RELEASED_TO[path]),
-            ]
-            routes[("hold", cls)] = [Route("detention", 1.0)]
-            routes[("atd", cls)] = [Route("community", 1.0, to_class=RELEASED_TO[path])]
+        routes[("detention", path)] = [
+            Route("transport", removed, to_class=path),
+            Route("community", 1.0 - removed, to_class=RELEASED_TO[path]),
+        ]
+        routes[("hold", path)] = [Route("detention", 1.0)]
+        routes[("atd", path)] = [Route("community", 1.0, to_class=RELEASED_TO[path])]
         routes[("transport", path)] = [Route("removed", 1.0)]
     routes[("appeal", "order")] = [
         Route("community", 1.0 - x.appeal_reversal, to_class="final_order"),
@@ -336,17 +346,14 @@ def _captures(x: Inputs, plan: F, pools: F, transfers: F) -> list[Capture]:
     return captures
 
 
-def _initial(
-    x: Inputs, pools: F, transfers: F, at_large: float, stays: dict[str, tuple[Phase, ...]]
-) -> dict[Key, F]:
+def _initial(x: Inputs, pools: F, transfers: F, at_large: float) -> dict[Key, F]:
     """People in each station on day 0, by region.
 
     ICE's detained population is split over the paths in proportion to what each would hold at
     the start: arrests a day of each pool on day 0 (its jail ``transfers``, and ``at_large``
-    arrests shared by findability) times the mean stay of its path; within a path, over its
-    phases in proportion to share × mean stay (what a long-running station holds). People
-    detained and in alternatives to detention are part of the population, on top of the pools
-    at large.
+    arrests shared by findability) times the mean stay of its path (the engine spreads them
+    over the ages of their stay, as in a station long fed at a steady pace). People detained and
+    in alternatives to detention are part of the population, on top of the pools at large.
     """
     share = x.region_share
     out: dict[Key, F] = {("community", p): pools[i] for i, p in enumerate(POOLS)}
@@ -360,8 +367,6 @@ def _initial(
     people = {path: x.detained_ice0 * v / total if total > 0 else 0.0 for path, v in held.items()}
     people[BORDER] = x.detained_cbp0
     for path, count in people.items():
-        weight = np.array([ph.share * ph.stay.mean for ph in stays[path]])
-        for ph, w in zip(stays[path], weight / weight.sum(), strict=True):
-            out[("detention", path + ph.suffix)] = count * w * share
-    out[("atd", BORDER + stays[BORDER][0].suffix)] = x.atd0 * share
+        out[("detention", path)] = count * share
+    out[("atd", BORDER)] = x.atd0 * share
     return out

@@ -9,7 +9,9 @@ the model's series (:func:`deportsim.model.accounts.series`).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,19 +46,19 @@ def _record(pipe: Pipeline) -> dict[str, tuple[str, ...]]:
     record = {
         "community": ("occupancy", "captured"),
         "detention": ("admitted", "completed", "refused", "occupancy"),
-        "hold": ("occupancy", "refused"),
         "appeal": ("occupancy", "admitted"),
         "atd": ("occupancy",),
         "transport": ("completed", "waiting", "occupancy"),
         f"transport[{BORDER}]": ("completed",),
         "transport[convicted]": ("completed",),
     }
+    if pipe.hold_rooms:
+        record["hold"] = ("occupancy", "refused")
     for pool in POOLS:
         record[f"community[{pool}]"] = ("occupancy",)
     extra = {BORDER: ("admitted",), "contested": ("occupancy",)}  # book-ins ICE/CBP, backlog
     for path in PATHS:
-        for cls in pipe.detention[path]:
-            record[f"detention[{cls}]"] = ("completed", *extra.get(path, ()))
+        record[f"detention[{path}]"] = ("completed", *extra.get(path, ()))
     return record
 
 
@@ -93,6 +95,7 @@ def simulate(
     batch: int = BATCH,
     pipeline: Pipeline | None = None,
     mean_field: bool = False,
+    on_batch: Callable[[int, dict[str, F], dict[str, F]], None] | None = None,
 ) -> SimResult:
     """Run ``replicates`` replicates of the pipeline over ``x.days`` days.
 
@@ -104,6 +107,10 @@ def simulate(
     defaults to the machine's cores.
     ``mean_field`` replaces every random count by its expected value (every replicate is then
     the same): the deterministic skeleton of the model, used by direction tests and searches.
+    Batches run side by side on ``threads`` threads, each batch on one. ``on_batch(r0, national,
+    regional)`` receives each batch's series as soon as they are ready (from the thread that ran
+    it, so batches may come in any order): national (replicates, days) and the stored regional
+    (replicates, days, regions) arrays of replicates ``r0 ..``.
     """
     pipe = pipeline if pipeline is not None else build(x)
     record = _record(pipe)
@@ -111,9 +118,11 @@ def simulate(
     national = {n: np.zeros((replicates, x.days)) for n in NATIONAL_SERIES}
     regional = {n: np.zeros((replicates, x.days, len(x.regions))) for n in REGIONAL_STORED}
     flows = {n: np.zeros(replicates) for n in ("initial", "final", "arrived", "left")}
-    for r0 in range(0, replicates, batch):
+    progress = _Progress(on_day, replicates, x.days)
+
+    def run_batch(r0: int) -> None:
+        """One batch on one thread, its series written into its rows of the results."""
         r1 = min(r0 + batch, replicates)
-        progress = _progress(on_day, r0, r1, replicates, x.days)
         res = run_network(
             pipe.network,
             x.days,
@@ -123,8 +132,7 @@ def simulate(
             settled=True,
             record=record,
             record_classes=CLASS_SERIES,
-            threads=threads,
-            on_day=progress,
+            on_day=progress.batch(r1 - r0),
         )
         nat, reg = series(x, pipe, res)
         for name, values in nat.items():
@@ -135,21 +143,39 @@ def simulate(
         flows["final"][r0:r1] = res.final_people
         flows["arrived"][r0:r1] = res.external_people
         flows["left"][r0:r1] = sum(v.sum(axis=(1, 2)) for v in res.sinks.values())
+        if on_batch is not None:
+            on_batch(r0, nat, reg)
+
+    starts = range(0, replicates, batch)
+    pool = ThreadPoolExecutor(max_workers=min(threads, len(starts)))
+    try:
+        list(pool.map(run_batch, starts))  # the compiled loop releases the GIL
+    finally:  # on an error or Ctrl-C, batches not yet started are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
     return SimResult(national, regional, x.regions, x.days, replicates, flows, factors(x))
 
 
-def _progress(
-    on_day: Callable[[int], None] | None, r0: int, r1: int, replicates: int, days: int
-) -> Callable[[int], None] | None:
-    """Progress of one batch as days of the whole run: batches are done one after the other.
+class _Progress:
+    """Progress over batches that run side by side, reported as days of the whole run.
 
-    After day ``t`` of replicates ``r0 .. r1 - 1``, ``r0 · days + (t + 1)(r1 - r0)``
-    replicate-days are done, that is that number over ``replicates`` days of the whole run.
+    Each batch reports its days; after ``done`` replicate-days in all, ``done // replicates``
+    days of the whole run are done.
     """
-    if on_day is None:
-        return None
 
-    def report(t: int) -> None:
-        on_day(min((r0 * days + (t + 1) * (r1 - r0)) // replicates - 1, days - 1))
+    def __init__(self, on_day: Callable[[int], None] | None, replicates: int, days: int) -> None:
+        self.on_day, self.replicates, self.days = on_day, replicates, days
+        self.done = 0
+        self.lock = threading.Lock()
 
-    return report
+    def batch(self, size: int) -> Callable[[int], None] | None:
+        """The ``on_day`` of one batch of ``size`` replicates."""
+        if self.on_day is None:
+            return None
+        report = self.on_day
+
+        def day(_t: int) -> None:
+            with self.lock:
+                self.done += size
+                report(min(self.done // self.replicates - 1, self.days - 1))
+
+        return day
