@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 
@@ -64,6 +65,11 @@ def _check_accounting(sim: SimResult) -> None:
     assert np.allclose(n["arrests"], n["arrests_custodial"] + n["arrests_at_large"])
     assert np.allclose(sim.region("arrests").sum(axis=2), n["arrests"])
     assert np.allclose(sim.region("detained").sum(axis=2), n["detained"])
+    # wherever they are held, the detained are all held somewhere, and nobody twice
+    held, away = sim.region("held_in_region"), sim.region("held_elsewhere")
+    assert np.allclose(held.sum(axis=2), n["detained"])
+    assert np.all(away <= sim.region("detained") + 1e-9)
+    assert np.all(n["transfers"] <= n["book_ins"] + 1e-9)
     assert np.allclose(n["book_ins"], n["book_ins_ice"] + n["book_ins_cbp"])
     assert np.allclose(n["book_outs"], n["book_outs_removal"] + n["book_outs_released"])
     reasons = ("bond", "parole", "recognizance", "relief", "transfer")
@@ -271,3 +277,33 @@ def test_fy2024_channel_mix_follows_ice(params: ParameterSet) -> None:
     n = _sim(params, replicates=4, start=dt.date(2023, 10, 1)).national
     share = n["arrests_at_large"].sum() / n["arrests"].sum()
     assert abs(share - 33_243 / 113_431) < 0.03, f"at-large share {share:.3f}"
+
+
+def test_people_beyond_a_regions_beds_are_held_where_beds_are_free() -> None:
+    from deportsim.model.accounts import _holding  # noqa: PLC0415
+
+    prep = prepare(RunConfig(scenario="baseline-fy2024", years=0.01), _params())
+    x = prep.inputs
+    days, regions = x.days, len(x.regions)
+    share = np.zeros((days, regions))
+    share[:, 0], share[:, 1], share[:, -1] = 0.1, 0.3, 0.6  # region 0 has 10% of the beds ...
+    beds = np.full(days, 1000.0)
+    x = dataclasses.replace(x, facility_share=share, beds=beds)
+    detained = np.zeros((1, days, regions))
+    detained[0, :, 0], detained[0, :, 1] = 400.0, 100.0  # ... and holds 400 people
+    book_ins = np.zeros_like(detained)
+    book_ins[0, :, 0] = 40.0
+    held, away, transfers = _holding(x, detained, book_ins)
+    # region 0 keeps 100 (its beds) and sends 300 to regions 1 and 2, in proportion to free beds
+    # (200 and 600): 75 and 225
+    assert held[0, 0].tolist()[:3] == [100.0, 175.0, 0.0]
+    assert held[0, 0, -1] == 225.0
+    assert away[0, 0, 0] == 300.0
+    assert away[0, 0, 1:].sum() == 0.0
+    assert transfers[0, 0] == pytest.approx(40.0 * 300 / 400)
+    # more people than beds: free beds fill first (600 in region 2), the other 4,000 held beyond
+    # the beds are spread in proportion to the beds
+    held, away, _ = _holding(x, detained * 10.0, book_ins)
+    assert held[0, 0].tolist()[:2] == [100.0 + 400.0, 300.0 + 1200.0]
+    assert held[0, 0, -1] == 600.0 + 2400.0
+    assert away[0, 0].tolist()[:2] == [3900.0, 700.0]

@@ -168,6 +168,16 @@ METRICS: dict[str, Metric] = {
         "most people held beyond the beds: in hold rooms, or held when beds were cut below them",
         _peak("over_capacity"),
     ),
+    "transfers_total": Metric(
+        "persons",
+        "book-ins held in another region's facilities than the region of arrest",
+        _total("transfers"),
+    ),
+    "held_elsewhere_mean": Metric(
+        "persons",
+        "average detained population held away from the region of arrest",
+        _mean("held_elsewhere"),
+    ),
     "awaiting_transport_peak": Metric(
         "persons", "most people in custody waiting for a removal seat", _peak("awaiting_transport")
     ),
@@ -245,7 +255,7 @@ def summarise(sim: SimResult) -> dict[str, dict[str, Any]]:
 #: Regional series written to timeseries.parquet (all regional series stay in the library's
 #: :class:`~deportsim.model.SimResult`): the stocks and flows a regional reader asks for first.
 TIMESERIES_REGIONAL = (
-    "arrests", "arrests_custodial", "arrests_at_large", "detained", "removals",
+    "arrests", "arrests_custodial", "arrests_at_large", "detained", "held_in_region", "removals",
     "population_at_risk", "us_citizen_children_affected", "workers_removed",
 )  # fmt: skip
 

@@ -30,7 +30,8 @@ COSTS = (
 #: Daily series by region of arrest kept for every replicate, shape (replicates, days, regions).
 REGIONAL_STORED = (
     "arrests_custodial", *(f"arrests_{c}" for c in CHANNELS), "book_ins_ice", "released_to_atd",
-    "detained", "removals", "removals_interior", "population_at_risk",
+    "detained", "removals", "removals_interior", "population_at_risk", "held_in_region",
+    "held_elsewhere",
 )  # fmt: skip
 #: Regional series computed from the stored ones when asked for (:func:`regional`): sums of
 #: stored series, or a stored series times a daily factor (expected values).
@@ -48,7 +49,7 @@ REGIONAL_SERIES = (*REGIONAL_STORED, *REGIONAL_SUMS, *REGIONAL_SCALED)
 #: Daily national series, each of shape (replicates, days): the regional ones summed, and more.
 NATIONAL_SERIES = (
     *REGIONAL_SERIES,
-    "book_ins", "book_ins_cbp", "book_outs", "book_outs_removal", "book_outs_released",
+    "book_ins", "book_ins_cbp", "transfers", "book_outs", "book_outs_removal", "book_outs_released",
     *(f"released_{r}" for r in (*RELEASE_REASONS, "transfer")),
     "detention_capacity", "in_hold_rooms",
     "over_capacity",
@@ -101,9 +102,12 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     reg["population_at_risk"] = (
         s["community"]["occupancy"] + s["atd"]["occupancy"] + s["appeal"]["occupancy"]
     )
+    book_ins = s["detention"]["admitted"]
+    reg["held_in_region"], reg["held_elsewhere"], transfers = _holding(x, reg["detained"], book_ins)
     daily = factors(x)
     nat = {name: regional(name, reg, daily).sum(axis=2) for name in REGIONAL_SERIES}
-    nat["book_ins"] = s["detention"]["admitted"].sum(axis=2)
+    nat["book_ins"] = book_ins.sum(axis=2)
+    nat["transfers"] = transfers
     nat["book_ins_cbp"] = nat["book_ins"] - nat["book_ins_ice"]
     nat["book_outs"] = s["detention"]["completed"].sum(axis=2)
     _book_outs(x, s, nat)
@@ -138,6 +142,31 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     nat["officer_capacity"] = np.broadcast_to(x.officers * x.productivity, nat["arrests"].shape)
     _costs(x, nat)
     return nat, reg
+
+
+def _holding(x: Inputs, detained: F, book_ins: F) -> tuple[F, F, F]:
+    """Where people are held: in each region's facilities, and away from where they were arrested.
+
+    Each region has the national beds times its facilities' share (``detention.facility_adp``).
+    People arrested in a region are held there up to its beds; the rest are transferred to the
+    regions with free beds, in proportion to their free beds, and any beyond all the free beds
+    (when more people are held than there are beds) are spread in proportion to the beds.
+    Returns, by replicate, day and region: people held in the region's facilities, people
+    arrested in the region and held in another; and transfers a day: each region's book-ins times
+    the share of its detainees held elsewhere, summed over regions.
+    """
+    share = x.facility_share[None, :, :]
+    beds = share * x.beds[None, :, None]
+    local = np.minimum(detained, beds)
+    away = detained - local
+    spare = beds - local
+    free = spare.sum(axis=2, keepdims=True)
+    moved = away.sum(axis=2, keepdims=True)
+    into_free = np.minimum(moved, free)
+    to_free = np.divide(spare, free, out=np.zeros_like(spare), where=free > 0)
+    held = local + into_free * to_free + (moved - into_free) * share
+    share_away = np.divide(away, detained, out=np.zeros_like(away), where=detained > 0)
+    return held, away, (book_ins * share_away).sum(axis=2)
 
 
 def _path(s: dict[str, dict[str, F]], path: str, name: str) -> F:

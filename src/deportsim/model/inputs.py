@@ -62,6 +62,7 @@ class Inputs:
     # detention
     beds: F
     hold: F  # hold-room places for people waiting for a bed
+    facility_share: F  # (days, regions): each region's share of the beds, by its facilities
     detained_ice0: float
     detained_cbp0: float
     border_book_ins: F
@@ -157,6 +158,7 @@ class Inputs:
             book_in_p=d("arrests.book_in_probability", "probability"),
             beds=d("detention.bed_capacity", "beds"),
             hold=d("detention.hold_capacity", "beds"),
+            facility_share=_shares(d("detention.facility_adp", "persons")),
             detained_ice0=first("detention.initial_detained_ice", "persons"),
             detained_cbp0=first("detention.initial_detained_cbp", "persons"),
             border_book_ins=d("detention.cbp_book_ins", "persons/day"),
@@ -203,3 +205,11 @@ class Inputs:
             children_per_parent=d("impacts.children_per_parent", "persons/person"),
             sector_share={s: d(f"impacts.sector_{s}", "probability") for s in SECTORS},
         )
+
+
+def _shares(by_region: F) -> F:
+    """Each region's share of the day's total, shape (days, regions); equal shares if none."""
+    total = by_region.sum(axis=1, keepdims=True)
+    even = np.full_like(by_region, 1.0 / by_region.shape[1])
+    shares = np.divide(by_region, total, out=even, where=total > 0)
+    return np.asarray(shares, dtype=np.float64)
