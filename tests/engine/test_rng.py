@@ -15,7 +15,7 @@ from scipy import stats
 from scipy.special import ndtri
 
 from deportsim.engine import Streams
-from deportsim.engine.rng import binomial, inverse_normal, poisson, uniform
+from deportsim.engine.rng import SMALL_MEAN, _log1m, binomial, inverse_normal, poisson, uniform
 from deportsim.engine.sampling import EXACT_BELOW
 
 MASK = (1 << 64) - 1
@@ -198,3 +198,46 @@ def test_replicate_states_depend_on_the_replicate_not_the_batch() -> None:
     other = streams.replicate_states("beds.first", 0, 50)
     assert not np.any(np.all(other == whole, axis=1)), "every stream has its own states"
     assert "beds.exit.all" in streams.names
+
+
+def _inversion_reference(u: float, first: float, c: float, d: float, top: float) -> float:
+    """The full inversion walk (no shortcut), in plain Python."""
+    f, k = first, 0.0
+    while u > f and k < top:
+        u -= f
+        k += 1.0
+        f *= c / k - d
+    return k
+
+
+@pytest.mark.parametrize(
+    ("n", "p"), [(1e6, 1e-9), (1e6, 1e-7), (5e4, 3e-6), (40.0, 0.004), (300.0, 0.9995)]
+)
+def test_small_mean_counts_are_those_of_the_full_inversion(n: float, p: float) -> None:
+    # SMALL_MEAN: a uniform number below 1 - mean gives 0 without computing the chance of 0;
+    # the counts must be exactly those of the full walk over the same uniform numbers
+    assert n * min(p, 1 - p) < SMALL_MEAN
+    count = 200_000
+    draws = _binomials(_state(7), n, p, math.inf, count, True)
+    u = _uniforms(_state(7), count)  # the same stream: one number per count here
+    q = min(p, 1 - p)
+    ratio = q / (1 - q)
+    first = math.exp(n * math.log1p(-q))
+    expected = [_inversion_reference(x, first, (n + 1) * ratio, ratio, n) for x in u]
+    rare = np.array(expected)
+    assert np.array_equal(draws, n - rare if p > 0.5 else rare)
+    assert rare.sum() > 0 or n * q < 1e-5, "some non-zero counts are drawn"
+    lam = n * q
+    poisson_draws = _poissons(_state(8), lam, math.inf, count)
+    u = _uniforms(_state(8), count)
+    expected = [
+        _inversion_reference(x, math.exp(-lam), lam, 0.0, lam + 40 * lam**0.5 + 40) for x in u
+    ]
+    assert np.array_equal(poisson_draws, np.array(expected))
+
+
+def test_log_of_one_minus_q_is_log1p_to_the_last_bit() -> None:
+    log1m = _log1m  # compiled (inlined where the engine calls it)
+    for q in [*np.geomspace(1e-15, 0.9999e-4, 2000), 1e-4, 0.3, 0.999]:
+        exact = math.log1p(-q)
+        assert abs(log1m(q) - exact) <= 2.3e-16 * abs(exact), q

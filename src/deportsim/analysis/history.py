@@ -85,8 +85,8 @@ class Replay:
 def _measures(sim: SimResult) -> dict[str, np.ndarray]:
     """Per replicate: the totals and averages that ICE publishes, over the whole run."""
     n = sim.national
-    # in beds: what ICE's average stay counts
-    detention = n["detained"] - n["awaiting_transport"] - n["in_hold_rooms"]
+    # in beds, staging for removal included: what ICE's average stay counts
+    detention = n["detained"] - n["in_hold_rooms"]
     book_outs = n["book_outs"].sum(axis=1)
     return {
         "arrests": n["arrests"].sum(axis=1),

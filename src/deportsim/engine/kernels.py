@@ -55,6 +55,9 @@ class NetArrays(NamedTuple):
     st_limited: Bools  # the station has a capacity
     st_places: Bools  # capacity in places (else in starts a day)
     st_pooled: Bools  # one capacity for all regions (kept in region 0 of ``cap``)
+    st_share_off: Ints  # first entry in ``share_station`` of each station
+    st_share_n: Ints  # number of stations whose occupants and queues take this one's places
+    share_station: Ints  # those stations
     cap: Floats  # (stations, days, regions)
     st_overflow: Ints  # 0 queue, 1 lose, 2 divert
     cls_divert: Ints  # class that takes diverted people, or -1
@@ -189,7 +192,7 @@ def run_days(
                 for c in range(net.st_cap0[s], net.st_cap0[s] + net.st_ncap[s]):
                     _capture(net, mode, st, day, s, c, r, t, step)
                 _candidates(net, mode, st, day, s, r, t, step)
-                _free(net, mode, day, s, t)
+                _free(net, mode, st, day, s, r, t)
                 _admit(net, mode, st, day, s, r)
                 _leave(net, mode, st, day, s, r, t, step)
                 _stocks(net, st, day, s, r, step, weight)
@@ -296,8 +299,12 @@ def _candidates(
 
 
 @inline
-def _free(net: NetArrays, mode: Mode, day: Scratch, s: int, t: int) -> None:
-    """Step 2b: free places (capacity less people present) or starts left, into ``free``."""
+def _free(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int) -> None:
+    """Step 2b: free places (capacity less people present) or starts left, into ``free``.
+
+    At a station that shares its places with others, their occupants and queues, as they are
+    now, take places too.
+    """
     if not net.st_limited[s]:
         return
     regions = day.free.size
@@ -310,6 +317,14 @@ def _free(net: NetArrays, mode: Mode, day: Scratch, s: int, t: int) -> None:
             for j in range(net.st_nk[s]):
                 for g in range(g0, g1):
                     used += day.present[j, g]
+            for i in range(net.st_share_off[s], net.st_share_off[s] + net.st_share_n[s]):
+                o = net.share_station[i]
+                for k in range(net.st_k0[o], net.st_k0[o] + net.st_nk[o]):
+                    a0 = net.cls_age_off[k]
+                    for g in range(g0, g1):
+                        used += st.queue[r, g, k]
+                        for a in range(a0, a0 + net.cls_ages[k]):
+                            used += st.occ[r, g, a]
             room = max(room - used, 0.0)
         day.free[pool] = math.floor(room) if mode.stochastic else room
 

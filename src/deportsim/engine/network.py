@@ -113,8 +113,15 @@ class Network:
             for capture in captures:
                 self._check_capture(st, capture)
         for s in self.stations:
-            if s.divert_to is not None and s.divert_to not in self.by_name:
-                raise ValueError(f"{s.name}: divert_to {s.divert_to!r} is not a station")
+            self._check_links(s)
+
+    def _check_links(self, s: Station) -> None:
+        """The stations a station diverts to or shares its places with exist."""
+        if s.divert_to is not None and s.divert_to not in self.by_name:
+            raise ValueError(f"{s.name}: divert_to {s.divert_to!r} is not a station")
+        for other in s.shares_places_with:
+            if other not in self.by_name or other == s.name:
+                raise ValueError(f"{s.name}: shares_places_with {other!r}: not another station")
 
     @property
     def by_name(self) -> dict[str, Station]:

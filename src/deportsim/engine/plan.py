@@ -169,6 +169,11 @@ class Plan:
             st_limited=np.array([s.capacity is not None for s in net.stations]),
             st_places=np.array([s.capacity_kind == "places" for s in net.stations]),
             st_pooled=np.array([s.pooled for s in net.stations]),
+            st_share_off=_ints(
+                np.cumsum([0] + [len(s.shares_places_with) for s in net.stations])[:-1]
+            ),
+            st_share_n=_ints(len(s.shares_places_with) for s in net.stations),
+            share_station=_ints(st_index[o] for s in net.stations for o in s.shares_places_with),
             cap=_capacity(net, days),
             st_overflow=_ints(_OVERFLOW[s.overflow] for s in net.stations),
             cls_divert=_ints(

@@ -175,6 +175,15 @@ def skew_normal(rng: U, i: int, r: int, mean: float, var: float, skew: float) ->
     return max(math.floor(mean + math.sqrt(var - 1.0 / 12.0) * w + 0.5), 0.0)
 
 
+#: Exact counts whose mean is below this start with a test that needs no chance of 0: a uniform
+#: number at most ``1 - mean - ZERO_MARGIN`` gives 0, since the chance of 0 is at least
+#: ``1 - mean`` for the binomial and Poisson laws. The margin is far above the rounding error of
+#: that chance, so the count is the one the full inversion gives from the same number; it only
+#: saves computing the chance (an exponential and a logarithm) for most small counts.
+SMALL_MEAN = 0.2
+ZERO_MARGIN = 1e-12
+
+
 @inline
 def _inversion(rng: U, i: int, r: int, first: float, c: float, d: float, top: float) -> float:
     """An exact count by inversion: walk the distribution from 0 until it passes a uniform number.
@@ -197,6 +206,51 @@ def _inversion(rng: U, i: int, r: int, first: float, c: float, d: float, top: fl
 
 
 @inline
+def _count(rng: U, i: int, r: int, mean: float, q: float, c: float, d: float, top: float) -> float:
+    """An exact count: binomial with ``top`` trials of chance ``q``, or Poisson (``q = 0``).
+
+    For a small mean (:data:`SMALL_MEAN`) the chance of 0 is computed only when the uniform
+    number is above ``1 - mean``: below, the count is 0 (see :data:`ZERO_MARGIN`), as the full
+    inversion would give.
+    """
+    if mean < SMALL_MEAN:
+        u = uniform(rng, i, r)
+        if u <= 1.0 - mean - ZERO_MARGIN:
+            return 0.0
+        first = _first(mean, q, top)
+        f = first
+        k = 0.0
+        while u > f and k < top:  # the walk of :func:`_inversion`, from this number
+            u -= f
+            k += 1.0
+            f *= c / k - d
+        return k if u <= f else _inversion(rng, i, r, first, c, d, top)
+    return _inversion(rng, i, r, _first(mean, q, top), c, d, top)
+
+
+@inline
+def _first(mean: float, q: float, top: float) -> float:
+    """The chance of 0: ``(1 - q)^top`` (binomial), or ``exp(-mean)`` when ``q = 0`` (Poisson)."""
+    log_first = -mean
+    if q > 0.0:
+        log_first = top * _log1m(q)
+    return math.exp(log_first)
+
+
+@inline
+def _log1m(q: float) -> float:
+    """``log(1 - q)`` for ``0 < q < 1``.
+
+    Below 10⁻⁴, its series to ``q⁴`` (the next term is below 2 × 10⁻¹⁷ of the sum, under the
+    rounding of a double), which costs a few products instead of a call to ``log1p``: most exact
+    counts are of many people each with a small daily chance.
+    """
+    if q < 1e-4:
+        return -q * (1.0 + q * (0.5 + q * (1.0 / 3.0 + q * 0.25)))
+    return math.log1p(-q)
+
+
+@inline
 def _binomial_exact(rng: U, i: int, r: int, n: float, p: float) -> float:
     """Exact binomial count for whole ``n`` ≥ 1 and 0 < ``p`` < 1, split into parts if large."""
     q = min(p, 1.0 - p)
@@ -206,8 +260,7 @@ def _binomial_exact(rng: U, i: int, r: int, n: float, p: float) -> float:
     while left > 0.0:
         m = min(left, part)
         ratio = q / (1.0 - q)
-        first = math.exp(m * math.log1p(-q))  # chance of no success
-        successes += _inversion(rng, i, r, first, (m + 1.0) * ratio, ratio, m)
+        successes += _count(rng, i, r, m * q, q, (m + 1.0) * ratio, ratio, m)
         left -= m
     return n - successes if p > 0.5 else successes
 
@@ -247,6 +300,6 @@ def poisson(rng: U, i: int, r: int, lam: float, stochastic: bool, exact_below: f
     while left > 0.0:
         m = min(left, PART)
         top = m + 40.0 * math.sqrt(m) + 40.0  # far beyond any reachable count
-        total += _inversion(rng, i, r, math.exp(-m), m, 0.0, top)
+        total += _count(rng, i, r, m, 0.0, m, 0.0, top)
         left -= m
     return total

@@ -45,6 +45,11 @@ class Station:
             first class).
         max_bins: age bins kept per class for its stay (:meth:`Delay.daily`): more bins follow a
             skewed stay more closely and cost more time.
+        shares_places_with: other stations whose occupants and queues take places of this one
+            (people awaiting removal in detention beds, say). They are counted as they are when
+            this station admits people, that is before those stations' own day if they come
+            later in the network's order: the places are then full when all together fill them,
+            up to what the other stations take in and let out that day.
     """
 
     name: str
@@ -56,6 +61,7 @@ class Station:
     overflow: Overflow = "queue"
     divert_to: str | None = None
     max_bins: int = MAX_BINS
+    shares_places_with: tuple[str, ...] = ()
     daily_stays: Mapping[str, DailyStay] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -63,6 +69,8 @@ class Station:
             raise ValueError(f"{self.name}: classes must be unique and not empty")
         if (self.overflow == "divert") != (self.divert_to is not None):
             raise ValueError(f"{self.name}: divert_to goes with overflow='divert' (and only then)")
+        if self.shares_places_with and (self.capacity is None or self.capacity_kind != "places"):
+            raise ValueError(f"{self.name}: shares_places_with needs a capacity in places")
         stays = (
             self.stay if isinstance(self.stay, Mapping) else dict.fromkeys(self.classes, self.stay)
         )

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from deportsim.engine import EngineResult
 from deportsim.model.inputs import CHANNELS, POOLS, RELEASE_REASONS, SECTORS, Inputs
-from deportsim.model.network import BORDER, PATHS, Pipeline, removal_share
+from deportsim.model.network import BORDER, PATHS, SEARCH_ANYONE, Pipeline, removal_share
 
 __all__ = [
     "COSTS", "NATIONAL_SERIES", "REGIONAL_SERIES", "REGIONAL_STORED", "factors", "regional",
@@ -86,16 +86,14 @@ def regional(name: str, stored: dict[str, F], daily: dict[str, F]) -> F:
 def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], dict[str, F]]:
     """The model's national series and stored regional series for one batch of replicates."""
     s, cap, sinks = res.series, res.captures, res.sinks
-    reg: dict[str, F] = {}
-    reg["arrests_custodial"] = cap["community.custodial"]
-    for c in CHANNELS:
-        reg[f"arrests_{c}"] = cap[f"community.{c}"]
+    reg = _arrests(x, cap)
     border = _path(s, BORDER, "admitted")
     reg["book_ins_ice"] = s["detention"]["admitted"] - border
     hold = s["hold"] if pipe.hold_rooms else {"occupancy": 0.0 * border}
     # released for want of a bed and of a hold room
     reg["released_to_atd"] = (s["hold"] if pipe.hold_rooms else s["detention"])["refused"]
-    waiting = s["transport"]["waiting"] + s["transport"]["occupancy"]
+    # to be removed: in staging, waiting for a seat, or leaving today
+    waiting = s["staging"]["occupancy"] + s["transport"]["waiting"] + s["transport"]["occupancy"]
     reg["detained"] = s["detention"]["occupancy"] + hold["occupancy"] + waiting
     reg["removals"] = s["transport"]["completed"]
     reg["removals_interior"] = reg["removals"] - s[f"transport[{BORDER}]"]["completed"]
@@ -105,43 +103,65 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     book_ins = s["detention"]["admitted"]
     reg["held_in_region"], reg["held_elsewhere"], transfers = _holding(x, reg["detained"], book_ins)
     daily = factors(x)
-    nat = {name: regional(name, reg, daily).sum(axis=2) for name in REGIONAL_SERIES}
-    nat["book_ins"] = book_ins.sum(axis=2)
+    nat = {name: _national(regional(name, reg, daily)) for name in REGIONAL_SERIES}
+    nat["book_ins"] = _national(book_ins)
     nat["transfers"] = transfers
     nat["book_ins_cbp"] = nat["book_ins"] - nat["book_ins_ice"]
-    nat["book_outs"] = s["detention"]["completed"].sum(axis=2)
+    nat["book_outs"] = _national(s["detention"]["completed"])
     _book_outs(x, s, nat)
     nat["detention_capacity"] = np.broadcast_to(x.beds, nat["book_ins"].shape).copy()
-    in_beds = s["detention"]["occupancy"].sum(axis=2)
-    nat["in_hold_rooms"] = hold["occupancy"].sum(axis=2)
-    # held beyond the beds: in hold rooms, and people held before beds were cut below them, since
-    # nobody is evicted
+    in_beds = _national(s["detention"]["occupancy"] + waiting)
+    nat["in_hold_rooms"] = _national(hold["occupancy"])
+    # held beyond the beds: in hold rooms, people held before beds were cut below them (nobody is
+    # evicted), and people to be removed beyond the beds (staging takes beds as it stood when the
+    # day's book-ins were admitted)
     excess = np.maximum(in_beds - np.floor(nat["detention_capacity"]), 0.0)
     nat["over_capacity"] = excess + nat["in_hold_rooms"]
-    nat["awaiting_transport"] = waiting.sum(axis=2)
-    nat["atd_enrolled"] = s["atd"]["occupancy"].sum(axis=2)
+    nat["awaiting_transport"] = _national(waiting)
+    nat["atd_enrolled"] = _national(s["atd"]["occupancy"])
     _transport(x, nat)
-    nat["voluntary_departures"] = sinks["departed"].sum(axis=2)
-    nat["induced_departures"] = cap["community.induced"].sum(axis=2)
+    nat["voluntary_departures"] = _national(sinks["departed"])
+    nat["induced_departures"] = _national(cap["community.induced"])
     in_court = s["community[pending]"]["occupancy"] + s["atd"]["occupancy"]  # ATD: in court
     in_court = in_court + _path(s, "contested", "occupancy")
-    nat["court_backlog"] = in_court.sum(axis=2)
-    nat["court_completions"] = cap["community.court"].sum(axis=2)
-    nat["appeals_filed"] = s["appeal"]["admitted"].sum(axis=2)
-    nat["on_appeal"] = s["appeal"]["occupancy"].sum(axis=2)
-    nat["relief_granted"] = sinks["relief"].sum(axis=2)
-    convicted = s["transport[convicted]"]["completed"].sum(axis=2)
-    border = s[f"transport[{BORDER}]"]["completed"].sum(axis=2) * x.border_convicted[None, :]
+    nat["court_backlog"] = _national(in_court)
+    nat["court_completions"] = _national(cap["community.court"])
+    nat["appeals_filed"] = _national(s["appeal"]["admitted"])
+    nat["on_appeal"] = _national(s["appeal"]["occupancy"])
+    nat["relief_granted"] = _national(sinks["relief"])
+    convicted = _national(s["transport[convicted]"]["completed"])
+    border = _national(s[f"transport[{BORDER}]"]["completed"]) * x.border_convicted[None, :]
     nat["removed_no_conviction"] = nat["removals"] - convicted - border
     nat["us_citizen_children_parent_detained"] = (
         nat["book_ins_ice"] * daily["children_per_removed"][None, :]
     )
-    nat["reachable_pool"] = sum(
-        x.findability[p] * s[f"community[{p}]"]["occupancy"].sum(axis=2) for p in POOLS
-    )
+    findable = [x.findability[p] * s[f"community[{p}]"]["occupancy"] for p in POOLS]
+    nat["reachable_pool"] = _national(np.sum(findable, axis=0))
     nat["officer_capacity"] = np.broadcast_to(x.officers * x.productivity, nat["arrests"].shape)
     _costs(x, nat)
     return nat, reg
+
+
+def _national(a: F) -> F:
+    """Sum over regions, shape (replicates, days): faster than ``a.sum(axis=2)`` on 8 regions."""
+    return np.asarray(np.einsum("rtg->rt", a), dtype=np.float64)
+
+
+def _arrests(x: Inputs, cap: dict[str, F]) -> dict[str, F]:
+    """Arrests by channel and region: jail transfers and the at-large channels.
+
+    Collateral and worksite arrests are one capture (they find anyone alike), split by the
+    channels' shares of the day.
+    """
+    reg = {"arrests_custodial": cap["community.custodial"]}
+    for c in ("targeted", "courthouse"):
+        reg[f"arrests_{c}"] = cap[f"community.{c}"]
+    anyone = cap[f"community.{SEARCH_ANYONE}"]
+    both = x.channel_share["collateral"] + x.channel_share["worksite"]
+    for c in ("collateral", "worksite"):
+        part = np.divide(x.channel_share[c], both, out=np.zeros_like(both), where=both > 0)
+        reg[f"arrests_{c}"] = anyone * part[None, :, None]
+    return reg
 
 
 def _holding(x: Inputs, detained: F, book_ins: F) -> tuple[F, F, F]:
@@ -166,7 +186,7 @@ def _holding(x: Inputs, detained: F, book_ins: F) -> tuple[F, F, F]:
     to_free = np.divide(spare, free, out=np.zeros_like(spare), where=free > 0)
     held = local + into_free * to_free + (moved - into_free) * share
     share_away = np.divide(away, detained, out=np.zeros_like(away), where=detained > 0)
-    return held, away, (book_ins * share_away).sum(axis=2)
+    return held, away, _national(book_ins * share_away)
 
 
 def _path(s: dict[str, dict[str, F]], path: str, name: str) -> F:
@@ -183,7 +203,7 @@ def _book_outs(x: Inputs, s: dict[str, dict[str, F]], nat: dict[str, F]) -> None
     removal = np.zeros_like(nat["book_outs"])
     for path in PATHS:
         share = removal_share(x, path)[None, :]
-        removal += _path(s, path, "completed").sum(axis=2) * share
+        removal += _national(_path(s, path, "completed")) * share
     nat["book_outs_removal"] = removal
     released = nat["book_outs"] - removal
     nat["book_outs_released"] = released

@@ -70,6 +70,9 @@ class Inputs:
     stay_contested: float
     stay_border: float
     stay_cv: float
+    staging: float  # mean days from the decision to remove to departure (prompt countries)
+    delayed_share: float  # share whose country delays their removal
+    delay: float  # extra days for them
     removal_share_contested: F
     removal_share_expedited: F
     release_share: dict[str, F]  # by reason, of people leaving detention without a removal
@@ -166,6 +169,9 @@ class Inputs:
             stay_contested=first("detention.stay_contested", "days"),
             stay_border=first("detention.alos_cbp", "days"),
             stay_cv=first("detention.stay_cv", "ratio"),
+            staging=first("removal.staging_days", "days"),
+            delayed_share=first("removal.delayed_share", "probability"),
+            delay=first("removal.delay_days", "days"),
             removal_share_contested=d("detention.removal_share_of_book_outs", "probability"),
             removal_share_expedited=d("detention.removal_share_final_order", "probability"),
             release_share={

@@ -23,8 +23,12 @@ Stations, in the order the engine processes them each day:
     straight to ``atd``.
 ``atd``
     Alternatives to detention (and release on recognizance); people return to the community.
+``staging``
+    People to be removed wait in custody for travel documents and a flight (:func:`staging`),
+    in detention beds: detention shares its places with ``staging`` and ``transport``.
 ``transport``
     Seats a day for removals (land, charter and commercial), national; people wait in custody.
+    Removals straight from CBP custody come here directly.
 
 Everyone keeps their arrest region, so regional results are by region of arrest.
 """
@@ -39,10 +43,11 @@ from numpy.typing import NDArray
 
 from deportsim.engine import Capture, Delay, Network, Route, Station
 from deportsim.errors import Location, UserError
-from deportsim.model.inputs import CHANNELS, POOLS, Inputs
+from deportsim.model.inputs import POOLS, Inputs
 
 __all__ = [
-    "BORDER", "PASS_THROUGH", "PATHS", "PATH_OF", "Pipeline", "build", "removal_share", "stay",
+    "BORDER", "PASS_THROUGH", "PATHS", "PATH_OF", "REMOVAL", "REMOVAL_OF", "SEARCH_ANYONE",
+    "STAGED", "Pipeline", "build", "removal_share", "staging", "stay",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -68,6 +73,15 @@ RELEASED_TO[BORDER] = "pending"
 #: Mean stay of a pass-through station, in days: so short that the chance of leaving on the day
 #: of arrival rounds to exactly 1, so everyone leaves that day and no count is drawn.
 PASS_THROUGH = 1e-17
+#: The capture of the at-large channels that find anyone alike: collateral and worksite arrests.
+SEARCH_ANYONE = "collateral_worksite"
+#: Classes of people to be removed (transport): removals of people with a conviction and of people
+#: booked in by CBP are counted apart; the other paths share one class.
+REMOVAL = ("convicted", "other", BORDER)
+#: Classes in staging: people arrested by ICE (CBP book-ins' stays include their staging).
+STAGED = REMOVAL[:-1]
+#: The removal class of each detention path.
+REMOVAL_OF = {"convicted": "convicted", "expedited": "other", "contested": "other", BORDER: BORDER}
 #: Age bins kept for a detention stay that is not hyperexponential (docs/engine.md, "Age bins").
 STAY_BINS = 16
 
@@ -97,6 +111,7 @@ def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
             "detention",
             {path: stay(mean, x.stay_cv) for path, mean in _stay_means(x).items()},
             capacity=x.beds,
+            shares_places_with=("staging", "transport"),
             classes=detained,
             overflow="divert",
             divert_to="hold" if rooms else "atd",
@@ -104,12 +119,13 @@ def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
         ),
         *[_hold(x, detained)] * rooms,
         Station("atd", Delay.exponential(x.atd_duration), classes=detained),
+        Station("staging", staging(x), classes=STAGED),
         Station(
             "transport",
             Delay.exponential(PASS_THROUGH),
             capacity=x.transport,
             capacity_kind="starts",
-            classes=PATHS,
+            classes=REMOVAL,
         ),
     ]
     routes = _routes(x)
@@ -227,9 +243,24 @@ def _ageing(x: Inputs, pool: str) -> float:
 
 
 def _stay_means(x: Inputs) -> dict[str, float]:
-    """Mean stay in detention by path, in days."""
+    """Mean stay in detention by path, in days: until the decision, staging not included.
+
+    People booked in by CBP stay ICE's average for them (``detention.alos_cbp``), which includes
+    their wait for removal: they go straight to transport.
+    """
     short, long = x.stay_expedited, x.stay_contested
     return {"convicted": long, "expedited": short, "contested": long, BORDER: x.stay_border}
+
+
+def staging(x: Inputs) -> Delay:
+    """Time from the decision to remove to departure, an exponential stay.
+
+    Its mean is ``removal.staging_days`` plus ``removal.delayed_share`` times
+    ``removal.delay_days``: most people wait the staging days, those whose countries delay travel
+    documents or flights wait longer. One exponential stay keeps that mean at one count a day
+    per class and region (a two-part stay would keep the spread too, at twice the cost).
+    """
+    return Delay.exponential(max(x.staging + x.delayed_share * x.delay, PASS_THROUGH))
 
 
 def removal_share(x: Inputs, path: str) -> F:
@@ -283,13 +314,17 @@ def _routes(x: Inputs) -> dict[Key, list[Route]]:
         ]
     for path in PATHS:
         removed = removal_share(x, path)
+        to = "transport" if path == BORDER else "staging"  # CBP's stays include their staging
         routes[("detention", path)] = [
-            Route("transport", removed, to_class=path),
+            Route(to, removed, to_class=REMOVAL_OF[path]),
             Route("community", 1.0 - removed, to_class=RELEASED_TO[path]),
         ]
         routes[("hold", path)] = [Route("detention", 1.0)]
         routes[("atd", path)] = [Route("community", 1.0, to_class=RELEASED_TO[path])]
-        routes[("transport", path)] = [Route("removed", 1.0)]
+    for cls in STAGED:
+        routes[("staging", cls)] = [Route("transport", 1.0)]
+    for cls in REMOVAL:
+        routes[("transport", cls)] = [Route("removed", 1.0)]
     routes[("appeal", "order")] = [
         Route("community", 1.0 - x.appeal_reversal, to_class="final_order"),
         Route("community", x.appeal_reversal, to_class="pending"),  # sustained or remanded
@@ -307,24 +342,29 @@ def _captures(x: Inputs, plan: F, pools: F, transfers: F) -> list[Capture]:
 
     Each arrest channel's searchers are sized so that on day 0 they make the planned arrests:
     capacity ``plan × (1 + h)`` with half-saturation ``h × N0`` (``N0`` the people they can find,
-    weighted), so arrests fall below the plan as the people they look for grow scarce.
+    weighted), so arrests fall below the plan as the people they look for grow scarce. Collateral
+    and worksite arrests find anyone alike (weight 1 for every pool): they are one capture,
+    :data:`SEARCH_ANYONE`, whose arrests the accounts split by the two channels' shares.
     """
     h = x.depletion_half
     booked = [Route("booking", 1.0)]
     jail = x.jail_rate[:, None] * x.cooperation
     captures = [Capture(jail, math.inf, booked, _jail_weights(x), "custodial")]
     targeted = np.maximum(1.0 - sum(x.channel_share.values()), 0.0)
-    shares = {"targeted": targeted, **x.channel_share}
+    shares = {
+        "targeted": targeted,
+        SEARCH_ANYONE: x.channel_share["collateral"] + x.channel_share["worksite"],
+        "courthouse": x.channel_share["courthouse"],
+    }
     weights = {
         "targeted": x.findability,
-        "collateral": dict.fromkeys(POOLS, 1.0),
-        "worksite": dict.fromkeys(POOLS, 1.0),
+        SEARCH_ANYONE: dict.fromkeys(POOLS, 1.0),
         "courthouse": {p: float(p == "pending") for p in POOLS},
     }
-    for channel in CHANNELS:
-        n0 = np.array([weights[channel][p] for p in POOLS]) @ pools  # (regions,)
-        capacity = plan * shares[channel][:, None] * (1.0 + h)
-        captures.append(Capture(capacity, h * n0, booked, weights[channel], channel))
+    for search, share in shares.items():
+        n0 = np.array([weights[search][p] for p in POOLS]) @ pools  # (regions,)
+        capacity = plan * share[:, None] * (1.0 + h)
+        captures.append(Capture(capacity, h * n0, booked, weights[search], search))
     pending = pools[POOLS.index("pending")]
     court = x.judges * x.completions_per_judge * (1.0 - x.detained_docket_share)
     court_rate = court[:, None] * (pending / max(pending.sum(), 1.0))[None, :]
@@ -352,21 +392,30 @@ def _initial(x: Inputs, pools: F, transfers: F, at_large: float) -> dict[Key, F]
     ICE's detained population is split over the paths in proportion to what each would hold at
     the start: arrests a day of each pool on day 0 (its jail ``transfers``, and ``at_large``
     arrests shared by findability) times the mean stay of its path (the engine spreads them
-    over the ages of their stay, as in a station long fed at a steady pace). People detained and
-    in alternatives to detention are part of the population, on top of the pools at large.
+    over the ages of their stay, as in a station long fed at a steady pace). Of each ICE path's
+    people, a share is in staging: the removal share times the mean staging time, over that plus
+    the path's stay. People detained and in alternatives to detention are part of the
+    population, on top of the pools at large.
     """
     share = x.region_share
     out: dict[Key, F] = {("community", p): pools[i] for i, p in enumerate(POOLS)}
     findable = np.array([x.findability[p] for p in POOLS]) * pools.sum(axis=1)
     per_day = transfers + at_large * findable / max(findable.sum(), 1e-12)
     means = _stay_means(x)
+    wait = staging(x).mean
+    staged = {p: 0.0 if p == BORDER else float(removal_share(x, p)[0]) * wait for p in PATHS}
     held = dict.fromkeys(PATHS[:-1], 0.0)
     for i, pool in enumerate(POOLS):
-        held[PATH_OF[pool]] += per_day[i] * means[PATH_OF[pool]]
+        path = PATH_OF[pool]
+        held[path] += per_day[i] * (means[path] + staged[path])  # whole time in custody
     total = sum(held.values())
     people = {path: x.detained_ice0 * v / total if total > 0 else 0.0 for path, v in held.items()}
     people[BORDER] = x.detained_cbp0
     for path, count in people.items():
-        out[("detention", path)] = count * share
+        waiting = count * staged[path] / (means[path] + staged[path])  # in staging
+        out[("detention", path)] = (count - waiting) * share
+        if staged[path] > 0.0:
+            key = ("staging", REMOVAL_OF[path])
+            out[key] = out.get(key, 0.0) + waiting * share
     out[("atd", BORDER)] = x.atd0 * share
     return out

@@ -48,6 +48,7 @@ def _record(pipe: Pipeline) -> dict[str, tuple[str, ...]]:
         "detention": ("admitted", "completed", "refused", "occupancy"),
         "appeal": ("occupancy", "admitted"),
         "atd": ("occupancy",),
+        "staging": ("occupancy",),
         "transport": ("completed", "waiting", "occupancy"),
         f"transport[{BORDER}]": ("completed",),
         "transport[convicted]": ("completed",),
