@@ -1,13 +1,15 @@
-"""Print the tables of docs/model.md, "All parameters, by stage" (`deportsim params --format json`).
+"""Print the parameter tables of the docs, from `deportsim params --format json`.
 
-    .venv/bin/python scripts/parameter_tables.py
+    .venv/bin/python scripts/parameter_tables.py            # model.md, "All parameters, by stage"
+    .venv/bin/python scripts/parameter_tables.py reference  # reference/parameters.md
 
-Paste the output over the tables of that section (one table per parameter file).
+Paste the output over the tables of that section ("All parameters" in the reference).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from itertools import groupby
 from typing import Any
 
@@ -37,10 +39,25 @@ def _row(p: dict[str, Any]) -> str:
     return f"| `{p['path']}` ({p['unit']}) | {values} | {basis} | {spread} |"
 
 
+def _reference_row(p: dict[str, Any]) -> str:
+    values = "<br>".join(f"{step['from']}: {_value(step['value'])}" for step in p["values"])
+    u = p["uncertainty"]
+    spread = f"{u['distribution']} {_number(u['low'])}–{_number(u['high'])}" if u else "—"
+    basis = "ASSUMPTION" if p["kind"] == "assumption" else "sourced"
+    return f"| `{p['path']}` | {p['unit']} | {values} | {spread} | {basis} | {p['applies']} |"
+
+
 def main() -> None:
-    """One table per parameter file, in path order."""
+    """One table per parameter file, in path order (or one table: ``reference``)."""
     # the rows of `deportsim params --format json`, as JSON gives them
     params = json.loads(render_json(parameter_rows(load_parameters())))
+    if sys.argv[1:] == ["reference"]:
+        head = "path | unit | value(s) by effective date | uncertainty (low–high) | basis | applies"
+        print(f"| {head} |")  # noqa: T201
+        print("|---|---|---|---|---|---|")  # noqa: T201
+        for p in params:
+            print(_reference_row(p))  # noqa: T201
+        return
     for group, items in groupby(params, key=lambda p: p["path"].split(".")[0]):
         print(f"#### {group}\n")  # noqa: T201
         print("| parameter | value | basis | range |\n|---|---|---|---|")  # noqa: T201
