@@ -7,6 +7,7 @@ internal error (a bug: the traceback is shown).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 import traceback
 from enum import StrEnum
@@ -114,6 +115,9 @@ def run(
         start=_parse_start(start), sets=tuple(sets or ()), parameters=parameters,
     )  # fmt: skip
     prep = api.prepare(cfg)
+    # the modules and parameters loaded so far live as long as the command: keep the garbage
+    # collector from scanning them again and again while the model runs
+    gc.freeze()
     out_dir = out if out is not None else api.default_out(prep.scenario)
     err = Console(stderr=True)
     progress = Progress(
