@@ -338,3 +338,17 @@ def test_people_beyond_a_regions_beds_are_held_where_beds_are_free() -> None:
     assert held[0, 0].tolist()[:2] == [100.0 + 400.0, 300.0 + 1200.0]
     assert held[0, 0, -1] == 600.0 + 2400.0
     assert away[0, 0].tolist()[:2] == [3900.0, 700.0]
+
+
+def test_arrests_that_wait_for_beds_follow_the_beds(params: ParameterSet) -> None:
+    few = "detention.bed_capacity=40000"
+    free, held = (_mf(params, few, f"arrests.wait_for_beds={w}").national for w in (0, 1))
+    assert held["arrests_at_large"].sum() < 0.9 * free["arrests_at_large"].sum()
+    assert held["released_to_atd"].sum() < free["released_to_atd"].sum()
+    # more beds, more arrests, when arrests wait for them
+    more = _mf(params, "detention.bed_capacity=60000", "arrests.wait_for_beds=1").national
+    assert more["arrests_at_large"].sum() > held["arrests_at_large"].sum()
+    # beds to spare: waiting for them changes nothing
+    ample = "detention.bed_capacity=1000000"
+    a, b = (_mf(params, ample, f"arrests.wait_for_beds={w}").national for w in (0, 1))
+    assert np.array_equal(a["arrests"], b["arrests"])

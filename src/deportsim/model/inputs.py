@@ -51,6 +51,7 @@ class Inputs:
     officers: F
     productivity: F
     custodial_effort: F
+    wait_for_beds: F  # 0 .. 1: how far at-large arrests are held to the beds' turnover
     cooperation: F  # (days, regions)
     focus: F  # (days, regions)
     jail_rate: F  # 1/day, jail bookings that reach ICE, per person not convicted
@@ -145,6 +146,7 @@ class Inputs:
             officers=d("arrests.officers", "officers"),
             productivity=d("arrests.at_large_arrests_per_officer_day", "persons/officer/day"),
             custodial_effort=d("arrests.custodial_effort_ratio", "ratio"),
+            wait_for_beds=d("arrests.wait_for_beds", "probability"),
             cooperation=d("arrests.cooperation", "probability"),
             focus=d("arrests.focus_weight", "ratio"),
             jail_rate=d("arrests.jail_transfer_rate", "1/day"),

@@ -100,7 +100,7 @@ def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
     _check_shares(x)
     pools = _initial_pools(x)  # (pools, regions)
     transfers = _expected_transfers(x, pools)  # (days, pools, regions)
-    plan = _at_large_plan(x, transfers.sum(axis=(1, 2)), pools.sum(axis=0))
+    plan = _at_large_plan(x, transfers.sum(axis=(1, 2)), pools.sum(axis=0), pools)
     detained = PATHS
     rooms = bool(np.any(x.hold > 0))  # no hold rooms in the run: no station for them
     stations = [
@@ -198,19 +198,44 @@ def _expected_transfers(x: Inputs, pools: F) -> F:
     return np.asarray(rate * pools[None, :, :], dtype=np.float64)
 
 
-def _at_large_plan(x: Inputs, custodial: F, people: F) -> F:
+def _at_large_plan(x: Inputs, custodial: F, people: F, pools: F) -> F:
     """At-large arrests a day that officers are sent to make, by day and region.
 
     Officers first handle the jail transfers (each at ``custodial_effort`` of an at-large arrest);
     the rest of their capacity goes to at-large arrests, up to what the target leaves after the
-    expected custodial arrests, shared over regions by focus weight × population.
+    expected custodial arrests, shared over regions by focus weight × population. Where arrests
+    wait for beds (``arrests.wait_for_beds``), the plan is held, to that degree, to what the beds
+    can take (:func:`_bed_room`).
     """
     capacity = np.maximum(x.officers * x.productivity - custodial * x.custodial_effort, 0.0)
     wanted = np.maximum(x.target - custodial, 0.0)
+    planned = np.minimum(capacity, wanted)
+    room = _bed_room(x, custodial, pools)
+    planned = planned - x.wait_for_beds * np.maximum(planned - room, 0.0)
     weight = x.focus * people[None, :]
     total = weight.sum(axis=1, keepdims=True)
     share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
-    return np.asarray(np.minimum(capacity, wanted)[:, None] * share, dtype=np.float64)
+    return np.asarray(planned[:, None] * share, dtype=np.float64)
+
+
+def _bed_room(x: Inputs, custodial: F, pools: F) -> F:
+    """At-large arrests a day that the beds can turn over, by day.
+
+    Beds hold on average ``beds / mean time in custody`` book-ins a day (Little's law): less the
+    CBP book-ins (at their own stay) and the jail transfers booked in, the rest, over the share
+    of arrests booked in, is the at-large arrests the beds can take. The mean time in custody of
+    an at-large arrest is that of its path, staging included, weighted by the first day's pools
+    and how easily officers find them.
+    """
+    means = _stay_means(x)
+    wait = staging(x).mean
+    custody = {p: means[p] + float(removal_share(x, p)[0]) * wait for p in PATHS[:-1]}
+    found = np.array([x.findability[p] for p in POOLS]) * pools.sum(axis=1)
+    weights = found / max(found.sum(), 1e-12)
+    stay = sum(w * custody[PATH_OF[p]] for w, p in zip(weights, POOLS, strict=True))
+    turnover = x.beds / max(stay, 1.0) - x.border_book_ins * x.stay_border / max(stay, 1.0)
+    booked = np.maximum(turnover - custodial * x.book_in_p, 0.0)
+    return np.asarray(booked / np.maximum(x.book_in_p, 1e-12), dtype=np.float64)
 
 
 def _community(x: Inputs) -> Station:
