@@ -15,6 +15,7 @@ import queue
 import shutil
 import sys
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,16 +117,21 @@ def _parquet(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
     )
 
 
-def _write_timeseries(result: RunOutput, path: Path) -> None:
-    """timeseries.parquet of a finished run, block after block (:func:`timeseries_batches`)."""
+def _write_tables(path: Path, tables: Iterable[pa.Table | pa.RecordBatch]) -> None:
+    """timeseries.parquet from its tables, in order (the writer is made from the first)."""
     writer: pq.ParquetWriter | None = None
     try:
-        for batch in timeseries_batches(result.sim, result.prepared.start):
-            writer = writer or _parquet(path, batch.schema)
-            writer.write_batch(batch)
+        for table in tables:
+            writer = writer or _parquet(path, table.schema)
+            writer.write(table)
     finally:
         if writer is not None:
             writer.close()
+
+
+def _write_timeseries(result: RunOutput, path: Path) -> None:
+    """timeseries.parquet of a finished run, block after block (:func:`timeseries_batches`)."""
+    _write_tables(path, timeseries_batches(result.sim, result.prepared.start))
 
 
 class TimeseriesStream:
@@ -170,17 +176,11 @@ class TimeseriesStream:
         self.thread.join()
 
     def _write(self) -> None:
-        writer: pq.ParquetWriter | None = None
+        blocks = iter(self.blocks.get, None)  # until close() or abort()
         try:
-            while (item := self.blocks.get()) is not None:
-                for batch in self.rows.block(*item):
-                    writer = writer or _parquet(self.path, batch.schema)
-                    writer.write_batch(batch)
+            _write_tables(self.path, (t for item in blocks for t in self.rows.block(*item)))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller by close()
             self.error = exc
-        finally:
-            if writer is not None:
-                writer.close()
 
 
 def stage(out: Path) -> Path:

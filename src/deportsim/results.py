@@ -179,7 +179,9 @@ METRICS: dict[str, Metric] = {
         _mean("held_elsewhere"),
     ),
     "awaiting_transport_peak": Metric(
-        "persons", "most people in custody waiting for a removal seat", _peak("awaiting_transport")
+        "persons",
+        "most people in custody waiting to be removed: in staging or for a seat",
+        _peak("awaiting_transport"),
     ),
     "atd_enrolled_mean": Metric(
         "persons", "average daily enrolment in alternatives to detention", _mean("atd_enrolled")

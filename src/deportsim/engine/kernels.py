@@ -318,15 +318,22 @@ def _free(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t
                 for g in range(g0, g1):
                     used += day.present[j, g]
             for i in range(net.st_share_off[s], net.st_share_off[s] + net.st_share_n[s]):
-                o = net.share_station[i]
-                for k in range(net.st_k0[o], net.st_k0[o] + net.st_nk[o]):
-                    a0 = net.cls_age_off[k]
-                    for g in range(g0, g1):
-                        used += st.queue[r, g, k]
-                        for a in range(a0, a0 + net.cls_ages[k]):
-                            used += st.occ[r, g, a]
+                used += _held(net, st, net.share_station[i], r, g0, g1)
             room = max(room - used, 0.0)
         day.free[pool] = math.floor(room) if mode.stochastic else room
+
+
+@inline
+def _held(net: NetArrays, st: State, o: int, r: int, g0: int, g1: int) -> float:
+    """People in station ``o`` (present and queued) in regions ``g0 .. g1 - 1``, as they are now."""
+    held = 0.0
+    for k in range(net.st_k0[o], net.st_k0[o] + net.st_nk[o]):
+        a0 = net.cls_age_off[k]
+        for g in range(g0, g1):
+            held += st.queue[r, g, k]
+            for a in range(a0, a0 + net.cls_ages[k]):
+                held += st.occ[r, g, a]
+    return held
 
 
 def _share(

@@ -185,47 +185,39 @@ ZERO_MARGIN = 1e-12
 
 
 @inline
-def _inversion(rng: U, i: int, r: int, first: float, c: float, d: float, top: float) -> float:
-    """An exact count by inversion: walk the distribution from 0 until it passes a uniform number.
+def _walk(u: float, first: float, c: float, d: float, top: float) -> float:
+    """Walk the distribution from 0 until it passes ``u``; -1 if round-off left it below ``u``.
 
     ``first`` is the chance of 0; each next chance is the previous one times ``c / k - d``, which
     covers the binomial (``c = (n + 1)·q/(1 - q)``, ``d = q/(1 - q)``) and the Poisson law
     (``c = λ``, ``d = 0``). Counts stop at ``top``.
     """
-    while True:
-        u = uniform(rng, i, r)
-        f = first
-        k = 0.0
-        while u > f and k < top:
-            u -= f
-            k += 1.0
-            f *= c / k - d
-        if u <= f:
-            return k
-        # round-off left the whole distribution below u (chance ~1e-15): draw again
+    f = first
+    k = 0.0
+    while u > f and k < top:
+        u -= f
+        k += 1.0
+        f *= c / k - d
+    return k if u <= f else -1.0
 
 
 @inline
 def _count(rng: U, i: int, r: int, mean: float, q: float, c: float, d: float, top: float) -> float:
-    """An exact count: binomial with ``top`` trials of chance ``q``, or Poisson (``q = 0``).
+    """An exact count by inversion: binomial (``top`` trials, chance ``q``) or Poisson (``q = 0``).
 
-    For a small mean (:data:`SMALL_MEAN`) the chance of 0 is computed only when the uniform
-    number is above ``1 - mean``: below, the count is 0 (see :data:`ZERO_MARGIN`), as the full
-    inversion would give.
+    For the Poisson law ``top`` only bounds the walk. For a small mean (:data:`SMALL_MEAN`) the
+    chance of 0 is computed only when the uniform number is above ``1 - mean``: below, the count
+    is 0 (see :data:`ZERO_MARGIN`), as the full inversion would give. If round-off left the whole
+    distribution below the number (chance ~1e-15), another number is drawn.
     """
-    if mean < SMALL_MEAN:
-        u = uniform(rng, i, r)
-        if u <= 1.0 - mean - ZERO_MARGIN:
-            return 0.0
-        first = _first(mean, q, top)
-        f = first
-        k = 0.0
-        while u > f and k < top:  # the walk of :func:`_inversion`, from this number
-            u -= f
-            k += 1.0
-            f *= c / k - d
-        return k if u <= f else _inversion(rng, i, r, first, c, d, top)
-    return _inversion(rng, i, r, _first(mean, q, top), c, d, top)
+    u = uniform(rng, i, r)
+    if mean < SMALL_MEAN and u <= 1.0 - mean - ZERO_MARGIN:
+        return 0.0
+    first = _first(mean, q, top)
+    k = _walk(u, first, c, d, top)
+    while k < 0.0:
+        k = _walk(uniform(rng, i, r), first, c, d, top)
+    return k
 
 
 @inline

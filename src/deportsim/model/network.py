@@ -227,15 +227,30 @@ def _bed_room(x: Inputs, custodial: F, pools: F) -> F:
     an at-large arrest is that of its path, staging included, weighted by the first day's pools
     and how easily officers find them.
     """
-    means = _stay_means(x)
-    wait = staging(x).mean
-    custody = {p: means[p] + float(removal_share(x, p)[0]) * wait for p in PATHS[:-1]}
-    found = np.array([x.findability[p] for p in POOLS]) * pools.sum(axis=1)
-    weights = found / max(found.sum(), 1e-12)
-    stay = sum(w * custody[PATH_OF[p]] for w, p in zip(weights, POOLS, strict=True))
+    means, staged = _stay_means(x), _staged(x)
+    weights = _findable_share(x, pools)
+    stay = sum(
+        w * (means[PATH_OF[p]] + staged[PATH_OF[p]]) for w, p in zip(weights, POOLS, strict=True)
+    )
     turnover = x.beds / max(stay, 1.0) - x.border_book_ins * x.stay_border / max(stay, 1.0)
     booked = np.maximum(turnover - custodial * x.book_in_p, 0.0)
     return np.asarray(booked / np.maximum(x.book_in_p, 1e-12), dtype=np.float64)
+
+
+def _staged(x: Inputs) -> dict[str, float]:
+    """Expected days in staging of a person booked in on each path.
+
+    The removal share on the first day times the mean staging time; none for CBP book-ins,
+    whose stays include it.
+    """
+    wait = staging(x).mean
+    return {p: 0.0 if p == BORDER else float(removal_share(x, p)[0]) * wait for p in PATHS}
+
+
+def _findable_share(x: Inputs, pools: F) -> F:
+    """Each pool's share of at-large arrests on the first day: its people times findability."""
+    found = np.array([x.findability[p] for p in POOLS]) * pools.sum(axis=1)
+    return np.asarray(found / max(found.sum(), 1e-12), dtype=np.float64)
 
 
 def _community(x: Inputs) -> Station:
@@ -424,11 +439,8 @@ def _initial(x: Inputs, pools: F, transfers: F, at_large: float) -> dict[Key, F]
     """
     share = x.region_share
     out: dict[Key, F] = {("community", p): pools[i] for i, p in enumerate(POOLS)}
-    findable = np.array([x.findability[p] for p in POOLS]) * pools.sum(axis=1)
-    per_day = transfers + at_large * findable / max(findable.sum(), 1e-12)
-    means = _stay_means(x)
-    wait = staging(x).mean
-    staged = {p: 0.0 if p == BORDER else float(removal_share(x, p)[0]) * wait for p in PATHS}
+    per_day = transfers + at_large * _findable_share(x, pools)
+    means, staged = _stay_means(x), _staged(x)
     held = dict.fromkeys(PATHS[:-1], 0.0)
     for i, pool in enumerate(POOLS):
         path = PATH_OF[pool]
