@@ -13,9 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import yaml
 from numpy.typing import NDArray
 
 from deportsim._version import __version__
@@ -28,11 +29,16 @@ from deportsim.results import summarise
 from deportsim.scenarios import Scenario, load_scenario
 from deportsim.units import DAYS_PER_YEAR
 
+if TYPE_CHECKING:
+    from deportsim.analysis.backtest import Backtest
+
 __all__ = [
     "DEFAULT_SCENARIO",
     "Prepared",
     "RunConfig",
     "RunOutput",
+    "backtest",
+    "calibrate",
     "execute",
     "prepare",
     "run",
@@ -195,3 +201,34 @@ def run(
 def default_out(scenario: Scenario) -> Path:
     """The contract's default output folder: ``out/<scenario>/`` in the working folder."""
     return Path("out") / scenario.name
+
+
+def backtest(seed: int = 0, calibration: Path | None = None, db: Path | None = None) -> Backtest:
+    """Replay detention on history with a calibration (default: the shipped one) and score it."""
+    from deportsim.analysis.backtest import run_backtest  # noqa: PLC0415 (not needed by runs)
+    from deportsim.analysis.calibrate import load_calibration, shipped_calibration  # noqa: PLC0415
+    from deportsim.model.replay import load_history  # noqa: PLC0415
+
+    if calibration is None:
+        cal = shipped_calibration()
+    else:
+        try:
+            cal = load_calibration(calibration.read_text())
+        except OSError as exc:
+            raise UserError(f"cannot read: {exc.strerror}", Location(calibration)) from None
+        except (KeyError, TypeError, ValueError, AttributeError, yaml.YAMLError) as exc:
+            raise UserError(
+                f"not a calibration file from deportsim calibrate ({exc})", Location(calibration)
+            ) from None
+    return run_backtest(load_history(db), cal, seed)
+
+
+def calibrate(
+    path: Path, bootstrap: int = 30, seed: int = 20241001, db: Path | None = None
+) -> Path:
+    """Fit the detention replay's stays on FY2019-FY2024 and write the calibration file."""
+    from deportsim.analysis.calibrate import calibrate as fit  # noqa: PLC0415
+    from deportsim.analysis.calibrate import write_calibration  # noqa: PLC0415
+    from deportsim.model.replay import load_history  # noqa: PLC0415
+
+    return write_calibration(fit(load_history(db), bootstrap, seed), path)

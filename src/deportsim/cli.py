@@ -21,6 +21,10 @@ from rich.table import Table
 
 from deportsim import api
 from deportsim._version import __version__
+from deportsim.data import store
+from deportsim.data.importer import import_files
+from deportsim.data.store import ImportedFile
+from deportsim.data.update import ICE_PAGE, update
 from deportsim.errors import Location, UserError
 from deportsim.parameters import load_parameters
 from deportsim.paramview import parameter_rows, render_csv, render_json, render_table
@@ -191,6 +195,134 @@ def params(
         typer.echo(render_csv(rows), nl=False)
     else:
         render_table(rows, Console(), sc.name if sc else None)
+
+
+@app.command()
+def backtest(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/backtest"),
+    seed: Annotated[int, typer.Option(help="Seed of the intervals' draws.")] = 0,
+    calibration: Annotated[
+        Path | None,
+        typer.Option(
+            help="A calibration.yaml from deportsim calibrate (default: the shipped one)."
+        ),
+    ] = None,
+) -> None:
+    """Replay detention since October 2018 against ICE's monthly figures; write backtest.json."""
+    from deportsim.analysis.backtest import write_backtest  # noqa: PLC0415 (only this verb)
+
+    bt = api.backtest(seed=seed, calibration=calibration)
+    paths = write_backtest(bt, out)
+    table = Table()
+    for name in ("series", "months", "in sample: MAPE", "in 90%", "out of sample: MAPE", "in 90%"):
+        table.add_column(name, justify="left" if name == "series" else "right",
+                         no_wrap=name == "series")  # fmt: skip
+    for name, m in bt.metrics().items():
+        cells = [name, str(m["months"])]
+        for part in ("in_sample", "out_of_sample"):
+            p = m.get(part)
+            cells += [f"{p['mape']:.1%}", f"{p['coverage90']:.0%}"] if p else ["–", "–"]
+        table.add_row(*cells)
+    first, last = bt.history.months[0], bt.history.months[-1]
+    typer.echo(f"Backtest {first} to {last}: fitted on FY2019-FY2024, out of sample from 2024-10")
+    Console().print(table)
+    for c in bt.claims:
+        typer.echo(
+            f"Claim {c.id}: {c.figure:,.0f} claimed; backtest median {c.p50:,.0f} "
+            f"(90%: {c.p05:,.0f}-{c.p95:,.0f}), {c.gap:+.0%}; ICE's figure {c.observed:,.0f}"
+        )
+    typer.echo(f"Results in {out}/ ({', '.join(p.name for p in paths)})")
+
+
+@app.command()
+def calibrate(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/calibration"),
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap refits kept as uncertainty.")] = 30,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 20241001,
+) -> None:
+    """Fit the detention stays on ICE's monthly ADP, FY2019-FY2024; write calibration.yaml."""
+    if bootstrap < 2:
+        raise UserError(
+            "--bootstrap must be at least 2", Location("<command line>", path="--bootstrap")
+        )
+    path = api.calibrate(out / "calibration.yaml", bootstrap=bootstrap, seed=seed)
+    typer.echo(
+        f"Calibration written to {path} (use it with: deportsim backtest --calibration {path})"
+    )
+
+
+data_app = typer.Typer(
+    help="Official statistics: import ICE's workbooks into the local store, show it, update it.",
+    no_args_is_help=True,
+)
+app.add_typer(data_app, name="data")
+
+
+def _flagged(files: list[ImportedFile]) -> int:
+    return sum(1 for f in files for r in f.figures if r.flag) + sum(
+        1 for f in files for r in f.facilities if r.flag
+    )
+
+
+def _print_imported(files: list[ImportedFile], db: Path) -> None:
+    # One plain line per file: a table would cut long file names in a narrow terminal.
+    for f in files:
+        typer.echo(
+            f"Imported {f.source_file}: FY{f.fiscal_year or '?'}, data to {f.data_date or '?'}, "
+            f"{len(f.figures):,} figures, {len(f.facilities):,} facility rows"
+        )
+    flagged = _flagged(files)
+    if flagged:
+        typer.echo(f"{flagged:,} rows carry a data-quality flag (column 'flag'; docs/data.md)")
+    typer.echo(f"Stored in {db}")
+
+
+@data_app.command("import")
+def data_import(
+    paths: Annotated[list[Path], typer.Argument(help="ICE detention statistics workbooks.")],
+) -> None:
+    """Parse ICE detention statistics workbooks (.xlsx) into the local store, all or nothing."""
+    files = import_files(paths)
+    _print_imported(files, store.store_path())
+
+
+@data_app.command("info")
+def data_info() -> None:
+    """Show where the local store is and which files it holds."""
+    found = store.info()
+    typer.echo(f"Store: {found.path}" + ("" if found.exists else " (not created yet)"))
+    if not found.files:
+        typer.echo(
+            "No workbooks imported: the model uses the curated table shipped with deportsim "
+            "(deportsim data import PATH ... to add ICE's workbooks)."
+        )
+        return
+    table = Table()
+    for name in ("file", "fiscal year", "data to", "figures", "facility rows", "imported"):
+        table.add_column(name, no_wrap=name == "file")
+    for f in found.files:
+        table.add_row(
+            str(f["source_file"]), str(f["fiscal_year"] or "?"), str(f["data_date"] or "?"),
+            f"{f['figures']:,}", f"{f['facilities']:,}", str(f["imported_at"])[:19],
+        )  # fmt: skip
+    Console().print(table)
+
+
+@data_app.command("update")
+def data_update(
+    page: Annotated[
+        str, typer.Option(help="Page that links to the workbooks (default: ICE's).")
+    ] = ICE_PAGE,
+) -> None:
+    """Download workbooks from ICE's detention management page that the store lacks."""
+    done = update(page)
+    typer.echo(f"{len(done.links)} workbook links on {done.page}")
+    if done.skipped:
+        typer.echo(f"Already in the store: {', '.join(done.skipped)}")
+    if not done.imported:
+        typer.echo("Nothing new to import.")
+        return
+    _print_imported(done.imported, store.store_path())
 
 
 def _fail(message: str, code: int) -> None:

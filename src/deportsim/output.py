@@ -26,6 +26,7 @@ import pydantic
 from numpy.typing import NDArray
 
 from deportsim._version import __version__
+from deportsim.checksums import file_sha256
 from deportsim.errors import Location, UserError
 from deportsim.model.accounts import factors
 from deportsim.results import TimeseriesBlocks, timeseries_batches
@@ -42,14 +43,6 @@ F = NDArray[np.float64]
 
 #: The files a run writes, in the order they are moved into place.
 OUTPUT_FILES = ("summary.json", "timeseries.parquet", "manifest.json")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _parameters_hash(params: ParameterSet) -> str:
@@ -207,7 +200,7 @@ def write_outputs(
         manifest = manifest_base(result.prepared, "complete")
         manifest["wall_time_s"] = round(wall_s, 3)
         manifest["outputs"] = {
-            name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
+            name: {"sha256": file_sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
             for name in ("summary.json", "timeseries.parquet")
         }
         manifest["random_streams"] = list(result.streams)

@@ -1,0 +1,216 @@
+"""Calibrate the detention replay's stays on ICE's monthly ADP, FY2019-FY2024.
+
+Method, per arresting agency (ICE, CBP), fitted separately:
+
+1. Parameters ``z = (logit split, log mean_short, log(mean_long - mean_short), level_2020, ...,
+   level_2024)``, the FY2019 level being 0.
+2. Least squares on the log of monthly ADP, simulated by :func:`deportsim.model.replay.replay`
+   minus observed, over the in-sample months (October 2018 - September 2024), from five starting
+   points (SciPy ``least_squares``, trust-region reflective, within bounds: short phase 3-300
+   days, long phase at most 1,000 days longer, levels within ±5).
+3. Parameter uncertainty: the fit is repeated on ``BOOTSTRAP`` series made of the fitted values
+   plus residuals resampled in 12-month blocks (a block bootstrap keeps their autocorrelation),
+   drawn from one named random stream per agency (``bootstrap-ICE``, ``bootstrap-CBP``).
+4. The misfit that remains is described by an AR(1) process on the log residuals (``rho``,
+   ``sd`` of its innovations), and the year-to-year change of the levels by its standard
+   deviation (``level_step_sd``), which the backtest uses as a random walk for the years after
+   the fit.
+
+``deportsim calibrate`` reruns it and writes ``calibration.yaml``; the copy shipped with
+deportsim (``analysis/calibrated/detention_stays.yaml``) is what the backtest uses by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from numpy.typing import NDArray
+from scipy.optimize import least_squares
+from scipy.special import expit
+
+from deportsim.engine import Streams
+from deportsim.model.replay import AGENCIES, History, StayFit, replay
+
+__all__ = [
+    "BOOTSTRAP",
+    "FIT_FIRST",
+    "FIT_LAST",
+    "LEVEL_YEARS",
+    "AgencyCalibration",
+    "Calibration",
+    "calibrate",
+    "load_calibration",
+    "shipped_calibration",
+    "stay_fit",
+    "write_calibration",
+]
+
+F = NDArray[np.float64]
+
+#: In-sample months (fiscal years 2019-2024).
+FIT_FIRST, FIT_LAST = "2018-10", "2024-09"
+#: Fiscal years with their own level (2019 is the reference, level 0).
+LEVEL_YEARS = (2020, 2021, 2022, 2023, 2024)
+#: Bootstrap refits kept as the parameters' uncertainty.
+BOOTSTRAP = 30
+BLOCK_MONTHS = 12
+SEED = 20241001
+_STARTS = ((0.0, 10.0, 60.0), (0.0, 40.0, 40.01), (1.0, 20.0, 140.0), (-1.0, 30.0, 110.0),
+           (2.0, 5.0, 55.0))  # fmt: skip
+_SOURCE = (
+    "calibrated to ICE monthly average daily population by arresting agency (ICE detention "
+    "statistics workbooks FY2019-FY2024), Oct 2018 - Sep 2024, least squares on log ADP with a "
+    "12-month block bootstrap (deportsim calibrate)"
+)
+
+
+def stay_fit(agency: str, z: F) -> StayFit:
+    """The stays a parameter vector ``z`` stands for."""
+    short = float(np.exp(z[1]))
+    levels = {2019: 0.0, **{y: float(v) for y, v in zip(LEVEL_YEARS, z[3:], strict=True)}}
+    return StayFit(agency, float(expit(z[0])), short, short + float(np.exp(z[2])), levels)
+
+
+def _residuals(history: History, agency: str, mask: NDArray[np.bool_], y: F) -> Callable[[F], F]:
+    def res(z: F) -> F:
+        adp, _ = replay(history, stay_fit(agency, z))
+        return (np.log(adp) - y)[mask]
+
+    return res
+
+
+def _fit(history: History, agency: str, mask: NDArray[np.bool_], y: F, starts: list[F]) -> F:
+    n = len(LEVEL_YEARS)
+    lower = np.r_[-4.0, np.log(3.0), 0.0, -5.0 * np.ones(n)]
+    upper = np.r_[4.0, np.log(300.0), np.log(1000.0), 5.0 * np.ones(n)]
+    res = _residuals(history, agency, mask, y)
+    best: Any = None
+    for s in starts:
+        x0 = np.clip(s, lower + 1e-6, upper - 1e-6)
+        r = least_squares(
+            res, x0, bounds=(lower, upper), diff_step=np.full(x0.size, 1e-4), max_nfev=300
+        )
+        if best is None or r.cost < best.cost:
+            best = r
+    return np.asarray(best.x, dtype=np.float64)
+
+
+def _blocks(e: F, rng: np.random.Generator) -> F:
+    out = np.empty_like(e)
+    i = 0
+    while i < e.size:
+        s = int(rng.integers(e.size))
+        k = min(BLOCK_MONTHS, e.size - i)
+        out[i : i + k] = np.take(e, np.arange(s, s + k), mode="wrap")
+        i += k
+    out += e.mean() - out.mean()
+    return out
+
+
+@dataclass(frozen=True)
+class AgencyCalibration:
+    """One agency's fitted stays, their bootstrap draws and the misfit left."""
+
+    agency: str
+    z: F
+    draws: F  # (BOOTSTRAP, parameters)
+    rho: float
+    sd: float
+    level_step_sd: float
+
+    @property
+    def fit(self) -> StayFit:
+        """The best fit."""
+        return stay_fit(self.agency, self.z)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The calibration of both agencies, with how it was made."""
+
+    agencies: dict[str, AgencyCalibration]
+    source: str = _SOURCE
+    period: tuple[str, str] = (FIT_FIRST, FIT_LAST)
+
+    def to_yaml(self) -> str:
+        """The calibration as YAML (what ``deportsim calibrate`` writes)."""
+        doc: dict[str, Any] = {
+            "source": self.source, "period": list(self.period),
+            "method": "least squares on log monthly ADP; 12-month block bootstrap; AR(1) misfit",
+            "agencies": {},
+        }  # fmt: skip
+        for a, c in self.agencies.items():
+            f = c.fit
+            doc["agencies"][a] = {
+                "split_short": round(f.split, 6),
+                "mean_short_days": round(f.mean_short, 4),
+                "mean_long_days": round(f.mean_long, 4),
+                "levels": {y: round(v, 6) for y, v in f.levels.items()},
+                "misfit_rho": round(c.rho, 6),
+                "misfit_sd": round(c.sd, 6),
+                "level_step_sd": round(c.level_step_sd, 6),
+                "z": [round(float(v), 9) for v in c.z],
+                "bootstrap_z": [[round(float(v), 9) for v in row] for row in c.draws],
+            }
+        return yaml.safe_dump(doc, sort_keys=False, width=100)
+
+
+def calibrate(history: History, bootstrap: int = BOOTSTRAP, seed: int = SEED) -> Calibration:
+    """Fit both agencies on the in-sample months (module docstring)."""
+    streams = Streams(seed)
+    mask = np.array([FIT_FIRST <= m <= FIT_LAST for m in history.months])
+    out: dict[str, AgencyCalibration] = {}
+    for agency in AGENCIES:
+        y = np.log(history.adp[agency])
+        starts = [np.r_[a, np.log(m1), np.log(m2 - m1), np.zeros(len(LEVEL_YEARS))]
+                  for a, m1, m2 in _STARTS]  # fmt: skip
+        z = _fit(history, agency, mask, y, starts)
+        fitted = np.log(replay(history, stay_fit(agency, z))[0])
+        e = (y - fitted)[mask]
+        rng, draws = streams(f"bootstrap-{agency}"), []
+        for _ in range(bootstrap):
+            yb = fitted.copy()
+            yb[mask] = fitted[mask] + _blocks(e, rng)
+            draws.append(_fit(history, agency, mask, yb, [z]))
+        rho = float(np.clip(np.sum(e[:-1] * e[1:]) / np.sum(e[:-1] ** 2), -0.99, 0.99))
+        innovations = e[1:] - rho * e[:-1]
+        levels = np.r_[0.0, z[3:]]
+        out[agency] = AgencyCalibration(
+            agency, z, np.array(draws).reshape(bootstrap, z.size), rho,
+            float(innovations.std(ddof=1)), float(np.diff(levels).std(ddof=1)),
+        )  # fmt: skip
+    return Calibration(out)
+
+
+def load_calibration(text: str) -> Calibration:
+    """Read a calibration written by :meth:`Calibration.to_yaml`."""
+    doc = yaml.safe_load(text)
+    agencies = {}
+    for a, d in doc["agencies"].items():
+        z = np.array(d["z"], dtype=np.float64)
+        draws = np.array(d["bootstrap_z"], dtype=np.float64).reshape(-1, z.size)
+        agencies[a] = AgencyCalibration(
+            a, z, draws, float(d["misfit_rho"]), float(d["misfit_sd"]), float(d["level_step_sd"])
+        )
+    return Calibration(agencies, doc["source"], tuple(doc["period"]))
+
+
+def shipped_calibration() -> Calibration:
+    """The calibration shipped with deportsim."""
+    ref = resources.files("deportsim.analysis").joinpath("calibrated", "detention_stays.yaml")
+    return load_calibration(ref.read_text())
+
+
+def write_calibration(cal: Calibration, path: Path) -> Path:
+    """Write a calibration file (atomically: a temporary file moved into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(cal.to_yaml())
+    tmp.replace(path)
+    return path

@@ -1,0 +1,175 @@
+"""The detention stage replayed on history: observed book-ins in, detained population out.
+
+``load_history`` gathers ICE's monthly national series (book-ins and average daily population by
+arresting agency, book-outs, book-outs to removal) from the local store or the curated table.
+``replay`` runs the detention stage for one arresting agency over those months: each day's
+admissions are the month's book-ins spread evenly over its days; stays have two exponential
+phases (a share ``split`` short, the rest long, :func:`deportsim.engine.flows.two_phase_stock`)
+whose exit rates are scaled by ``exp(level)`` in each fiscal year, because ICE's stays changed
+between years (COVID-19 releases in FY2020-21, the detention-first policy of 2025, seen in ICE's
+workbooks as a fall in releases). docs/validation.md explains the model, its fit and its errors.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from deportsim.data import official
+from deportsim.engine.flows import two_phase_stock
+
+__all__ = ["AGENCIES", "History", "StayFit", "covered_days", "load_history", "replay"]
+
+F = NDArray[np.float64]
+I = NDArray[np.int64]  # noqa: E741
+
+#: Arresting agencies whose book-ins drive the replay.
+AGENCIES = ("ICE", "CBP")
+#: First month of the replay (the first month of ICE's FY2019 workbook).
+FIRST_MONTH = "2018-10"
+
+
+def _fiscal_year(month: str) -> int:
+    year, mon = int(month[:4]), int(month[5:7])
+    return year + 1 if mon >= 10 else year
+
+
+def covered_days(adp: list[float], days: int) -> int:
+    """Days of a month that its ADP figures cover.
+
+    The fewest days ``d`` (all the month's days first) for which ``ADP · d`` is a whole number of
+    person-days for every figure given. ICE computes ADP as midnight person-days over the days
+    with data, so a month that a workbook covers only in part shows it in its ADP.
+
+    >>> covered_days([1000.0 / 11], 30)
+    11
+    """
+
+    def whole(d: int) -> bool:
+        return all(abs(x * d - round(x * d)) < 2e-4 * d for x in adp)
+
+    if whole(days):
+        return days
+    return next((d for d in range(1, days) if whole(d)), days)
+
+
+@dataclass(frozen=True)
+class History:
+    """ICE's monthly national series, October 2018 on, with their sources.
+
+    Arrays are per month; ``book_outs`` and ``removals`` are NaN where ICE published no monthly
+    figure (book-outs by month start in FY2024: earlier workbooks give "final releases", which
+    leave out removals). ``removals`` are the book-outs whose reason is "Release to Remove": the
+    removals of people held in ICE detention. ``covered`` is the days of each month the figures
+    cover.
+    """
+
+    months: tuple[str, ...]
+    days: I
+    covered: I
+    book_ins: Mapping[str, F]
+    adp: Mapping[str, F]
+    book_outs: F
+    removals: F
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def fiscal_years(self) -> I:
+        """Fiscal year of each month."""
+        return np.array([_fiscal_year(m) for m in self.months], dtype=np.int64)
+
+    def day_month(self) -> I:
+        """For each day from the first month's first day, the index of its month."""
+        return np.repeat(np.arange(len(self.months)), self.days)
+
+
+def _series(table: str, agency: str, db: Path | None) -> dict[str, official.Figure]:
+    return {f.period: f for f in official.national(table, agency, db) if f.period[0] != "F"}
+
+
+def load_history(db: Path | None = None) -> History:
+    """Monthly national series from the store (or the curated table), to the last month with ADP.
+
+    Months that a workbook covers only in part because its data date falls in them (the last
+    month of an in-year workbook) are left out: their figures are a few days' worth.
+    """
+    adp = {a: _series("adp", a, db) for a in (*AGENCIES, "all")}
+    bins = {a: _series("book_ins", a, db) for a in AGENCIES}
+    outs = _series("book_outs", "all", db)
+    rem = {
+        f.period: f
+        for f in official.national("book_outs", "all", db, category="release_to_remove")
+        if f.period[0] != "F"
+    }
+    months = sorted(
+        m for m, f in adp["all"].items()
+        if m >= FIRST_MONTH and f.value > 0 and not f.flag.startswith("partial")
+        and all(m in bins[a] for a in AGENCIES) and all(m in adp[a] for a in AGENCIES)
+    )  # fmt: skip
+    days = np.array([calendar.monthrange(int(m[:4]), int(m[5:7]))[1] for m in months])
+    cover = np.array(
+        [covered_days([adp[a][m].value for a in (*AGENCIES, "all")], int(d))
+         for m, d in zip(months, days, strict=True)]
+    )  # fmt: skip
+
+    def arr(src: Mapping[str, official.Figure]) -> F:
+        return np.array([src[m].value if m in src else np.nan for m in months])
+
+    files = sorted({f.file for s in (*adp.values(), *bins.values()) for f in s.values()})
+    return History(
+        tuple(months), days.astype(np.int64), cover.astype(np.int64),
+        {a: arr(bins[a]) for a in AGENCIES}, {a: arr(adp[a]) for a in (*AGENCIES, "all")},
+        arr(outs), arr(rem), {"files": ", ".join(files), "as_of": months[-1] if months else ""},
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StayFit:
+    """Stays of one arresting agency's book-ins: the two phases and each fiscal year's level.
+
+    ``levels`` maps a fiscal year to the log of its exit-rate multiplier (the first year is 0:
+    the phases' means are that year's); years after the last one keep the last level.
+    """
+
+    agency: str
+    split: float
+    mean_short: float
+    mean_long: float
+    levels: Mapping[int, float]
+
+    def level(self, fiscal_year: int) -> float:
+        """The level of a fiscal year (the latest earlier year's if it has none)."""
+        known = [y for y in self.levels if y <= fiscal_year]
+        return self.levels[max(known)] if known else 0.0
+
+    @property
+    def mean_stay(self) -> float:
+        """Mean stay in days at level 0."""
+        return self.split * self.mean_short + (1.0 - self.split) * self.mean_long
+
+
+def replay(history: History, fit: StayFit, drift: Mapping[int, float] | None = None) -> tuple[F, F]:
+    """Simulated monthly ADP and departures of one agency's book-ins, over the days covered.
+
+    ``drift`` adds to the level of the given fiscal years (the intervals' random walk for years
+    after the fit). The stock starts from the first month's observed ADP.
+    """
+    month = history.day_month()
+    fy = history.fiscal_years
+    level = np.array([fit.level(int(y)) + (drift or {}).get(int(y), 0.0) for y in fy])
+    admissions = (history.book_ins[fit.agency] / history.covered)[month]
+    stock, out = two_phase_stock(
+        admissions, split=fit.split, mean_short=fit.mean_short, mean_long=fit.mean_long,
+        multiplier=np.exp(level)[month], start=float(history.adp[fit.agency][0]),
+    )  # fmt: skip
+    # both over the days each month's figures cover
+    first = np.concatenate(([0], np.cumsum(history.days)[:-1]))
+    spans = list(zip(first, history.covered, strict=True))
+    adp = np.array([stock[s : s + c].mean() for s, c in spans])
+    departures = np.array([out[s : s + c].sum() for s, c in spans])
+    return adp, departures
