@@ -151,6 +151,16 @@ def test_cli_backtest_writes_files_and_refuses_a_bad_calibration(
     assert code.value.code == 2
     assert "calibration.yaml" in err
     assert not (tmp_path / "bt2").exists()
+    # an output folder that cannot be made: one line naming it, exit code 2, no traceback
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    for verb in ("backtest", "calibrate"):
+        with pytest.raises(SystemExit) as code:
+            main([verb, "--out", str(blocker / "out")])
+        err = capsys.readouterr().err
+        assert code.value.code == 2, verb
+        assert "cannot create output folder" in err
+        assert "Traceback" not in err
 
 
 def test_removals_are_book_outs_to_removal_from_fy2024(history: History) -> None:

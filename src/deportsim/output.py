@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from deportsim._version import __version__
 from deportsim.checksums import file_sha256
-from deportsim.errors import Location, UserError
+from deportsim.folders import writable_folder
 from deportsim.model.accounts import factors
 from deportsim.results import TimeseriesBlocks, timeseries_batches
 
@@ -88,12 +88,7 @@ def _dump_json(data: Any, path: Path) -> None:
 
 def start_output(prep: Prepared, out: Path) -> None:
     """Mark ``out`` as holding a run in progress: remove stale results, write the manifest."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create output folder: {exc.strerror}", Location(out)) from None
-    if not os.access(out, os.W_OK):
-        raise UserError("output folder is not writable", Location(out))
+    writable_folder(out)
     for name in OUTPUT_FILES:
         (out / name).unlink(missing_ok=True)
     _dump_json(manifest_base(prep, "incomplete"), out / "manifest.json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -188,3 +189,30 @@ def test_workbook_links_are_found_relative_and_deduplicated() -> None:
     assert find_workbook_links(html, "https://www.ice.gov/detain/detention-management") == [
         "https://www.ice.gov/doclib/detention/FY25_detentionStats09242025.xlsx"
     ]
+
+
+@pytest.mark.parametrize("kind", ["folder", "empty", "zip-not-workbook", "truncated", "missing"])
+def test_unreadable_paths_give_one_line_and_leave_the_store_unchanged(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DEPORTSIM_DATA_DIR", str(tmp_path / "data"))
+    importer.import_files([ice_dir() / FY_FILES[0]], store.store_path())
+    before = store.info().files
+    path = tmp_path / "FY24_bad.xlsx"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "zip-not-workbook":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("notes.txt", "not a workbook")
+    elif kind == "truncated":
+        path.write_bytes((ice_dir() / FY_FILES[5]).read_bytes()[:5000])
+    with pytest.raises(SystemExit) as code:
+        main(["data", "import", str(ice_dir() / FY_FILES[1]), str(path)])
+    err = capsys.readouterr().err
+    assert code.value.code == 2
+    assert err.count("\n") == 1
+    assert "FY24_bad.xlsx" in err
+    assert "Traceback" not in err
+    assert store.info().files == before

@@ -36,6 +36,7 @@ from numpy.typing import NDArray
 from deportsim.analysis.calibrate import FIT_FIRST, FIT_LAST, Calibration, stay_fit
 from deportsim.analysis.scoring import Scored, score
 from deportsim.engine import Streams
+from deportsim.folders import writable_folder
 from deportsim.model.replay import AGENCIES, History, replay
 
 __all__ = ["CLAIMS", "DRAWS_PER_FIT", "Backtest", "ClaimCheck", "run_backtest", "write_backtest"]
@@ -290,7 +291,7 @@ def _chart(bt: Backtest, path: Path) -> None:
 
 def write_backtest(bt: Backtest, out: Path) -> list[Path]:
     """Write backtest.json and backtest.png into ``out`` (each moved into place when complete)."""
-    out.mkdir(parents=True, exist_ok=True)
+    writable_folder(out)
     target_json, target_png = out / "backtest.json", out / "backtest.png"
     tmp_json, tmp_png = out / ".backtest.json.tmp", out / ".backtest.tmp.png"
     tmp_json.write_text(json.dumps(bt.to_json(), indent=1, allow_nan=False) + "\n")

@@ -35,6 +35,7 @@ from scipy.optimize import least_squares
 from scipy.special import expit
 
 from deportsim.engine import Streams
+from deportsim.folders import writable_folder
 from deportsim.model.replay import AGENCIES, History, StayFit, replay
 
 __all__ = [
@@ -209,7 +210,7 @@ def shipped_calibration() -> Calibration:
 
 def write_calibration(cal: Calibration, path: Path) -> Path:
     """Write a calibration file (atomically: a temporary file moved into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    writable_folder(path.parent)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(cal.to_yaml())
     tmp.replace(path)

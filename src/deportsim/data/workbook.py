@@ -216,6 +216,8 @@ def load_workbook(path: Path) -> Workbook:
     import openpyxl  # noqa: PLC0415 (imported on use: `deportsim run` never needs it)
 
     where = Location(path)
+    if path.is_dir():
+        raise UserError("a folder, not a workbook file (give the .xlsx files in it)", where)
     if not path.is_file():
         raise UserError("no such file", where)
     if not zipfile.is_zipfile(path):
