@@ -33,8 +33,10 @@ SMALL = [
 ]  # fmt: skip
 PIPELINE = ("one-replicate", "default", "run-200")
 ENGINE_NETWORK = ("one-replicate", "one-replicate-exact", "1000x10y")
+OFFICIAL = ("import-all", "calibrate", "backtest")
 RUNS = [
     *([str(HERE / "pipeline.py"), "--case", case] for case in PIPELINE),
+    *([str(HERE / "official.py"), "--case", case] for case in OFFICIAL),
     *([str(HERE / "engine_network.py"), "--case", case] for case in ENGINE_NETWORK),
     [
         TANDEM,
