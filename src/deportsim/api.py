@@ -224,11 +224,19 @@ def backtest(seed: int = 0, calibration: Path | None = None, db: Path | None = N
 
 
 def calibrate(
-    path: Path, bootstrap: int = 30, seed: int = 20241001, db: Path | None = None
+    path: Path, bootstrap: int | None = None, seed: int | None = None, db: Path | None = None
 ) -> Path:
-    """Fit the detention replay's stays on FY2019-FY2024 and write the calibration file."""
-    from deportsim.analysis.calibrate import calibrate as fit  # noqa: PLC0415
-    from deportsim.analysis.calibrate import write_calibration  # noqa: PLC0415
+    """Fit the detention replay's stays on FY2019-FY2024 and write the calibration file.
+
+    ``bootstrap`` and ``seed`` default to the shipped calibration's
+    (:data:`deportsim.analysis.calibrate.BOOTSTRAP`, :data:`~deportsim.analysis.calibrate.SEED`).
+    """
+    from deportsim.analysis import calibrate as cal  # noqa: PLC0415 (not needed by runs)
     from deportsim.model.replay import load_history  # noqa: PLC0415
 
-    return write_calibration(fit(load_history(db), bootstrap, seed), path)
+    fitted = cal.calibrate(
+        load_history(db),
+        cal.BOOTSTRAP if bootstrap is None else bootstrap,
+        cal.SEED if seed is None else seed,
+    )
+    return cal.write_calibration(fitted, path)

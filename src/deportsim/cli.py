@@ -21,6 +21,7 @@ from rich.table import Table
 
 from deportsim import api
 from deportsim._version import __version__
+from deportsim.analysis import calibrate as calibration_defaults
 from deportsim.data import store
 from deportsim.data.importer import import_files
 from deportsim.data.store import ImportedFile
@@ -237,8 +238,10 @@ def backtest(
 @app.command()
 def calibrate(
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/calibration"),
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap refits kept as uncertainty.")] = 30,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 20241001,
+    bootstrap: Annotated[
+        int, typer.Option(help="Bootstrap refits kept as uncertainty.")
+    ] = calibration_defaults.BOOTSTRAP,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = calibration_defaults.SEED,
 ) -> None:
     """Fit the detention stays on ICE's monthly ADP, FY2019-FY2024; write calibration.yaml."""
     if bootstrap < 2:

@@ -171,6 +171,21 @@ def test_update_from_a_local_page_imports_only_new_files(tmp_path: Path) -> None
     assert (tmp_path / "downloads" / FY_FILES[7]).is_file()
 
 
+def test_update_knows_a_file_it_holds_under_an_escaped_link(tmp_path: Path) -> None:
+    db = tmp_path / store.STORE_NAME
+    spaced = tmp_path / "site" / "FY26 detentionStats 04092026.xlsx"
+    spaced.parent.mkdir()
+    shutil.copy2(ice_dir() / FY_FILES[7], spaced)
+    page = tmp_path / "detention-management.html"
+    page.write_text(f'<a href="{spaced.as_uri()}">FY26</a>')  # as_uri escapes the spaces
+    assert "%20" in page.read_text()
+    first = update(page.as_uri(), db)
+    assert [f.source_file for f in first.imported] == [spaced.name]
+    again = update(page.as_uri(), db)
+    assert again.imported == []
+    assert again.skipped == [spaced.name]
+
+
 def test_update_offline_gives_one_clear_error(tmp_path: Path) -> None:
     db = tmp_path / store.STORE_NAME
     with pytest.raises(UserError, match=r"cannot reach .*nothing was downloaded"):

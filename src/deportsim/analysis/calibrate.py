@@ -31,7 +31,6 @@ from typing import Any
 import numpy as np
 import yaml
 from numpy.typing import NDArray
-from scipy.optimize import least_squares
 from scipy.special import expit
 
 from deportsim.engine import Streams
@@ -87,6 +86,8 @@ def _residuals(history: History, agency: str, mask: NDArray[np.bool_], y: F) -> 
 
 
 def _fit(history: History, agency: str, mask: NDArray[np.bool_], y: F, starts: list[F]) -> F:
+    from scipy.optimize import least_squares  # noqa: PLC0415 (the CLI imports this module's defaults)
+
     n = len(LEVEL_YEARS)
     lower = np.r_[-4.0, np.log(3.0), 0.0, -5.0 * np.ones(n)]
     upper = np.r_[4.0, np.log(300.0), np.log(1000.0), 5.0 * np.ones(n)]

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from deportsim.api import RunConfig, execute, prepare
+from deportsim.data import official
 from deportsim.model import SimResult
 from deportsim.parameters import ParameterSet
 
 __all__ = ["PUBLISHED", "YEARS", "Published", "Replay", "replay"]
 
 _ICE = "U.S. Immigration and Customs Enforcement"
-_WB24 = "ICE Detention Statistics EOFY2024 (FY24_detentionStats.xlsx), sheet Detention FY24"
-_WB25 = "ICE Detention Statistics FY2025 (FY25_detentionStats09242025.xlsx), sheet Detention FY25"
 _AR24 = "ICE Annual Report, Fiscal Year 2024 (Dec 2024)"
+#: What the model's measures are called in ICE's workbooks (the curated national table).
+_WORKBOOK_MEASURES = ("book_ins", "adp", "alos", "book_outs", "removals")
 
 #: Fiscal years replayed: scenario, first day, days.
 YEARS = {
@@ -43,14 +44,23 @@ class Published:
     source: str
 
 
-#: The published figures the model is compared with.
+def _from_workbooks(year: str, measure: str) -> Published:
+    """A fiscal year's national figure from the curated table of ICE's workbooks."""
+    fig = next(
+        f
+        for f in official.read_curated()
+        if (f.table, f.agency, f.category, f.period) == (measure, "all", "all", year)
+    )
+    unit = "days" if fig.unit == "days" else "persons"
+    source = f"{_ICE}, {fig.file}, sheet {fig.sheet}, cell {fig.cell}"
+    return Published(year, measure, fig.value, unit, source)
+
+
+#: The published figures the model is compared with: ICE's arrests, and the rest from ICE's
+#: detention statistics workbooks (FY2025's to 24 September 2025).
 PUBLISHED = (
     Published("FY2024", "arrests", 113_431, "persons", f"{_ICE}, {_AR24}, ERO arrests"),
-    Published("FY2024", "book_ins", 277_913, "persons", f"{_ICE}, {_WB24}, initial book-ins"),
-    Published("FY2024", "adp", 37_722, "persons", f"{_ICE}, {_WB24}, FY2024 ADP"),
-    Published("FY2024", "alos", 46.9, "days", f"{_ICE}, {_WB24}, FY2024 ALOS"),
-    Published("FY2024", "book_outs", 268_480, "persons", f"{_ICE}, {_WB24}, final book-outs"),
-    Published("FY2024", "removals", 271_484, "persons", f"{_ICE}, {_WB24}, ICE removals"),
+    *(_from_workbooks("FY2024", m) for m in _WORKBOOK_MEASURES),
     Published(
         "FY2025",
         "arrests",
@@ -60,11 +70,7 @@ PUBLISHED = (
         "222,000, as summarised in news coverage (Dec 2025), plus FY2024's pace (310 a day) for "
         "1 Oct 2024 - 19 Jan 2025: an estimate, ICE has published no FY2025 total",
     ),
-    Published("FY2025", "book_ins", 310_181, "persons", f"{_ICE}, {_WB25}, initial book-ins"),
-    Published("FY2025", "adp", 48_404, "persons", f"{_ICE}, {_WB25}, FY2025 ADP"),
-    Published("FY2025", "alos", 50.3, "days", f"{_ICE}, {_WB25}, FY2025 ALOS"),
-    Published("FY2025", "book_outs", 284_019, "persons", f"{_ICE}, {_WB25}, final book-outs"),
-    Published("FY2025", "removals", 319_980, "persons", f"{_ICE}, {_WB25}, ICE removals"),
+    *(_from_workbooks("FY2025", m) for m in _WORKBOOK_MEASURES),
 )
 
 

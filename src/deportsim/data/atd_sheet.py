@@ -29,8 +29,9 @@ import calendar
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable
 
-from deportsim.data.records import FISCAL_MONTHS, Record, fiscal_month
+from deportsim.data.records import FISCAL_MONTHS, Record, fiscal_month, ytd_flag
 from deportsim.data.workbook import (
     Grid,
     Table,
@@ -38,7 +39,9 @@ from deportsim.data.workbook import (
     cell_name,
     fiscal_year_from_name,
     label,
+    number,
     read_table,
+    snake,
 )
 from deportsim.errors import Location, UserError
 
@@ -62,12 +65,8 @@ def _snake(text: str) -> str:
     >>> _snake("Ankle Monitor"), _snake("ECMS-FAMU"), _snake("Total")
     ('ankle_monitor', 'ecms_famu', 'all')
     """
-    name = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    name = snake(text)
     return "all" if name == "total" else name
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _atd_sheet(wb: Workbook) -> Grid | None:
@@ -93,7 +92,7 @@ def _rows(table: Table, column: int) -> list[tuple[int, str, float]]:
     """The body's ``(row, label, value)`` where the label column and ``column`` are filled."""
     found = []
     for r in table.rows:
-        text, value = table.grid.text(r, table.title_col), _number(table.grid.get(r, column))
+        text, value = table.grid.text(r, table.title_col), number(table.grid.get(r, column))
         if text and value is not None:
             found.append((r, text, value))
     return found
@@ -126,15 +125,27 @@ class _Sheet:
             cell=cell_name(*cell), category=category, data_date=self.wb.data_date, flag=flag,
         )  # fmt: skip
 
-    def counts(self, table: Table, name: str) -> list[Record]:
-        """One record per labelled row of a table's ``Count`` column (``Total`` is ``all``)."""
-        col = table.column(r"^count$")
+    def column(
+        self, table: Table, header: str, name: str, unit: str, *,
+        category: Callable[[str], str] = _snake, keep: Callable[[str], bool] = bool,
+    ) -> list[Record]:  # fmt: skip
+        """One record per labelled row of the table's column headed ``header`` (a regex).
+
+        Rows whose label ``keep`` refuses are left out; the label gives the category (by
+        default in snake case, ``Total`` being ``all``).
+        """
+        col = table.column(header)
         if col is None:
             return []
         return [
-            self.record(name, "persons", (r, col), v, category=_snake(t))
+            self.record(name, unit, (r, col), v, category=category(t))
             for r, t, v in _rows(table, col)
+            if keep(t)
         ]
+
+    def counts(self, table: Table, name: str) -> list[Record]:
+        """The table's ``Count`` column, by label."""
+        return self.column(table, r"^count$", name, "persons")
 
 
 def parse(wb: Workbook) -> list[Record]:
@@ -175,14 +186,8 @@ def parse(wb: Workbook) -> list[Record]:
 
 def _by_aor(sheet: _Sheet, table: Table) -> list[Record]:
     """Participants by field office: the office rows, not the technology rows under each."""
-    col = table.column(r"^count$")
-    if col is None:
-        return []
-    return [
-        sheet.record("atd_participants_by_aor", "persons", (r, col), v, category=_office(t))
-        for r, t, v in _rows(table, col)
-        if not _TECHNOLOGY.match(t)
-    ]
+    return sheet.column(table, r"^count$", "atd_participants_by_aor", "persons",
+                        category=_office, keep=lambda t: not _TECHNOLOGY.match(t))  # fmt: skip
 
 
 def _office(text: str) -> str:
@@ -192,13 +197,7 @@ def _office(text: str) -> str:
 
 def _average_days(sheet: _Sheet, table: Table) -> list[Record]:
     """Average length in program (ALIP) by status, in days."""
-    col = table.column(r"^alip$|average length")
-    if col is None:
-        return []
-    return [
-        sheet.record("atd_average_days", "days", (r, col), v, category=_snake(t))
-        for r, t, v in _rows(table, col)
-    ]
+    return sheet.column(table, r"^alip$|average length", "atd_average_days", "days")
 
 
 def _court(sheet: _Sheet) -> list[Record]:
@@ -216,17 +215,13 @@ def _court(sheet: _Sheet) -> list[Record]:
             continue  # another year's table
         kind = "final_hearings" if re.search(r"final hearings", title, re.I) else "total_hearings"
         end = _data_end(title, fy, sheet.wb.data_date)
-        flag = "" if end is None or (end.month, end.day) == (9, 30) else _ytd(end)
+        flag = ytd_flag(end)
         records += [
             sheet.record(name, "share", (r, col), v, period=f"FY{fy}", category=kind, flag=flag)
             for r, t, v in _rows(table, col)
             if re.match(r"attended", t, re.IGNORECASE)
         ]
     return records
-
-
-def _ytd(date: dt.date) -> str:
-    return f"fiscal year to date: data to {date.isoformat()}"
 
 
 def _data_end(title: str, fy: int, data_date: dt.date | None) -> dt.date | None:

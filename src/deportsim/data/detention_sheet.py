@@ -21,8 +21,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from deportsim.data.records import Record, fiscal_month
-from deportsim.data.workbook import Grid, Table, Value, Workbook, cell_name, label
+from deportsim.data.records import Record, fiscal_month, ytd_flag
+from deportsim.data.workbook import Table, Workbook, cell_name, label, number, read_table, snake
 from deportsim.errors import Location, UserError
 
 __all__ = ["parse"]
@@ -43,7 +43,6 @@ _MONTH = re.compile(
 # FY2019's removals value column is headed "Removals", later years' "Total"
 _TOTAL = re.compile(r"Total|FY Overall|Removals", re.IGNORECASE)
 _AGENCY_ROW = re.compile(r"(?:(ICE|CBP)\b\s*)?(?:Average|Total)?", re.IGNORECASE)
-_SHEET_EDGE = 16_384  # columns in an Excel sheet: a table with no title to its right ends there
 _FACILITY = re.compile(r"FRC|FSC|Adult", re.IGNORECASE)
 _CRIMINALITY = (
     (re.compile(r"^convicted", re.IGNORECASE), "convicted"),
@@ -54,26 +53,9 @@ _CRIMINALITY = (
 )
 
 
-def _snake(text: str) -> str:
-    """Lower-case words joined by ``_``, dots and apostrophes dropped.
-
-    >>> _snake("Transfer to U.S. Marshals or other agency"), _snake("Expedited Removal (I-860)")
-    ('transfer_to_us_marshals_or_other_agency', 'expedited_removal_i_860')
-    """
-    text = re.sub(r"[.'’]", "", text.lower())
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
-
-
 def _criminality(text: str) -> str | None:
     """The criminality a row or column label names (``Total`` → ``all``), or None."""
     return next((name for rx, name in _CRIMINALITY if rx.search(text)), None)
-
-
-def _number(value: Value) -> float | None:
-    """A numeric cell's value as float; None for text, dates, booleans and blanks."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
 
 
 def _column(header: str, fiscal_year: int, total: str) -> Fields | None:
@@ -152,7 +134,7 @@ def _by_reason(t: Table) -> RowKey:
     def key(cells: dict[int, str]) -> Fields | None:
         nonlocal reason
         if text := cells.get(t.title_col, ""):
-            reason = "all" if text.lower() == "total" else _snake(text)
+            reason = "all" if text.lower() == "total" else snake(text)
         crim = _criminality(cells.get(crim_col, "Total")) if crim_col is not None else "all"
         return None if crim is None else {"category": reason, "criminality": crim}
 
@@ -175,7 +157,7 @@ def _by_label(t: Table, prefix: str = "") -> RowKey:
             return {}
         drop = rf"^{prefix}\s+|" if prefix else ""
         text = re.sub(rf"{drop}\b(?:a|an|the)\b", " ", text, flags=re.IGNORECASE)
-        return {"category": _snake(text)}
+        return {"category": snake(text)}
 
     return key
 
@@ -232,34 +214,6 @@ _TABLES = (
 )  # fmt: skip
 
 
-def _read(grid: Grid, title: str) -> Table | None:
-    """The table under the first cell matching ``title``: header row and body rows.
-
-    Like :func:`deportsim.data.workbook.read_table`, but the header is the first row under the
-    title with text anywhere in the table's columns (FY2019's removals table has no label above
-    its row labels). The table reaches right to the next title on the title's row.
-    """
-    hit = grid.find_one(title)
-    if hit is None:
-        return None
-    tr, tc = hit
-    end = min((c for c, v in grid.rows[tr].items() if c > tc and label(v)), default=_SHEET_EDGE)
-
-    def texts(r: int) -> dict[int, str]:
-        return {c: t for c, v in grid.rows.get(r, {}).items() if tc <= c < end and (t := label(v))}
-
-    last = grid.max_row()
-    hr = tr + 1
-    while hr <= last and not texts(hr):
-        hr += 1
-    body: list[int] = []
-    r = hr + 1
-    while r <= last and texts(r):
-        body.append(r)
-        r += 1
-    return Table(grid, grid.text(tr, tc), tr, tc, hr, texts(hr), body)
-
-
 def _merge(row: Fields, col: Fields) -> Fields:
     """A figure's fields from its row's and its column's; two categories nest (column first)."""
     row = {k: v for k, v in row.items() if v != "all"}
@@ -284,7 +238,7 @@ def _cells(
         if key is None:
             continue
         for c, col in columns.items():
-            value = _number(t.grid.get(r, c))
+            value = number(t.grid.get(r, c))
             if value is not None:
                 yield r, c, value, _merge(key, col)
 
@@ -300,7 +254,7 @@ def _flag(table: str, period: str, fiscal_year: int, data_date: dt.date) -> str 
         if in_month and data_date.day < calendar.monthrange(year, month)[1]:
             flags.append(f"partial month: data to {data_date.isoformat()}")
     elif period.startswith("FY") and data_date < dt.date(fiscal_year, 9, 30):
-        flags.append(f"fiscal year to date: data to {data_date.isoformat()}")
+        flags.append(ytd_flag(data_date))
     if table == "removals" and fiscal_year in _PRE_LOCK_REMOVALS:
         flags.append(ANNUAL_REPORT_FLAG)
     return "; ".join(flags)
@@ -330,7 +284,7 @@ def parse(wb: Workbook) -> list[Record]:
         raise UserError("cannot tell the workbook's fiscal year and data date from its name", where)
     found: dict[tuple[str, str, str, str, str], Record] = {}
     for spec in _TABLES:
-        t = _read(grid, spec.title)
+        t = read_table(grid, spec.title, header_anywhere=True)
         if t is None:
             if spec.required:
                 raise UserError(f"no table {spec.required!r} found in the sheet", where)

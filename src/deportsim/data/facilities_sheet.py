@@ -21,8 +21,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from deportsim.data.records import FacilityRecord
-from deportsim.data.workbook import Grid, Workbook, fiscal_year_from_name
+from deportsim.data.records import FacilityRecord, fiscal_year_of, ytd_flag
+from deportsim.data.workbook import Grid, Workbook, fiscal_year_from_name, number
 from deportsim.errors import Location, UserError
 
 __all__ = ["parse"]
@@ -32,17 +32,6 @@ _TOTAL_ADP = r"^(total )?(fy\s?\d+ )?adp( total)?$"
 _CRIMINALITY = r"^(male|female) (non-?)?crim"
 _LEVEL = r"^level [a-d]$"
 _SKIP_NAME = re.compile(r"^(grand )?total\b|^\[\d+\]|^\(?\*", re.IGNORECASE)
-
-
-def _ytd_flag(date: dt.date | None) -> str:
-    """The flag of a fiscal-year figure whose data end before 30 September, else empty."""
-    if date is None or (date.month, date.day) == (9, 30):
-        return ""
-    return f"fiscal year to date: data to {date.isoformat()}"
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 @dataclass
@@ -114,7 +103,7 @@ def parse(wb: Workbook) -> list[FacilityRecord]:
     adp_cols = header.adp_columns()
     records = []
     for r in _facility_rows(header, name_col, adp_cols):
-        adp = sum(_number(grid.get(r, c)) or 0.0 for c in adp_cols)
+        adp = sum(number(grid.get(r, c)) or 0.0 for c in adp_cols)
         records.append(_record(wb, header, r, fy, adp, date=wb.data_date))
     return records
 
@@ -127,7 +116,7 @@ def _facility_rows(header: _Header, name_col: int, value_cols: list[int]) -> lis
         name = grid.text(r, name_col)
         if r <= header.row or not name or _SKIP_NAME.search(name):
             continue
-        if any(_number(grid.get(r, c)) is not None for c in value_cols):
+        if any(number(grid.get(r, c)) is not None for c in value_cols):
             rows.append(r)
     return rows
 
@@ -142,9 +131,9 @@ def _record(
         col = header.column(pattern)
         return grid.text(row, col) if col is not None else ""
 
-    def number(pattern: str) -> float | None:
+    def figure(pattern: str) -> float | None:
         col = header.column(pattern)
-        return _number(grid.get(row, col)) if col is not None else None
+        return number(grid.get(row, col)) if col is not None else None
 
     ftype = r"^(facility )?type$" if header.column(r"^(facility )?type$") is not None else r"^type"
     return FacilityRecord(
@@ -155,14 +144,16 @@ def _record(
         aor=text(r"^(aor|field office)\b"),
         facility_type=text(ftype),
         adp=adp,
-        alos=number(r"\balos\b|length of stay"),
-        guaranteed_minimum=number(r"guaranteed min"),
+        alos=figure(r"\balos\b|length of stay"),
+        guaranteed_minimum=figure(r"guaranteed min"),
         source_file=wb.name,
         sheet=grid.name,
         row=row,
-        capacity=number(r"^capacity$"),
+        capacity=figure(r"^capacity$"),
         data_date=date,
-        flag=_ytd_flag(date) if fy == _fiscal_year_of(date) else "",
+        flag=ytd_flag(date)
+        if date is not None and fy == fiscal_year_of(date.year, date.month)
+        else "",
     )
 
 
@@ -178,12 +169,6 @@ def _notes_date(wb: Workbook) -> dt.date | None:
     return None
 
 
-def _fiscal_year_of(date: dt.date | None) -> int | None:
-    if date is None:
-        return None
-    return date.year + 1 if date.month >= 10 else date.year
-
-
 def _listing(wb: Workbook, header: _Header, name_col: int) -> list[FacilityRecord]:
     """The 2015 listing: one record per facility and ``FYxx ADP`` column with a number."""
     date = _notes_date(wb) or wb.data_date
@@ -191,7 +176,7 @@ def _listing(wb: Workbook, header: _Header, name_col: int) -> list[FacilityRecor
     records = []
     for r in _facility_rows(header, name_col, list(years)):
         for c, fy in years.items():
-            adp = _number(header.grid.get(r, c))
+            adp = number(header.grid.get(r, c))
             if adp is not None:
                 records.append(_record(wb, header, r, fy, adp, date=date))
     return records

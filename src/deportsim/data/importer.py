@@ -30,13 +30,14 @@ def screen(wb: Workbook) -> None:
                 if not isinstance(value, str):
                     continue
                 text = label(value)
-                where = Location(wb.path, path=f"{grid.name}!{cell_name(r, c)}")
+                reason = None
                 if len(text) <= _FIELD_NAME_MAX and is_person_level_field(text):
                     reason = f"column {text!r} identifies a person"
+                elif (hit := find_person_level(text)) is not None:
+                    reason = hit[1]
+                if reason is not None:
+                    where = Location(wb.path, path=f"{grid.name}!{cell_name(r, c)}")
                     raise UserError(refusal_message(reason) + "; nothing was stored", where)
-                hit = find_person_level(text)
-                if hit is not None:
-                    raise UserError(refusal_message(hit[1]) + "; nothing was stored", where)
 
 
 def parse_file(path: Path) -> store.ImportedFile:

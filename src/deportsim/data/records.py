@@ -9,7 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["FISCAL_MONTHS", "FacilityRecord", "Record", "fiscal_month"]
+__all__ = [
+    "FISCAL_MONTHS",
+    "FacilityRecord",
+    "Record",
+    "fiscal_month",
+    "fiscal_year_of",
+    "ytd_flag",
+]
 
 #: Fiscal-year month labels in the order ICE's tables print them (October first).
 FISCAL_MONTHS = ("Oct", "Nov", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep")
@@ -25,6 +32,26 @@ def fiscal_month(fiscal_year: int, label: str) -> str:
     year = fiscal_year - 1 if index < 3 else fiscal_year
     month = (index + 9) % 12 + 1
     return f"{year:04d}-{month:02d}"
+
+
+def fiscal_year_of(year: int, month: int) -> int:
+    """The federal fiscal year (October to September) of a calendar month.
+
+    >>> fiscal_year_of(2024, 9), fiscal_year_of(2024, 10)
+    (2024, 2025)
+    """
+    return year + 1 if month >= 10 else year
+
+
+def ytd_flag(data_end: dt.date | None) -> str:
+    """The flag of a fiscal-year figure whose data end before 30 September, else ``""``.
+
+    >>> ytd_flag(dt.date(2025, 9, 24)), ytd_flag(dt.date(2024, 9, 30))
+    ('fiscal year to date: data to 2025-09-24', '')
+    """
+    if data_end is None or (data_end.month, data_end.day) == (9, 30):
+        return ""
+    return f"fiscal year to date: data to {data_end.isoformat()}"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,15 @@ _HREF = re.compile(r"""href\s*=\s*["']([^"']+\.xlsx)(?:\?[^"']*)?["']""", re.IGN
 _WORKBOOK = re.compile(r"FY\s?\d{2}.*detention.*\.xlsx$", re.IGNORECASE)
 
 
+def _file_name(url: str) -> str:
+    """The file name a link points to, %-escapes decoded (the store keys rows by it).
+
+    >>> _file_name("https://www.ice.gov/doclib/FY26%20detentionStats.xlsx?v=2")
+    'FY26 detentionStats.xlsx'
+    """
+    return urllib.parse.unquote(Path(urllib.parse.urlparse(url).path).name)
+
+
 def find_workbook_links(html: str, base: str) -> list[str]:
     """Absolute links to detention statistics workbooks on a page, in page order, no repeats.
 
@@ -41,8 +50,7 @@ def find_workbook_links(html: str, base: str) -> list[str]:
     links: list[str] = []
     for href in _HREF.findall(html):
         url = urllib.parse.urljoin(base, href)
-        name = Path(urllib.parse.urlparse(url).path).name
-        if _WORKBOOK.search(urllib.parse.unquote(name)) and url not in links:
+        if _WORKBOOK.search(_file_name(url)) and url not in links:
             links.append(url)
     return links
 
@@ -79,15 +87,14 @@ def update(page: str = ICE_PAGE, db: Path | None = None) -> Update:
     html = _fetch(page).decode("utf-8", errors="replace")
     links = find_workbook_links(html, page)
     held = {f["source_file"] for f in store.info(db).files}
-    new = [u for u in links if Path(urllib.parse.urlparse(u).path).name not in held]
-    skipped = [Path(urllib.parse.urlparse(u).path).name for u in links if u not in new]
+    new = [u for u in links if _file_name(u) not in held]
+    skipped = [_file_name(u) for u in links if u not in new]
     if not new:
         return Update(page, links, [], skipped)
     with tempfile.TemporaryDirectory(prefix="deportsim-update-") as tmp:
         paths: list[Path] = []
         for url in new:
-            name = urllib.parse.unquote(Path(urllib.parse.urlparse(url).path).name)
-            target = Path(tmp) / name
+            target = Path(tmp) / _file_name(url)
             target.write_bytes(_fetch(url))
             paths.append(target)
         imported = importer.import_files(paths, db)

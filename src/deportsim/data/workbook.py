@@ -26,6 +26,9 @@ __all__ = [
     "fiscal_year_from_name",
     "label",
     "load_workbook",
+    "number",
+    "read_table",
+    "snake",
 ]
 
 Value = str | float | int | dt.datetime | None
@@ -54,6 +57,27 @@ def label(value: Value) -> str:
     if value is None:
         return ""
     return " ".join(str(value).replace("\xa0", " ").split())
+
+
+def number(value: object) -> float | None:
+    """A numeric cell's value as float; None for text, dates, booleans and blanks.
+
+    >>> number(3), number(2.5), number("3"), number(True)
+    (3.0, 2.5, None, None)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def snake(text: str) -> str:
+    """A label as lower-case words joined by ``_``, dots and apostrophes dropped.
+
+    >>> snake("Transfer to U.S. Marshals or other agency"), snake("Expedited Removal (I-860)")
+    ('transfer_to_us_marshals_or_other_agency', 'expedited_removal_i_860')
+    """
+    text = re.sub(r"[.'’]", "", text.lower())
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
 @dataclass
@@ -116,15 +140,21 @@ class Table:
         return None
 
 
+#: Columns in an Excel sheet: a table with no title to its right reaches the sheet's edge.
+SHEET_EDGE = 16_384
+
+
 def read_table(
-    grid: Grid, title_pattern: str, *, width: int | None = None, after: int = 0
-) -> Table | None:
+    grid: Grid, title_pattern: str, *, width: int | None = None, after: int = 0,
+    header_anywhere: bool = False,
+) -> Table | None:  # fmt: skip
     """Find the table whose title matches ``title_pattern`` and read its header and body rows.
 
-    The header is the first non-empty row under the title in the title's column; body rows follow
-    until a row with nothing in the table's columns. ``width`` limits the table to that many
-    columns from the title's (side-by-side tables share rows); by default it reaches the next
-    title on the title's row, or the sheet's edge.
+    The header is the first row under the title with text in the title's column (with
+    ``header_anywhere``, in any of the table's columns: FY2019's removals table has no label
+    above its row labels); body rows follow until a row with nothing in the table's columns.
+    ``width`` limits the table to that many columns from the title's (side-by-side tables share
+    rows); by default it reaches the next title on the title's row, or the sheet's edge.
     """
     hit = grid.find_one(title_pattern, after=after)
     if hit is None:
@@ -132,23 +162,23 @@ def read_table(
     tr, tc = hit
     if width is None:
         others = [c for c in grid.rows.get(tr, {}) if c > tc and grid.text(tr, c)]
-        width = (min(others) - tc) if others else 10_000
-    cols = range(tc, tc + width)
+        width = (min(others) - tc) if others else SHEET_EDGE
+    end = tc + width
 
-    def filled(r: int) -> bool:
-        return any(grid.text(r, c) for c in cols)
+    def texts(r: int) -> dict[int, str]:
+        """The row's labelled cells within the table's columns."""
+        return {c: t for c, v in grid.rows.get(r, {}).items() if tc <= c < end and (t := label(v))}
 
     hr = tr + 1
     last = grid.max_row()
-    while hr <= last and not grid.text(hr, tc):
+    while hr <= last and not (texts(hr) if header_anywhere else grid.text(hr, tc)):
         hr += 1
-    header = {c: grid.text(hr, c) for c in cols if grid.text(hr, c)}
     body: list[int] = []
     r = hr + 1
-    while r <= last and filled(r):
+    while r <= last and texts(r):
         body.append(r)
         r += 1
-    return Table(grid, label(grid.get(tr, tc)), tr, tc, hr, header, body)
+    return Table(grid, label(grid.get(tr, tc)), tr, tc, hr, texts(hr), body)
 
 
 @dataclass

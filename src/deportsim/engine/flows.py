@@ -13,24 +13,17 @@ end-of-day count). Departures on day ``t`` are ``n[t-1] + admissions[t] - n[t]``
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-import numba
 import numpy as np
 from numpy.typing import NDArray
+
+from deportsim.engine.kernels import jit
 
 __all__ = ["two_phase_stock"]
 
 F = NDArray[np.float64]
-T = TypeVar("T", bound=Callable[..., Any])
 
 
-def _compiled(fn: T) -> T:
-    return cast(T, numba.njit(cache=True, nogil=True)(fn))
-
-
-@_compiled
+@jit
 def _run(
     admissions: F, split: float, mean_short: float, mean_long: float, multiplier: F,
     start_short: float, start_long: float, stock: F,

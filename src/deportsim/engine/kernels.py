@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from deportsim.engine.rng import binomial, inline, poisson
 
-__all__ = ["SERIES_INDEX", "Mode", "NetArrays", "Scratch", "State", "run_days", "share"]
+__all__ = ["SERIES_INDEX", "Mode", "NetArrays", "Scratch", "State", "jit", "run_days", "share"]
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -143,13 +143,13 @@ class Scratch(NamedTuple):
         )  # fmt: skip
 
 
-def _jit(fn: T) -> T:
+def jit(fn: T) -> T:
     """Compile ``fn`` with Numba (cached on disk), keeping its Python signature for type checks."""
     return cast(T, numba.njit(cache=True, nogil=True)(fn))
 
 
 def _jit_no_refcounts(fn: T) -> T:
-    """Compile ``fn`` like :func:`_jit`, without reference counting of arrays.
+    """Compile ``fn`` like :func:`jit`, without reference counting of arrays.
 
     Every array the loop touches is owned by the caller, so counting references to them is
     pure cost: with it, each field read from a named tuple of arrays is counted in and out, and
@@ -379,7 +379,7 @@ def _share(
 
 
 #: :func:`_share` compiled on its own, for Python callers and tests.
-share = _jit(_share)
+share = jit(_share)
 _share_inline = inline(_share)
 
 

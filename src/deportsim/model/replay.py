@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.data import official
+from deportsim.data.records import fiscal_year_of
 from deportsim.engine.flows import two_phase_stock
 
 __all__ = ["AGENCIES", "History", "StayFit", "covered_days", "load_history", "replay"]
@@ -32,11 +33,6 @@ I = NDArray[np.int64]  # noqa: E741
 AGENCIES = ("ICE", "CBP")
 #: First month of the replay (the first month of ICE's FY2019 workbook).
 FIRST_MONTH = "2018-10"
-
-
-def _fiscal_year(month: str) -> int:
-    year, mon = int(month[:4]), int(month[5:7])
-    return year + 1 if mon >= 10 else year
 
 
 def covered_days(adp: list[float], days: int) -> int:
@@ -81,15 +77,20 @@ class History:
     @property
     def fiscal_years(self) -> I:
         """Fiscal year of each month."""
-        return np.array([_fiscal_year(m) for m in self.months], dtype=np.int64)
+        return np.array([fiscal_year_of(int(m[:4]), int(m[5:7])) for m in self.months],
+                        dtype=np.int64)  # fmt: skip
 
     def day_month(self) -> I:
         """For each day from the first month's first day, the index of its month."""
         return np.repeat(np.arange(len(self.months)), self.days)
 
 
-def _series(table: str, agency: str, db: Path | None) -> dict[str, official.Figure]:
-    return {f.period: f for f in official.national(table, agency, db) if f.period[0] != "F"}
+def _series(
+    table: str, agency: str, db: Path | None, category: str = "all"
+) -> dict[str, official.Figure]:
+    """A national series by month (fiscal-year totals left out)."""
+    found = official.national(table, agency, db, category=category)
+    return {f.period: f for f in found if f.period[0] != "F"}
 
 
 def load_history(db: Path | None = None) -> History:
@@ -101,11 +102,7 @@ def load_history(db: Path | None = None) -> History:
     adp = {a: _series("adp", a, db) for a in (*AGENCIES, "all")}
     bins = {a: _series("book_ins", a, db) for a in AGENCIES}
     outs = _series("book_outs", "all", db)
-    rem = {
-        f.period: f
-        for f in official.national("book_outs", "all", db, category="release_to_remove")
-        if f.period[0] != "F"
-    }
+    rem = _series("book_outs", "all", db, category="release_to_remove")
     months = sorted(
         m for m, f in adp["all"].items()
         if m >= FIRST_MONTH and f.value > 0 and not f.flag.startswith("partial")
