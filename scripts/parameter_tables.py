@@ -31,6 +31,8 @@ def _row(p: dict[str, Any]) -> str:
     values = "; ".join(f"{step['from']}: {_value(step['value'])}" for step in p["values"])
     if p["kind"] == "assumption":
         basis = "ASSUMPTION"
+    elif p["kind"] == "calibrated":
+        basis = "CALIBRATED to ICE's monthly ADP, FY2019-FY2024 (deportsim calibrate)"
     else:
         first = p["sources"][0]
         basis = f"sourced: {first['publisher']}, {first['title']} ({first['date']})"
@@ -43,7 +45,7 @@ def _reference_row(p: dict[str, Any]) -> str:
     values = "<br>".join(f"{step['from']}: {_value(step['value'])}" for step in p["values"])
     u = p["uncertainty"]
     spread = f"{u['distribution']} {_number(u['low'])}–{_number(u['high'])}" if u else "—"
-    basis = "ASSUMPTION" if p["kind"] == "assumption" else "sourced"
+    basis = p["kind"].upper() if p["kind"] != "sourced" else "sourced"
     return f"| `{p['path']}` | {p['unit']} | {values} | {spread} | {basis} | {p['applies']} |"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from deportsim.model.replay import History, load_history
 from deportsim.parameters import ParameterSet, load_parameters
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,3 +23,14 @@ def params() -> ParameterSet:
 def start() -> dt.date:
     """The contract's default start date."""
     return dt.date(2025, 1, 20)
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    """History from the curated table (no store: DEPORTSIM_DATA_DIR points at an empty folder)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DEPORTSIM_DATA_DIR", str(tmp_path_factory.mktemp("empty")))
+    try:
+        return load_history()
+    finally:
+        mp.undo()

@@ -64,7 +64,10 @@ def test_params_csv_has_one_row_per_value_and_region(
     rows = list(csv.DictReader(io.StringIO(_main(capsys, "params", "--format", "csv"))))
     coop = [r for r in rows if r["path"] == "arrests.cooperation"]
     assert [r["region"] for r in coop] == list(params.regions)
-    assert {r["kind"] for r in rows} == {"sourced", "assumption"}
+    assert {r["kind"] for r in rows} == {"sourced", "assumption", "calibrated"}
+    stays = {r["path"]: r for r in rows if r["path"] == "detention.stay_cv_border"}
+    assert stays["detention.stay_cv_border"]["kind"] == "calibrated"
+    assert "calibrat" in stays["detention.stay_cv_border"]["source"].lower()
     beds = next(r for r in rows if r["path"] == "detention.bed_capacity")
     assert (beds["value"], beds["unit"]) == ("41500.0", "beds")
     assert "P.L. 118-47" in beds["source"]

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from deportsim._version import __version__
 from deportsim.engine import Streams
 from deportsim.errors import Location, UserError
+from deportsim.folders import writable_folder
 from deportsim.model import Inputs, SimResult, simulate
 from deportsim.output import TimeseriesStream, stage, start_output, write_outputs
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
@@ -203,17 +204,30 @@ def default_out(scenario: Scenario) -> Path:
     return Path("out") / scenario.name
 
 
-def backtest(seed: int = 0, calibration: Path | None = None, db: Path | None = None) -> Backtest:
-    """Replay detention on history with a calibration (default: the shipped one) and score it."""
+def backtest(
+    seed: int = 0, calibration: Path | None = None, db: Path | None = None, stays: str = "fitted"
+) -> Backtest:
+    """Replay detention on history with a calibration and score it.
+
+    Without a ``calibration`` file, the shipped one: ``stays="fitted"``, the backtest's free
+    two-phase stays; ``stays="model"``, the model's own calibrated stays. A file written by
+    ``deportsim calibrate`` (``calibration.yaml`` or ``model_stays.yaml``) says which it holds.
+    """
     from deportsim.analysis.backtest import run_backtest  # noqa: PLC0415 (not needed by runs)
     from deportsim.analysis.calibrate import load_calibration, shipped_calibration  # noqa: PLC0415
+    from deportsim.analysis.model_stays import load_model_stays, shipped_model_stays  # noqa: PLC0415
     from deportsim.model.replay import load_history  # noqa: PLC0415
 
+    if stays not in {"fitted", "model"}:
+        raise UserError(f"unknown stays {stays!r}: fitted or model", Location("<command line>"))
     if calibration is None:
-        cal = shipped_calibration()
+        cal = shipped_calibration() if stays == "fitted" else shipped_model_stays().as_calibration()
     else:
         try:
-            cal = load_calibration(calibration.read_text())
+            text = calibration.read_text()
+            doc = yaml.safe_load(text)
+            model = isinstance(doc, dict) and "structure" in doc
+            cal = load_model_stays(text).as_calibration() if model else load_calibration(text)
         except OSError as exc:
             raise UserError(f"cannot read: {exc.strerror}", Location(calibration)) from None
         except (KeyError, TypeError, ValueError, AttributeError, yaml.YAMLError) as exc:
@@ -224,19 +238,27 @@ def backtest(seed: int = 0, calibration: Path | None = None, db: Path | None = N
 
 
 def calibrate(
-    path: Path, bootstrap: int | None = None, seed: int | None = None, db: Path | None = None
-) -> Path:
-    """Fit the detention replay's stays on FY2019-FY2024 and write the calibration file.
+    folder: Path, bootstrap: int | None = None, seed: int | None = None, db: Path | None = None
+) -> tuple[Path, Path]:
+    """Fit the stays on FY2019-FY2024; write ``calibration.yaml`` and ``model_stays.yaml``.
 
-    ``bootstrap`` and ``seed`` default to the shipped calibration's
-    (:data:`deportsim.analysis.calibrate.BOOTSTRAP`, :data:`~deportsim.analysis.calibrate.SEED`).
+    ``calibration.yaml`` holds the backtest's stays (:mod:`deportsim.analysis.calibrate`),
+    ``model_stays.yaml`` the model's own stay parameters with their out-of-sample errors
+    (:mod:`deportsim.analysis.model_stays`). ``bootstrap`` and ``seed`` default to the shipped
+    calibration's (:data:`deportsim.analysis.calibrate.BOOTSTRAP`,
+    :data:`~deportsim.analysis.calibrate.SEED`).
     """
     from deportsim.analysis import calibrate as cal  # noqa: PLC0415 (not needed by runs)
+    from deportsim.analysis.model_stays import calibrate_model  # noqa: PLC0415
     from deportsim.model.replay import load_history  # noqa: PLC0415
 
-    fitted = cal.calibrate(
-        load_history(db),
-        cal.BOOTSTRAP if bootstrap is None else bootstrap,
-        cal.SEED if seed is None else seed,
+    writable_folder(folder)  # before the fits: a folder that cannot be made fails at once
+    history = load_history(db)
+    n = cal.BOOTSTRAP if bootstrap is None else bootstrap
+    s = cal.SEED if seed is None else seed
+    backtest_stays = cal.calibrate(history, n, s).to_yaml()
+    model_stays = calibrate_model(history, n, s).to_yaml(history)
+    return (
+        cal.write_calibration(backtest_stays, folder / "calibration.yaml"),
+        cal.write_calibration(model_stays, folder / "model_stays.yaml"),
     )
-    return cal.write_calibration(fitted, path)

@@ -49,6 +49,13 @@ _SHOWN = REQUIRED_METRICS
 _PARAMETERS_OPTION = typer.Option(help="Folder of parameter files to use instead of the built-in.")
 
 
+class Stays(StrEnum):
+    """Stays the backtest replays without a calibration file."""
+
+    fitted = "fitted"
+    model = "model"
+
+
 class Format(StrEnum):
     """Output formats of ``deportsim params``."""
 
@@ -205,14 +212,22 @@ def backtest(
     calibration: Annotated[
         Path | None,
         typer.Option(
-            help="A calibration.yaml from deportsim calibrate (default: the shipped one)."
+            help="A calibration.yaml or model_stays.yaml from deportsim calibrate "
+            "(default: the shipped one)."
         ),
     ] = None,
+    stays: Annotated[
+        Stays,
+        typer.Option(
+            help="Without --calibration: the backtest's own fitted stays, or the model's "
+            "calibrated stays (case paths)."
+        ),
+    ] = Stays.fitted,
 ) -> None:
     """Replay detention since October 2018 against ICE's monthly figures; write backtest.json."""
     from deportsim.analysis.backtest import write_backtest  # noqa: PLC0415 (only this verb)
 
-    bt = api.backtest(seed=seed, calibration=calibration)
+    bt = api.backtest(seed=seed, calibration=calibration, stays=stays.value)
     paths = write_backtest(bt, out)
     table = Table()
     for name in ("series", "months", "in sample: MAPE", "in 90%", "out of sample: MAPE", "in 90%"):
@@ -225,7 +240,10 @@ def backtest(
             cells += [f"{p['mape']:.1%}", f"{p['coverage90']:.0%}"] if p else ["–", "–"]
         table.add_row(*cells)
     first, last = bt.history.months[0], bt.history.months[-1]
-    typer.echo(f"Backtest {first} to {last}: fitted on FY2019-FY2024, out of sample from 2024-10")
+    typer.echo(
+        f"Backtest {first} to {last} ({bt.calibration.stays} stays): fitted on FY2019-FY2024, "
+        "out of sample from 2024-10"
+    )
     Console().print(table)
     for c in bt.claims:
         typer.echo(
@@ -243,15 +261,20 @@ def calibrate(
     ] = calibration_defaults.BOOTSTRAP,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = calibration_defaults.SEED,
 ) -> None:
-    """Fit the detention stays on ICE's monthly ADP, FY2019-FY2024; write calibration.yaml."""
+    """Fit the detention stays on ICE's monthly ADP, FY2019-FY2024.
+
+    Writes calibration.yaml (the backtest's stays) and model_stays.yaml (the model's stay
+    parameters, with their bootstrap ranges and their errors in and out of sample).
+    """
     if bootstrap < 2:
         raise UserError(
             "--bootstrap must be at least 2", Location("<command line>", path="--bootstrap")
         )
-    path = api.calibrate(out / "calibration.yaml", bootstrap=bootstrap, seed=seed)
+    path, model = api.calibrate(out, bootstrap=bootstrap, seed=seed)
     typer.echo(
         f"Calibration written to {path} (use it with: deportsim backtest --calibration {path})"
     )
+    typer.echo(f"The model's stay parameters, calibrated: {model}")
 
 
 data_app = typer.Typer(

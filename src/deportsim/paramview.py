@@ -67,7 +67,7 @@ def parameter_rows(params: ParameterSet, scenario: Scenario | None = None) -> li
                 "uncertainty": spec.uncertainty.model_dump(exclude_none=True)
                 if spec.uncertainty
                 else None,
-                "kind": "assumption" if param.is_assumption else "sourced",
+                "kind": param.kind,
                 "sources": [s.model_dump(exclude_none=True) for s in spec.sources()],
                 "assumption": spec.assumption.reasoning if spec.assumption else None,
                 "file": Path(param.location.file or "").name,
@@ -138,7 +138,7 @@ def render_table(rows: list[dict[str, Any]], console: Console, scenario: str | N
     title = "deportsim parameters" + (f" with scenario {scenario}" if scenario else "")
     console.print(Text(title, style="bold"))
     for row in rows:
-        kind = "ASSUMPTION" if row["kind"] == "assumption" else "sourced"
+        kind = row["kind"].upper() if row["kind"] != "sourced" else "sourced"
         head = Text(row["path"], style="bold cyan")
         head.append(f"  [{row['unit']}]  {kind}")
         console.print()

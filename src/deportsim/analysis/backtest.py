@@ -1,9 +1,10 @@
 """The backtest: the detention stage replayed from October 2018, against ICE's monthly figures.
 
-Driven by the observed monthly book-ins of each arresting agency, with the stays of the
-calibration (:mod:`deportsim.analysis.calibrate`, fitted on FY2019-FY2024), the replay
-(:mod:`deportsim.model.replay`) gives monthly ADP and departures. Draws for the 90% intervals
-combine, for each agency:
+Driven by the observed monthly book-ins of each arresting agency, with the stays of a
+calibration fitted on FY2019-FY2024 (by default the free two-phase stays of
+:mod:`deportsim.analysis.calibrate`; or the model's own, :mod:`deportsim.analysis.model_stays`),
+the replay (:mod:`deportsim.model.replay`) gives monthly ADP and departures. Draws for the 90%
+intervals combine, for each agency:
 
 - the parameters' uncertainty: the best fit and each bootstrap refit (``DRAWS_PER_FIT`` draws
   each);
@@ -33,7 +34,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from deportsim.analysis.calibrate import FIT_FIRST, FIT_LAST, Calibration, stay_fit
+from deportsim.analysis.calibrate import FIT_FIRST, FIT_LAST, Calibration
 from deportsim.analysis.scoring import Scored, score
 from deportsim.engine import Streams
 from deportsim.folders import writable_folder
@@ -152,6 +153,7 @@ class Backtest:
             "calibration": {
                 "source": self.calibration.source,
                 "period": list(self.calibration.period),
+                "stays": self.calibration.stays,
             },
             "observed": {
                 "publisher": "U.S. Immigration and Customs Enforcement",
@@ -179,7 +181,7 @@ def _agency_draws(history: History, cal: Calibration, agency: str, streams: Stre
     adp = np.empty((n, len(history.months)))
     out = np.empty_like(adp)
     for i, z in enumerate(fits):
-        fit = stay_fit(agency, z)
+        fit = c.make(agency, z)
         for k in range(DRAWS_PER_FIT):
             steps = drift_rng.standard_normal(len(years)) * c.level_step_sd
             drift = dict(zip(years, np.cumsum(steps).tolist(), strict=True))
@@ -284,7 +286,15 @@ def _chart(bt: Backtest, path: Path) -> None:
         extra = f"; out of sample MAPE {m['mape']:.1%}, in 90% interval {m['coverage90']:.0%}"
         ax.set_title(name + (extra if m else ""), fontsize=10)
         ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
+    what = (
+        "the backtest's fitted stays" if bt.calibration.stays == "fitted" else "the model's stays"
+    )
+    fig.suptitle(
+        f"Backtest with {what}: fitted on Oct 2018 - Sep 2024,\n"
+        "out of sample right of the dashed line",
+        fontsize=11,
+    )
+    fig.tight_layout(rect=(0.0, 0.0, 1.0, 0.98))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 

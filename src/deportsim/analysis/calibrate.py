@@ -35,7 +35,7 @@ from scipy.special import expit
 
 from deportsim.engine import Streams
 from deportsim.folders import writable_folder
-from deportsim.model.replay import AGENCIES, History, StayFit, replay
+from deportsim.model.replay import AGENCIES, History, StayFit, StayPath, replay
 
 __all__ = [
     "BOOTSTRAP",
@@ -45,6 +45,7 @@ __all__ = [
     "AgencyCalibration",
     "Calibration",
     "calibrate",
+    "fit_agency",
     "load_calibration",
     "shipped_calibration",
     "stay_fit",
@@ -71,27 +72,28 @@ _SOURCE = (
 
 
 def stay_fit(agency: str, z: F) -> StayFit:
-    """The stays a parameter vector ``z`` stands for."""
+    """The two-phase stays a parameter vector ``z`` stands for (module docstring)."""
     short = float(np.exp(z[1]))
     levels = {2019: 0.0, **{y: float(v) for y, v in zip(LEVEL_YEARS, z[3:], strict=True)}}
-    return StayFit(agency, float(expit(z[0])), short, short + float(np.exp(z[2])), levels)
+    path = StayPath(1.0, float(expit(z[0])), short, short + float(np.exp(z[2])))
+    return StayFit(agency, (path,), levels)
 
 
-def _residuals(history: History, agency: str, mask: NDArray[np.bool_], y: F) -> Callable[[F], F]:
-    def res(z: F) -> F:
-        adp, _ = replay(history, stay_fit(agency, z))
-        return (np.log(adp) - y)[mask]
-
-    return res
+#: How a parameter vector becomes an agency's stays.
+Make = Callable[[str, F], StayFit]
 
 
-def _fit(history: History, agency: str, mask: NDArray[np.bool_], y: F, starts: list[F]) -> F:
+def _fit(
+    history: History, agency: str, make: Make, *, bounds: tuple[F, F], mask: NDArray[np.bool_],
+    y: F, starts: list[F],
+) -> F:  # fmt: skip
     from scipy.optimize import least_squares  # noqa: PLC0415 (the CLI imports this module's defaults)
 
-    n = len(LEVEL_YEARS)
-    lower = np.r_[-4.0, np.log(3.0), 0.0, -5.0 * np.ones(n)]
-    upper = np.r_[4.0, np.log(300.0), np.log(1000.0), 5.0 * np.ones(n)]
-    res = _residuals(history, agency, mask, y)
+    def res(z: F) -> F:
+        adp, _ = replay(history, make(agency, z))
+        return (np.log(adp) - y)[mask]
+
+    lower, upper = bounds
     best: Any = None
     for s in starts:
         x0 = np.clip(s, lower + 1e-6, upper - 1e-6)
@@ -125,11 +127,57 @@ class AgencyCalibration:
     rho: float
     sd: float
     level_step_sd: float
+    make: Make = stay_fit
 
     @property
     def fit(self) -> StayFit:
         """The best fit."""
-        return stay_fit(self.agency, self.z)
+        return self.make(self.agency, self.z)
+
+    def record(self) -> dict[str, Any]:
+        """What a calibration file keeps of the fit besides its stays (rounded)."""
+        return {
+            "levels": {y: round(v, 6) for y, v in self.fit.levels.items()},
+            "misfit_rho": round(self.rho, 6),
+            "misfit_sd": round(self.sd, 6),
+            "level_step_sd": round(self.level_step_sd, 6),
+            "z": [round(float(v), 9) for v in self.z],
+            "bootstrap_z": [[round(float(v), 9) for v in row] for row in self.draws],
+        }
+
+    @classmethod
+    def from_record(cls, agency: str, d: dict[str, Any], make: Make) -> AgencyCalibration:
+        """Read back what :meth:`record` wrote."""
+        z = np.array(d["z"], dtype=np.float64)
+        draws = np.array(d["bootstrap_z"], dtype=np.float64).reshape(-1, z.size)
+        return cls(
+            agency, z, draws, float(d["misfit_rho"]), float(d["misfit_sd"]),
+            float(d["level_step_sd"]), make,
+        )  # fmt: skip
+
+
+def fit_agency(
+    history: History, agency: str, make: Make, *, bounds: tuple[F, F], starts: list[F],
+    bootstrap: int, rng: np.random.Generator,
+) -> AgencyCalibration:  # fmt: skip
+    """Fit one agency's stays on the in-sample months, with block-bootstrap refits (steps 2-4)."""
+    mask = np.array([FIT_FIRST <= m <= FIT_LAST for m in history.months])
+    y = np.log(history.adp[agency])
+    z = _fit(history, agency, make, bounds=bounds, mask=mask, y=y, starts=starts)
+    fitted = np.log(replay(history, make(agency, z))[0])
+    e = (y - fitted)[mask]
+    draws = []
+    for _ in range(bootstrap):
+        yb = fitted.copy()
+        yb[mask] = fitted[mask] + _blocks(e, rng)
+        draws.append(_fit(history, agency, make, bounds=bounds, mask=mask, y=yb, starts=[z]))
+    rho = float(np.clip(np.sum(e[:-1] * e[1:]) / np.sum(e[:-1] ** 2), -0.99, 0.99))
+    innovations = e[1:] - rho * e[:-1]
+    levels = np.array(list(make(agency, z).levels.values()))
+    return AgencyCalibration(
+        agency, z, np.array(draws).reshape(bootstrap, z.size), rho,
+        float(innovations.std(ddof=1)), float(np.diff(levels).std(ddof=1)), make,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -139,6 +187,8 @@ class Calibration:
     agencies: dict[str, AgencyCalibration]
     source: str = _SOURCE
     period: tuple[str, str] = (FIT_FIRST, FIT_LAST)
+    #: Which stays: ``fitted`` (free two-phase stays per agency) or ``model`` (the model's own).
+    stays: str = "fitted"
 
     def to_yaml(self) -> str:
         """The calibration as YAML (what ``deportsim calibrate`` writes)."""
@@ -150,56 +200,34 @@ class Calibration:
         for a, c in self.agencies.items():
             f = c.fit
             doc["agencies"][a] = {
-                "split_short": round(f.split, 6),
-                "mean_short_days": round(f.mean_short, 4),
-                "mean_long_days": round(f.mean_long, 4),
-                "levels": {y: round(v, 6) for y, v in f.levels.items()},
-                "misfit_rho": round(c.rho, 6),
-                "misfit_sd": round(c.sd, 6),
-                "level_step_sd": round(c.level_step_sd, 6),
-                "z": [round(float(v), 9) for v in c.z],
-                "bootstrap_z": [[round(float(v), 9) for v in row] for row in c.draws],
+                "split_short": round(f.paths[0].split, 6),
+                "mean_short_days": round(f.paths[0].mean_short, 4),
+                "mean_long_days": round(f.paths[0].mean_long, 4),
+                **c.record(),
             }
         return yaml.safe_dump(doc, sort_keys=False, width=100)
 
 
 def calibrate(history: History, bootstrap: int = BOOTSTRAP, seed: int = SEED) -> Calibration:
     """Fit both agencies on the in-sample months (module docstring)."""
+    n = len(LEVEL_YEARS)
+    bounds = (np.r_[-4.0, np.log(3.0), 0.0, -5.0 * np.ones(n)],
+              np.r_[4.0, np.log(300.0), np.log(1000.0), 5.0 * np.ones(n)])  # fmt: skip
+    starts = [np.r_[a, np.log(m1), np.log(m2 - m1), np.zeros(n)] for a, m1, m2 in _STARTS]
     streams = Streams(seed)
-    mask = np.array([FIT_FIRST <= m <= FIT_LAST for m in history.months])
-    out: dict[str, AgencyCalibration] = {}
-    for agency in AGENCIES:
-        y = np.log(history.adp[agency])
-        starts = [np.r_[a, np.log(m1), np.log(m2 - m1), np.zeros(len(LEVEL_YEARS))]
-                  for a, m1, m2 in _STARTS]  # fmt: skip
-        z = _fit(history, agency, mask, y, starts)
-        fitted = np.log(replay(history, stay_fit(agency, z))[0])
-        e = (y - fitted)[mask]
-        rng, draws = streams(f"bootstrap-{agency}"), []
-        for _ in range(bootstrap):
-            yb = fitted.copy()
-            yb[mask] = fitted[mask] + _blocks(e, rng)
-            draws.append(_fit(history, agency, mask, yb, [z]))
-        rho = float(np.clip(np.sum(e[:-1] * e[1:]) / np.sum(e[:-1] ** 2), -0.99, 0.99))
-        innovations = e[1:] - rho * e[:-1]
-        levels = np.r_[0.0, z[3:]]
-        out[agency] = AgencyCalibration(
-            agency, z, np.array(draws).reshape(bootstrap, z.size), rho,
-            float(innovations.std(ddof=1)), float(np.diff(levels).std(ddof=1)),
-        )  # fmt: skip
-    return Calibration(out)
+    return Calibration(
+        {a: fit_agency(history, a, stay_fit, bounds=bounds, starts=starts, bootstrap=bootstrap,
+                       rng=streams(f"bootstrap-{a}"))
+         for a in AGENCIES}
+    )  # fmt: skip
 
 
 def load_calibration(text: str) -> Calibration:
     """Read a calibration written by :meth:`Calibration.to_yaml`."""
     doc = yaml.safe_load(text)
-    agencies = {}
-    for a, d in doc["agencies"].items():
-        z = np.array(d["z"], dtype=np.float64)
-        draws = np.array(d["bootstrap_z"], dtype=np.float64).reshape(-1, z.size)
-        agencies[a] = AgencyCalibration(
-            a, z, draws, float(d["misfit_rho"]), float(d["misfit_sd"]), float(d["level_step_sd"])
-        )
+    agencies = {
+        a: AgencyCalibration.from_record(a, d, stay_fit) for a, d in doc["agencies"].items()
+    }
     return Calibration(agencies, doc["source"], tuple(doc["period"]))
 
 
@@ -209,10 +237,10 @@ def shipped_calibration() -> Calibration:
     return load_calibration(ref.read_text())
 
 
-def write_calibration(cal: Calibration, path: Path) -> Path:
-    """Write a calibration file (atomically: a temporary file moved into place)."""
+def write_calibration(text: str, path: Path) -> Path:
+    """Write a calibration file's text (atomically: a temporary file moved into place)."""
     writable_folder(path.parent)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(cal.to_yaml())
+    tmp.write_text(text)
     tmp.replace(path)
     return path

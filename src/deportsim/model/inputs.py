@@ -70,7 +70,8 @@ class Inputs:
     stay_expedited: float
     stay_contested: float
     stay_border: float
-    stay_cv: float
+    stay_cv: float  # people arrested by ICE
+    stay_cv_border: float  # people arrested by CBP
     staging: float  # mean days from the decision to remove to departure (prompt countries)
     delayed_share: float  # share whose country delays their removal
     delay: float  # extra days for them
@@ -171,6 +172,7 @@ class Inputs:
             stay_contested=first("detention.stay_contested", "days"),
             stay_border=first("detention.alos_cbp", "days"),
             stay_cv=first("detention.stay_cv", "ratio"),
+            stay_cv_border=first("detention.stay_cv_border", "ratio"),
             staging=first("removal.staging_days", "days"),
             delayed_share=first("removal.delayed_share", "probability"),
             delay=first("removal.delay_days", "days"),

@@ -109,7 +109,7 @@ def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
         Station("booking", Delay.exponential(PASS_THROUGH), classes=POOLS),
         Station(
             "detention",
-            {path: stay(mean, x.stay_cv) for path, mean in _stay_means(x).items()},
+            {path: stay(mean, _stay_cv(x, path)) for path, mean in _stay_means(x).items()},
             capacity=x.beds,
             shares_places_with=("staging", "transport"),
             classes=detained,
@@ -290,6 +290,11 @@ def _stay_means(x: Inputs) -> dict[str, float]:
     """
     short, long = x.stay_expedited, x.stay_contested
     return {"convicted": long, "expedited": short, "contested": long, BORDER: x.stay_border}
+
+
+def _stay_cv(x: Inputs, path: str) -> float:
+    """Spread of the stays on a path; CBP's book-ins have their own (``stay_cv_border``)."""
+    return x.stay_cv_border if path == BORDER else x.stay_cv
 
 
 def staging(x: Inputs) -> Delay:

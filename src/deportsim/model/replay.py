@@ -3,9 +3,10 @@
 ``load_history`` gathers ICE's monthly national series (book-ins and average daily population by
 arresting agency, book-outs, book-outs to removal) from the local store or the curated table.
 ``replay`` runs the detention stage for one arresting agency over those months: each day's
-admissions are the month's book-ins spread evenly over its days; stays have two exponential
-phases (a share ``split`` short, the rest long, :func:`deportsim.engine.flows.two_phase_stock`)
-whose exit rates are scaled by ``exp(level)`` in each fiscal year, because ICE's stays changed
+admissions are the month's book-ins spread evenly over its days. They follow one or more case
+paths (:class:`StayPath`), each with a stay of two exponential phases
+(:func:`deportsim.engine.flows.two_phase_stock`) and, for those removed, a wait in staging. The
+stays' exit rates are scaled by ``exp(level)`` in each fiscal year, because ICE's stays changed
 between years (COVID-19 releases in FY2020-21, the detention-first policy of 2025, seen in ICE's
 workbooks as a fall in releases). docs/validation.md explains the model, its fit and its errors.
 """
@@ -22,9 +23,10 @@ from numpy.typing import NDArray
 
 from deportsim.data import official
 from deportsim.data.records import fiscal_year_of
+from deportsim.engine import Delay
 from deportsim.engine.flows import two_phase_stock
 
-__all__ = ["AGENCIES", "History", "StayFit", "covered_days", "load_history", "replay"]
+__all__ = ["AGENCIES", "History", "StayFit", "StayPath", "covered_days", "load_history", "replay"]
 
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
@@ -126,44 +128,106 @@ def load_history(db: Path | None = None) -> History:
 
 
 @dataclass(frozen=True)
-class StayFit:
-    """Stays of one arresting agency's book-ins: the two phases and each fiscal year's level.
+class StayPath:
+    """One case path of an agency's book-ins.
 
-    ``levels`` maps a fiscal year to the log of its exit-rate multiplier (the first year is 0:
-    the phases' means are that year's); years after the last one keep the last level.
+    A ``share`` of the agency's book-ins take it. Their stay until the decision has two
+    exponential phases at level 0: a ``split`` share short (mean ``mean_short`` days), the rest
+    long (``mean_long``). The ``removed`` share of them then wait in staging before they leave.
     """
 
-    agency: str
+    share: float
     split: float
     mean_short: float
     mean_long: float
+    removed: float = 0.0
+
+    @classmethod
+    def hyperexponential(
+        cls, share: float, mean: float, cv: float, removed: float = 0.0
+    ) -> StayPath:
+        """A path with the model's stay (:meth:`~deportsim.engine.Delay.hyperexponential`)."""
+        (split, short), (_, long) = Delay.hyperexponential(mean, cv).parts()
+        return cls(share, split, short.mean, long.mean, removed)
+
+    @property
+    def mean(self) -> float:
+        """Mean stay until the decision, in days, at level 0."""
+        return self.split * self.mean_short + (1.0 - self.split) * self.mean_long
+
+
+@dataclass(frozen=True)
+class StayFit:
+    """Stays of one arresting agency's book-ins: its paths and each fiscal year's level.
+
+    ``levels`` maps a fiscal year to the log of its exit-rate multiplier for the stays until the
+    decision (the first year is 0: the paths' means are that year's); years after the last one
+    keep the last level. People to be removed wait ``staging`` days on average (exponential,
+    not scaled by the level). A day's book-ins above ``surge`` (0: none) leave after
+    ``surge_stay`` days on average: when more people arrive than the system can hold, the excess
+    is let go within days.
+    """
+
+    agency: str
+    paths: tuple[StayPath, ...]
     levels: Mapping[int, float]
+    staging: float = 0.0
+    surge: float = 0.0
+    surge_stay: float = 1.0
 
     def level(self, fiscal_year: int) -> float:
         """The level of a fiscal year (the latest earlier year's if it has none)."""
         known = [y for y in self.levels if y <= fiscal_year]
         return self.levels[max(known)] if known else 0.0
 
-    @property
-    def mean_stay(self) -> float:
-        """Mean stay in days at level 0."""
-        return self.split * self.mean_short + (1.0 - self.split) * self.mean_long
+    def mean_stay(self, fiscal_year: int | None = None) -> float:
+        """Mean time in detention, staging included, in days, at a year's level (else level 0)."""
+        scale = np.exp(-self.level(fiscal_year)) if fiscal_year is not None else 1.0
+        return float(sum(p.share * (p.mean * scale + p.removed * self.staging) for p in self.paths))
+
+
+def _stock(admissions: F, path: StayPath, mult: F, start: float) -> tuple[F, F]:
+    return two_phase_stock(
+        admissions, split=path.split, mean_short=path.mean_short, mean_long=path.mean_long,
+        multiplier=mult, start=start,
+    )  # fmt: skip
 
 
 def replay(history: History, fit: StayFit, drift: Mapping[int, float] | None = None) -> tuple[F, F]:
     """Simulated monthly ADP and departures of one agency's book-ins, over the days covered.
 
     ``drift`` adds to the level of the given fiscal years (the intervals' random walk for years
-    after the fit). The stock starts from the first month's observed ADP.
+    after the fit). The stock starts from the first month's observed ADP, shared between the
+    paths and staging as in a steady state.
     """
     month = history.day_month()
     fy = history.fiscal_years
     level = np.array([fit.level(int(y)) + (drift or {}).get(int(y), 0.0) for y in fy])
+    mult = np.exp(level)[month]
     admissions = (history.book_ins[fit.agency] / history.covered)[month]
-    stock, out = two_phase_stock(
-        admissions, split=fit.split, mean_short=fit.mean_short, mean_long=fit.mean_long,
-        multiplier=np.exp(level)[month], start=float(history.adp[fit.agency][0]),
-    )  # fmt: skip
+    stock, out = np.zeros(month.size), np.zeros(month.size)
+    if fit.surge > 0.0:
+        excess = np.maximum(admissions - fit.surge, 0.0)
+        admissions = admissions - excess
+        quick = StayPath(1.0, 1.0, fit.surge_stay, fit.surge_stay)
+        held, left = _stock(excess, quick, np.ones_like(mult), 0.0)
+        stock += held
+        out += left
+    staging = StayPath(1.0, 1.0, fit.staging, fit.staging) if fit.staging > 0.0 else None
+    weight = [p.share * p.mean * np.exp(-level[0]) for p in fit.paths]
+    weight += [p.share * p.removed * fit.staging for p in fit.paths]
+    start = [float(history.adp[fit.agency][0]) * w / sum(weight) for w in weight]
+    for k, path in enumerate(fit.paths):
+        held, left = _stock(admissions * path.share, path, mult, start[k])
+        stock += held
+        if staging is not None and path.removed > 0.0:
+            staged, left_staging = _stock(
+                left * path.removed, staging, np.ones_like(mult), start[len(fit.paths) + k]
+            )
+            stock += staged
+            out += left * (1.0 - path.removed) + left_staging
+        else:
+            out += left
     # both over the days each month's figures cover
     first = np.concatenate(([0], np.cumsum(history.days)[:-1]))
     spans = list(zip(first, history.covered, strict=True))

@@ -38,6 +38,10 @@ PARAMETERS_DIR = Path(__file__).parent
 Value = float | tuple[float, ...]
 
 
+#: The publisher named by the source of a parameter that deportsim calibrated itself.
+CALIBRATION_PUBLISHER = "deportsim"
+
+
 @dataclass(frozen=True)
 class Parameter:
     """One parameter: its spec, its unit, and its values by effective date in canonical units.
@@ -60,6 +64,14 @@ class Parameter:
     def is_assumption(self) -> bool:
         """True when no publication gives the value directly."""
         return self.spec.source is None
+
+    @property
+    def kind(self) -> str:
+        """``assumption``, ``calibrated`` (fitted by deportsim to published data) or ``sourced``."""
+        if self.is_assumption:
+            return "assumption"
+        calibrated = any(s.publisher == CALIBRATION_PUBLISHER for s in self.spec.sources())
+        return "calibrated" if calibrated else "sourced"
 
 
 @dataclass(frozen=True, repr=False)

@@ -1,0 +1,75 @@
+"""The model's case paths for people arrested by ICE, as the calibration and the backtest use them.
+
+The replay (:mod:`deportsim.model.replay`) sends ICE's book-ins down the model's two kinds of
+path: the short one (``expedited``: final orders and recent entrants) and the long ones
+(``contested`` and ``convicted``, which share ``detention.stay_contested``). What the calibration
+keeps fixed comes from the model itself, for fiscal year 2024 (the ``baseline-fy2024`` scenario
+from 1 October 2023, one year, mean-field):
+
+- the share of ICE book-ins on the short path (the model's arrests by pool decide it);
+- the ratio of the two paths' mean stays (``detention.stay_contested`` / ``stay_expedited``);
+- the share of each path removed (``detention.removal_share_final_order``,
+  ``detention.removal_share_of_book_outs``) and the staging time (``removal.staging_days`` +
+  ``removal.delayed_share`` x ``removal.delay_days``).
+
+The calibration then fits the paths' common scale and the stays' spread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["STRUCTURE_SCENARIO", "Structure", "model_structure"]
+
+#: The scenario and period the structure is read from.
+STRUCTURE_SCENARIO = "baseline-fy2024"
+_START = dt.date(2023, 10, 1)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The model's ICE case paths for FY2024 (module docstring)."""
+
+    expedited_share: float
+    contested_ratio: float
+    removed_expedited: float
+    removed_contested: float
+    staging_days: float
+    source: str = (
+        f"deportsim model, scenario {STRUCTURE_SCENARIO} from {_START}, one year, mean-field "
+        "(ICE book-ins by path), and the parameter files (stays, removal shares, staging)"
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """As written in a calibration file (rounded)."""
+        return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+def model_structure() -> Structure:
+    """Read the structure from the model: one mean-field year of ``baseline-fy2024``."""
+    # imported on use: only `deportsim calibrate` needs a model run here
+    from deportsim.engine import MeanField  # noqa: PLC0415
+    from deportsim.engine import simulate as run_network  # noqa: PLC0415
+    from deportsim.model import Inputs  # noqa: PLC0415
+    from deportsim.model.network import BORDER, PATHS, build  # noqa: PLC0415
+    from deportsim.parameters import Resolved, load_parameters  # noqa: PLC0415
+    from deportsim.scenarios import load_scenario  # noqa: PLC0415
+
+    params = load_parameters(None)
+    scenario = load_scenario(STRUCTURE_SCENARIO, params)
+    x = Inputs.from_resolved(Resolved(params, _START, 366, scenario.overrides))
+    pipe = build(x)
+    record = {f"detention[{p}]": ("admitted",) for p in PATHS}
+    res = run_network(pipe.network, x.days, 1, MeanField(), initial=pipe.initial, settled=True,
+                      record=record, record_classes=("detention",))  # fmt: skip
+    admitted = {p: float(res.total(f"detention[{p}]", "admitted").sum()) for p in PATHS}
+    ice = sum(v for p, v in admitted.items() if p != BORDER)
+    return Structure(
+        expedited_share=admitted["expedited"] / ice,
+        contested_ratio=x.stay_contested / x.stay_expedited,
+        removed_expedited=float(x.removal_share_expedited.mean()),
+        removed_contested=float(x.removal_share_contested.mean()),
+        staging_days=x.staging + x.delayed_share * x.delay,
+    )
