@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,14 +15,16 @@ from deportsim.analysis.calibrate import FIT_LAST
 from deportsim.analysis.model_stays import (
     PARAMETERS,
     SOURCE,
+    _cv,
     calibrate_model,
     load_model_stays,
     shipped_model_stays,
 )
 from deportsim.analysis.structure import model_structure
+from deportsim.cli import main
 from deportsim.model import Inputs
 from deportsim.model.network import build
-from deportsim.model.replay import History, replay
+from deportsim.model.replay import History, StayFit, StayPath, replay
 from deportsim.parameters import Resolved, load_parameters
 
 
@@ -53,14 +57,13 @@ def test_parameter_files_carry_the_calibrated_values() -> None:
         assert spec.uncertainty is not None
         assert spec.uncertainty.low == pytest.approx(d["low"], abs=0.006), path
         assert spec.uncertainty.high == pytest.approx(d["high"], abs=0.006), path
-        assert d["low"] <= d["value"] <= d["high"]
         # the source names the series, period and method (the calibration's own words)
         assert SOURCE in [s.title for s in spec.sources()], path
 
 
 def test_stated_errors_are_the_replays(history: History) -> None:
     ref = resources.files("deportsim.analysis").joinpath("calibrated", "model_stays.yaml")
-    stated = yaml.safe_load(ref.read_text())["mape"]
+    stated = yaml.safe_load(ref.read_text())["mape_best_fit"]
     errors = shipped_model_stays().errors(history)
     for a, d in errors.items():
         for k, v in d.items():
@@ -99,3 +102,82 @@ def test_border_stays_have_their_own_spread() -> None:
     cvs = {path: d.cv for path, d in detention.stay.items()}
     assert cvs["border"] == pytest.approx(x.stay_cv_border)
     assert cvs["contested"] == pytest.approx(x.stay_cv)
+
+
+def _flat_history(months: int, book_ins_per_day: float, adp0: float) -> History:
+    names = tuple(f"{2000 + (9 + i) // 12}-{(9 + i) % 12 + 1:02d}" for i in range(months))
+    days = np.full(months, 30, dtype=np.int64)
+    flat = np.full(months, book_ins_per_day * 30)
+    return History(
+        names, days, days.copy(), {"ICE": flat, "CBP": flat},
+        {"ICE": np.full(months, adp0), "CBP": np.full(months, adp0),
+         "all": np.full(months, 2 * adp0)},
+        np.full(months, np.nan), np.full(months, np.nan),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("start_factor", [0.0, 1.0, 3.0])
+def test_replay_keeps_everyone_on_paths_with_staging(start_factor: float) -> None:
+    # 100 book-ins a day for 20 years: Little's law (stock = 100 x mean stay, staging included)
+    # and every person admitted or there at the start leaves exactly once
+    paths = (
+        StayPath.hyperexponential(0.17, 12.0, 1.9, 0.92),
+        StayPath.hyperexponential(0.83, 49.0, 1.9, 0.57),
+    )
+    fit = StayFit("ICE", paths, {2000: 0.0}, staging=14.5)
+    steady = 100.0 * fit.mean_stay()
+    h = _flat_history(240, 100.0, start_factor * steady)
+    adp, departures = replay(h, fit)
+    assert adp[-1] == pytest.approx(steady, rel=2e-3)
+    assert departures[-1] / 30 == pytest.approx(100.0, rel=2e-3)
+    if start_factor == 1.0:  # a steady start stays steady
+        assert adp[0] == pytest.approx(steady, rel=2e-3)
+
+
+def test_replay_surge_path_leaves_within_its_stay() -> None:
+    fit = StayFit("CBP", (StayPath.hyperexponential(1.0, 40.0, 1.7),), {2000: 0.0},
+                  surge=60.0, surge_stay=2.0)  # fmt: skip
+    adp, departures = replay(_flat_history(120, 100.0, 0.0), fit)
+    # 60 a day stay 40 days, the other 40 a day leave after 2
+    assert adp[-1] == pytest.approx(60 * 40 + 40 * 2, rel=1e-2)
+    assert departures[-1] / 30 == pytest.approx(100.0, rel=1e-3)
+
+
+@pytest.mark.parametrize("cv", [1.05, 1.3, 1.91, 3.0])
+def test_a_paths_cv_is_the_hyperexponentials(cv: float) -> None:
+    assert _cv(StayPath.hyperexponential(1.0, 37.0, cv)) == pytest.approx(cv, rel=1e-9)
+
+
+def _shipped_text() -> str:
+    ref = resources.files("deportsim.analysis").joinpath("calibrated", "model_stays.yaml")
+    return ref.read_text()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["agencies"].pop("CBP"), "agencies must be"),
+        (lambda d: d["agencies"]["ICE"].update(z=[1.0, 2.0]), "shorter"),
+        (lambda d: d["agencies"]["ICE"].update(bootstrap_z=[]), "bootstrap_z"),
+        (lambda d: d["agencies"]["CBP"]["z"].__setitem__(0, float("nan")), "finite"),
+        (lambda d: d["structure"].update(expedited_share=2.0), "shares"),
+        (lambda d: d.clear(), "empty, or not a mapping"),
+    ],
+)
+def test_a_broken_model_stays_file_is_refused_with_one_line(
+    tmp_path: Path, change: Callable[[dict], object], message: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    doc = yaml.safe_load(_shipped_text())
+    change(doc)
+    bad = tmp_path / "model_stays.yaml"
+    bad.write_text(yaml.safe_dump(doc) if doc else "")
+    with pytest.raises(SystemExit) as code:
+        main(["backtest", "--calibration", str(bad), "--out", str(tmp_path / "bt")])
+    err = capsys.readouterr().err
+    assert code.value.code == 2
+    assert "model_stays.yaml" in err
+    assert message in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "bt").exists()

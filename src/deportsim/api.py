@@ -214,23 +214,34 @@ def backtest(
     ``deportsim calibrate`` (``calibration.yaml`` or ``model_stays.yaml``) says which it holds.
     """
     from deportsim.analysis.backtest import run_backtest  # noqa: PLC0415 (not needed by runs)
-    from deportsim.analysis.calibrate import load_calibration, shipped_calibration  # noqa: PLC0415
+    from deportsim.analysis.calibrate import (  # noqa: PLC0415
+        load_calibration,
+        mapping,
+        shipped_calibration,
+    )
     from deportsim.analysis.model_stays import load_model_stays, shipped_model_stays  # noqa: PLC0415
     from deportsim.model.replay import load_history  # noqa: PLC0415
 
     if stays not in {"fitted", "model"}:
         raise UserError(f"unknown stays {stays!r}: fitted or model", Location("<command line>"))
+    if calibration is not None and stays != "fitted":
+        raise UserError(
+            "give --stays or --calibration, not both: a calibration file says which stays it holds",
+            Location("<command line>", path="--stays"),
+        )
     if calibration is None:
         cal = shipped_calibration() if stays == "fitted" else shipped_model_stays().as_calibration()
     else:
         try:
             text = calibration.read_text()
-            doc = yaml.safe_load(text)
-            model = isinstance(doc, dict) and "structure" in doc
+            model = "structure" in mapping(text)
             cal = load_model_stays(text).as_calibration() if model else load_calibration(text)
+            cal.check()
         except OSError as exc:
             raise UserError(f"cannot read: {exc.strerror}", Location(calibration)) from None
-        except (KeyError, TypeError, ValueError, AttributeError, yaml.YAMLError) as exc:
+        except UnicodeDecodeError:
+            raise UserError("not a text file", Location(calibration)) from None
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, yaml.YAMLError) as exc:
             raise UserError(
                 f"not a calibration file from deportsim calibrate ({exc})", Location(calibration)
             ) from None

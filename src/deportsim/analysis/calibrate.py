@@ -47,6 +47,7 @@ __all__ = [
     "calibrate",
     "fit_agency",
     "load_calibration",
+    "mapping",
     "shipped_calibration",
     "stay_fit",
     "write_calibration",
@@ -190,6 +191,19 @@ class Calibration:
     #: Which stays: ``fitted`` (free two-phase stays per agency) or ``model`` (the model's own).
     stays: str = "fitted"
 
+    def check(self) -> Calibration:
+        """Raise ValueError unless every fit can be replayed (a file read back, say)."""
+        if set(self.agencies) != set(AGENCIES):
+            raise ValueError(f"agencies must be {', '.join(AGENCIES)}, not {sorted(self.agencies)}")
+        for a, c in self.agencies.items():
+            if c.draws.shape[0] < 1 or not np.all(np.isfinite(c.draws)):
+                raise ValueError(f"{a}: bootstrap_z needs at least one row of finite numbers")
+            for z in (c.z, *c.draws):
+                if not np.all(np.isfinite(z)):
+                    raise ValueError(f"{a}: z must be finite numbers")
+                _check_fit(c.make(a, z))
+        return self
+
     def to_yaml(self) -> str:
         """The calibration as YAML (what ``deportsim calibrate`` writes)."""
         doc: dict[str, Any] = {
@@ -208,6 +222,29 @@ class Calibration:
         return yaml.safe_dump(doc, sort_keys=False, width=100)
 
 
+def _check_fit(fit: StayFit) -> None:
+    shares = [p.share for p in fit.paths]
+    if not fit.paths or abs(sum(shares) - 1.0) > 1e-6 or min(shares) < 0:
+        raise ValueError(f"{fit.agency}: path shares must be at least 0 and add up to 1")
+    for p in fit.paths:
+        if not (0.0 <= p.split <= 1.0 and 0.0 <= p.removed <= 1.0):
+            raise ValueError(f"{fit.agency}: shares of a path must lie in [0, 1]")
+        if not (p.mean_short > 0.0 and p.mean_long > 0.0):
+            raise ValueError(f"{fit.agency}: stays must be positive")
+    if not (fit.staging >= 0.0 and fit.surge >= 0.0 and fit.surge_stay > 0.0):
+        raise ValueError(f"{fit.agency}: staging and surge must be positive")
+    if not all(np.isfinite(v) for v in fit.levels.values()):
+        raise ValueError(f"{fit.agency}: levels must be finite")
+
+
+def mapping(text: str) -> dict[str, Any]:
+    """A calibration file's YAML, which must be a mapping."""
+    doc = yaml.safe_load(text)
+    if not isinstance(doc, dict):
+        raise ValueError("empty, or not a mapping of the calibration's fields")
+    return doc
+
+
 def calibrate(history: History, bootstrap: int = BOOTSTRAP, seed: int = SEED) -> Calibration:
     """Fit both agencies on the in-sample months (module docstring)."""
     n = len(LEVEL_YEARS)
@@ -224,7 +261,7 @@ def calibrate(history: History, bootstrap: int = BOOTSTRAP, seed: int = SEED) ->
 
 def load_calibration(text: str) -> Calibration:
     """Read a calibration written by :meth:`Calibration.to_yaml`."""
-    doc = yaml.safe_load(text)
+    doc = mapping(text)
     agencies = {
         a: AgencyCalibration.from_record(a, d, stay_fit) for a, d in doc["agencies"].items()
     }

@@ -43,6 +43,7 @@ from deportsim.analysis.calibrate import (
     Calibration,
     Make,
     fit_agency,
+    mapping,
 )
 from deportsim.analysis.structure import Structure, model_structure
 from deportsim.engine import Streams
@@ -174,7 +175,7 @@ class ModelStays:
             "structure": self.structure.to_dict(),
         }  # fmt: skip
         if history is not None:
-            doc["mape"] = {
+            doc["mape_best_fit"] = {
                 a: {k: round(v, 4) for k, v in d.items()} for a, d in self.errors(history).items()
             }
         doc["agencies"] = {}
@@ -216,7 +217,7 @@ def calibrate_model(
 
 def load_model_stays(text: str) -> ModelStays:
     """Read a calibration written by :meth:`ModelStays.to_yaml`."""
-    doc = yaml.safe_load(text)
+    doc = mapping(text)
     st = Structure(**doc["structure"])
     make = _maker(st)
     agencies = {a: AgencyCalibration.from_record(a, d, make) for a, d in doc["agencies"].items()}

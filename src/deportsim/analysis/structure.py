@@ -7,7 +7,9 @@ keeps fixed comes from the model itself, for fiscal year 2024 (the ``baseline-fy
 from 1 October 2023, one year, mean-field):
 
 - the share of ICE book-ins on the short path (the model's arrests by pool decide it);
-- the ratio of the two paths' mean stays (``detention.stay_contested`` / ``stay_expedited``);
+- the ratio of the two paths' mean stays (``detention.stay_contested`` / ``stay_expedited``:
+  49 to 12 in the assumptions; the parameter files now carry the calibrated values, which keep
+  that ratio up to their rounding to two decimals, so a refit moves it by about 0.02%);
 - the share of each path removed (``detention.removal_share_final_order``,
   ``detention.removal_share_of_book_outs``) and the staging time (``removal.staging_days`` +
   ``removal.delayed_share`` x ``removal.delay_days``).

@@ -198,7 +198,8 @@ def replay(history: History, fit: StayFit, drift: Mapping[int, float] | None = N
 
     ``drift`` adds to the level of the given fiscal years (the intervals' random walk for years
     after the fit). The stock starts from the first month's observed ADP, shared between the
-    paths and staging as in a steady state.
+    paths and staging as in a steady state; the surge path starts empty (its people leave within
+    days, so this moves the first weeks only).
     """
     month = history.day_month()
     fy = history.fiscal_years
