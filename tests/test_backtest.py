@@ -120,14 +120,15 @@ def model_backtest_json(history: History) -> dict:
     return run_backtest(history, shipped_model_stays().as_calibration(), seed=0).to_json()
 
 
-def test_backtest_of_the_models_own_stays(model_backtest_json: dict) -> None:
-    # the model's calibrated case paths meet the in-sample targets; out of sample they are
-    # scored and covered (their MAPE is in docs/validation.md: it misses 8%)
+def test_the_models_own_stays_meet_the_issue_targets_too(model_backtest_json: dict) -> None:
     assert model_backtest_json["calibration"]["stays"] == "model"
     m = model_backtest_json["metrics"]["detained_adp"]
+    assert m["out_of_sample"]["mape"] <= 0.08
+    assert m["out_of_sample"]["coverage90"] >= 0.80
     assert m["in_sample"]["mape"] <= 0.08
     assert m["in_sample"]["coverage90"] >= 0.80
-    assert m["out_of_sample"]["coverage90"] >= 0.80
+    # and ICE's own arrests, most of 2025-26's detained, are followed within 8% out of sample
+    assert model_backtest_json["metrics"]["detained_adp_ice"]["out_of_sample"]["mape"] <= 0.08
 
 
 def test_backtest_is_reproducible(history: History) -> None:

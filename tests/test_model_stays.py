@@ -181,3 +181,14 @@ def test_a_broken_model_stays_file_is_refused_with_one_line(
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "bt").exists()
+
+
+def test_a_years_higher_removal_share_holds_more_people_from_that_year(history: History) -> None:
+    fit = shipped_model_stays().agencies["ICE"].fit
+    assert fit.removed(2024) == pytest.approx((0.92, 0.57))
+    assert fit.removed(2025)[1] > fit.removed(2024)[1]  # ICE's published FY2025 share
+    kept = StayFit(fit.agency, fit.paths, fit.levels, staging=fit.staging)  # FY2024's throughout
+    with_years, without = replay(history, fit)[0], replay(history, kept)[0]
+    fy = history.fiscal_years
+    assert np.array_equal(with_years[fy < 2025], without[fy < 2025])
+    assert np.all(with_years[fy >= 2025] > without[fy >= 2025])

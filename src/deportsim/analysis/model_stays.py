@@ -87,7 +87,8 @@ def _maker(structure: Structure) -> Make:
             StayPath.hyperexponential(q, mean, cv, st.removed_expedited),
             StayPath.hyperexponential(1.0 - q, mean * st.contested_ratio, cv, st.removed_contested),
         )
-        return StayFit(agency, paths, levels, staging=st.staging_days)
+        return StayFit(agency, paths, levels, staging=st.staging_days,
+                       removed_by_year=st.removed_by_year)  # fmt: skip
 
     return make
 

@@ -11,8 +11,9 @@ from 1 October 2023, one year, mean-field):
   49 to 12 in the assumptions; the parameter files now carry the calibrated values, which keep
   that ratio up to their rounding to two decimals, so a refit moves it by about 0.02%);
 - the share of each path removed (``detention.removal_share_final_order``,
-  ``detention.removal_share_of_book_outs``) and the staging time (``removal.staging_days`` +
-  ``removal.delayed_share`` x ``removal.delay_days``).
+  ``detention.removal_share_of_book_outs``; FY2024's, and each fiscal year's for the replay:
+  ICE's published shares from FY2024 on, FY2024's before, when ICE published none) and the
+  staging time (``removal.staging_days`` + ``removal.delayed_share`` x ``removal.delay_days``).
 
 The calibration then fits the paths' common scale and the stays' spread.
 """
@@ -20,11 +21,17 @@ The calibration then fits the paths' common scale and the stays' spread.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from deportsim.parameters import ParameterSet
 
 __all__ = ["STRUCTURE_SCENARIO", "Structure", "model_structure"]
 
+#: Fiscal years whose removal shares the structure keeps (the replay's, and two more).
+YEARS = tuple(range(2019, 2029))
 #: The scenario and period the structure is read from.
 STRUCTURE_SCENARIO = "baseline-fy2024"
 _START = dt.date(2023, 10, 1)
@@ -39,6 +46,8 @@ class Structure:
     removed_expedited: float
     removed_contested: float
     staging_days: float
+    #: Each fiscal year's shares removed (short path, long path), from the parameter files.
+    removed_by_year: Mapping[int, Sequence[float]] = field(default_factory=dict)
     source: str = (
         f"deportsim model, scenario {STRUCTURE_SCENARIO} from {_START}, one year, mean-field "
         "(ICE book-ins by path), and the parameter files (stays, removal shares, staging)"
@@ -46,7 +55,11 @@ class Structure:
 
     def to_dict(self) -> dict[str, Any]:
         """As written in a calibration file (rounded)."""
-        return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+        out = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+        out["removed_by_year"] = {
+            int(y): [round(float(v), 6) for v in r] for y, r in self.removed_by_year.items()
+        }
+        return out
 
 
 def model_structure() -> Structure:
@@ -74,4 +87,17 @@ def model_structure() -> Structure:
         removed_expedited=float(x.removal_share_expedited.mean()),
         removed_contested=float(x.removal_share_contested.mean()),
         staging_days=x.staging + x.delayed_share * x.delay,
+        removed_by_year=_removed_by_year(params),
     )
+
+
+def _removed_by_year(params: ParameterSet) -> dict[int, list[float]]:
+    """The shares removed on each path, on 1 October of each fiscal year the replay covers."""
+    from deportsim.model import Inputs  # noqa: PLC0415
+    from deportsim.parameters import Resolved  # noqa: PLC0415
+
+    out = {}
+    for year in YEARS:
+        x = Inputs.from_resolved(Resolved(params, dt.date(year - 1, 10, 1), 1, ()))
+        out[year] = [float(x.removal_share_expedited[0]), float(x.removal_share_contested[0])]
+    return out

@@ -14,7 +14,7 @@ workbooks as a fall in releases). docs/validation.md explains the model, its fit
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,7 +162,9 @@ class StayFit:
 
     ``levels`` maps a fiscal year to the log of its exit-rate multiplier for the stays until the
     decision (the first year is 0: the paths' means are that year's); years after the last one
-    keep the last level. People to be removed wait ``staging`` days on average (exponential,
+    keep the last level. The ``removed`` share of each path (by fiscal year in
+    ``removed_by_year`` where given, as path shares in order; a later year keeps the last one)
+    wait ``staging`` days on average (exponential,
     not scaled by the level). A day's book-ins above ``surge`` (0: none) leave after
     ``surge_stay`` days on average: when more people arrive than the system can hold, the excess
     is let go within days.
@@ -174,6 +176,14 @@ class StayFit:
     staging: float = 0.0
     surge: float = 0.0
     surge_stay: float = 1.0
+    removed_by_year: Mapping[int, Sequence[float]] = field(default_factory=dict)
+
+    def removed(self, fiscal_year: int) -> tuple[float, ...]:
+        """Each path's share removed in a fiscal year (``removed_by_year``, else the paths')."""
+        known = [y for y in self.removed_by_year if y <= fiscal_year]
+        if not known:
+            return tuple(p.removed for p in self.paths)
+        return tuple(float(v) for v in self.removed_by_year[max(known)])
 
     def level(self, fiscal_year: int) -> float:
         """The level of a fiscal year (the latest earlier year's if it has none)."""
@@ -215,18 +225,20 @@ def replay(history: History, fit: StayFit, drift: Mapping[int, float] | None = N
         stock += held
         out += left
     staging = StayPath(1.0, 1.0, fit.staging, fit.staging) if fit.staging > 0.0 else None
+    removed = np.array([fit.removed(int(y)) for y in fy])  # (months, paths)
     weight = [p.share * p.mean * np.exp(-level[0]) for p in fit.paths]
-    weight += [p.share * p.removed * fit.staging for p in fit.paths]
+    weight += [p.share * r * fit.staging for p, r in zip(fit.paths, removed[0], strict=True)]
     start = [float(history.adp[fit.agency][0]) * w / sum(weight) for w in weight]
     for k, path in enumerate(fit.paths):
         held, left = _stock(admissions * path.share, path, mult, start[k])
         stock += held
-        if staging is not None and path.removed > 0.0:
+        share = removed[:, k][month]
+        if staging is not None and np.any(share > 0.0):
             staged, left_staging = _stock(
-                left * path.removed, staging, np.ones_like(mult), start[len(fit.paths) + k]
+                left * share, staging, np.ones_like(mult), start[len(fit.paths) + k]
             )
             stock += staged
-            out += left * (1.0 - path.removed) + left_staging
+            out += left * (1.0 - share) + left_staging
         else:
             out += left
     # both over the days each month's figures cover
