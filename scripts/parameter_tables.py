@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import Any
 
 from deportsim import load_parameters
-from deportsim.paramview import parameter_rows, render_json
+from deportsim.paramview import kind_label, parameter_rows, render_json
 
 
 def _number(v: float) -> str:
@@ -45,7 +45,7 @@ def _reference_row(p: dict[str, Any]) -> str:
     values = "<br>".join(f"{step['from']}: {_value(step['value'])}" for step in p["values"])
     u = p["uncertainty"]
     spread = f"{u['distribution']} {_number(u['low'])}–{_number(u['high'])}" if u else "—"
-    basis = p["kind"].upper() if p["kind"] != "sourced" else "sourced"
+    basis = kind_label(p["kind"])
     return f"| `{p['path']}` | {p['unit']} | {values} | {spread} | {basis} | {p['applies']} |"
 
 

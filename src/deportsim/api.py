@@ -214,12 +214,8 @@ def backtest(
     ``deportsim calibrate`` (``calibration.yaml`` or ``model_stays.yaml``) says which it holds.
     """
     from deportsim.analysis.backtest import run_backtest  # noqa: PLC0415 (not needed by runs)
-    from deportsim.analysis.calibrate import (  # noqa: PLC0415
-        load_calibration,
-        mapping,
-        shipped_calibration,
-    )
-    from deportsim.analysis.model_stays import load_model_stays, shipped_model_stays  # noqa: PLC0415
+    from deportsim.analysis.calibrate import shipped_calibration  # noqa: PLC0415
+    from deportsim.analysis.model_stays import read_calibration, shipped_model_stays  # noqa: PLC0415
     from deportsim.model.replay import load_history  # noqa: PLC0415
 
     if stays not in {"fitted", "model"}:
@@ -233,10 +229,7 @@ def backtest(
         cal = shipped_calibration() if stays == "fitted" else shipped_model_stays().as_calibration()
     else:
         try:
-            text = calibration.read_text()
-            model = "structure" in mapping(text)
-            cal = load_model_stays(text).as_calibration() if model else load_calibration(text)
-            cal.check()
+            cal = read_calibration(calibration.read_text())
         except OSError as exc:
             raise UserError(f"cannot read: {exc.strerror}", Location(calibration)) from None
         except UnicodeDecodeError:

@@ -19,7 +19,7 @@ from rich.text import Text
 from deportsim.parameters import Parameter, ParameterSet
 from deportsim.scenarios import Scenario
 
-__all__ = ["parameter_rows", "render_csv", "render_json", "render_table"]
+__all__ = ["kind_label", "parameter_rows", "render_csv", "render_json", "render_table"]
 
 
 def _display(value: float | tuple[float, ...], param: Parameter, regions: tuple[str, ...]) -> Any:
@@ -130,6 +130,11 @@ def _values_text(values: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def kind_label(kind: str) -> str:
+    """How tables show a parameter's kind: ``sourced``, ``ASSUMPTION`` or ``CALIBRATED``."""
+    return kind if kind == "sourced" else kind.upper()
+
+
 def render_table(rows: list[dict[str, Any]], console: Console, scenario: str | None) -> None:
     """Every parameter as a block: path, unit and kind, then values, range and source indented.
 
@@ -138,7 +143,7 @@ def render_table(rows: list[dict[str, Any]], console: Console, scenario: str | N
     title = "deportsim parameters" + (f" with scenario {scenario}" if scenario else "")
     console.print(Text(title, style="bold"))
     for row in rows:
-        kind = row["kind"].upper() if row["kind"] != "sourced" else "sourced"
+        kind = kind_label(row["kind"])
         head = Text(row["path"], style="bold cyan")
         head.append(f"  [{row['unit']}]  {kind}")
         console.print()

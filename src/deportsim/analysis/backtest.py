@@ -273,7 +273,7 @@ def _chart(bt: Backtest, path: Path) -> None:
     mpl.use("Agg")
     import matplotlib.pyplot as plt  # noqa: PLC0415
 
-    names = list(bt.series)
+    names, metrics = list(bt.series), bt.metrics()
     fig, axes = plt.subplots(len(names), 1, figsize=(10, 3.2 * len(names)), sharex=False)
     for ax, name in zip(np.atleast_1d(axes), names, strict=True):
         s = bt.series[name]
@@ -282,7 +282,7 @@ def _chart(bt: Backtest, path: Path) -> None:
         ax.plot(x, s.p50, label="model, median")
         ax.plot(x, s.observed, "k.", label="ICE, observed")
         ax.axvline(np.datetime64(OOS_FIRST), color="grey", ls="--", lw=1)
-        m = bt.metrics()[name].get("out_of_sample", {})
+        m = metrics[name].get("out_of_sample", {})
         extra = f"; out of sample MAPE {m['mape']:.1%}, in 90% interval {m['coverage90']:.0%}"
         ax.set_title(name + (extra if m else ""), fontsize=10)
         ax.legend(fontsize=8, loc="upper left")

@@ -45,6 +45,7 @@ __all__ = [
     "AgencyCalibration",
     "Calibration",
     "calibrate",
+    "calibration_from",
     "fit_agency",
     "load_calibration",
     "mapping",
@@ -261,7 +262,11 @@ def calibrate(history: History, bootstrap: int = BOOTSTRAP, seed: int = SEED) ->
 
 def load_calibration(text: str) -> Calibration:
     """Read a calibration written by :meth:`Calibration.to_yaml`."""
-    doc = mapping(text)
+    return calibration_from(mapping(text))
+
+
+def calibration_from(doc: dict[str, Any]) -> Calibration:
+    """A calibration from its file's parsed YAML (:meth:`Calibration.to_yaml`)."""
     agencies = {
         a: AgencyCalibration.from_record(a, d, stay_fit) for a, d in doc["agencies"].items()
     }

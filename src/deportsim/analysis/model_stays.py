@@ -42,6 +42,7 @@ from deportsim.analysis.calibrate import (
     AgencyCalibration,
     Calibration,
     Make,
+    calibration_from,
     fit_agency,
     mapping,
 )
@@ -50,7 +51,7 @@ from deportsim.engine import Streams
 from deportsim.model.replay import AGENCIES, History, StayFit, StayPath, replay
 
 __all__ = ["PARAMETERS", "SOURCE", "ModelStays", "calibrate_model", "load_model_stays",
-           "shipped_model_stays"]  # fmt: skip
+           "read_calibration", "shipped_model_stays"]  # fmt: skip
 
 F = NDArray[np.float64]
 
@@ -218,7 +219,22 @@ def calibrate_model(
 
 def load_model_stays(text: str) -> ModelStays:
     """Read a calibration written by :meth:`ModelStays.to_yaml`."""
+    return _model_stays(mapping(text))
+
+
+def read_calibration(text: str) -> Calibration:
+    """Either file ``deportsim calibrate`` writes, as a calibration the backtest can replay.
+
+    ``model_stays.yaml`` (it has a ``structure``) or ``calibration.yaml``; parsed once and
+    checked (:meth:`~deportsim.analysis.calibrate.Calibration.check`): ValueError, KeyError or
+    TypeError if it is neither.
+    """
     doc = mapping(text)
+    cal = _model_stays(doc).as_calibration() if "structure" in doc else calibration_from(doc)
+    return cal.check()
+
+
+def _model_stays(doc: dict[str, Any]) -> ModelStays:
     st = Structure(**doc["structure"])
     make = _maker(st)
     agencies = {a: AgencyCalibration.from_record(a, d, make) for a, d in doc["agencies"].items()}

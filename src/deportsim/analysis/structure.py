@@ -96,8 +96,10 @@ def _removed_by_year(params: ParameterSet) -> dict[int, list[float]]:
     from deportsim.model import Inputs  # noqa: PLC0415
     from deportsim.parameters import Resolved  # noqa: PLC0415
 
-    out = {}
-    for year in YEARS:
-        x = Inputs.from_resolved(Resolved(params, dt.date(year - 1, 10, 1), 1, ()))
-        out[year] = [float(x.removal_share_expedited[0]), float(x.removal_share_contested[0])]
-    return out
+    first = dt.date(YEARS[0] - 1, 10, 1)
+    starts = [(dt.date(y - 1, 10, 1) - first).days for y in YEARS]
+    x = Inputs.from_resolved(Resolved(params, first, starts[-1] + 1, ()))
+    return {
+        y: [float(x.removal_share_expedited[d]), float(x.removal_share_contested[d])]
+        for y, d in zip(YEARS, starts, strict=True)
+    }
