@@ -38,8 +38,15 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
+# The report's tests open it in Debian's Chromium (tests/test_report.py): installed once if missing.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
+
 # pytest exits 5 when it collected nothing: that is a broken suite, never a pass.
-pytest: $(TEST_STAMP)
+pytest: $(TEST_STAMP) $(CHROMIUM)
 	@$(BIN)/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 

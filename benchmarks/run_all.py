@@ -34,9 +34,11 @@ SMALL = [
 PIPELINE = ("one-replicate", "default", "run-200")
 ENGINE_NETWORK = ("one-replicate", "one-replicate-exact", "1000x10y")
 OFFICIAL = ("import-all", "calibrate", "backtest")
+ANSWERS = ("claims", "requirements", "report", "compare-estimates")
 RUNS = [
     *([str(HERE / "pipeline.py"), "--case", case] for case in PIPELINE),
     *([str(HERE / "official.py"), "--case", case] for case in OFFICIAL),
+    *([str(HERE / "answers.py"), "--case", case] for case in ANSWERS),
     *([str(HERE / "engine_network.py"), "--case", case] for case in ENGINE_NETWORK),
     [
         TANDEM,

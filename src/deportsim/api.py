@@ -32,6 +32,9 @@ from deportsim.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from deportsim.analysis.backtest import Backtest
+    from deportsim.analysis.claimkit import ClaimResult
+    from deportsim.analysis.estimates import Comparison
+    from deportsim.analysis.requirements import Requirements
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -40,8 +43,12 @@ __all__ = [
     "RunOutput",
     "backtest",
     "calibrate",
+    "claims",
+    "compare_estimates",
     "execute",
     "prepare",
+    "report",
+    "requirements",
     "run",
     "run_prepared",
     "write_outputs",
@@ -241,6 +248,28 @@ def backtest(
     return run_backtest(load_history(db), cal, seed)
 
 
+def claims(
+    replicates: int = 100,
+    seed: int = 0,
+    out: Path | None = None,
+    on_claim: Callable[[str], None] | None = None,
+) -> list[ClaimResult]:
+    """Test every claim of the claims guide; with ``out``, write ``out/claims.json``.
+
+    Each scenario a claim needs runs once with ``replicates`` and ``seed``
+    (:mod:`deportsim.analysis.claims`); ``on_claim(id)`` is called before each claim.
+    """
+    from deportsim.analysis.claims import evaluate_claims, write_claims  # noqa: PLC0415
+
+    _check_config(RunConfig(replicates=replicates, seed=seed))
+    if out is not None:
+        writable_folder(out)  # before the runs: a folder that cannot be made fails at once
+    results = evaluate_claims(replicates, seed, on_claim=on_claim)
+    if out is not None:
+        write_claims(results, out)
+    return results
+
+
 def calibrate(
     folder: Path, bootstrap: int | None = None, seed: int | None = None, db: Path | None = None
 ) -> tuple[Path, Path]:
@@ -266,3 +295,147 @@ def calibrate(
         cal.write_calibration(backtest_stays, folder / "calibration.yaml"),
         cal.write_calibration(model_stays, folder / "model_stays.yaml"),
     )
+
+
+def report(
+    cfg: RunConfig,
+    compare: tuple[str, ...] = (),
+    out: Path | None = None,
+    claims: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None = None,
+    on_day: Callable[[Prepared, int], None] | None = None,
+) -> list[Path]:
+    """Run a scenario and those compared with it; write ``report.html`` and a PNG per chart.
+
+    Every scenario runs with ``cfg``'s replicates, seed, years, start and sets: with one seed,
+    the scenarios differ by their inputs, not by their noise. All are checked before any runs
+    (UserError). ``claims``: the content of a claims.json (``deportsim claims``); or a function
+    that returns it, called once every input is checked (a mistake is then reported before the
+    claims are computed); or None for a report without them. ``out`` defaults to
+    ``out/<first scenario>/``. ``on_day(prep, t)`` reports the progress of the scenario being
+    run. Returns the files written, the page first.
+    """
+    from dataclasses import replace  # noqa: PLC0415
+
+    from deportsim.paramview import parameter_rows  # noqa: PLC0415 (only reports need these)
+    from deportsim.report import ScenarioRun, build_report, check_claims  # noqa: PLC0415
+    from deportsim.report.charts import MAX_SCENARIOS  # noqa: PLC0415
+
+    cli = Location("<command line>", path="--compare")
+    if len(compare) + 1 > MAX_SCENARIOS:
+        raise UserError(f"at most {MAX_SCENARIOS - 1} scenarios can be compared at once", cli)
+    params = load_parameters(cfg.parameters)
+    preps = [prepare(cfg, params)]
+    for ref in compare:
+        load_scenario(ref, params, label="--compare")  # an unknown name names the option
+        preps.append(prepare(replace(cfg, scenario=ref), params))
+    names = [p.scenario.name for p in preps]
+    for name in names:
+        if names.count(name) > 1:
+            raise UserError(f"scenario {name} is given twice", cli)
+    target = out if out is not None else default_out(preps[0].scenario)
+    writable_folder(target)  # before the runs: a folder that cannot be made fails at once
+    listed = claims() if callable(claims) else claims
+    if listed is not None:
+        check_claims(listed)
+    runs = []
+    for prep in preps:
+        step = None if on_day is None else (lambda t, p=prep: on_day(p, t))
+        done = execute(prep, on_day=step)
+        runs.append(
+            ScenarioRun.from_sim(
+                done.sim,
+                done.summary,
+                title=prep.scenario.title,
+                description=prep.scenario.description,
+                # the scenario's changes and the run's --set ones, each with its origin
+                parameters=parameter_rows(
+                    prep.params, replace(prep.scenario, overrides=prep.resolved.overrides)
+                ),
+                sources=[s.model_dump(exclude_none=True) for s in prep.scenario.sources],
+            )
+        )
+        del done  # keep only what the report reads: several runs need not fit in memory
+    return build_report(runs, listed, target)
+
+
+def compare_estimates(
+    replicates: int = 50,
+    seed: int = 0,
+    years: float = 4.0,
+    estimates: Path | None = None,
+    out: Path | None = None,
+) -> Comparison:
+    """Set published cost-per-removal estimates beside the model's; see analysis/estimates.py.
+
+    Runs the base scenario of the estimates file (default: the shipped
+    ``analysis/estimates.yaml``) as it is and under each estimate's assumptions, with the same
+    ``seed``; splits each gap into the assumptions' contributions. With ``out``, writes
+    ``out/estimates.json`` (atomically). Raises UserError on a bad file or option.
+    """
+    from deportsim.analysis.estimate_spec import load_estimates  # noqa: PLC0415 (only this verb)
+    from deportsim.analysis.estimates import compare, write_estimates  # noqa: PLC0415
+
+    params = load_parameters()
+    spec = load_estimates(params, estimates)
+    base = RunConfig(scenario=spec.base_scenario, replicates=replicates, seed=seed, years=years)
+    _check_config(base)
+    if out is not None:
+        writable_folder(out)  # before the runs: a folder that cannot be made fails at once
+
+    def run_one(sets: tuple[str, ...], mean_field: bool) -> SimResult:
+        cfg = RunConfig(
+            scenario=base.scenario, replicates=1 if mean_field else replicates, seed=seed,
+            years=years, sets=sets,
+        )  # fmt: skip
+        prep = prepare(cfg, params)
+        return simulate(prep.inputs, cfg.replicates, Streams(seed), mean_field=mean_field)
+
+    prep = prepare(base, params)
+    config = {
+        "seed": seed, "replicates": replicates, "years": years, "start": prep.start.isoformat(),
+        "days": prep.days,
+        "estimates_file": str(estimates) if estimates else "analysis/estimates.yaml (shipped)",
+    }  # fmt: skip
+    comparison = compare(spec, run_one, config)
+    if out is not None:
+        write_estimates(comparison, out)
+    return comparison
+
+
+def requirements(
+    cfg: RunConfig,
+    targets: tuple[str, ...] | list[str],
+    *,
+    probability: float = 0.5,
+    from_year: int = 1,
+    out: Path | None = None,
+    on_status: Callable[[str], None] | None = None,
+) -> Requirements:
+    """The resources, year by year, with which a scenario reaches ``targets`` (``METRIC=VALUE``).
+
+    ``cfg`` gives the scenario, its ``--set`` overrides, years, replicates and seed of the
+    stochastic runs; ``probability`` is the share of replicates that must reach each target in a
+    year; years before ``from_year`` keep the scenario's own resources
+    (:mod:`deportsim.analysis.requirements`). Every option is checked (UserError naming
+    ``--target``, ``--probability`` or ``--from-year``) before anything runs. With ``out``,
+    writes ``requirements.json`` and ``requirements-scenario.yaml`` there, each whole or not
+    at all.
+    """
+    from deportsim.analysis.goalseek import parse_targets  # noqa: PLC0415 (only this verb)
+    from deportsim.analysis.levers import years_of  # noqa: PLC0415
+    from deportsim.analysis.requirements import check_options, find_requirements  # noqa: PLC0415
+    from deportsim.analysis.requirements_out import write_requirements  # noqa: PLC0415
+
+    t0 = time.perf_counter()
+    parsed = parse_targets(targets)
+    prep = prepare(cfg)
+    check_options(probability, from_year, len(years_of(prep.start, prep.days)))
+    if out is not None:
+        writable_folder(out)  # before the search: a folder that cannot be made fails at once
+    req = find_requirements(
+        prep.resolved, parsed, probability=probability, from_year=from_year,
+        replicates=cfg.replicates, seed=cfg.seed, on_status=on_status,
+    )  # fmt: skip
+    if out is not None:
+        write_requirements(req, prep.scenario, out, time.perf_counter() - t0)
+    return req

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from deportsim import api
@@ -47,6 +47,17 @@ _SHOWN = REQUIRED_METRICS
 
 
 _PARAMETERS_OPTION = typer.Option(help="Folder of parameter files to use instead of the built-in.")
+# Options shared by the verbs that run scenarios (run, report, requirements, claims, ...).
+ScenarioArg = Annotated[
+    str, typer.Argument(help="Built-in scenario name or path to a scenario .yaml file.")
+]
+Seed = Annotated[int, typer.Option(help="Run seed (same seed, same results).")]
+Years = Annotated[float, typer.Option(help="Years to simulate.")]
+Start = Annotated[
+    str | None,
+    typer.Option(help="First day, YYYY-MM-DD (default: the scenario's, else 2025-01-20)."),
+]
+ScenarioOut = Annotated[Path | None, typer.Option(help="Output folder (default: out/<scenario>/).")]
 
 
 class Stays(StrEnum):
@@ -102,23 +113,16 @@ def _fmt(value: float | None, unit: str) -> str:
 
 @app.command()
 def run(
-    scenario: Annotated[
-        str, typer.Argument(help="Built-in scenario name or path to a scenario .yaml file.")
-    ] = api.DEFAULT_SCENARIO,
+    scenario: ScenarioArg = api.DEFAULT_SCENARIO,
     replicates: Annotated[int, typer.Option(help="Monte Carlo replicates.")] = 100,
-    seed: Annotated[int, typer.Option(help="Run seed (same seed, same results).")] = 0,
-    years: Annotated[float, typer.Option(help="Years to simulate.")] = 4.0,
-    start: Annotated[
-        str | None,
-        typer.Option(help="First day, YYYY-MM-DD (default: the scenario's, else 2025-01-20)."),
-    ] = None,
+    seed: Seed = 0,
+    years: Years = 4.0,
+    start: Start = None,
     sets: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter for the whole run: PATH=VALUE [UNIT]."),
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option(help="Output folder (default: out/<scenario>/).")
-    ] = None,
+    out: ScenarioOut = None,
     parameters: Annotated[Path | None, _PARAMETERS_OPTION] = None,
 ) -> None:
     """Run a scenario; write summary.json, timeseries.parquet and manifest.json."""
@@ -275,6 +279,248 @@ def calibrate(
         f"Calibration written to {path} (use it with: deportsim backtest --calibration {path})"
     )
     typer.echo(f"The model's stay parameters, calibrated: {model}")
+
+
+@app.command("compare-estimates")
+def compare_estimates(
+    replicates: Annotated[int, typer.Option(help="Monte Carlo replicates of each run.")] = 50,
+    seed: Seed = 0,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/estimates"),
+    estimates: Annotated[
+        Path | None,
+        typer.Option(help="An estimates file to use instead of the shipped one (same layout)."),
+    ] = None,
+) -> None:
+    """Set published costs per removal beside the model's, with the assumptions behind each gap.
+
+    Writes estimates.json: each estimate's figure and sources, the model's average cost per
+    removal by default and under the estimate's assumptions, and each assumption's contribution.
+    """
+    comparison = api.compare_estimates(
+        replicates=replicates, seed=seed, estimates=estimates, out=out
+    )
+    path = out / "estimates.json"
+    cfg = comparison.config
+    typer.echo(
+        f"Cost per removal, model base {comparison.spec.base_scenario}: {replicates} replicates "
+        f"from {cfg['start']}, {cfg['days']} days, USD of {comparison.spec.model_dollar_year}"
+    )
+    table = Table()
+    table.add_column("estimate")
+    for name in ("published", "model, its assumptions", "90% interval", "model default"):
+        table.add_column(name, justify="right", no_wrap=name == "90% interval")
+    for r in comparison.results:
+        pub = r.estimate.published
+        shown = f"${r.published_model_dollars:,.0f}"
+        if r.deflator_factor != 1.0:
+            shown += f" ({pub.dollar_year}: ${pub.value:,.0f})"
+        u = r.under
+        table.add_row(
+            r.estimate.name, shown, f"${u.p50:,.0f}", f"${u.p05:,.0f}-{u.p95:,.0f}",
+            f"${r.default.p50:,.0f}",
+        )  # fmt: skip
+    Console().print(table)
+    # plain lines, never wrapped by us: one per estimate, the gap split into its reasons
+    for r in comparison.results:
+        reasons = [f"{c.label} {c.usd:+,.0f}" for c in r.main_reasons(3)]
+        if abs(r.interaction) >= 500:  # an interaction of a few dollars is not worth a word
+            reasons.append(f"together {r.interaction:+,.0f}")
+        typer.echo(
+            f"{r.estimate.id}: model default ${r.default.mean_field:,.0f}, with its assumptions "
+            f"${r.under.mean_field:,.0f} ({'; '.join(reasons)}); published "
+            f"${r.published_model_dollars:,.0f}, {r.residual:+,.0f} not in the model"
+        )
+    typer.echo(f"Results in {path}")
+
+
+@app.command()
+def report(
+    scenario: ScenarioArg = api.DEFAULT_SCENARIO,
+    compare: Annotated[
+        list[str] | None,
+        typer.Option(help="Another scenario to overlay on every chart; may be repeated."),
+    ] = None,
+    replicates: Annotated[int, typer.Option(help="Monte Carlo replicates.")] = 100,
+    seed: Seed = 0,
+    years: Years = 4.0,
+    start: Start = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter in every scenario: PATH=VALUE [UNIT]."),
+    ] = None,
+    claims_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--claims",
+            help="A claims.json written by deportsim claims, to show instead of testing the "
+            "claims again.",
+        ),
+    ] = None,
+    no_claims: Annotated[
+        bool, typer.Option("--no-claims", help="Leave out the claims (quicker).")
+    ] = False,
+    out: ScenarioOut = None,
+    parameters: Annotated[Path | None, _PARAMETERS_OPTION] = None,
+) -> None:
+    """Run scenarios; write a self-contained report.html with charts, and a PNG per chart."""
+    from deportsim.report import read_claims  # noqa: PLC0415 (only this verb)
+
+    cfg = api.RunConfig(
+        scenario=scenario, replicates=replicates, seed=seed, years=years,
+        start=_parse_start(start), sets=tuple(sets or ()), parameters=parameters,
+    )  # fmt: skip
+    if claims_file is not None and no_claims:
+        raise UserError("give --claims or --no-claims, not both", Location("<command line>"))
+    gc.freeze()  # as in run: loaded modules and parameters need no more garbage collection
+    err = Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal,
+    )  # fmt: skip
+    tasks: dict[str, TaskID] = {}
+
+    def on_day(prep: api.Prepared, t: int) -> None:
+        name = prep.scenario.name
+        if name not in tasks:
+            label = f"{name}: {prep.config.replicates} replicates"
+            tasks[name] = progress.add_task(label, total=prep.days)
+        progress.update(tasks[name], completed=t + 1)
+
+    def tested() -> list[dict[str, object]]:
+        """The claims of the claims guide, tested with the report's replicates and seed."""
+        task = progress.add_task("claims", total=None)
+
+        def on_claim(claim_id: str) -> None:
+            progress.update(task, description=f"claim {claim_id}")
+
+        done = api.claims(replicates=replicates, seed=seed, on_claim=on_claim)
+        progress.remove_task(task)
+        return [r.to_json() for r in done]
+
+    claims = None if no_claims else read_claims(claims_file) if claims_file is not None else tested
+    with progress:
+        paths = api.report(cfg, tuple(compare or ()), out=out, claims=claims, on_day=on_day)
+    names = [scenario, *(compare or ())]
+    typer.echo(f"{' vs '.join(names)}: {replicates} replicates, {years:g} years, seed {seed}")
+    typer.echo(f"Report in {paths[0]}, with {len(paths) - 1} charts as PNG files beside it")
+
+
+_VERDICTS = {"supported": "supported", "not_supported": "not supported", "depends": "depends"}
+
+
+def _claim_value(value: float, unit: str) -> str:
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit == "ratio":
+        return f"{value:.2f}"
+    return f"{value:,.0f}"
+
+
+@app.command()
+def claims(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out/claims"),
+    replicates: Annotated[int, typer.Option(help="Monte Carlo replicates of each run.")] = 100,
+    seed: Seed = 0,
+    explain: Annotated[
+        bool, typer.Option(help="Print each claim's explanation after the table.")
+    ] = True,
+) -> None:
+    """Test each claim of the claims guide; write claims.json with verdicts and explanations."""
+    err = Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        console=err, transient=True, disable=not err.is_terminal,
+    )  # fmt: skip
+    with progress:
+        task = progress.add_task("claims", total=13)
+
+        def on_claim(claim_id: str) -> None:
+            progress.update(task, description=f"claim {claim_id}", advance=1)
+
+        results = api.claims(replicates=replicates, seed=seed, out=out, on_claim=on_claim)
+    table = Table()
+    for name in ("claim", "verdict", "model: median (90% interval)", "binding constraint"):
+        table.add_column(name, no_wrap=name == "claim")
+    for r in results:
+        unit, iv = r.spec.unit, r.result
+        shown = (
+            f"{_claim_value(iv.p50, unit)} ({_claim_value(iv.p05, unit)} to "
+            f"{_claim_value(iv.p95, unit)}) {unit if unit not in {'share', 'ratio'} else ''}"
+        )
+        table.add_row(
+            r.spec.id, _VERDICTS[r.verdict], shown.strip(), r.binding_constraint.replace("_", " ")
+        )
+    Console().print(table)
+    if explain:
+        for r in results:
+            typer.echo(f"\n{r.spec.id} ({_VERDICTS[r.verdict]}): {r.explanation}")
+    typer.echo(f"\nResults in {out}/claims.json")
+
+
+@app.command()
+def requirements(
+    scenario: ScenarioArg,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="METRIC=VALUE to reach each year: removals_per_year, arrests_per_day, "
+            "detained_mean (at least) or court_backlog_end (at most); may be repeated."
+        ),
+    ] = None,
+    probability: Annotated[
+        float, typer.Option(help="Share of replicates that must reach the target in a year.")
+    ] = 0.5,
+    from_year: Annotated[
+        int, typer.Option(help="First year the target applies (earlier years: the scenario's own).")
+    ] = 1,
+    replicates: Annotated[int, typer.Option(help="Replicates of the stochastic runs.")] = 100,
+    seed: Annotated[int, typer.Option(help="Seed of the stochastic runs.")] = 0,
+    years: Years = 4.0,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter for the whole run: PATH=VALUE [UNIT]."),
+    ] = None,
+    out: ScenarioOut = None,
+) -> None:
+    """Find the resources, year by year, to reach a target; write requirements.json."""
+    from deportsim.analysis.requirements_out import FILES, to_json  # noqa: PLC0415 (this verb)
+    from deportsim.requirementsview import render_requirements  # noqa: PLC0415
+
+    cfg = api.RunConfig(
+        scenario=scenario, replicates=replicates, seed=seed, years=years, sets=tuple(sets or ())
+    )
+    prep = api.prepare(cfg)
+    out_dir = out if out is not None else api.default_out(prep.scenario)
+    err = Console(stderr=True)
+    status = err.status("searching") if err.is_terminal else None  # no spinner in a pipe
+    if status is not None:
+        status.start()
+    try:
+        req = api.requirements(
+            cfg, tuple(target or ()), probability=probability, from_year=from_year, out=out_dir,
+            on_status=None if status is None else status.update,
+        )  # fmt: skip
+    finally:
+        if status is not None:
+            status.stop()
+    data = to_json(req, prep.scenario)
+    goals = ", ".join(
+        f"{t['metric']} {'at most' if t['kind'] == 'at_most' else 'at least'} {t['value']:,.0f}"
+        for t in data["targets"]
+    )
+    typer.echo(
+        f"{prep.scenario.name}: {goals}, each year from year {from_year}, in at least "
+        f"{probability:.0%} of {replicates} replicates (mean-field search, stochastic check)"
+    )
+    render_requirements(data, Console())
+    for y in data["years"]:
+        for reason in y["reasons"]:
+            typer.echo(f"Year {y['year']}: not reachable: {reason}")
+    typer.echo(f"Results in {out_dir}/ ({', '.join(reversed(FILES))})")
+    typer.echo(
+        f"Check: deportsim run {out_dir / FILES[0]} --years {years:g} --replicates {replicates} "
+        f"--seed {seed}"
+    )
 
 
 data_app = typer.Typer(

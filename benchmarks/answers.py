@@ -1,0 +1,48 @@
+"""Benchmark the commands that answer users' questions, as a user runs them: one JSON line each.
+
+python benchmarks/answers.py --case claims
+
+``claims`` (all 13 claims, 100 replicates; the target is under 60 s on 2 cores),
+``requirements`` (a million removals a year under the directive), ``report`` (the directive against
+FY2024's pace) and ``compare-estimates``. Each is a new process (start-up included), timed from
+outside; peak memory is the child's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COMMANDS = {
+    "claims": ["claims"],
+    "requirements": ["requirements", "directive-2025", "--target", "removals_per_year=1000000"],
+    "report": ["report", "directive-2025", "--compare", "baseline-fy2024"],
+    "compare-estimates": ["compare-estimates"],
+}
+
+
+def main() -> None:
+    """Run one case in a child process and print its figures as one JSON line."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--case", choices=tuple(COMMANDS), required=True)
+    args = parser.parse_args()
+    exe = str(Path(sys.executable).parent / "deportsim")
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [exe, *COMMANDS[args.case], "--out", str(Path(tmp) / "out")]
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        wall = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    figures = {"benchmark": "answers", "case": args.case, "wall_s": round(wall, 2),
+               "peak_rss_mb": round(peak, 1)}  # fmt: skip
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

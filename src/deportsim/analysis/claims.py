@@ -1,0 +1,52 @@
+"""Test every claim of the claims guide and write claims.json.
+
+:func:`evaluate_claims` runs each scenario the claims need once (same seed and replicates for
+all), applies each claim's check (:mod:`deportsim.analysis.claim_checks`) and returns the results
+in the order of the guide; :func:`write_claims` writes them atomically. The verdicts:
+``supported`` when the model's whole 90% interval agrees with the claim, ``not_supported`` when
+none of it does, ``depends`` otherwise or when the answer turns on a choice the explanation names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from deportsim.analysis.claim_checks import CHECKS
+from deportsim.analysis.claimkit import ClaimResult, Context, claim_specs
+from deportsim.folders import writable_folder
+
+__all__ = ["claims_json", "evaluate_claims", "write_claims"]
+
+
+def evaluate_claims(
+    replicates: int = 100,
+    seed: int = 0,
+    on_claim: Callable[[str], None] | None = None,
+    on_run: Callable[[str], None] | None = None,
+) -> list[ClaimResult]:
+    """Test every claim; ``on_claim(id)`` is called before each claim, ``on_run(name)`` each run."""
+    ctx = Context(replicates, seed, on_run)
+    results = []
+    for spec in claim_specs():
+        if on_claim is not None:
+            on_claim(spec.id)
+        results.append(CHECKS[spec.id](spec, ctx))
+    return results
+
+
+def claims_json(results: list[ClaimResult]) -> list[dict[str, Any]]:
+    """The contents of claims.json: one entry per claim, in the guide's order."""
+    return [r.to_json() for r in results]
+
+
+def write_claims(results: list[ClaimResult], out: Path) -> Path:
+    """Write ``out/claims.json`` (moved into place once complete)."""
+    writable_folder(out)
+    target, tmp = out / "claims.json", out / ".claims.json.tmp"
+    text = json.dumps(claims_json(results), indent=2, ensure_ascii=False, allow_nan=False)
+    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.replace(target)
+    return target

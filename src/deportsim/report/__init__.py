@@ -1,0 +1,14 @@
+"""The HTML report: one self-contained page with charts, claims, parameters and method notes.
+
+:func:`build_report` writes ``report.html`` (no network requests: styles inline, charts as
+``data:`` URIs, no scripts) and one PNG per chart. It takes :class:`ScenarioRun` objects, the
+part of a finished run the report reads (:meth:`ScenarioRun.from_sim`), and the claims in the
+shape of ``claims.json`` (:func:`read_claims` reads and checks such a file).
+"""
+
+from deportsim.report.build import build_report
+from deportsim.report.charts import CHARTS, Chart
+from deportsim.report.claims import check_claims, read_claims
+from deportsim.report.runs import ScenarioRun
+
+__all__ = ["CHARTS", "Chart", "ScenarioRun", "build_report", "check_claims", "read_claims"]

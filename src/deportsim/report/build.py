@@ -1,0 +1,59 @@
+"""Writing a report: the charts, the page, and the files, all or nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from deportsim.errors import Location, UserError
+from deportsim.folders import writable_folder
+from deportsim.report.charts import CHARTS, MAX_SCENARIOS
+from deportsim.report.claims import check_claims
+from deportsim.report.html import render_page
+from deportsim.report.runs import ScenarioRun
+
+__all__ = ["REPORT_FILE", "build_report"]
+
+#: The page's file name in the output folder.
+REPORT_FILE = "report.html"
+
+
+def build_report(
+    runs: Sequence[ScenarioRun], claims: list[dict[str, Any]] | None, out: Path
+) -> list[Path]:
+    """Write ``out/report.html`` and one PNG per chart; return their paths, the page first.
+
+    ``runs``: the scenario shown first, then those compared with it (at most
+    :data:`~deportsim.report.charts.MAX_SCENARIOS`, one colour each); ``claims``: the content of
+    a claims.json, or None to say that claims were not tested. Everything is drawn and written to
+    a hidden folder in ``out`` first, then moved into place, the page last: a failure leaves no
+    page at all rather than a page whose charts are missing.
+    """
+    if not runs:
+        raise ValueError("a report needs at least one run")
+    if len(runs) > MAX_SCENARIOS:
+        raise UserError(
+            f"at most {MAX_SCENARIOS} scenarios fit in one report ({len(runs)} given)",
+            Location("<command line>", path="--compare"),
+        )
+    checked = None if claims is None else check_claims(claims)
+    charts = [make(runs) for make in CHARTS]
+    page = render_page(runs, charts, checked)
+    writable_folder(out)
+    tmp = out / f".report-partial-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        for chart in charts:
+            (tmp / chart.filename).write_bytes(chart.png)
+        (tmp / REPORT_FILE).write_text(page, encoding="utf-8")
+        (out / REPORT_FILE).unlink(missing_ok=True)  # never an old page over new charts
+        names = [c.filename for c in charts] + [REPORT_FILE]
+        for name in names:
+            (tmp / name).replace(out / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [out / REPORT_FILE, *(out / c.filename for c in charts)]

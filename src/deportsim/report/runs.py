@@ -1,0 +1,88 @@
+"""What the report reads from a finished run: a few daily series, regional totals, the summary.
+
+A :class:`ScenarioRun` keeps only the series the charts draw, so that a report comparing several
+scenarios does not hold every run's full results in memory at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from deportsim.model import SimResult
+from deportsim.model.accounts import COSTS
+from deportsim.model.inputs import CHANNELS
+
+__all__ = ["NATIONAL", "REGIONAL", "ScenarioRun"]
+
+F = NDArray[np.float64]
+
+#: National daily series the charts draw, each (replicates, days).
+NATIONAL = (
+    "arrests", "arrests_custodial", *(f"arrests_{c}" for c in CHANNELS), "detained",
+    "detention_capacity", "released_to_atd", "court_backlog", "removals", *COSTS, "cost_total",
+)  # fmt: skip
+#: Regional series the charts total over the run, each (replicates, regions).
+REGIONAL = ("removals", "us_citizen_children_affected", "workers_removed")
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """One scenario's run as the report shows it.
+
+    ``national``: daily series by name, (replicates, days); ``regional_totals``: totals over the
+    run by region, (replicates, regions); ``summary``: the run's summary.json content;
+    ``parameters``: :func:`deportsim.paramview.parameter_rows` with the scenario's overrides;
+    ``sources``: the scenario's policy sources as citation dicts.
+    """
+
+    name: str
+    title: str
+    description: str
+    start: dt.date
+    days: int
+    replicates: int
+    seed: int
+    regions: tuple[str, ...]
+    national: dict[str, F]
+    regional_totals: dict[str, F]
+    summary: dict[str, Any]
+    parameters: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+
+    @classmethod
+    def from_sim(
+        cls,
+        sim: SimResult,
+        summary: dict[str, Any],
+        *,
+        title: str,
+        description: str,
+        parameters: list[dict[str, Any]],
+        sources: list[dict[str, Any]],
+    ) -> ScenarioRun:
+        """Keep what the report needs from a run's results and summary."""
+        return cls(
+            name=str(summary["scenario"]),
+            title=title,
+            description=description,
+            start=dt.date.fromisoformat(str(summary["start"])),
+            days=sim.days,
+            replicates=sim.replicates,
+            seed=int(summary["seed"]),
+            regions=sim.regions,
+            national={n: np.array(sim.national[n], dtype=np.float64) for n in NATIONAL},
+            regional_totals={n: sim.region(n).sum(axis=1) for n in REGIONAL},
+            summary=summary,
+            parameters=parameters,
+            sources=sources,
+        )
+
+    @property
+    def end(self) -> dt.date:
+        """Last simulated day."""
+        return self.start + dt.timedelta(days=self.days - 1)
