@@ -416,7 +416,8 @@ def focus_big_cities(spec: ClaimSpec, ctx: Context) -> ClaimResult:
     more = {"supported": "more", "not_supported": "fewer", "depends": "about as many"}[verdict]
     text = (
         f"Focusing on Los Angeles, Chicago and New York makes {more} arrests as the same effort "
-        f"spread nationally ({_iv(ratio, lambda v: f'{v:.2f}')} times as many): "
+        f"spread nationally ({ratio.p50:.3f} times as many; 90% interval {ratio.p05:.3f} to "
+        f"{ratio.p95:.3f}): "
         f"{_n(in_cities.p50)} in "
         f"the three cities instead of {_n(spread_cities)}, at ${cost_f:,.0f} per arrest against "
         f"${cost_s:,.0f}. {_why(b, constraint)}; the three cities limit cooperation with "
