@@ -35,10 +35,14 @@ PIPELINE = ("one-replicate", "default", "run-200")
 ENGINE_NETWORK = ("one-replicate", "one-replicate-exact", "1000x10y")
 OFFICIAL = ("import-all", "calibrate", "backtest")
 ANSWERS = ("claims", "requirements", "report", "compare-estimates")
+# sweeps: 1 vs 2 local workers, the 1,000-sample sweep locally and on a loopback Dask cluster,
+# and a sensitivity analysis; about 45 minutes on 2 cores (docs/performance.md)
+SWEEP = ("local-1", "local-2", "local-1000", "cluster-1000", "sensitivity")
 RUNS = [
     *([str(HERE / "pipeline.py"), "--case", case] for case in PIPELINE),
     *([str(HERE / "official.py"), "--case", case] for case in OFFICIAL),
     *([str(HERE / "answers.py"), "--case", case] for case in ANSWERS),
+    *([str(HERE / "sweep.py"), "--case", case] for case in SWEEP),
     *([str(HERE / "engine_network.py"), "--case", case] for case in ENGINE_NETWORK),
     [
         TANDEM,

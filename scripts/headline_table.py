@@ -4,11 +4,17 @@ Runs the five shipped scenarios with the defaults (100 replicates, 4 years from 
 seed 0), then 10 replicates of each for calendar-year figures:
 
     .venv/bin/python scripts/headline_table.py
+
+With ``--uncertainty``, print instead the table of "Parameter uncertainty" in docs/model.md: the
+same runs with each replicate drawing the uncertain parameters, for the rows of
+:data:`UNCERTAIN_ROWS`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import sys
 
 import numpy as np
 
@@ -39,6 +45,13 @@ ROWS = (
     ("enforcement cost, total", "cost_total_usd"),
     ("cost per removal", "cost_per_removal_usd"),
 )
+UNCERTAIN_ROWS = (
+    ("ICE arrests per day", "arrests_per_day_mean"),
+    ("people in detention, average night", "detained_mean"),
+    ("removals, total", "removals_total"),
+    ("enforcement cost, total", "cost_total_usd"),
+    ("cost per removal", "cost_per_removal_usd"),
+)
 YEARLY = ("arrests", "removals", "released_to_atd", "detained", "reachable_pool")
 
 
@@ -49,8 +62,28 @@ def _cell(m: dict[str, float], name: str) -> str:
     return f"{money}{m['mean']:,.0f} ({m['p05']:,.0f}–{m['p95']:,.0f})"
 
 
+def uncertainty_table() -> None:
+    """Print the defaults' runs with parameters drawn beside those with fixed parameters."""
+    print("| metric | " + " | ".join(f"`{s}`" for s in SCENARIOS) + " |")  # noqa: T201
+    print("|---" * (len(SCENARIOS) + 1) + "|")  # noqa: T201
+    runs = {}
+    for s in SCENARIOS:
+        cfg = RunConfig(scenario=s)
+        runs[s] = (
+            run(cfg).summary["metrics"],
+            run(dataclasses.replace(cfg, parameter_uncertainty=True)).summary["metrics"],
+        )
+    for label, name in UNCERTAIN_ROWS:
+        for kind, k in (("fixed", 0), ("drawn", 1)):
+            cells = " | ".join(_cell(runs[s][k][name], name) for s in SCENARIOS)
+            print(f"| {label} (`{name}`), {kind} | {cells} |")  # noqa: T201
+
+
 def main() -> None:
     """Print the table, then yearly means over 10 replicates."""
+    if "--uncertainty" in sys.argv[1:]:
+        uncertainty_table()
+        return
     metrics = {s: run(RunConfig(scenario=s)).summary["metrics"] for s in SCENARIOS}
     print("| metric | " + " | ".join(f"`{s}`" for s in SCENARIOS) + " |")  # noqa: T201
     print("|---" * (len(SCENARIOS) + 1) + "|")  # noqa: T201

@@ -15,6 +15,10 @@ CASES: dict[str, RunConfig] = {
     ),
     "one-million-a-year": RunConfig(scenario="one-million-a-year", replicates=4, years=2.0, seed=3),
     "record-2012-pace": RunConfig(scenario="record-2012-pace", replicates=4, years=2.0, seed=4),
+    # each replicate draws the uncertain parameters (`deportsim run` without --fixed-parameters)
+    "directive-2025-uncertain": RunConfig(
+        scenario="directive-2025", replicates=4, years=1.0, seed=2, parameter_uncertainty=True
+    ),
 }
 
 

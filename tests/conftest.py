@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,17 @@ from deportsim.model.replay import History, load_history
 from deportsim.parameters import ParameterSet, load_parameters
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _runs_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Runs made by the tests (and their subprocesses) are recorded in a catalog of their own."""
+    mp = pytest.MonkeyPatch()
+    folder = tmp_path_factory.mktemp("catalog")
+    mp.setenv("DEPORTSIM_CATALOG", str(folder))
+    mp.delenv("DEPORTSIM_NO_CATALOG", raising=False)
+    yield folder
+    mp.undo()
 
 
 @pytest.fixture(scope="session")

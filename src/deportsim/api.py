@@ -20,6 +20,8 @@ import yaml
 from numpy.typing import NDArray
 
 from deportsim._version import __version__
+from deportsim.catalog.records import CatalogChoice
+from deportsim.catalog.runs import begin_run, finish_run
 from deportsim.engine import Streams
 from deportsim.errors import Location, UserError
 from deportsim.folders import writable_folder
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
     from deportsim.analysis.claimkit import ClaimResult
     from deportsim.analysis.estimates import Comparison
     from deportsim.analysis.requirements import Requirements
+    from deportsim.analysis.sweep import SweepRun
+    from deportsim.analysis.uncertainty import ParameterDraws
+    from deportsim.sweepruns import SensitivityRun, SweepStart
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -51,6 +56,8 @@ __all__ = [
     "requirements",
     "run",
     "run_prepared",
+    "sensitivity",
+    "sweep",
     "write_outputs",
 ]
 
@@ -73,6 +80,9 @@ class RunConfig:
     start: dt.date | None = None  # None: the scenario's start, else 2025-01-20
     sets: tuple[str, ...] = ()
     parameters: Path | None = None  # None: the built-in parameter files
+    # each replicate draws the uncertain parameters (deportsim.analysis.uncertainty); off in the
+    # library so that analyses keep their fixed parameters; `deportsim run` turns it on
+    parameter_uncertainty: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,7 @@ class Prepared:
     params: ParameterSet
     resolved: Resolved
     inputs: Inputs
+    draws: ParameterDraws | None = None  # each replicate's parameters, if they are drawn
 
     @property
     def start(self) -> dt.date:
@@ -105,6 +116,7 @@ class RunOutput:
     summary: dict[str, Any]
     streams: tuple[str, ...] = ()  # names of the random streams the run drew from
     manifest: dict[str, Any] = field(default_factory=dict)
+    run_id: str | None = None  # its id in the catalog (deportsim runs), when recorded
 
 
 def _check_config(cfg: RunConfig) -> None:
@@ -131,7 +143,12 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     days = max(1, round(cfg.years * DAYS_PER_YEAR))
     _check_start_only(params, scenario.overrides + sets, start)
     resolved = Resolved(params, start, days, scenario.overrides + sets)
-    return Prepared(cfg, scenario, params, resolved, Inputs.from_resolved(resolved))
+    draws = None
+    if cfg.parameter_uncertainty:
+        from deportsim.analysis.uncertainty import draw_parameters  # noqa: PLC0415
+
+        draws = draw_parameters(resolved, cfg.replicates, cfg.seed)
+    return Prepared(cfg, scenario, params, resolved, Inputs.from_resolved(resolved), draws)
 
 
 def _check_start_only(
@@ -159,7 +176,12 @@ def execute(
     """
     cfg = prep.config
     streams = Streams(cfg.seed)
-    sim = simulate(prep.inputs, cfg.replicates, streams, on_day=on_day, on_batch=on_batch)
+    draws = prep.draws
+    sim = simulate(
+        prep.inputs, cfg.replicates, streams, on_day=on_day, on_batch=on_batch,
+        inputs_for=draws.inputs if draws is not None else None,
+    )  # fmt: skip
+    sources = ["process noise", *(["parameter uncertainty"] if draws is not None else [])]
     summary = {
         "scenario": prep.scenario.name,
         "model_version": __version__,
@@ -169,31 +191,48 @@ def execute(
         "days": prep.days,
         "scenario_hash": prep.scenario.content_hash,
         "sets": list(cfg.sets),
-        "intervals": {"quantiles": [0.05, 0.5, 0.95], "include": ["process noise"]},
+        "intervals": {"quantiles": [0.05, 0.5, 0.95], "include": sources},
         "metrics": summarise(sim),
     }
-    return RunOutput(prep, sim, summary, streams.names)
+    names = streams.names + (draws.streams if draws is not None else ())
+    return RunOutput(prep, sim, summary, names)
 
 
 def run_prepared(
-    prep: Prepared, out: Path | None = None, on_day: Callable[[int], None] | None = None
+    prep: Prepared,
+    out: Path | None = None,
+    on_day: Callable[[int], None] | None = None,
+    *,
+    catalog: CatalogChoice = None,
 ) -> RunOutput:
-    """Execute a prepared run and, if ``out`` is given, write its files there."""
+    """Execute a prepared run and, if ``out`` is given, write its files there.
+
+    A run with ``out`` is recorded in the catalog (:mod:`deportsim.catalog`): ``catalog`` None
+    for the default one, a folder, or False not to record it.
+    """
     t0 = time.perf_counter()
     if out is None:
         return execute(prep, on_day)
     start_output(prep, out)
+    record = begin_run(prep, out, catalog)
     tmp = stage(out)
     stream = TimeseriesStream(tmp / "timeseries.parquet", prep)  # written as batches end
     try:
         result = execute(prep, on_day, stream.add)
         stream.close()
-    except BaseException:
+    except BaseException as exc:
         stream.abort()  # a run that fails leaves no partial files behind
         shutil.rmtree(tmp, ignore_errors=True)
+        record.fail(exc)
         raise
-    manifest = write_outputs(result, out, time.perf_counter() - t0, staged=tmp)
-    return RunOutput(result.prepared, result.sim, result.summary, result.streams, manifest)
+    t1 = time.perf_counter()
+    manifest = write_outputs(result, out, t1 - t0, staged=tmp)
+    wall = time.perf_counter() - t0
+    timings = {"wall_s": wall, "model_s": t1 - t0, "write_s": wall - (t1 - t0)}
+    finish_run(record, out, result.summary, manifest, timings)
+    return RunOutput(
+        result.prepared, result.sim, result.summary, result.streams, manifest, record.id
+    )
 
 
 def run(
@@ -439,3 +478,71 @@ def requirements(
     if out is not None:
         write_requirements(req, prep.scenario, out, time.perf_counter() - t0)
     return req
+
+
+def sweep(
+    cfg: RunConfig,
+    vary: tuple[str, ...] | list[str] = (),
+    *,
+    samples: int = 100,
+    design: str = "lhs",
+    out: Path | None = None,
+    resume: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    batch_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    on_start: Callable[[SweepStart], None] | None = None,
+    catalog: CatalogChoice = None,
+) -> SweepRun:
+    """Run a scenario at ``samples`` sets of values of the ``vary`` parameters (``PATH=LOW:HIGH``).
+
+    ``design``: ``lhs`` (Latin hypercube) or ``grid``. Each sample runs with ``cfg``'s
+    replicates, years, start and ``--set`` overrides, and a seed drawn from ``cfg.seed`` and its
+    index (:mod:`deportsim.analysis.sweep`). Runs on ``workers`` local processes (default: every
+    core) or, with ``scheduler`` (or ``DEPORTSIM_SCHEDULER``), on a Dask cluster; results are the
+    same on any. Writes ``<out>/<run id>/`` (default ``out/sweeps/``). ``resume``: the run id
+    (or folder) of a sweep that stopped: only its missing batches run. Every input is checked
+    (UserError) before anything runs; ``on_start`` is told the folder and backend then. The
+    sweep is recorded in the catalog (``catalog``: as for :func:`run_prepared`) under its run id.
+    """
+    from deportsim import sweepruns  # noqa: PLC0415 (only this verb)
+
+    return sweepruns.sweep(
+        cfg, tuple(vary), samples=samples, design=design, out=out, resume=resume,
+        workers=workers, scheduler=scheduler, batch_size=batch_size, progress=progress,
+        on_start=on_start, catalog=catalog,
+    )  # fmt: skip
+
+
+def sensitivity(
+    cfg: RunConfig,
+    metrics: tuple[str, ...] | list[str] = ("removals_total", "cost_total_usd"),
+    vary: tuple[str, ...] | list[str] = (),
+    *,
+    n: int = 32,
+    out: Path | None = None,
+    resume: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    batch_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    on_start: Callable[[SweepStart], None] | None = None,
+    catalog: CatalogChoice = None,
+) -> SensitivityRun:
+    """Sobol first-order and total indices of ``metrics`` over uncertain parameters (SALib).
+
+    ``vary``: ``PATH`` (its stated uncertainty range and distribution) or ``PATH=LOW:HIGH``
+    (uniform); default every parameter of
+    :func:`deportsim.analysis.sensitivity.default_ranges`. ``n``: Saltelli's base sample size
+    (a power of 2); ``n × (parameters + 2)`` samples run, each with ``cfg.replicates``
+    replicates and the same seed. Backends, ``out`` and ``resume`` as :func:`sweep`. Writes the
+    sweep's files plus ``sensitivity.json`` and ``tornado-<metric>.png``.
+    """
+    from deportsim import sweepruns  # noqa: PLC0415 (only this verb)
+
+    return sweepruns.sensitivity(
+        cfg, tuple(metrics), tuple(vary), n=n, out=out, resume=resume, workers=workers,
+        scheduler=scheduler, batch_size=batch_size, progress=progress, on_start=on_start,
+        catalog=catalog,
+    )  # fmt: skip

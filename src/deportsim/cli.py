@@ -30,6 +30,7 @@ from deportsim.errors import Location, UserError
 from deportsim.parameters import load_parameters
 from deportsim.paramview import parameter_rows, render_csv, render_json, render_table
 from deportsim.results import REQUIRED_METRICS
+from deportsim.runs_cli import CatalogOption, NoCatalogOption, catalog_choice, runs_app
 from deportsim.scenarios import builtin_scenarios, load_scenario
 
 app = typer.Typer(
@@ -58,6 +59,14 @@ Start = Annotated[
     typer.Option(help="First day, YYYY-MM-DD (default: the scenario's, else 2025-01-20)."),
 ]
 ScenarioOut = Annotated[Path | None, typer.Option(help="Output folder (default: out/<scenario>/).")]
+FixedParameters = Annotated[
+    bool,
+    typer.Option(
+        "--fixed-parameters",
+        help="Keep every parameter at its value: intervals show process noise only (by default "
+        "each replicate draws the uncertain parameters from their ranges).",
+    ),
+]
 
 
 class Stays(StrEnum):
@@ -124,11 +133,15 @@ def run(
     ] = None,
     out: ScenarioOut = None,
     parameters: Annotated[Path | None, _PARAMETERS_OPTION] = None,
+    fixed_parameters: FixedParameters = False,
+    catalog: CatalogOption = None,
+    no_catalog: NoCatalogOption = False,
 ) -> None:
     """Run a scenario; write summary.json, timeseries.parquet and manifest.json."""
     cfg = api.RunConfig(
         scenario=scenario, replicates=replicates, seed=seed, years=years,
         start=_parse_start(start), sets=tuple(sets or ()), parameters=parameters,
+        parameter_uncertainty=not fixed_parameters,
     )  # fmt: skip
     prep = api.prepare(cfg)
     # the modules and parameters loaded so far live as long as the command: keep the garbage
@@ -151,11 +164,13 @@ def run(
             if t == last:
                 progress.update(task, description=f"{prep.scenario.name}: writing results")
 
-        result = api.run_prepared(prep, out_dir, on_day=on_day)
-    _print_summary(result.summary, out_dir)
+        result = api.run_prepared(
+            prep, out_dir, on_day=on_day, catalog=catalog_choice(catalog, no_catalog)
+        )
+    _print_summary(result.summary, out_dir, result.run_id)
 
 
-def _print_summary(summary: dict[str, object], out_dir: Path) -> None:
+def _print_summary(summary: dict[str, object], out_dir: Path, run_id: str | None = None) -> None:
     metrics = summary["metrics"]
     assert isinstance(metrics, dict)  # noqa: S101 - summary comes from api.execute
     title = f"{summary['scenario']}: {summary['replicates']} replicates"
@@ -174,6 +189,11 @@ def _print_summary(summary: dict[str, object], out_dir: Path) -> None:
         )
     console = Console()
     console.print(table)
+    intervals = summary["intervals"]
+    assert isinstance(intervals, dict)  # noqa: S101 - summary comes from api.execute
+    typer.echo(f"Intervals include: {', '.join(intervals['include'])}")
+    if run_id is not None:
+        typer.echo(f"Recorded in the catalog as run {run_id} (deportsim runs show {run_id})")
     # plain echo: this line is read by scripts, so it must never be wrapped
     typer.echo(f"Results in {out_dir}/ (summary.json, timeseries.parquet, manifest.json)")
 
@@ -361,6 +381,7 @@ def report(
     ] = False,
     out: ScenarioOut = None,
     parameters: Annotated[Path | None, _PARAMETERS_OPTION] = None,
+    fixed_parameters: FixedParameters = False,
 ) -> None:
     """Run scenarios; write a self-contained report.html with charts, and a PNG per chart."""
     from deportsim.report import read_claims  # noqa: PLC0415 (only this verb)
@@ -368,6 +389,7 @@ def report(
     cfg = api.RunConfig(
         scenario=scenario, replicates=replicates, seed=seed, years=years,
         start=_parse_start(start), sets=tuple(sets or ()), parameters=parameters,
+        parameter_uncertainty=not fixed_parameters,
     )  # fmt: skip
     if claims_file is not None and no_claims:
         raise UserError("give --claims or --no-claims, not both", Location("<command line>"))
@@ -522,6 +544,136 @@ def requirements(
         f"--seed {seed}"
     )
 
+
+Workers = Annotated[int | None, typer.Option(help="Local worker processes (default: every core).")]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        help="Dask scheduler to run on, tcp://HOST:PORT (default: $DEPORTSIM_SCHEDULER, "
+        "else local processes)."
+    ),
+]
+Resume = Annotated[
+    str | None, typer.Option(help="Continue a sweep that stopped: its run id (or folder).")
+]
+SweepOut = Annotated[
+    Path | None,
+    typer.Option(help="Folder holding one folder per run (default: out/<scenario>/sweeps/)."),
+]
+BatchSize = Annotated[
+    int | None, typer.Option(help="Samples per batch (default: sized for the workers).")
+]
+OptScenario = Annotated[
+    str | None, typer.Argument(help="Built-in scenario name or path to a scenario .yaml file.")
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a parameter for every sample: PATH=VALUE [UNIT]."),
+]
+
+
+class Design(StrEnum):
+    """Sample designs of ``deportsim sweep``."""
+
+    lhs = "lhs"
+    grid = "grid"
+
+
+def _vary_cfg(
+    scenario: str | None, replicates: int, seed: int, years: float, start: str | None,
+    sets: list[str] | None, resume: str | None, vary: list[str] | None,
+) -> api.RunConfig:  # fmt: skip
+    if resume is not None and (scenario is not None or vary):
+        raise UserError(
+            "--resume continues a sweep as it was started: give no SCENARIO or --vary with it",
+            Location("<command line>", path="--resume"),
+        )
+    return api.RunConfig(
+        scenario=scenario or api.DEFAULT_SCENARIO, replicates=replicates, seed=seed, years=years,
+        start=_parse_start(start), sets=tuple(sets or ()),
+    )  # fmt: skip
+
+
+@app.command()
+def sweep(
+    scenario: OptScenario = None,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(help="A parameter to vary, PATH=LOW:HIGH in its own unit; may be repeated."),
+    ] = None,
+    samples: Annotated[int, typer.Option(help="Samples (sets of values) to run.")] = 100,
+    design: Annotated[Design, typer.Option(help="lhs: Latin hypercube; grid: a full grid.")] = (
+        Design.lhs
+    ),
+    replicates: Annotated[int, typer.Option(help="Replicates per sample.")] = 20,
+    seed: Seed = 0,
+    years: Years = 4.0,
+    start: Start = None,
+    sets: SetOption = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    batch_size: BatchSize = None,
+    out: SweepOut = None,
+    resume: Resume = None,
+    catalog: CatalogOption = None,
+    no_catalog: NoCatalogOption = False,
+) -> None:
+    """Run a scenario over ranges of parameters; write results.parquet and summary.json."""
+    from deportsim.sweepview import print_sweep, with_progress  # noqa: PLC0415 (this verb)
+
+    cfg = _vary_cfg(scenario, replicates, seed, years, start, sets, resume, vary)
+    done = with_progress(
+        api.sweep, "sweep", cfg=cfg, vary=tuple(vary or ()), samples=samples,
+        design=design.value, out=out, resume=resume, workers=workers, scheduler=scheduler,
+        batch_size=batch_size, catalog=catalog_choice(catalog, no_catalog),
+    )  # fmt: skip
+    print_sweep(done)
+
+
+@app.command()
+def sensitivity(
+    scenario: OptScenario = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Metric to explain; may be repeated (default: removals_total, cost_total_usd)."
+        ),
+    ] = None,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A parameter: PATH (its stated uncertainty range) or PATH=LOW:HIGH; may be "
+            "repeated (default: every scalar parameter with a range the scenario leaves alone)."
+        ),
+    ] = None,
+    n: Annotated[int, typer.Option("--n", help="Saltelli base sample size, a power of 2.")] = 32,
+    replicates: Annotated[int, typer.Option(help="Replicates per sample.")] = 2,
+    seed: Seed = 0,
+    years: Years = 4.0,
+    start: Start = None,
+    sets: SetOption = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    batch_size: BatchSize = None,
+    out: SweepOut = None,
+    resume: Resume = None,
+    catalog: CatalogOption = None,
+    no_catalog: NoCatalogOption = False,
+) -> None:
+    """Sobol indices of metrics over uncertain parameters; write sensitivity.json and charts."""
+    from deportsim.sweepview import print_sensitivity, with_progress  # noqa: PLC0415
+
+    cfg = _vary_cfg(scenario, replicates, seed, years, start, sets, resume, vary)
+    res = with_progress(
+        api.sensitivity, "sensitivity", cfg=cfg,
+        metrics=tuple(metric or ("removals_total", "cost_total_usd")), vary=tuple(vary or ()),
+        n=n, out=out, resume=resume, workers=workers, scheduler=scheduler,
+        batch_size=batch_size, catalog=catalog_choice(catalog, no_catalog),
+    )  # fmt: skip
+    print_sensitivity(res)
+
+
+app.add_typer(runs_app, name="runs")  # deportsim runs list | show | compare | export
 
 data_app = typer.Typer(
     help="Official statistics: import ICE's workbooks into the local store, show it, update it.",

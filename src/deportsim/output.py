@@ -77,6 +77,11 @@ def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
         "command": sys.argv,
         "parameters_hash": _parameters_hash(prep.params),
         "parameters": prep.resolved.used(),
+        # whether each replicate drew its own parameters (deportsim.analysis.uncertainty); the
+        # "parameters" above are then the values before the draws
+        "parameter_uncertainty": (
+            {"drawn": True, **prep.draws.record()} if prep.draws is not None else {"drawn": False}
+        ),
     }
 
 
@@ -133,7 +138,9 @@ class TimeseriesStream:
     def __init__(self, path: Path, prep: Prepared) -> None:
         x = prep.inputs
         self.path = path
-        self.rows = TimeseriesBlocks(prep.start, prep.days, x.regions, factors(x))
+        # drawn parameters: each block's replicates' own factors (deportsim.analysis.uncertainty)
+        daily = prep.draws.series_factors if prep.draws is not None else factors(x)
+        self.rows = TimeseriesBlocks(prep.start, prep.days, x.regions, daily)
         self.pending: dict[int, tuple[dict[str, F], dict[str, F]]] = {}
         self.next = 0  # the first replicate not yet handed to the writing thread
         self.lock = threading.Lock()

@@ -291,7 +291,11 @@ class TimeseriesBlocks:
     """
 
     def __init__(
-        self, start: dt.date, days: int, regions: tuple[str, ...], factors: dict[str, F]
+        self,
+        start: dt.date,
+        days: int,
+        regions: tuple[str, ...],
+        factors: dict[str, F] | Callable[[int, int], dict[str, F]],
     ) -> None:
         first = (start - dt.date(1970, 1, 1)).days
         self.days = np.arange(days, dtype=np.int32) + np.int32(first)
@@ -310,8 +314,16 @@ class TimeseriesBlocks:
         regional series (:data:`~deportsim.model.accounts.REGIONAL_STORED`).
         """
         series: list[tuple[str, int, F]] = [(n, 0, national[n]) for n in NATIONAL_SERIES]
+        rows = len(next(iter(national.values())))
+        # drawn parameters: factors per replicate, (replicates, days), for this block's replicates
+        if callable(self.factors):
+            block_factors = self.factors(r0, r0 + rows)
+        else:
+            block_factors = {
+                n: f[r0 : r0 + rows] if f.ndim == 2 else f for n, f in self.factors.items()
+            }
         for name in TIMESERIES_REGIONAL:
-            values = regional(name, stored, self.factors)
+            values = regional(name, stored, block_factors)
             series += [(name, g + 1, values[:, :, g]) for g in range(values.shape[2])]
         size, days = series[0][2].shape
         block = size * days  # rows per series

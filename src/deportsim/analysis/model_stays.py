@@ -155,6 +155,15 @@ class ModelStays:
             }
         return out
 
+    def best(self) -> dict[str, float]:
+        """The model's parameters (:data:`PARAMETERS`) at the best fit."""
+        return self._values(self.agencies["ICE"].z, self.agencies["CBP"].z)
+
+    def bootstrap(self) -> list[dict[str, float]]:
+        """The model's parameters for each bootstrap row (ICE's and CBP's rows paired)."""
+        ice, cbp = self.agencies["ICE"].draws, self.agencies["CBP"].draws
+        return [self._values(a, b) for a, b in zip(ice, cbp, strict=True)]
+
     def errors(self, history: History) -> dict[str, dict[str, float]]:
         """Mean absolute percentage error of monthly ADP, in sample and out of sample."""
         ins = np.array([m <= FIT_LAST for m in history.months])

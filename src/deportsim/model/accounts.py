@@ -74,13 +74,19 @@ def factors(x: Inputs) -> dict[str, F]:
 
 
 def regional(name: str, stored: dict[str, F], daily: dict[str, F]) -> F:
-    """A regional series (replicates, days, regions) by name, stored or computed."""
+    """A regional series (replicates, days, regions) by name, stored or computed.
+
+    ``daily`` holds the factors of :func:`factors`: (days,), or (replicates, days) for the
+    stored replicates when each replicate has its own parameters.
+    """
     if name in stored:
         return stored[name]
     if name in REGIONAL_SUMS:
         return np.asarray(np.sum([stored[n] for n in REGIONAL_SUMS[name]], axis=0), np.float64)
     base, factor = REGIONAL_SCALED[name]
-    return np.asarray(stored[base] * daily[factor][None, :, None], dtype=np.float64)
+    f = daily[factor]
+    scale = f[:, :, None] if f.ndim == 2 else f[None, :, None]
+    return np.asarray(stored[base] * scale, dtype=np.float64)
 
 
 def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], dict[str, F]]:

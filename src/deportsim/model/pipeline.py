@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from deportsim.engine import MeanField, Stochastic, Streams
+from deportsim.engine import EngineResult, MeanField, Stochastic, Streams
 from deportsim.engine import simulate as run_network
 from deportsim.model.accounts import (
     NATIONAL_SERIES,
@@ -97,6 +97,7 @@ def simulate(
     pipeline: Pipeline | None = None,
     mean_field: bool = False,
     on_batch: Callable[[int, dict[str, F], dict[str, F]], None] | None = None,
+    inputs_for: Callable[[int], Inputs] | None = None,
 ) -> SimResult:
     """Run ``replicates`` replicates of the pipeline over ``x.days`` days.
 
@@ -112,6 +113,10 @@ def simulate(
     regional)`` receives each batch's series as soon as they are ready (from the thread that ran
     it, so batches may come in any order): national (replicates, days) and the stored regional
     (replicates, days, regions) arrays of replicates ``r0 ..``.
+    ``inputs_for(r)``, if given, is replicate ``r``'s own inputs (its drawn parameters:
+    :mod:`deportsim.analysis.uncertainty`): each replicate then runs on its own network, one after
+    another within its batch, with the same random numbers it would draw in a batch; ``x`` gives
+    the days and regions, and ``SimResult.factors`` are per replicate, (replicates, days).
     """
     pipe = pipeline if pipeline is not None else build(x)
     record = _record(pipe)
@@ -121,9 +126,33 @@ def simulate(
     flows = {n: np.zeros(replicates) for n in ("initial", "final", "arrived", "left")}
     progress = _Progress(on_day, replicates, x.days)
 
+    per_replicate = {n: np.zeros((replicates, x.days)) for n in factors(x)} if inputs_for else {}
+
+    def run_one(r: int) -> tuple[dict[str, F], dict[str, F], EngineResult]:
+        """Replicate ``r`` with its own inputs, on its own network."""
+        assert inputs_for is not None  # noqa: S101 - only called with per-replicate inputs
+        xr = inputs_for(r)
+        pr = build(xr)
+        res = run_network(
+            pr.network, x.days, 1,
+            MeanField() if mean_field else Stochastic(streams, first_replicate=r),
+            initial=pr.initial, settled=True, record=_record(pr), record_classes=CLASS_SERIES,
+            on_day=progress.batch(1),
+        )  # fmt: skip
+        for name, values in factors(xr).items():
+            per_replicate[name][r] = values
+        nat, reg = series(xr, pr, res)
+        return nat, reg, res
+
     def run_batch(r0: int) -> None:
         """One batch on one thread, its series written into its rows of the results."""
         r1 = min(r0 + batch, replicates)
+        if inputs_for is not None:
+            ones = [run_one(r) for r in range(r0, r1)]
+            nat = {n: np.concatenate([o[0][n] for o in ones]) for n in ones[0][0]}
+            reg = {n: np.concatenate([o[1][n] for o in ones]) for n in ones[0][1]}
+            store(r0, r1, nat, reg, [o[2] for o in ones])
+            return
         res = run_network(
             pipe.network,
             x.days,
@@ -136,14 +165,22 @@ def simulate(
             on_day=progress.batch(r1 - r0),
         )
         nat, reg = series(x, pipe, res)
+        store(r0, r1, nat, reg, [res])
+
+    def store(
+        r0: int, r1: int, nat: dict[str, F], reg: dict[str, F], results: list[EngineResult]
+    ) -> None:
+        """A batch's series and flows into rows ``r0 .. r1`` of the results."""
         for name, values in nat.items():
             national[name][r0:r1] = values
         for name, values in reg.items():
             regional[name][r0:r1] = values
-        flows["initial"][r0:r1] = res.initial_people
-        flows["final"][r0:r1] = res.final_people
-        flows["arrived"][r0:r1] = res.external_people
-        flows["left"][r0:r1] = sum(v.sum(axis=(1, 2)) for v in res.sinks.values())
+        flows["initial"][r0:r1] = np.concatenate([r.initial_people for r in results])
+        flows["final"][r0:r1] = np.concatenate([r.final_people for r in results])
+        flows["arrived"][r0:r1] = np.concatenate([r.external_people for r in results])
+        flows["left"][r0:r1] = np.concatenate(
+            [sum(v.sum(axis=(1, 2)) for v in r.sinks.values()) for r in results]
+        )
         if on_batch is not None:
             on_batch(r0, nat, reg)
 
@@ -153,7 +190,8 @@ def simulate(
         list(pool.map(run_batch, starts))  # the compiled loop releases the GIL
     finally:  # on an error or Ctrl-C, batches not yet started are dropped
         pool.shutdown(wait=True, cancel_futures=True)
-    return SimResult(national, regional, x.regions, x.days, replicates, flows, factors(x))
+    daily = per_replicate if inputs_for is not None else factors(x)
+    return SimResult(national, regional, x.regions, x.days, replicates, flows, daily)
 
 
 class _Progress:

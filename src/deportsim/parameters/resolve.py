@@ -197,6 +197,24 @@ class Resolved:
         self._cache[param.path] = arr
         return arr
 
+    def canonical(self, path: str) -> FloatArray:
+        """Daily values of ``path`` in its canonical unit, after all overrides (read-only)."""
+        return self._canonical(self.params[path])
+
+    def replaced(self, arrays: Mapping[str, FloatArray]) -> Resolved:
+        """The same run with the daily arrays (canonical units) of some parameters replaced.
+
+        Used for a replicate's drawn parameters (:mod:`deportsim.analysis.uncertainty`); the
+        arrays must have the shape :meth:`canonical` gives. Other parameters share this run's.
+        """
+        other = Resolved(self.params, self.start, self.days, self.overrides)
+        other._cache = dict(self._cache)
+        for path, arr in arrays.items():
+            fixed = np.array(arr, dtype=np.float64)
+            fixed.setflags(write=False)
+            other._cache[path] = fixed
+        return other
+
     def daily(self, path: str, unit: str) -> FloatArray:
         """Daily values of ``path`` converted to ``unit`` (a parameter that ``applies`` daily)."""
         if self.params[path].spec.applies != "daily":

@@ -139,11 +139,17 @@ def _names(runs: Sequence[ScenarioRun]) -> str:
     return "scenarios " + ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _sources(runs: Sequence[ScenarioRun]) -> str:
+    """What the bands hold: day-to-day randomness, and the parameters' ranges if drawn."""
+    if runs[0].parameters_drawn:
+        return "day-to-day randomness and the uncertain parameters, drawn for each replicate"
+    return "day-to-day randomness only, not the uncertainty of the parameters"
+
+
 def _interval_note(runs: Sequence[ScenarioRun], what: str = "Lines") -> str:
     return (
         f"{what}: median of {runs[0].replicates:,} replicates; shaded bands: 5th to 95th "
-        "percentile across replicates (day-to-day randomness only, not the uncertainty of the "
-        "parameters)."
+        f"percentile across replicates ({_sources(runs)})."
     )
 
 
@@ -357,7 +363,7 @@ def consequences_by_region(runs: Sequence[ScenarioRun]) -> Chart:
         "removals, US-citizen children whose parent was removed, and removed people who were "
         "employed (children and workers are expected values: published shares applied to the "
         f"removals). Bars: median of {runs[0].replicates:,} replicates; whiskers: 5th to 95th "
-        "percentile across replicates (day-to-day randomness only).",
+        f"percentile across replicates ({_sources(runs)}).",
         "Horizontal bar charts by metro region of removals, children affected and workers removed.",
         _png(fig),
     )

@@ -16,7 +16,7 @@ from typing import Any
 from deportsim._version import __version__
 from deportsim.report.charts import PALETTE, Chart
 from deportsim.report.claims import VERDICTS
-from deportsim.report.notes import LIMITATIONS, METHOD
+from deportsim.report.notes import METHOD, limitations
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.tables import Cell, citation, headline_rows, parameter_table
 from deportsim.units import DAYS_PER_YEAR
@@ -241,6 +241,7 @@ def _reproduce(runs: Sequence[ScenarioRun]) -> str:
     cmd += "".join(f" --set '{text}'" for text in first.summary.get("sets", ()))
     cmd += f" --replicates {first.replicates} --seed {first.seed} --years {_years(first.days)}"
     cmd += f" --start {first.start.isoformat()}"
+    cmd += "" if first.parameters_drawn else " --fixed-parameters"
     return (
         '<section id="reproduce"><h2>How to reproduce</h2>'
         f"<p>With deportsim {_e(__version__)} (scenario files named by path run the same way):"
@@ -264,7 +265,7 @@ def render_page(
         + _scenarios(runs)
         + _parameters(runs)
         + _notes("method", "Method", METHOD)
-        + _notes("limitations", "Known limitations", LIMITATIONS)
+        + _notes("limitations", "Known limitations", limitations(runs[0].parameters_drawn))
         + _reproduce(runs)
         + "</main></body></html>\n"
     )

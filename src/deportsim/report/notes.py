@@ -7,7 +7,7 @@ to the figures.
 
 from __future__ import annotations
 
-__all__ = ["LIMITATIONS", "METHOD"]
+__all__ = ["LIMITATIONS", "METHOD", "limitations"]
 
 #: (heading, text) pairs: how the figures are made.
 METHOD: tuple[tuple[str, str], ...] = (
@@ -107,3 +107,20 @@ LIMITATIONS: tuple[tuple[str, str], ...] = (
         "(409,849) includes people arrested at the border, as the model's removals do.",
     ),
 )
+
+
+#: The first limitation when each replicate drew the uncertain parameters.
+DRAWN = (
+    "The bands include the parameters' ranges, as stated",
+    "Each replicate draws the uncertain parameters from their ranges (the calibrated stays from "
+    "their bootstrap), on top of day-to-day randomness. Many ranges are the modellers' "
+    "judgement; parameters without a range, those set with --set, regional ones and switches "
+    "set to zero stay fixed, and a scenario's dated values move with the parameter they "
+    "replace. The bands are as good as those ranges; --fixed-parameters shows the randomness "
+    "alone.",
+)
+
+
+def limitations(drawn: bool) -> tuple[tuple[str, str], ...]:
+    """The known limitations of a report whose runs drew the parameters (``drawn``) or not."""
+    return (DRAWN, *LIMITATIONS[1:]) if drawn else LIMITATIONS

@@ -83,6 +83,12 @@ class ScenarioRun:
         )
 
     @property
+    def parameters_drawn(self) -> bool:
+        """True when each replicate drew the uncertain parameters (the summary's intervals)."""
+        intervals = self.summary.get("intervals", {})
+        return "parameter uncertainty" in intervals.get("include", ())
+
+    @property
     def end(self) -> dt.date:
         """Last simulated day."""
         return self.start + dt.timedelta(days=self.days - 1)

@@ -1,0 +1,84 @@
+"""Recording a ``deportsim run`` (:func:`deportsim.api.run_prepared`) in the catalog."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deportsim.catalog.outputs import keep, write_metrics
+from deportsim.catalog.records import CatalogChoice, RunRecord, begin, warn_unrecorded
+
+if TYPE_CHECKING:
+    from deportsim.api import Prepared
+
+__all__ = ["begin_run", "finish_run"]
+
+_TOP = {"scenario", "seed", "replicates", "sets", "parameters"}
+
+
+def _plain(value: Any) -> Any:
+    """A RunConfig value as JSON can hold it (dates as YYYY-MM-DD, paths and others as text)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def begin_run(prep: Prepared, out: Path, catalog: CatalogChoice = None) -> RunRecord:
+    """Record a run about to write its files to ``out`` (status ``incomplete``)."""
+    cfg, sc = prep.config, prep.scenario
+    return begin(
+        "run",
+        scenario=sc.name,
+        scenario_hash=sc.content_hash,
+        parameters={"sets": list(cfg.sets), "parameters_dir": str(prep.params.directory)},
+        seed=cfg.seed,
+        replicates=cfg.replicates,
+        config={
+            **{
+                f.name: _plain(getattr(cfg, f.name))
+                for f in dataclasses.fields(cfg)
+                if f.name not in _TOP  # kept once, at the record's top or in its parameters
+            },
+            "start": prep.start.isoformat(),
+            "days": prep.days,
+            "scenario_file": sc.file,
+            "scenario_title": sc.title,
+        },
+        out=out,
+        catalog=catalog,
+    )
+
+
+def finish_run(
+    record: RunRecord,
+    out: Path,
+    summary: dict[str, Any],
+    manifest: dict[str, Any],
+    timings: dict[str, float],
+) -> None:
+    """Store a finished run's summary and manifest in the catalog, then mark it complete.
+
+    The summary's metrics go to ``summary.parquet``; summary.json and manifest.json are copied;
+    timeseries.parquet is referenced (with the manifest's checksum). If the catalog cannot be
+    written, one warning line and the record stays ``incomplete``: the run itself has succeeded.
+    """
+    if record.folder is None:
+        return
+    files = {name: out / name for name in ("summary.json", "timeseries.parquet", "manifest.json")}
+    known = {name: o["sha256"] for name, o in manifest.get("outputs", {}).items()}
+    try:
+        outputs = keep(record, files, copy=("summary.json", "manifest.json"), sha256=known)
+        parquet = write_metrics(record, summary.get("metrics", {}))
+        if parquet is not None:
+            outputs.update(keep(record, {"summary.parquet": parquet}))
+    except OSError as exc:
+        warn_unrecorded(record.catalog or out, exc)
+        return
+    parameters = {**record.data["parameters"], "parameters_hash": manifest.get("parameters_hash")}
+    record.finish(outputs=outputs, timings=timings, parameters=parameters)

@@ -1,0 +1,249 @@
+"""The two execution backends (local processes, a Dask distributed cluster) behind one call."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import secrets
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from deportsim.errors import Location, UserError
+
+__all__ = [
+    "SCHEDULER_ENV",
+    "Backend",
+    "DaskBackend",
+    "LocalBackend",
+    "Progress",
+    "choose_backend",
+    "run_tasks",
+]
+
+A = TypeVar("A")
+R = TypeVar("R")
+
+#: Environment variable naming a Dask scheduler when ``--scheduler`` is not given.
+SCHEDULER_ENV = "DEPORTSIM_SCHEDULER"
+
+#: Times the local backend starts a new pool after a worker process died.
+LOCAL_RETRIES = 2
+
+#: ``progress(done, total)``: called once before the first task ends and after each one.
+Progress = Callable[[int, int], None]
+
+
+class Backend(Protocol):
+    """Somewhere to run tasks: ``run`` calls ``on_result(i, fn(args[i]))`` for each task."""
+
+    #: Workers the tasks can run on at once (for sizing batches); a guess for a cluster.
+    workers: int
+
+    @property
+    def label(self) -> str:
+        """Short description for progress lines, e.g. ``2 local processes``."""
+        ...
+
+    def run(
+        self,
+        fn: Callable[[A], R],
+        args: Sequence[A],
+        on_result: Callable[[int, R], None],
+        progress: Progress | None = None,
+    ) -> None:
+        """Run ``fn`` on every argument; hand each result to ``on_result`` as it ends."""
+        ...
+
+
+@dataclass
+class LocalBackend:
+    """Processes on this machine (``spawn``ed, so no state leaks from the parent).
+
+    One worker runs the tasks in the calling process, one after the other: no process to start,
+    and the same results.
+    """
+
+    workers: int
+
+    @property
+    def label(self) -> str:
+        """E.g. ``2 local processes``."""
+        return f"{self.workers} local process{'es' if self.workers != 1 else ''}"
+
+    def run(
+        self,
+        fn: Callable[[A], R],
+        args: Sequence[A],
+        on_result: Callable[[int, R], None],
+        progress: Progress | None = None,
+    ) -> None:
+        """Run every task; results reach ``on_result`` in the calling process."""
+        total = len(args)
+        if progress is not None:
+            progress(0, total)
+        if self.workers == 1 or total <= 1:
+            for i, arg in enumerate(args):
+                on_result(i, fn(arg))
+                if progress is not None:
+                    progress(i + 1, total)
+            return
+        ctx = multiprocessing.get_context("spawn")
+        todo = dict(enumerate(args))
+        done = 0
+        for attempt in range(LOCAL_RETRIES + 1):
+            try:
+                with ProcessPoolExecutor(
+                    max_workers=min(self.workers, len(todo)), mp_context=ctx
+                ) as pool:
+                    pending = {pool.submit(fn, a): i for i, a in todo.items()}
+                    try:
+                        while pending:
+                            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                            for fut in finished:
+                                i = pending.pop(fut)
+                                on_result(i, fut.result())
+                                del todo[i]
+                                done += 1
+                                if progress is not None:
+                                    progress(done, total)
+                    except BaseException:
+                        for fut in pending:  # stop what has not started; finished work is kept
+                            fut.cancel()
+                        raise
+                return
+            except BrokenProcessPool:
+                # a worker process died (killed, out of memory): tasks are pure, so the
+                # unfinished ones run again on a new pool and give the same results
+                if attempt == LOCAL_RETRIES:
+                    raise
+
+
+@dataclass
+class DaskBackend:
+    """An existing Dask distributed cluster, reached at its scheduler's address.
+
+    Each task is submitted under a key derived from ``key_prefix`` and its index, so a task lost
+    with a worker is run again on another (Dask's own retry of a dead worker's tasks) and the
+    result is the same. Results come back to this process; workers need deportsim installed but
+    no shared file system.
+    """
+
+    address: str
+    key_prefix: str = "deportsim"
+    timeout: float = 20.0
+    workers: int = 0  # the scheduler's workers, once :meth:`connect` has reached it
+    _client: Any = field(default=None, repr=False)
+
+    @property
+    def label(self) -> str:
+        """E.g. ``Dask cluster at tcp://10.0.0.5:8786 (2 workers)``."""
+        return f"Dask cluster at {self.address} ({self.workers} workers)"
+
+    def connect(self) -> int:
+        """Reach the scheduler (UserError if it cannot be reached); return its worker count."""
+        if self._client is None:
+            from distributed import Client  # noqa: PLC0415 (only cluster runs need it)
+
+            try:
+                self._client = Client(self.address, timeout=self.timeout)  # type: ignore[no-untyped-call]
+            except (OSError, TimeoutError) as exc:
+                raise UserError(
+                    f"cannot reach the Dask scheduler at {self.address}: {exc}", _SCHEDULER
+                ) from None
+            self.workers = len(self._client.scheduler_info(n_workers=-1).get("workers", {}))
+        return self.workers
+
+    def close(self) -> None:
+        """Disconnect from the scheduler (the cluster keeps running)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def run(
+        self,
+        fn: Callable[[A], R],
+        args: Sequence[A],
+        on_result: Callable[[int, R], None],
+        progress: Progress | None = None,
+    ) -> None:
+        """Submit every task, then collect results as they end; disconnect at the end."""
+        from distributed import as_completed  # noqa: PLC0415 (only cluster runs need it)
+
+        self.connect()
+        client = self._client
+        try:
+            total = len(args)
+            if progress is not None:
+                progress(0, total)
+            # keys unique to this call: two sweeps on one cluster never share a task
+            prefix = f"{self.key_prefix}-{secrets.token_hex(6)}"
+            futures = {
+                client.submit(fn, a, key=f"{prefix}-{i}", pure=False): i for i, a in enumerate(args)
+            }
+            done = 0
+            try:
+                for fut in as_completed(list(futures)):  # type: ignore[no-untyped-call]
+                    try:
+                        result = fut.result()
+                    except ImportError as exc:
+                        raise UserError(
+                            f"a Dask worker cannot import the task ({exc}): install deportsim "
+                            "(the same version) on every worker",
+                            _SCHEDULER,
+                        ) from None
+                    on_result(futures[fut], result)
+                    fut.release()  # the result is on this side now: free the worker's memory
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+            except BaseException:
+                client.cancel(list(futures))
+                raise
+        finally:
+            self.close()
+
+
+_SCHEDULER = Location("<command line>", path="--scheduler")
+
+
+def choose_backend(
+    workers: int | None = None, scheduler: str | None = None, key_prefix: str = "deportsim"
+) -> Backend:
+    """The backend a user asked for.
+
+    ``scheduler`` (else the ``DEPORTSIM_SCHEDULER`` environment variable) names a Dask scheduler
+    (``tcp://HOST:PORT``); otherwise ``workers`` local processes (default: every core). Raises
+    UserError for a bad worker count, or for both a scheduler and a worker count.
+    """
+    address = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    if workers is not None and workers < 1:
+        raise UserError("workers must be at least 1", Location("<command line>", path="--workers"))
+    if address is not None:
+        if scheduler is not None and workers is not None:
+            raise UserError(
+                "give --workers or --scheduler, not both: a cluster's workers are its own",
+                Location("<command line>", path="--workers"),
+            )
+        if "://" not in address:
+            address = f"tcp://{address}"
+        return DaskBackend(address, key_prefix=key_prefix)
+    return LocalBackend(workers if workers is not None else (os.cpu_count() or 1))
+
+
+def run_tasks(
+    fn: Callable[[A], R],
+    args: Sequence[A],
+    on_result: Callable[[int, R], None],
+    backend: Backend | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Run ``fn(args[i])`` for every ``i`` on ``backend`` (default: every local core).
+
+    ``fn`` must be importable by name (a module-level function of an installed package) and
+    each argument picklable. ``on_result(i, result)`` is called in this process, in the order
+    tasks end; an exception in a task stops the run and is raised here.
+    """
+    (backend or choose_backend()).run(fn, args, on_result, progress)
