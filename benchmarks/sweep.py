@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -58,17 +59,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp)
         cmd = [exe, *CASES[args.case], "--out", str(out)]
-        if args.case == "cluster-1000":
-            with loopback(2) as cluster:
-                t0 = time.perf_counter()
-                done = subprocess.run(
-                    [*cmd, "--scheduler", cluster.address],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                wall = time.perf_counter() - t0
-        else:
+        with ExitStack() as stack:
+            if args.case == "cluster-1000":
+                cmd += ["--scheduler", stack.enter_context(loopback(2)).address]
             t0 = time.perf_counter()
             done = subprocess.run(cmd, check=True, capture_output=True, text=True)
             wall = time.perf_counter() - t0

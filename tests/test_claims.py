@@ -114,10 +114,10 @@ def test_binding_constraints_of_the_scenarios() -> None:
     """Beds bind at the FY2012 record's pace, officers then people to find in the directive."""
     ctx = Context(replicates=3, seed=0)
     record = ctx.run("record-2012-pace")
-    year2 = year_windows(record.sim.days)[1]
+    year2 = year_windows(record)[1]
     assert binding(record.sim, record.prepared.inputs, year2).main == "beds"
     directive = ctx.run("directive-2025")
-    late = year_windows(directive.sim.days)[3]
+    late = year_windows(directive)[3]
     b = binding(directive.sim, directive.prepared.inputs, late)
     assert b.main_of(ARREST_STAGE) == "officers", "12,000 officers cannot make 3,000 a day"
     more = ctx.run("directive-2025", sets=("arrests.officers=60000",))
@@ -125,7 +125,7 @@ def test_binding_constraints_of_the_scenarios() -> None:
     assert b.main_of(ARREST_STAGE) == "reachable_population", "then the people they can find"
     assert b.shares["reachable_population"] > 0.9, b.shares
     base = ctx.run("baseline-fy2024")
-    b = binding(base.sim, base.prepared.inputs, year_windows(base.sim.days)[1])
+    b = binding(base.sim, base.prepared.inputs, year_windows(base)[1])
     assert not b.binds("beds")
     assert not b.binds("officers")
     assert b.main == "courts", "only the court backlog grows at FY2024's pace"

@@ -226,10 +226,14 @@ def run_prepared(
         record.fail(exc)
         raise
     t1 = time.perf_counter()
-    manifest = write_outputs(result, out, t1 - t0, staged=tmp)
-    wall = time.perf_counter() - t0
-    timings = {"wall_s": wall, "model_s": t1 - t0, "write_s": wall - (t1 - t0)}
-    finish_run(record, out, result.summary, manifest, timings)
+    try:
+        manifest = write_outputs(result, out, t1 - t0, staged=tmp)
+        wall = time.perf_counter() - t0
+        timings = {"wall_s": wall, "model_s": t1 - t0, "write_s": wall - (t1 - t0)}
+        finish_run(record, out, result.summary, manifest, timings)
+    except BaseException as exc:  # e.g. a full disk: the record must not stay "running"
+        record.fail(exc)
+        raise
     return RunOutput(
         result.prepared, result.sim, result.summary, result.streams, manifest, record.id
     )
@@ -501,10 +505,11 @@ def sweep(
     replicates, years, start and ``--set`` overrides, and a seed drawn from ``cfg.seed`` and its
     index (:mod:`deportsim.analysis.sweep`). Runs on ``workers`` local processes (default: every
     core) or, with ``scheduler`` (or ``DEPORTSIM_SCHEDULER``), on a Dask cluster; results are the
-    same on any. Writes ``<out>/<run id>/`` (default ``out/sweeps/``). ``resume``: the run id
-    (or folder) of a sweep that stopped: only its missing batches run. Every input is checked
-    (UserError) before anything runs; ``on_start`` is told the folder and backend then. The
-    sweep is recorded in the catalog (``catalog``: as for :func:`run_prepared`) under its run id.
+    same on any. Writes ``<out>/<run id>/`` (default ``out/<scenario>/sweeps/``). ``resume``:
+    the run id (or folder) of a sweep that stopped: only its missing batches run. Every input is
+    checked (UserError) before anything runs; ``on_start`` is told the folder and backend then.
+    The sweep is recorded in the catalog (``catalog``: as for :func:`run_prepared`) under its
+    run id.
     """
     from deportsim import sweepruns  # noqa: PLC0415 (only this verb)
 

@@ -448,13 +448,15 @@ def claims(
     ] = True,
 ) -> None:
     """Test each claim of the claims guide; write claims.json with verdicts and explanations."""
+    from deportsim.analysis.claimkit import claim_specs  # noqa: PLC0415 (only this verb)
+
     err = Console(stderr=True)
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         console=err, transient=True, disable=not err.is_terminal,
     )  # fmt: skip
     with progress:
-        task = progress.add_task("claims", total=13)
+        task = progress.add_task("claims", total=len(claim_specs()))
 
         def on_claim(claim_id: str) -> None:
             progress.update(task, description=f"claim {claim_id}", advance=1)

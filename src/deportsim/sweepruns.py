@@ -24,7 +24,7 @@ from deportsim.analysis.sensitivity import Indices
 from deportsim.api import Prepared, RunConfig, prepare
 from deportsim.catalog.records import CatalogChoice, warn_unrecorded
 from deportsim.errors import Location, UserError
-from deportsim.execution import Backend, DaskBackend, choose_backend
+from deportsim.execution import Backend, choose_backend
 from deportsim.folders import writable_folder
 from deportsim.parameters import parse_set
 
@@ -38,29 +38,20 @@ def default_parent(scenario_name: str) -> Path:
 
 def sweep(
     cfg: RunConfig,
-    vary: tuple[str, ...] = (),
+    vary: tuple[str, ...],
     *,
-    samples: int = 100,
-    design: str = "lhs",
-    out: Path | None = None,
-    resume: str | None = None,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    batch_size: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    on_start: Callable[[SweepStart], None] | None = None,
-    catalog: CatalogChoice = None,
+    samples: int,
+    design: str,
+    out: Path | None,
+    resume: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    batch_size: int | None,
+    progress: Callable[[int, int], None] | None,
+    on_start: Callable[[SweepStart], None] | None,
+    catalog: CatalogChoice,
 ) -> sw.SweepRun:
-    """Run a scenario at ``samples`` sets of values of the ``vary`` parameters (``PATH=LOW:HIGH``).
-
-    ``design``: ``lhs`` (Latin hypercube) or ``grid``. Each sample runs with ``cfg``'s
-    replicates, years, start and ``--set`` overrides, and a seed drawn from ``cfg.seed`` and its
-    index (:mod:`deportsim.analysis.sweep`). Runs on ``workers`` local processes (default: every
-    core) or, with ``scheduler`` (or ``DEPORTSIM_SCHEDULER``), on a Dask cluster; results are the
-    same on any. Writes ``<out>/<run id>/`` (default ``out/sweeps/``). ``resume``: the run id
-    (or folder) of a sweep that stopped: only its missing batches run. Every input is checked
-    (UserError) before anything runs; ``on_start`` is told the folder and backend then.
-    """
+    """The work of :func:`deportsim.api.sweep` (its options and defaults are described there)."""
     how = _How(choose_backend(workers, scheduler), progress, on_start, catalog)
     if resume is not None:
         return _resume(resume, out=out, kind="sweep", how=how)
@@ -93,34 +84,26 @@ def sweep(
 
 def sensitivity(
     cfg: RunConfig,
-    metrics: tuple[str, ...] = ("removals_total", "cost_total_usd"),
-    vary: tuple[str, ...] = (),
+    metrics: tuple[str, ...],
+    vary: tuple[str, ...],
     *,
-    n: int = 32,
-    out: Path | None = None,
-    resume: str | None = None,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    batch_size: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    on_start: Callable[[SweepStart], None] | None = None,
-    catalog: CatalogChoice = None,
+    n: int,
+    out: Path | None,
+    resume: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    batch_size: int | None,
+    progress: Callable[[int, int], None] | None,
+    on_start: Callable[[SweepStart], None] | None,
+    catalog: CatalogChoice,
 ) -> SensitivityRun:
-    """Sobol first-order and total indices of ``metrics`` over uncertain parameters (SALib).
-
-    ``vary``: ``PATH`` (its stated uncertainty range and distribution) or ``PATH=LOW:HIGH``
-    (uniform); default every parameter of
-    :func:`deportsim.analysis.sensitivity.default_ranges`. ``n``: Saltelli's base sample size
-    (a power of 2); ``n × (parameters + 2)`` samples run, each with ``cfg.replicates``
-    replicates and the same seed. Backends, ``out`` and ``resume`` as :func:`sweep`. Writes the
-    sweep's files plus ``sensitivity.json`` and ``tornado-<metric>.png``.
-    """
+    """The work of :func:`deportsim.api.sensitivity` (options and defaults described there)."""
     sa.check_metrics(metrics)
     analysed: list[tuple[list[Indices], list[Path]]] = []
 
     def analyse(done: sw.SweepRun) -> list[Path]:
         table = pq.read_table(done.folder.path / "results.parquet")
-        wanted = tuple(metrics) if resume is None else (done.spec.metrics or tuple(metrics))
+        wanted = metrics if resume is None else (done.spec.metrics or metrics)
         indices = [sa.analyse(done.spec, table, m, done.spec.seed) for m in wanted]
         files = sa.write_sensitivity(done.folder.path, done.spec, indices, done.folder.run_id)
         analysed.append((indices, files))
@@ -133,14 +116,10 @@ def sensitivity(
         if n < 2 or n & (n - 1):
             raise UserError("N must be a power of 2 (e.g. 32, 64)", _CLI.with_path("--n"))
         prep = prepare(cfg)
-        ranges: list[sw.Range] = []
-        for text in vary:
-            if "=" in text:
-                ranges.append(sw.parse_vary(prep.params, text))
-            else:
-                ranges.append(_stated_range(prep, text.strip()))
-        if not vary:
-            ranges = sa.default_ranges(prep.params, prep.scenario)
+        ranges = [
+            sw.parse_vary(prep.params, text) if "=" in text else _stated_range(prep, text.strip())
+            for text in vary
+        ] or sa.default_ranges(prep.params, prep.scenario)
         sw.check_ranges(ranges)
         if len(ranges) < 2:
             raise UserError("a sensitivity analysis needs at least 2 parameters", _VARY)
@@ -228,9 +207,7 @@ def _start_sweep(
     if batch_size is not None and batch_size < 1:
         raise UserError("batch size must be at least 1", _CLI.with_path("--batch-size"))
     # batches sized for the workers there are (a cluster's are counted when it is reached)
-    backend = how.backend
-    workers = backend.connect() if isinstance(backend, DaskBackend) else backend.workers
-    size = batch_size or sw.default_batch_size(n, workers)
+    size = batch_size or sw.default_batch_size(n, how.backend.connect())
     spec = sw.SweepSpec(
         kind=kind,
         scenario=cfg.scenario,

@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from scipy.special import expit
 
 from deportsim.engine import Streams
-from deportsim.folders import writable_folder
+from deportsim.folders import writable_folder, write_text_atomic
 from deportsim.model.replay import AGENCIES, History, StayFit, StayPath, replay
 
 __all__ = [
@@ -282,7 +282,4 @@ def shipped_calibration() -> Calibration:
 def write_calibration(text: str, path: Path) -> Path:
     """Write a calibration file's text (atomically: a temporary file moved into place)."""
     writable_folder(path.parent)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
-    return path
+    return write_text_atomic(path, text)

@@ -95,7 +95,7 @@ def _sum(o: RunOutput, name: str, w: slice) -> F:
 
 def _yearly(o: RunOutput, name: str) -> F:
     """Per-replicate totals by year of the horizon, shape (replicates, 4)."""
-    return np.stack([_sum(o, name, w) for w in year_windows(o.sim.days)], axis=1)
+    return np.stack([_sum(o, name, w) for w in year_windows(o)], axis=1)
 
 
 _H = slice(0, HORIZON_DAYS)
@@ -163,7 +163,7 @@ def largest_in_history(spec: ClaimSpec, ctx: Context) -> ClaimResult:
     share_above = float(np.mean(by_year.max(axis=1) > record))
     medians = np.median(by_year, axis=0)
     year = int(np.argmax(medians))
-    b = binding(o.sim, o.prepared.inputs, year_windows(o.sim.days)[year])
+    b = binding(o.sim, o.prepared.inputs, year_windows(o)[year])
     verdict = threshold_verdict(best, record)
     first = next((k + 1 for k, m in enumerate(medians) if m > record), None)
     when = f"from year {first} of the run" if first else "in no year of the run"
@@ -226,9 +226,7 @@ def as_fast_as_they_come(spec: ClaimSpec, ctx: Context) -> ClaimResult:
         s: float(np.median(_sum(ctx.run(s), "removals", _H)) / _arrivals(ctx.run(s), _H))
         for s in SCENARIOS
     }
-    by_year = [
-        float(np.median(_sum(o, "removals", w)) / _arrivals(o, w)) for w in year_windows(o.sim.days)
-    ]
+    by_year = [float(np.median(_sum(o, "removals", w)) / _arrivals(o, w)) for w in year_windows(o)]
     b = binding(o.sim, o.prepared.inputs, _H)
     verdict = threshold_verdict(ratio, 1.0)
     arrivals = _arrivals(o, _H) / 4
@@ -253,10 +251,11 @@ def as_fast_as_they_come(spec: ClaimSpec, ctx: Context) -> ClaimResult:
 
 def _occupancy(o: RunOutput) -> tuple[F, int]:
     """Per-replicate share of beds filled in the fullest year, and that year's index."""
-    det = np.stack([o.sim.national["detained"][:, w].mean(axis=1)
-                    for w in year_windows(o.sim.days)], axis=1)  # fmt: skip
-    beds = np.stack([o.sim.national["detention_capacity"][:, w].mean(axis=1)
-                     for w in year_windows(o.sim.days)], axis=1)  # fmt: skip
+    windows = year_windows(o)
+    det, beds = (
+        np.stack([o.sim.national[name][:, w].mean(axis=1) for w in windows], axis=1)
+        for name in ("detained", "detention_capacity")
+    )
     share = det / np.maximum(beds, 1.0)
     year = int(np.argmax(np.median(share, axis=0)))
     return np.asarray(share[:, year], dtype=np.float64), year
@@ -278,7 +277,7 @@ def detention_near_capacity(spec: ClaimSpec, ctx: Context) -> ClaimResult:
         }
         for s in SCENARIOS
     }
-    b = binding(o.sim, o.prepared.inputs, year_windows(o.sim.days)[year])
+    b = binding(o.sim, o.prepared.inputs, year_windows(o)[year])
     constraint = "beds" if b.shares["beds"] > 0 else b.main
     verdict = threshold_verdict(iv, near)
     text = (

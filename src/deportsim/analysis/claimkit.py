@@ -8,7 +8,6 @@ each figure with its source or labelled as an assumption. :class:`Context` runs 
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from deportsim import api
 from deportsim.analysis.backtest import Backtest
 from deportsim.analysis.goalseek import parse_targets
+from deportsim.analysis.levers import years_of
 from deportsim.analysis.requirements import Requirements, find_requirements
 from deportsim.errors import UserError
 from deportsim.parameters.schema import Source
@@ -243,9 +243,13 @@ class Context:
         return self._backtest
 
 
-def year_windows(days: int, years: int = 4) -> list[slice]:
-    """Slices of the first ``years`` 365.25-day years of a run (all within ``days``)."""
-    edges = [round(k * DAYS_PER_YEAR) for k in range(years + 1)]
-    if edges[-1] > days:
-        raise ValueError(f"a run of {days} days has fewer than {years} full years")
-    return [slice(a, b) for a, b in itertools.pairwise(edges)]
+def year_windows(run: api.RunOutput, years: int = 4) -> list[slice]:
+    """The first ``years`` years of a run as slices of its daily series.
+
+    The years of ``deportsim requirements`` (:func:`deportsim.analysis.levers.years_of`:
+    boundaries at k × 365.25 days, rounded); each must be whole within the run.
+    """
+    found = years_of(run.prepared.start, run.sim.days)[:years]
+    if len(found) < years or found[-1].end > run.sim.days or found[-1].days < 365:
+        raise ValueError(f"a run of {run.sim.days} days has fewer than {years} full years")
+    return [y.window for y in found]

@@ -16,7 +16,7 @@ from typing import Any
 
 from deportsim.analysis.claim_checks import CHECKS
 from deportsim.analysis.claimkit import ClaimResult, Context, claim_specs
-from deportsim.folders import writable_folder
+from deportsim.folders import writable_folder, write_text_atomic
 
 __all__ = ["claims_json", "evaluate_claims", "write_claims"]
 
@@ -45,8 +45,5 @@ def claims_json(results: list[ClaimResult]) -> list[dict[str, Any]]:
 def write_claims(results: list[ClaimResult], out: Path) -> Path:
     """Write ``out/claims.json`` (moved into place once complete)."""
     writable_folder(out)
-    target, tmp = out / "claims.json", out / ".claims.json.tmp"
     text = json.dumps(claims_json(results), indent=2, ensure_ascii=False, allow_nan=False)
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(target)
-    return target
+    return write_text_atomic(out / "claims.json", text + "\n")

@@ -32,8 +32,9 @@ from numpy.typing import NDArray
 
 from deportsim._version import __version__
 from deportsim.analysis.estimate_spec import COMPONENTS, Estimate, EstimateFile
-from deportsim.folders import writable_folder
+from deportsim.folders import writable_folder, write_text_atomic
 from deportsim.model import SimResult
+from deportsim.units import DAYS_PER_YEAR
 
 __all__ = ["Comparison", "EstimateResult", "Runner", "compare", "measures", "write_estimates"]
 
@@ -153,7 +154,7 @@ def measures(sim: SimResult) -> dict[str, float]:
         "detained_share": ratio(n["book_ins_ice"], n["arrests"]),
         "stay": ratio(n["detained"], n["book_ins"]),
         "bed_day": ratio(n["cost_detention"], n["detained"]),
-        "removals_per_year": ratio(n["removals"] * 365.25, days),
+        "removals_per_year": ratio(n["removals"] * DAYS_PER_YEAR, days),
     }
 
 
@@ -269,11 +270,5 @@ def _sources_json(est: Estimate, assumption_id: str) -> list[dict[str, Any]]:
 def write_estimates(comparison: Comparison, out: Path) -> Path:
     """Write ``estimates.json`` into ``out``, moved into place only when complete."""
     writable_folder(out)
-    target, tmp = out / "estimates.json", out / ".estimates.json.tmp"
     text = json.dumps(comparison.to_json(), indent=1, allow_nan=False) + "\n"
-    try:
-        tmp.write_text(text)
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    return write_text_atomic(out / "estimates.json", text)

@@ -64,6 +64,14 @@ class TargetMetric:
         """Which values reach ``target`` (at most it for a ceiling, at least it otherwise)."""
         return values <= target if self.at_most else values >= target
 
+    def reaches(self, value: float, target: float) -> bool:
+        """Whether one value reaches ``target`` (:meth:`meets` for a single value)."""
+        return value <= target if self.at_most else value >= target
+
+    def share(self, values: F, target: float) -> float:
+        """Share of the values (replicates) that reach ``target``."""
+        return float(np.mean(self.meets(values, target)))
+
 
 def _per_year(name: str) -> Callable[[dict[str, F], Year], F]:
     return lambda n, y: n[name][:, y.window].sum(axis=1) * DAYS_PER_YEAR / y.days
@@ -175,18 +183,34 @@ class Search:
         """The least levels, on top of ``plan``'s, with which ``year`` reaches ``aim``."""
         m = target.metric
         own = self.value(plan, year, m)
-        if m.meets(np.array([own]), aim)[0]:
+        if m.reaches(own, aim):
             return Found({}, reachable=True, value=own)
         if m.chain == "courts":
             return self._judges(plan, year, m, aim)
         return self._arrests(plan, year, m, aim)
 
-    def _judges(self, plan: Plan, year: Year, m: TargetMetric, aim: float) -> Found:
-        @functools.cache
-        def ok(judges: float) -> tuple[bool, float]:
-            v = self.value(with_levels(plan, year, {"judges": judges}), year, m)
-            return bool(m.meets(np.array([v]), aim)[0]), v
+    def _probe(
+        self,
+        plan: Plan,
+        year: Year,
+        m: TargetMetric,
+        aim: float,
+        levels: Callable[[float], dict[str, float]],
+    ) -> Callable[[float], tuple[bool, float]]:
+        """The test of a bisection over ``s``: whether ``year`` reaches ``aim``, and its value.
 
+        ``ok(s)`` runs ``plan`` with ``levels(s)`` added in ``year``, once for each ``s``.
+        """
+
+        @functools.cache
+        def ok(s: float) -> tuple[bool, float]:
+            v = self.value(with_levels(plan, year, levels(s)), year, m)
+            return m.reaches(v, aim), v
+
+        return ok
+
+    def _judges(self, plan: Plan, year: Year, m: TargetMetric, aim: float) -> Found:
+        ok = self._probe(plan, year, m, aim, lambda judges: {"judges": judges})
         reached, best = ok(JUDGE_LIMIT)
         if not reached:
             return Found(
@@ -205,11 +229,7 @@ class Search:
         def free(target: float) -> dict[str, float]:
             return {"arrest_target": target, **dict.fromkeys(_CARRIERS, UNLIMITED)}
 
-        @functools.cache
-        def ok(target: float) -> tuple[bool, float]:
-            v = self.value(with_levels(plan, year, free(target)), year, m)
-            return bool(m.meets(np.array([v]), aim)[0]), v
-
+        ok = self._probe(plan, year, m, aim, free)
         lo, hi = 0.0, max(1000.0, float(np.max(self.base(year.end).target[year.window])))
         while not ok(hi)[0]:
             lo, hi = hi, hi * 2.0
@@ -225,11 +245,7 @@ class Search:
         def scaled(f: float) -> dict[str, float]:
             return {"arrest_target": target, **{k: v * f for k, v in sized.items()}}
 
-        @functools.cache
-        def ok_scaled(f: float) -> tuple[bool, float]:
-            v = self.value(with_levels(plan, year, scaled(f)), year, m)
-            return bool(m.meets(np.array([v]), aim)[0]), v
-
+        ok_scaled = self._probe(plan, year, m, aim, scaled)
         top = 1.0
         while not ok_scaled(top)[0]:  # (arrests that wait for beds need more than the peak)
             top *= 2.0

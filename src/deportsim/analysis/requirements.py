@@ -18,6 +18,7 @@ own and says why. Years before ``from_year`` keep the scenario's own resources.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -78,8 +79,7 @@ class Requirements:
 
     def share_met(self, target: Target, year: Year) -> float:
         """Share of the replicates in which ``year`` reaches ``target`` (with the plan)."""
-        values = target.metric.compute(self.sim.national, year)
-        return float(np.mean(target.metric.meets(values, target.value)))
+        return target.metric.share(target.metric.compute(self.sim.national, year), target.value)
 
     def status(self, r: YearResult) -> str:
         """``no_target``, ``unreachable``, ``not_confirmed`` or ``met``."""
@@ -137,6 +137,7 @@ def find_requirements(
     check_options(probability, from_year, len(years))
     say = on_status or (lambda _text: None)
 
+    @functools.cache  # the search and the stochastic runs share each length's inputs
     def base(days: int) -> Inputs:
         return Inputs.from_resolved(
             Resolved(resolved.params, resolved.start, days, resolved.overrides)
@@ -172,10 +173,10 @@ def find_requirements(
     say("final stochastic runs: with the resources found, and with the scenario's own")
     sim = runs.run(plan, resolved.days)
     own_sim = runs.run({}, resolved.days)
+    own = base(resolved.days)
     return Requirements(
         targets, probability, from_year, replicates, seed, resolved, years, plan,
-        base(resolved.days), apply(base(resolved.days), plan, years), sim, own_sim, results,
-        search.runs, runs.count,
+        own, apply(own, plan, years), sim, own_sim, results, search.runs, runs.count,
     )  # fmt: skip
 
 
@@ -198,9 +199,7 @@ def _search_year(
             plan = with_levels(plan, year, f.levels)
         if all(
             not found[t.metric.name].reachable
-            or t.metric.meets(np.array([search.value(plan, year, t.metric)]), aims[t.metric.name])[
-                0
-            ]
+            or t.metric.reaches(search.value(plan, year, t.metric), aims[t.metric.name])
             for t in targets
         ):
             break
@@ -229,7 +228,7 @@ def _raise_aims(
         if not found[name].reachable:
             continue
         values = t.metric.compute(sim.national, year)
-        if float(np.mean(t.metric.meets(values, t.value))) >= probability:
+        if t.metric.share(values, t.value) >= probability:
             continue
         short.append(name)
         if t.metric.at_most:

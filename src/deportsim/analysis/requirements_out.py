@@ -20,7 +20,7 @@ from deportsim._version import __version__
 from deportsim.analysis.goalseek import ARREST_LIMIT, JUDGE_LIMIT
 from deportsim.analysis.levers import LEVERS, overrides
 from deportsim.analysis.requirements import ROUNDS, Requirements, YearResult
-from deportsim.folders import writable_folder
+from deportsim.folders import writable_folder, write_text_atomic
 from deportsim.scenarios import Scenario
 
 __all__ = ["FILES", "METHOD", "scenario_yaml", "to_json", "write_requirements"]
@@ -87,9 +87,9 @@ def _year(req: Requirements, r: YearResult) -> dict[str, Any]:
             "target": t.value,
             "unit": m.unit,
             "reached": _stats(mine),
-            "share_met": float(np.mean(m.meets(mine, t.value))),
+            "share_met": m.share(mine, t.value),
             "scenario": _stats(own),
-            "scenario_share_met": float(np.mean(m.meets(own, t.value))),
+            "scenario_share_met": m.share(own, t.value),
             "reachable": None if found is None else found.reachable,
             "mean_field_aim": None if not r.active else round(r.aims[m.name], 2),
         }
@@ -229,10 +229,4 @@ def write_requirements(
         FILES[0]: scenario_yaml(req, scenario),
         FILES[1]: json.dumps(to_json(req, scenario, wall_time), indent=2, allow_nan=False) + "\n",
     }
-    paths = []
-    for name, text in texts.items():
-        tmp = out / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out / name)  # a reader never sees a half-written file
-        paths.append(out / name)
-    return paths
+    return [write_text_atomic(out / name, text) for name, text in texts.items()]

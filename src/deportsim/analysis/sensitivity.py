@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -210,26 +210,20 @@ def tornado_png(ind: Indices, scenario: str, n_samples: int, top: int = 15) -> b
     fig = Figure(figsize=(8.0, 0.42 * len(order) + 1.6))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
-    st = np.nan_to_num(ind.st[order])
-    s1 = np.nan_to_num(ind.s1[order])
-    ax.barh(
-        y + 0.2,
-        st,
-        height=0.4,
-        xerr=np.nan_to_num(ind.st_conf[order]),
-        color="#b2182b",
-        label="total (ST)",
-        capsize=2,
+    bars = (
+        (0.2, ind.st, ind.st_conf, "#b2182b", "total (ST)"),
+        (-0.2, ind.s1, ind.s1_conf, "#ef8a62", "first order (S1)"),
     )
-    ax.barh(
-        y - 0.2,
-        s1,
-        height=0.4,
-        xerr=np.nan_to_num(ind.s1_conf[order]),
-        color="#ef8a62",
-        label="first order (S1)",
-        capsize=2,
-    )
+    for offset, index, conf, color, label in bars:
+        ax.barh(
+            y + offset,
+            np.nan_to_num(index[order]),
+            height=0.4,
+            xerr=np.nan_to_num(conf[order]),
+            color=color,
+            label=label,
+            capsize=2,
+        )
     ax.set_yticks(y, names, fontsize=8)
     ax.set_xlabel(f"share of the variance of {ind.metric} (Sobol index, 95% interval)")
     ax.set_title(f"{scenario}: what drives {ind.metric} ({n_samples:,} samples)", fontsize=10)
@@ -262,16 +256,7 @@ def write_sensitivity(
         "common_random_numbers": spec.common_seed,
         "conf_level": CONF_LEVEL,
         "resamples": RESAMPLES,
-        "parameters": [
-            {
-                "path": r.path,
-                "low": r.low,
-                "high": r.high,
-                "distribution": r.distribution,
-                "mode": r.mode,
-            }
-            for r in spec.vary
-        ],
+        "parameters": [asdict(r) for r in spec.vary],
         "metrics": {ind.metric: ind.to_json() for ind in results},
     }
     out = folder / "sensitivity.json"

@@ -22,11 +22,10 @@ import functools
 import hashlib
 import json
 import math
-import os
 import re
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -41,6 +40,7 @@ from deportsim._version import __version__
 from deportsim.engine import Streams
 from deportsim.errors import Location, UserError
 from deportsim.execution import Backend, Progress
+from deportsim.folders import write_atomic
 from deportsim.model import Inputs, simulate
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, make_override
 from deportsim.results import METRICS, REQUIRED_METRICS
@@ -289,29 +289,19 @@ def run_batch(job: BatchJob) -> dict[str, F]:
 # --- the sweep's folder --------------------------------------------------------------------
 
 
-def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(path)  # readers see the old file or the whole new one, never a part
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically."""
-    _write_atomic(path, lambda p: p.write_text(json.dumps(data, indent=2) + "\n"))
+    write_atomic(path, lambda p: p.write_text(json.dumps(data, indent=2) + "\n"))
 
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write bytes atomically."""
-    _write_atomic(path, lambda p: p.write_bytes(data))
+    write_atomic(path, lambda p: p.write_bytes(data))
 
 
 def write_table(path: Path, table: pa.Table) -> None:
     """Write a Parquet file atomically."""
-    _write_atomic(path, lambda p: pq.write_table(table, p))
+    write_atomic(path, lambda p: pq.write_table(table, p))
 
 
 @dataclass(frozen=True)
@@ -451,7 +441,7 @@ def run_sweep(
     t0 = time.perf_counter()
     spec = folder.spec()
     values = folder.samples()
-    for stale in (folder.path / BATCHES_DIR).glob(".*.tmp"):
+    for stale in (folder.path / BATCHES_DIR).glob(".*.part"):
         stale.unlink(missing_ok=True)  # a batch being written when the sweep was killed
     done = folder.finished(spec)
     todo = [job for job in batch_jobs(spec, values, base, params) if job.index not in done]

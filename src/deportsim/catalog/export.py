@@ -13,7 +13,7 @@ from deportsim.catalog.query import _duckdb, find, sql_list
 from deportsim.catalog.records import catalog_dir, run_folder
 from deportsim.checksums import file_sha256
 from deportsim.errors import Location, UserError
-from deportsim.folders import writable_folder
+from deportsim.folders import writable_folder, write_atomic
 
 __all__ = ["Exported", "export_files", "export_table"]
 
@@ -92,7 +92,6 @@ def export_table(refs: Sequence[str], out: Path, fmt: str, catalog: Path | None 
         if not Path(path).is_file():
             raise UserError(f"run {rec['id']} has no summary in the catalog", _CLI)
     dest = writable_folder(out) / f"runs-summary.{fmt}"
-    tmp = dest.with_name(f".{dest.name}.partial")
     con = _duckdb()
     con.execute("CREATE TABLE info (run_id VARCHAR, scenario VARCHAR, kind VARCHAR, "
                 "seed UBIGINT, replicates BIGINT, version VARCHAR, position INTEGER)")  # fmt: skip
@@ -102,7 +101,8 @@ def export_table(refs: Sequence[str], out: Path, fmt: str, catalog: Path | None 
          for i, r in enumerate(records)],
     )  # fmt: skip
     options = "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
-    try:
+
+    def copy(tmp: Path) -> None:
         con.execute(
             "COPY (SELECT i.run_id, i.scenario, i.kind, i.seed, i.replicates, i.version, "  # noqa: S608
             "m.metric, m.unit, m.mean, m.p05, m.p50, m.p95 "
@@ -110,7 +110,6 @@ def export_table(refs: Sequence[str], out: Path, fmt: str, catalog: Path | None 
             "JOIN info i USING (run_id) "
             f"ORDER BY i.position, m.file_row_number) TO {sql_list([str(tmp)])[1:-1]} ({options})"
         )
-        tmp.replace(dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    write_atomic(dest, copy)
     return dest

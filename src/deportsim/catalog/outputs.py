@@ -9,9 +9,9 @@ checks the checksum before copying such a file.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Collection, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +20,12 @@ import pyarrow.parquet as pq
 
 from deportsim.catalog.records import RunRecord
 from deportsim.checksums import file_sha256
+from deportsim.folders import write_atomic
 
 __all__ = ["SUMMARY_COLUMNS", "keep", "write_metrics"]
 
 #: Columns of summary.parquet.
 SUMMARY_COLUMNS = ("run_id", "metric", "unit", "mean", "p05", "p50", "p95")
-
-
-def _copy(src: Path, dest: Path) -> None:
-    """Copy to a temporary name beside ``dest``, then rename: ``dest`` is whole or absent."""
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
-    try:
-        shutil.copyfile(src, tmp)
-        tmp.replace(dest)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def keep(
@@ -60,7 +51,7 @@ def keep(
         src = path.resolve()
         inside = src.parent == folder.resolve()
         if name in copy and not inside:
-            _copy(src, folder / name)
+            write_atomic(folder / name, partial(shutil.copyfile, src))
             src = (folder / name).resolve()
             inside = True
         described[name] = {
@@ -94,10 +85,5 @@ def write_metrics(record: RunRecord, metrics: Mapping[str, Mapping[str, Any]]) -
         **{key: pa.array(column(key), pa.float64()) for key in ("mean", "p05", "p50", "p95")},
     })  # fmt: skip
     dest = folder / "summary.parquet"
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
-    try:
-        pq.write_table(table, tmp)
-        tmp.replace(dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(dest, partial(pq.write_table, table))
     return dest

@@ -84,6 +84,13 @@ def _runs_view(con: Any, catalog: Path) -> None:
     )
 
 
+def _records(folder: Path) -> Any:
+    """A connection with the ``runs`` view only: listing and finding runs read no metrics."""
+    con = _duckdb()
+    _runs_view(con, folder)
+    return con
+
+
 def connect(catalog: Path | None = None) -> Any:
     """An in-memory DuckDB connection with two views of the catalog, for SQL.
 
@@ -92,8 +99,7 @@ def connect(catalog: Path | None = None) -> Any:
     ``summary.parquet`` (``run_id, metric, unit, mean, p05, p50, p95``).
     """
     folder = catalog_dir(catalog)
-    con = _duckdb()
-    _runs_view(con, folder)
+    con = _records(folder)
     files = sorted(str(p) for p in (folder / "runs").glob("*/summary.parquet"))
     if files:
         con.execute(f"CREATE VIEW metrics AS SELECT * FROM read_parquet({sql_list(files)})")  # noqa: S608
@@ -144,7 +150,7 @@ def list_runs(
 
     ``status`` filters on the state shown (one of :data:`STATUSES`).
     """
-    con = connect(catalog)
+    con = _records(catalog_dir(catalog))
     where, params = [], []
     if scenario is not None:
         where.append("scenario = ?")
@@ -165,7 +171,7 @@ def find(ref: str, catalog: Path | None = None, label: str = "RUN_ID") -> dict[s
     Raises UserError naming ``ref`` when no run or several runs match.
     """
     folder = catalog_dir(catalog)
-    con = connect(catalog)
+    con = _records(folder)
     if ref == "last":
         rows = _rows(con, "SELECT * FROM runs ORDER BY started DESC, id DESC LIMIT 1")
     else:

@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from deportsim._version import __version__
 from deportsim.data.store import data_dir
+from deportsim.folders import write_atomic
 
 __all__ = [
     "CATALOG_ENV",
@@ -98,17 +99,16 @@ def new_run_id(now: dt.datetime | None = None) -> str:
     return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
 
 
+def _write_json_line(data: Mapping[str, Any], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def write_json_atomic(data: Mapping[str, Any], path: Path) -> None:
     """Write ``data`` as one line of JSON: to a temporary file, synced, renamed over ``path``."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")  # never matches *.json
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, lambda tmp: _write_json_line(data, tmp))
 
 
 def _proc_start(pid: int) -> tuple[int | None, str | None]:

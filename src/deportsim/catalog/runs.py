@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from deportsim.catalog.outputs import keep, write_metrics
 from deportsim.catalog.records import CatalogChoice, RunRecord, begin, warn_unrecorded
+from deportsim.output import OUTPUT_FILES
 
 if TYPE_CHECKING:
     from deportsim.api import Prepared
@@ -70,7 +71,7 @@ def finish_run(
     """
     if record.folder is None:
         return
-    files = {name: out / name for name in ("summary.json", "timeseries.parquet", "manifest.json")}
+    files = {name: out / name for name in OUTPUT_FILES}
     known = {name: o["sha256"] for name, o in manifest.get("outputs", {}).items()}
     try:
         outputs = keep(record, files, copy=("summary.json", "manifest.json"), sha256=known)

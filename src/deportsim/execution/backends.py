@@ -47,6 +47,10 @@ class Backend(Protocol):
         """Short description for progress lines, e.g. ``2 local processes``."""
         ...
 
+    def connect(self) -> int:
+        """Get ready to run (reach a cluster: UserError if it cannot); return :attr:`workers`."""
+        ...
+
     def run(
         self,
         fn: Callable[[A], R],
@@ -72,6 +76,10 @@ class LocalBackend:
     def label(self) -> str:
         """E.g. ``2 local processes``."""
         return f"{self.workers} local process{'es' if self.workers != 1 else ''}"
+
+    def connect(self) -> int:
+        """Nothing to reach: the worker count."""
+        return self.workers
 
     def run(
         self,

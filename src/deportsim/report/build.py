@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 from deportsim.errors import Location, UserError
 from deportsim.folders import writable_folder
+from deportsim.output import stage
 from deportsim.report.charts import CHARTS, MAX_SCENARIOS
 from deportsim.report.claims import check_claims
 from deportsim.report.html import render_page
@@ -43,9 +43,7 @@ def build_report(
     charts = [make(runs) for make in CHARTS]
     page = render_page(runs, charts, checked)
     writable_folder(out)
-    tmp = out / f".report-partial-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    tmp = stage(out)
     try:
         for chart in charts:
             (tmp / chart.filename).write_bytes(chart.png)

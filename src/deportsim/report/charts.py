@@ -159,10 +159,12 @@ def _panels(
     cols: int,
     make: Callable[[ScenarioRun, str], Band],
     ylabel: str,
+    *,
+    row_height: float = 2.4,
 ) -> Figure:
     """One panel per series, every scenario overlaid in each; unused panels are hidden."""
     rows = -(-len(panels) // cols)
-    fig, axes = _figure(rows, cols, row_height=2.4)
+    fig, axes = _figure(rows, cols, row_height)
     flat = list(axes.flat)
     for ax, (name, title) in zip(flat, panels, strict=False):
         for run, colour in zip(runs, PALETTE, strict=False):
@@ -225,13 +227,11 @@ def detained_vs_capacity(runs: Sequence[ScenarioRun]) -> Chart:
 
 def released_no_bed(runs: Sequence[ScenarioRun]) -> Chart:
     """People released for lack of a bed, per week."""
-    fig, axes = _figure(1, 1, row_height=3.4)
-    ax = axes[0, 0]
-    for run, colour in zip(runs, PALETTE, strict=False):
-        _draw(ax, band(run.national["released_to_atd"], run.start, scale=7.0), colour)
-    _time_axis(ax, "people a week")
-    ax.set_title("Released for lack of a bed, per week", fontsize=10)
-    _legend(fig, runs)
+    panel = [("released_to_atd", "Released for lack of a bed, per week")]
+    fig = _panels(
+        runs, panel, 1, lambda r, n: band(r.national[n], r.start, scale=7.0), "people a week",
+        row_height=3.4,
+    )  # fmt: skip
     return Chart(
         "released_no_bed",
         "Released for lack of beds",
@@ -245,13 +245,10 @@ def released_no_bed(runs: Sequence[ScenarioRun]) -> Chart:
 
 def court_backlog(runs: Sequence[ScenarioRun]) -> Chart:
     """Pending immigration-court cases, weekly averages."""
-    fig, axes = _figure(1, 1, row_height=3.4)
-    ax = axes[0, 0]
-    for run, colour in zip(runs, PALETTE, strict=False):
-        _draw(ax, band(run.national["court_backlog"], run.start), colour)
-    _time_axis(ax, "pending cases")
-    ax.set_title("Immigration-court backlog", fontsize=10)
-    _legend(fig, runs)
+    panel = [("court_backlog", "Immigration-court backlog")]
+    fig = _panels(
+        runs, panel, 1, lambda r, n: band(r.national[n], r.start), "pending cases", row_height=3.4
+    )
     return Chart(
         "court_backlog",
         "Immigration-court backlog",

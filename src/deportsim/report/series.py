@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["QUANTILES", "Band", "band", "rolling_band", "total_band"]
+__all__ = ["QUANTILES", "Band", "band", "rolling_band", "total_band", "window_totals"]
 
 F = NDArray[np.float64]
 
@@ -70,17 +70,25 @@ def rolling_band(daily: F, start: dt.date, window: int, step: int = 7) -> Band:
     last day of each window. Empty when the run is shorter than the window.
     """
     days = daily.shape[1]
-    cum = np.cumsum(daily, axis=1)
     ends = np.arange(window - 1, days, step, dtype=np.intp)
     if ends.size and ends[-1] != days - 1:
         ends = np.r_[ends, days - 1]  # the last day of the run too
-    before = np.where(ends - window >= 0, ends - window, 0)
-    totals = cum[:, ends] - np.where(ends - window >= 0, cum[:, before], 0.0)
     x = np.datetime64(start, "D") + ends
     if not ends.size:
         empty = np.zeros(0)
         return Band(x, empty, empty, empty)
-    return Band(x, *_quantiles(totals))
+    return Band(x, *_quantiles(window_totals(daily, window)[:, ends - (window - 1)]))
+
+
+def window_totals(daily: F, window: int) -> F:
+    """Each replicate's totals over every ``window`` consecutive days of a run of at least as many.
+
+    ``daily`` is (replicates, days); the result is (replicates, days - window + 1), column ``j``
+    the window that ends on day ``j + window - 1``.
+    """
+    cum = np.cumsum(daily, axis=1)
+    before: F = np.c_[np.zeros(len(cum)), cum[:, :-window]]  # totals up to each window's start
+    return cum[:, window - 1 :] - before
 
 
 def total_band(totals: F) -> tuple[F, F, F]:

@@ -9,11 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from deportsim.paramview import kind_label
 from deportsim.report.runs import ScenarioRun
-from deportsim.report.series import total_band
+from deportsim.report.series import total_band, window_totals
 
 __all__ = ["HEADLINE", "Cell", "ParamRow", "citation", "headline_rows", "parameter_table"]
 
@@ -69,9 +67,7 @@ def _best_year(run: ScenarioRun) -> Cell | None:
     daily = run.national["removals"]
     if daily.shape[1] < 365:
         return None
-    cum = np.cumsum(daily, axis=1)
-    windows = cum[:, 364:] - np.c_[np.zeros(len(cum)), cum[:, :-365]]
-    p05, p50, p95 = total_band(windows.max(axis=1)[:, None])
+    p05, p50, p95 = total_band(window_totals(daily, 365).max(axis=1)[:, None])
     return _cell(float(p05[0]), float(p50[0]), float(p95[0]), "persons")
 
 
