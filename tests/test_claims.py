@@ -13,6 +13,7 @@ import pytest
 from deportsim import api
 from deportsim.analysis.claim_checks import CHECKS
 from deportsim.analysis.claimkit import (
+    BACKTEST_INCLUDES,
     MARGIN,
     ClaimResult,
     Context,
@@ -60,6 +61,10 @@ def test_claims_json_follows_the_contract(written: tuple[list[ClaimResult], Path
         assert res["p05"] <= res["p50"] <= res["p95"], r["id"]
         assert r["verdict"] in {"supported", "not_supported", "depends"}, r["id"]
         assert r["binding_constraint"] in CONSTRAINTS, r["id"]
+        # the runs draw the parameters by default; the backtest's claims say what theirs hold
+        backtest = r["id"] in {"first-100-days", "49k-detained-may-2025"}
+        expected = BACKTEST_INCLUDES if backtest else ("process noise", "parameter uncertainty")
+        assert r["intervals"]["include"] == list(expected), r["id"]
 
 
 def test_each_explanation_is_two_sentences_naming_the_binding_constraint(
@@ -182,3 +187,15 @@ def test_an_output_folder_that_cannot_be_made_exits_2(
         main(["claims", "--replicates", "1", "--out", str(blocker / "sub")])
     assert info.value.code == 2
     assert "cannot create output folder" in capsys.readouterr().err
+
+
+def test_drawn_parameters_widen_a_claims_interval() -> None:
+    """The arrests claim with and without the parameters' draws (same seed, 5 replicates)."""
+    spec = next(s for s in claim_specs() if s.id == "arrests-3000-per-day")
+    drawn = CHECKS[spec.id](spec, Context(replicates=5, seed=0, parameter_uncertainty=True))
+    fixed = CHECKS[spec.id](spec, Context(replicates=5, seed=0))
+    width = [r.result.p95 - r.result.p05 for r in (drawn, fixed)]
+    # at-large arrests per officer-day range from 0.08 to 0.25 around 0.14: arrests move by tens
+    # of percent between replicates, against a few percent from the model's randomness alone
+    assert width[0] > 5 * width[1], width
+    assert drawn.result.p05 < fixed.result.p50 < drawn.result.p95

@@ -93,7 +93,8 @@ def test_contributions_and_interaction_reconcile_the_gap(written: dict[str, Any]
 def test_fixed_seed_gives_these_exact_figures(written: dict[str, Any]) -> None:
     by_id = _by_id(written)
     # regression figures for seed 0, 3 replicates (refresh only when the model changes on purpose)
-    assert by_id["aic-2024"]["model_under_assumptions"]["p50"] == 80573
+    assert written["intervals"]["include"] == ["process noise", "parameter uncertainty"]
+    assert by_id["aic-2024"]["model_under_assumptions"]["p50"] == 80436
     assert by_id["cap-2010"]["published"]["value_model_dollars"] == 34212
     assert by_id["aic-2024"]["model_default"]["mean_field"] == 15245
     # the assumption that explains most of AIC's gap is its detention cost per bed-day
@@ -187,3 +188,20 @@ def test_cli_refuses_a_bad_file_with_exit_2_and_writes_nothing(
     assert f"{path}:{_line_of(path, 'base_scenario')}" in err
     assert len(err.strip().splitlines()) == 1
     assert not (out / "estimates.json").exists()
+
+
+def test_fixed_parameters_keep_the_gap_and_narrow_the_intervals(written: dict[str, Any]) -> None:
+    """With the parameters fixed, the intervals hold process noise only; the split is the same.
+
+    The gap's split is computed in mean field at the parameters' values either way.
+    """
+    fixed = api.compare_estimates(replicates=3, seed=0, parameter_uncertainty=False).to_json()
+    assert fixed["intervals"]["include"] == ["process noise"]
+    drawn, kept = _by_id(written), _by_id(fixed)
+    assert kept["aic-2024"]["model_under_assumptions"]["p50"] == 80573
+    for eid in IDS:
+        assert kept[eid]["contributions"] == drawn[eid]["contributions"], eid
+        widths = [
+            e[eid]["model_default"]["p95"] - e[eid]["model_default"]["p05"] for e in (drawn, kept)
+        ]
+        assert widths[0] > widths[1], (eid, widths)

@@ -6,6 +6,7 @@ replicates) is made once for the module.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -227,3 +228,41 @@ def test_cli_prints_the_table_by_year(tmp_path: Path, capsys: pytest.CaptureFixt
                  "cost a year", "median reached", "requirements.json"):  # fmt: skip
         assert text in out, text
     assert (tmp_path / "requirements.json").exists()
+
+
+def test_with_drawn_parameters_the_scenario_file_repeats_the_run_and_needs_more(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI draws the parameters: `deportsim run` of its file repeats it exactly (also drawn).
+
+    What the parameters' ranges add to the spread must be paid for: at probability 0.9, a year
+    needs more officers than with the parameters fixed.
+    """
+    args = ["requirements", "directive-2025", "--target", "removals_per_year=800000",
+            "--years", "1", "--replicates", "20", "--probability", "0.9"]  # fmt: skip
+    for name, extra in (("drawn", []), ("fixed", ["--fixed-parameters"])):
+        with pytest.raises(SystemExit) as info:
+            main([*args, "--out", str(tmp_path / name), *extra])
+        assert info.value.code == 0
+    printed = capsys.readouterr().out
+    assert "replicates draw the parameters" in printed
+    assert "--fixed-parameters" in printed.split("Check:")[-1], "the fixed run's check says so"
+    drawn, fixed = (json.loads((tmp_path / n / "requirements.json").read_text())
+                    for n in ("drawn", "fixed"))  # fmt: skip
+    assert drawn["intervals"]["include"] == ["process noise", "parameter uncertainty"]
+    assert fixed["intervals"]["include"] == ["process noise"]
+    officers = [d["years"][0]["resources"]["officers"]["required"] for d in (drawn, fixed)]
+    assert officers[0] > officers[1] * 1.1, officers
+    assert drawn["years"][0]["targets"]["removals_per_year"]["share_met"] >= 0.9
+
+    cfg = api.RunConfig(
+        scenario=str(tmp_path / "drawn" / "requirements-scenario.yaml"), years=1.0,
+        replicates=20, seed=0, parameter_uncertainty=True,
+    )  # fmt: skip
+    sim = api.run(cfg).sim
+    again = api.requirements(
+        dataclasses.replace(cfg, scenario="directive-2025"), ["removals_per_year=800000"],
+        probability=0.9,
+    )  # fmt: skip
+    np.testing.assert_array_equal(sim.national["removals"], again.sim.national["removals"])
+    np.testing.assert_array_equal(sim.national["cost_total"], again.sim.national["cost_total"])

@@ -20,8 +20,9 @@ import yaml
 from numpy.typing import NDArray
 
 from deportsim._version import __version__
+from deportsim.catalog.recording import recording
 from deportsim.catalog.records import CatalogChoice
-from deportsim.catalog.runs import begin_run, finish_run
+from deportsim.catalog.runs import begin_run, finish_run, run_fields
 from deportsim.engine import Streams
 from deportsim.errors import Location, UserError
 from deportsim.folders import writable_folder
@@ -34,11 +35,13 @@ from deportsim.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from deportsim.analysis.backtest import Backtest
+    from deportsim.analysis.calibrate import Calibration
     from deportsim.analysis.claimkit import ClaimResult
     from deportsim.analysis.estimates import Comparison
     from deportsim.analysis.requirements import Requirements
     from deportsim.analysis.sweep import SweepRun
     from deportsim.analysis.uncertainty import ParameterDraws
+    from deportsim.report.sensitivity import Sensitivity
     from deportsim.sweepruns import SensitivityRun, SweepStart
 
 __all__ = [
@@ -80,8 +83,9 @@ class RunConfig:
     start: dt.date | None = None  # None: the scenario's start, else 2025-01-20
     sets: tuple[str, ...] = ()
     parameters: Path | None = None  # None: the built-in parameter files
-    # each replicate draws the uncertain parameters (deportsim.analysis.uncertainty); off in the
-    # library so that analyses keep their fixed parameters; `deportsim run` turns it on
+    # each replicate draws the uncertain parameters (deportsim.analysis.uncertainty); off in a
+    # bare config (the backtest, calibration and sweeps vary parameters themselves); the CLI's
+    # verbs turn it on unless --fixed-parameters
     parameter_uncertainty: bool = False
 
 
@@ -255,18 +259,46 @@ def default_out(scenario: Scenario) -> Path:
 
 
 def backtest(
-    seed: int = 0, calibration: Path | None = None, db: Path | None = None, stays: str = "fitted"
+    seed: int = 0,
+    calibration: Path | None = None,
+    db: Path | None = None,
+    stays: str = "fitted",
+    out: Path | None = None,
+    *,
+    catalog: CatalogChoice = None,
+    on_record: Callable[[str], None] | None = None,
 ) -> Backtest:
     """Replay detention on history with a calibration and score it.
 
     Without a ``calibration`` file, the shipped one: ``stays="fitted"``, the backtest's free
     two-phase stays; ``stays="model"``, the model's own calibrated stays. A file written by
     ``deportsim calibrate`` (``calibration.yaml`` or ``model_stays.yaml``) says which it holds.
+    With ``out``, writes ``backtest.json`` and ``backtest.png`` there, recorded in the catalog as
+    for :func:`claims` (kind ``backtest``).
     """
     from deportsim.analysis.backtest import run_backtest  # noqa: PLC0415 (not needed by runs)
-    from deportsim.analysis.calibrate import shipped_calibration  # noqa: PLC0415
-    from deportsim.analysis.model_stays import read_calibration, shipped_model_stays  # noqa: PLC0415
     from deportsim.model.replay import load_history  # noqa: PLC0415
+
+    cal = _backtest_calibration(calibration, stays)  # a bad file or option: before anything
+    if out is not None:
+        writable_folder(out)  # before the replay: a folder that cannot be made fails at once
+    settings = {"calibration": str(calibration) if calibration else None, "stays": stays}
+    with recording(
+        "backtest", out=out, catalog=catalog, on_record=on_record, seed=seed, config=settings
+    ) as rec:
+        bt = run_backtest(load_history(db), cal, seed)
+        if out is not None:
+            from deportsim.analysis.backtest import write_backtest  # noqa: PLC0415
+
+            paths = write_backtest(bt, out)
+            rec.keep({p.name: p for p in paths}, copy=("backtest.json",))
+    return bt
+
+
+def _backtest_calibration(calibration: Path | None, stays: str) -> Calibration:
+    """The calibration a backtest replays: the shipped one (``stays``) or a file (UserError)."""
+    from deportsim.analysis.calibrate import shipped_calibration  # noqa: PLC0415 (not for runs)
+    from deportsim.analysis.model_stays import read_calibration, shipped_model_stays  # noqa: PLC0415
 
     if stays not in {"fitted", "model"}:
         raise UserError(f"unknown stays {stays!r}: fitted or model", Location("<command line>"))
@@ -288,7 +320,7 @@ def backtest(
             raise UserError(
                 f"not a calibration file from deportsim calibrate ({exc})", Location(calibration)
             ) from None
-    return run_backtest(load_history(db), cal, seed)
+    return cal
 
 
 def claims(
@@ -296,25 +328,44 @@ def claims(
     seed: int = 0,
     out: Path | None = None,
     on_claim: Callable[[str], None] | None = None,
+    *,
+    parameter_uncertainty: bool = True,
+    catalog: CatalogChoice = None,
+    on_record: Callable[[str], None] | None = None,
 ) -> list[ClaimResult]:
     """Test every claim of the claims guide; with ``out``, write ``out/claims.json``.
 
     Each scenario a claim needs runs once with ``replicates`` and ``seed``
-    (:mod:`deportsim.analysis.claims`); ``on_claim(id)`` is called before each claim.
+    (:mod:`deportsim.analysis.claims`), each replicate drawing the uncertain parameters unless
+    ``parameter_uncertainty`` is False; ``on_claim(id)`` is called before each claim. With
+    ``out``, recorded in the catalog (``catalog`` as for :func:`run_prepared`) as a run of kind
+    ``claims``; ``on_record(run_id)`` is told its id when the record is made.
     """
     from deportsim.analysis.claims import evaluate_claims, write_claims  # noqa: PLC0415
 
     _check_config(RunConfig(replicates=replicates, seed=seed))
     if out is not None:
         writable_folder(out)  # before the runs: a folder that cannot be made fails at once
-    results = evaluate_claims(replicates, seed, on_claim=on_claim)
-    if out is not None:
-        write_claims(results, out)
+    with recording(
+        "claims", out=out, catalog=catalog, on_record=on_record, seed=seed, replicates=replicates,
+        config={"parameter_uncertainty": parameter_uncertainty},
+    ) as rec:  # fmt: skip
+        results = evaluate_claims(
+            replicates, seed, on_claim=on_claim, parameter_uncertainty=parameter_uncertainty
+        )
+        if out is not None:
+            rec.keep({"claims.json": write_claims(results, out)}, copy=("claims.json",))
     return results
 
 
 def calibrate(
-    folder: Path, bootstrap: int | None = None, seed: int | None = None, db: Path | None = None
+    folder: Path,
+    bootstrap: int | None = None,
+    seed: int | None = None,
+    db: Path | None = None,
+    *,
+    catalog: CatalogChoice = None,
+    on_record: Callable[[str], None] | None = None,
 ) -> tuple[Path, Path]:
     """Fit the stays on FY2019-FY2024; write ``calibration.yaml`` and ``model_stays.yaml``.
 
@@ -322,7 +373,8 @@ def calibrate(
     ``model_stays.yaml`` the model's own stay parameters with their out-of-sample errors
     (:mod:`deportsim.analysis.model_stays`). ``bootstrap`` and ``seed`` default to the shipped
     calibration's (:data:`deportsim.analysis.calibrate.BOOTSTRAP`,
-    :data:`~deportsim.analysis.calibrate.SEED`).
+    :data:`~deportsim.analysis.calibrate.SEED`). Recorded in the catalog as for :func:`claims`
+    (kind ``calibration``), both files kept.
     """
     from deportsim.analysis import calibrate as cal  # noqa: PLC0415 (not needed by runs)
     from deportsim.analysis.model_stays import calibrate_model  # noqa: PLC0415
@@ -332,12 +384,18 @@ def calibrate(
     history = load_history(db)
     n = cal.BOOTSTRAP if bootstrap is None else bootstrap
     s = cal.SEED if seed is None else seed
-    backtest_stays = cal.calibrate(history, n, s).to_yaml()
-    model_stays = calibrate_model(history, n, s).to_yaml(history)
-    return (
-        cal.write_calibration(backtest_stays, folder / "calibration.yaml"),
-        cal.write_calibration(model_stays, folder / "model_stays.yaml"),
-    )
+    with recording(
+        "calibration", out=folder, catalog=catalog, on_record=on_record, seed=s,
+        config={"bootstrap": n},
+    ) as rec:  # fmt: skip
+        backtest_stays = cal.calibrate(history, n, s).to_yaml()
+        model_stays = calibrate_model(history, n, s).to_yaml(history)
+        paths = (
+            cal.write_calibration(backtest_stays, folder / "calibration.yaml"),
+            cal.write_calibration(model_stays, folder / "model_stays.yaml"),
+        )
+        rec.keep({p.name: p for p in paths}, copy=[p.name for p in paths])
+    return paths
 
 
 def report(
@@ -346,6 +404,10 @@ def report(
     out: Path | None = None,
     claims: list[dict[str, Any]] | Callable[[], list[dict[str, Any]]] | None = None,
     on_day: Callable[[Prepared, int], None] | None = None,
+    *,
+    catalog: CatalogChoice = None,
+    on_record: Callable[[str], None] | None = None,
+    sensitivity: Sensitivity | str | Path | None = None,
 ) -> list[Path]:
     """Run a scenario and those compared with it; write ``report.html`` and a PNG per chart.
 
@@ -355,13 +417,18 @@ def report(
     that returns it, called once every input is checked (a mistake is then reported before the
     claims are computed); or None for a report without them. ``out`` defaults to
     ``out/<first scenario>/``. ``on_day(prep, t)`` reports the progress of the scenario being
-    run. Returns the files written, the page first.
+    run. Returns the files written, the page first. The report is recorded in the catalog as
+    for :func:`claims` (kind ``report``, with the first scenario's metrics). ``sensitivity``: a
+    ``sensitivity.json`` of :func:`sensitivity`, its folder or its catalog run id (read and
+    checked before any run: :func:`deportsim.report.read_sensitivity`), or one already read;
+    the page then names each metric's top 3 parameters, with a ``tornado-<metric>.png`` each.
     """
     from dataclasses import replace  # noqa: PLC0415
 
     from deportsim.paramview import parameter_rows  # noqa: PLC0415 (only reports need these)
     from deportsim.report import ScenarioRun, build_report, check_claims  # noqa: PLC0415
     from deportsim.report.charts import MAX_SCENARIOS  # noqa: PLC0415
+    from deportsim.report.sensitivity import read_sensitivity  # noqa: PLC0415
 
     cli = Location("<command line>", path="--compare")
     if len(compare) + 1 > MAX_SCENARIOS:
@@ -376,29 +443,45 @@ def report(
         if names.count(name) > 1:
             raise UserError(f"scenario {name} is given twice", cli)
     target = out if out is not None else default_out(preps[0].scenario)
+    sens = (  # a run id is looked up in the report's catalog
+        read_sensitivity(sensitivity, catalog if isinstance(catalog, Path) else None)
+        if isinstance(sensitivity, str | Path)
+        else sensitivity
+    )
     writable_folder(target)  # before the runs: a folder that cannot be made fails at once
-    listed = claims() if callable(claims) else claims
-    if listed is not None:
-        check_claims(listed)
-    runs = []
-    for prep in preps:
-        step = None if on_day is None else (lambda t, p=prep: on_day(p, t))
-        done = execute(prep, on_day=step)
-        runs.append(
-            ScenarioRun.from_sim(
-                done.sim,
-                done.summary,
-                title=prep.scenario.title,
-                description=prep.scenario.description,
-                # the scenario's changes and the run's --set ones, each with its origin
-                parameters=parameter_rows(
-                    prep.params, replace(prep.scenario, overrides=prep.resolved.overrides)
-                ),
-                sources=[s.model_dump(exclude_none=True) for s in prep.scenario.sources],
+    scenarios = {p.scenario.name: p.scenario.content_hash for p in preps}
+    how = "none" if claims is None else "tested" if callable(claims) else "given"
+    given = str(sensitivity) if isinstance(sensitivity, str | Path) else None
+    settings = {"scenarios": scenarios, "claims": how, "sensitivity": given}
+    with recording(
+        "report", out=target, catalog=catalog, on_record=on_record,
+        **run_fields(preps[0], {"compare": names[1:]}, settings),
+    ) as rec:  # fmt: skip
+        listed = claims() if callable(claims) else claims
+        if listed is not None:
+            check_claims(listed)
+        runs = []
+        for prep in preps:
+            step = None if on_day is None else (lambda t, p=prep: on_day(p, t))
+            done = execute(prep, on_day=step)
+            runs.append(
+                ScenarioRun.from_sim(
+                    done.sim,
+                    done.summary,
+                    title=prep.scenario.title,
+                    description=prep.scenario.description,
+                    # the scenario's changes and the run's --set ones, each with its origin
+                    parameters=parameter_rows(
+                        prep.params, replace(prep.scenario, overrides=prep.resolved.overrides)
+                    ),
+                    sources=[s.model_dump(exclude_none=True) for s in prep.scenario.sources],
+                )
             )
-        )
-        del done  # keep only what the report reads: several runs need not fit in memory
-    return build_report(runs, listed, target)
+            del done  # keep only what the report reads: several runs need not fit in memory
+        paths = build_report(runs, listed, target, sens)
+        rec.keep({p.name: p for p in paths}, copy=["report.html"])
+        rec.metrics(runs[0].summary["metrics"])  # the report's own scenario's
+    return paths
 
 
 def compare_estimates(
@@ -407,13 +490,21 @@ def compare_estimates(
     years: float = 4.0,
     estimates: Path | None = None,
     out: Path | None = None,
+    *,
+    parameter_uncertainty: bool = True,
+    catalog: CatalogChoice = None,
+    on_record: Callable[[str], None] | None = None,
 ) -> Comparison:
     """Set published cost-per-removal estimates beside the model's; see analysis/estimates.py.
 
     Runs the base scenario of the estimates file (default: the shipped
     ``analysis/estimates.yaml``) as it is and under each estimate's assumptions, with the same
-    ``seed``; splits each gap into the assumptions' contributions. With ``out``, writes
-    ``out/estimates.json`` (atomically). Raises UserError on a bad file or option.
+    ``seed``; splits each gap into the assumptions' contributions (in mean field, at the
+    parameters' values). The stochastic runs' replicates draw the uncertain parameters unless
+    ``parameter_uncertainty`` is False; an estimate's assumptions are ``--set`` values, kept as
+    given in every replicate. With ``out``, writes
+    ``out/estimates.json`` (atomically), recorded in the catalog as for :func:`claims` (kind
+    ``estimates``). Raises UserError on a bad file or option.
     """
     from deportsim.analysis.estimate_spec import load_estimates  # noqa: PLC0415 (only this verb)
     from deportsim.analysis.estimates import compare, write_estimates  # noqa: PLC0415
@@ -428,20 +519,30 @@ def compare_estimates(
     def run_one(sets: tuple[str, ...], mean_field: bool) -> SimResult:
         cfg = RunConfig(
             scenario=base.scenario, replicates=1 if mean_field else replicates, seed=seed,
-            years=years, sets=sets,
+            years=years, sets=sets, parameter_uncertainty=parameter_uncertainty and not mean_field,
         )  # fmt: skip
         prep = prepare(cfg, params)
-        return simulate(prep.inputs, cfg.replicates, Streams(seed), mean_field=mean_field)
+        return simulate(
+            prep.inputs, cfg.replicates, Streams(seed), mean_field=mean_field,
+            inputs_for=prep.draws.inputs if prep.draws is not None else None,
+        )  # fmt: skip
 
     prep = prepare(base, params)
     config = {
         "seed": seed, "replicates": replicates, "years": years, "start": prep.start.isoformat(),
-        "days": prep.days,
+        "days": prep.days, "parameter_uncertainty": parameter_uncertainty,
         "estimates_file": str(estimates) if estimates else "analysis/estimates.yaml (shipped)",
     }  # fmt: skip
-    comparison = compare(spec, run_one, config)
-    if out is not None:
-        write_estimates(comparison, out)
+    with recording(
+        "estimates", out=out, catalog=catalog, on_record=on_record,
+        **run_fields(
+            prep, parameters={"estimates_file": config["estimates_file"]},
+            config={"parameter_uncertainty": parameter_uncertainty},
+        ),
+    ) as rec:  # fmt: skip
+        comparison = compare(spec, run_one, config)
+        if out is not None:
+            rec.keep({"estimates.json": write_estimates(comparison, out)}, copy=["estimates.json"])
     return comparison
 
 
@@ -453,6 +554,8 @@ def requirements(
     from_year: int = 1,
     out: Path | None = None,
     on_status: Callable[[str], None] | None = None,
+    catalog: CatalogChoice = None,
+    on_record: Callable[[str], None] | None = None,
 ) -> Requirements:
     """The resources, year by year, with which a scenario reaches ``targets`` (``METRIC=VALUE``).
 
@@ -462,7 +565,8 @@ def requirements(
     (:mod:`deportsim.analysis.requirements`). Every option is checked (UserError naming
     ``--target``, ``--probability`` or ``--from-year``) before anything runs. With ``out``,
     writes ``requirements.json`` and ``requirements-scenario.yaml`` there, each whole or not
-    at all.
+    at all, and records the search in the catalog as for :func:`claims` (kind
+    ``requirements``).
     """
     from deportsim.analysis.goalseek import parse_targets  # noqa: PLC0415 (only this verb)
     from deportsim.analysis.levers import years_of  # noqa: PLC0415
@@ -475,12 +579,19 @@ def requirements(
     check_options(probability, from_year, len(years_of(prep.start, prep.days)))
     if out is not None:
         writable_folder(out)  # before the search: a folder that cannot be made fails at once
-    req = find_requirements(
-        prep.resolved, parsed, probability=probability, from_year=from_year,
-        replicates=cfg.replicates, seed=cfg.seed, on_status=on_status,
-    )  # fmt: skip
-    if out is not None:
-        write_requirements(req, prep.scenario, out, time.perf_counter() - t0)
+    settings = {"targets": list(targets), "probability": probability, "from_year": from_year}
+    with recording(
+        "requirements", out=out, catalog=catalog, on_record=on_record, started=t0,
+        **run_fields(prep, config=settings),
+    ) as rec:  # fmt: skip
+        req = find_requirements(
+            prep.resolved, parsed, probability=probability, from_year=from_year,
+            replicates=cfg.replicates, seed=cfg.seed, on_status=on_status,
+            parameter_uncertainty=cfg.parameter_uncertainty,
+        )  # fmt: skip
+        if out is not None:
+            written = write_requirements(req, prep.scenario, out, time.perf_counter() - t0)
+            rec.keep({p.name: p for p in written}, copy=[p.name for p in written])
     return req
 
 

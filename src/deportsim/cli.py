@@ -27,10 +27,17 @@ from deportsim.data.importer import import_files
 from deportsim.data.store import ImportedFile
 from deportsim.data.update import ICE_PAGE, update
 from deportsim.errors import Location, UserError
+from deportsim.numbers import metric_text
 from deportsim.parameters import load_parameters
 from deportsim.paramview import parameter_rows, render_csv, render_json, render_table
 from deportsim.results import REQUIRED_METRICS
-from deportsim.runs_cli import CatalogOption, NoCatalogOption, catalog_choice, runs_app
+from deportsim.runs_cli import (
+    CatalogOption,
+    NoCatalogOption,
+    catalog_choice,
+    echo_recorded,
+    runs_app,
+)
 from deportsim.scenarios import builtin_scenarios, load_scenario
 
 app = typer.Typer(
@@ -110,14 +117,7 @@ def _parse_start(text: str | None) -> dt.date | None:
         ) from None
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    if unit.startswith("USD") and abs(value) >= 1e9:
-        return f"${value / 1e9:,.1f}B"
-    if unit.startswith("USD"):
-        return f"${value:,.0f}"
-    return f"{value:,.0f}"
+_fmt = metric_text
 
 
 @app.command()
@@ -247,12 +247,15 @@ def backtest(
             "calibrated stays (case paths)."
         ),
     ] = Stays.fitted,
+    catalog: CatalogOption = None,
+    no_catalog: NoCatalogOption = False,
 ) -> None:
     """Replay detention since October 2018 against ICE's monthly figures; write backtest.json."""
-    from deportsim.analysis.backtest import write_backtest  # noqa: PLC0415 (only this verb)
-
-    bt = api.backtest(seed=seed, calibration=calibration, stays=stays.value)
-    paths = write_backtest(bt, out)
+    recorded: list[str] = []
+    bt = api.backtest(
+        seed=seed, calibration=calibration, stays=stays.value, out=out,
+        catalog=catalog_choice(catalog, no_catalog), on_record=recorded.append,
+    )  # fmt: skip
     table = Table()
     for name in ("series", "months", "in sample: MAPE", "in 90%", "out of sample: MAPE", "in 90%"):
         table.add_column(name, justify="left" if name == "series" else "right",
@@ -274,7 +277,8 @@ def backtest(
             f"Claim {c.id}: {c.figure:,.0f} claimed; backtest median {c.p50:,.0f} "
             f"(90%: {c.p05:,.0f}-{c.p95:,.0f}), {c.gap:+.0%}; ICE's figure {c.observed:,.0f}"
         )
-    typer.echo(f"Results in {out}/ ({', '.join(p.name for p in paths)})")
+    echo_recorded(recorded)
+    typer.echo(f"Results in {out}/ (backtest.json, backtest.png)")
 
 
 @app.command()
@@ -284,6 +288,8 @@ def calibrate(
         int, typer.Option(help="Bootstrap refits kept as uncertainty.")
     ] = calibration_defaults.BOOTSTRAP,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = calibration_defaults.SEED,
+    catalog: CatalogOption = None,
+    no_catalog: NoCatalogOption = False,
 ) -> None:
     """Fit the detention stays on ICE's monthly ADP, FY2019-FY2024.
 
@@ -294,7 +300,12 @@ def calibrate(
         raise UserError(
             "--bootstrap must be at least 2", Location("<command line>", path="--bootstrap")
         )
-    path, model = api.calibrate(out, bootstrap=bootstrap, seed=seed)
+    recorded: list[str] = []
+    path, model = api.calibrate(
+        out, bootstrap=bootstrap, seed=seed, catalog=catalog_choice(catalog, no_catalog),
+        on_record=recorded.append,
+    )  # fmt: skip
+    echo_recorded(recorded)
     typer.echo(
         f"Calibration written to {path} (use it with: deportsim backtest --calibration {path})"
     )
@@ -310,20 +321,27 @@ def compare_estimates(
         Path | None,
         typer.Option(help="An estimates file to use instead of the shipped one (same layout)."),
     ] = None,
+    catalog: CatalogOption = None,
+    no_catalog: NoCatalogOption = False,
+    fixed_parameters: FixedParameters = False,
 ) -> None:
     """Set published costs per removal beside the model's, with the assumptions behind each gap.
 
     Writes estimates.json: each estimate's figure and sources, the model's average cost per
     removal by default and under the estimate's assumptions, and each assumption's contribution.
     """
+    recorded: list[str] = []
     comparison = api.compare_estimates(
-        replicates=replicates, seed=seed, estimates=estimates, out=out
-    )
+        replicates=replicates, seed=seed, estimates=estimates, out=out,
+        parameter_uncertainty=not fixed_parameters,
+        catalog=catalog_choice(catalog, no_catalog), on_record=recorded.append,
+    )  # fmt: skip
     path = out / "estimates.json"
     cfg = comparison.config
     typer.echo(
         f"Cost per removal, model base {comparison.spec.base_scenario}: {replicates} replicates "
-        f"from {cfg['start']}, {cfg['days']} days, USD of {comparison.spec.model_dollar_year}"
+        f"from {cfg['start']}, {cfg['days']} days, USD of {comparison.spec.model_dollar_year}; "
+        f"intervals: {' and '.join(comparison.include)}"
     )
     table = Table()
     table.add_column("estimate")
@@ -350,6 +368,7 @@ def compare_estimates(
             f"${r.under.mean_field:,.0f} ({'; '.join(reasons)}); published "
             f"${r.published_model_dollars:,.0f}, {r.residual:+,.0f} not in the model"
         )
+    echo_recorded(recorded)
     typer.echo(f"Results in {path}")
 
 
@@ -379,12 +398,22 @@ def report(
     no_claims: Annotated[
         bool, typer.Option("--no-claims", help="Leave out the claims (quicker).")
     ] = False,
+    sensitivity: Annotated[
+        str | None,
+        typer.Option(
+            "--sensitivity",
+            help="A sensitivity.json written by deportsim sensitivity (or its folder, or its "
+            "run id): the report names each metric's 3 most influential parameters.",
+        ),
+    ] = None,
     out: ScenarioOut = None,
     parameters: Annotated[Path | None, _PARAMETERS_OPTION] = None,
     fixed_parameters: FixedParameters = False,
+    catalog: CatalogOption = None,
+    no_catalog: NoCatalogOption = False,
 ) -> None:
     """Run scenarios; write a self-contained report.html with charts, and a PNG per chart."""
-    from deportsim.report import read_claims  # noqa: PLC0415 (only this verb)
+    from deportsim.report import read_claims, read_sensitivity  # noqa: PLC0415 (only this verb)
 
     cfg = api.RunConfig(
         scenario=scenario, replicates=replicates, seed=seed, years=years,
@@ -393,6 +422,7 @@ def report(
     )  # fmt: skip
     if claims_file is not None and no_claims:
         raise UserError("give --claims or --no-claims, not both", Location("<command line>"))
+    sens = None if sensitivity is None else read_sensitivity(sensitivity, catalog)
     gc.freeze()  # as in run: loaded modules and parameters need no more garbage collection
     err = Console(stderr=True)
     progress = Progress(
@@ -415,16 +445,27 @@ def report(
         def on_claim(claim_id: str) -> None:
             progress.update(task, description=f"claim {claim_id}")
 
-        done = api.claims(replicates=replicates, seed=seed, on_claim=on_claim)
+        done = api.claims(
+            replicates=replicates, seed=seed, on_claim=on_claim,
+            parameter_uncertainty=not fixed_parameters,
+        )  # fmt: skip
         progress.remove_task(task)
         return [r.to_json() for r in done]
 
     claims = None if no_claims else read_claims(claims_file) if claims_file is not None else tested
+    recorded: list[str] = []
     with progress:
-        paths = api.report(cfg, tuple(compare or ()), out=out, claims=claims, on_day=on_day)
+        paths = api.report(
+            cfg, tuple(compare or ()), out=out, claims=claims, on_day=on_day,
+            catalog=catalog_choice(catalog, no_catalog), on_record=recorded.append,
+            sensitivity=sens,
+        )  # fmt: skip
     names = [scenario, *(compare or ())]
     typer.echo(f"{' vs '.join(names)}: {replicates} replicates, {years:g} years, seed {seed}")
+    echo_recorded(recorded)
     typer.echo(f"Report in {paths[0]}, with {len(paths) - 1} charts as PNG files beside it")
+    for metric, top in (sens.top(3) if sens is not None else {}).items():
+        typer.echo(f"Top 3 for {metric}: {', '.join(top) or 'none (it did not vary)'}")
 
 
 _VERDICTS = {"supported": "supported", "not_supported": "not supported", "depends": "depends"}
@@ -446,6 +487,9 @@ def claims(
     explain: Annotated[
         bool, typer.Option(help="Print each claim's explanation after the table.")
     ] = True,
+    catalog: CatalogOption = None,
+    no_catalog: NoCatalogOption = False,
+    fixed_parameters: FixedParameters = False,
 ) -> None:
     """Test each claim of the claims guide; write claims.json with verdicts and explanations."""
     from deportsim.analysis.claimkit import claim_specs  # noqa: PLC0415 (only this verb)
@@ -461,8 +505,17 @@ def claims(
         def on_claim(claim_id: str) -> None:
             progress.update(task, description=f"claim {claim_id}", advance=1)
 
-        results = api.claims(replicates=replicates, seed=seed, out=out, on_claim=on_claim)
-    table = Table()
+        recorded: list[str] = []
+        results = api.claims(
+            replicates=replicates, seed=seed, out=out, on_claim=on_claim,
+            parameter_uncertainty=not fixed_parameters,
+            catalog=catalog_choice(catalog, no_catalog), on_record=recorded.append,
+        )  # fmt: skip
+    drawn = "" if fixed_parameters else " and parameter uncertainty"
+    table = Table(
+        caption=f"90% intervals over {replicates} replicates: process noise{drawn} "
+        "(the backtest's claims: its calibration and misfit)"
+    )
     for name in ("claim", "verdict", "model: median (90% interval)", "binding constraint"):
         table.add_column(name, no_wrap=name == "claim")
     for r in results:
@@ -478,7 +531,9 @@ def claims(
     if explain:
         for r in results:
             typer.echo(f"\n{r.spec.id} ({_VERDICTS[r.verdict]}): {r.explanation}")
-    typer.echo(f"\nResults in {out}/claims.json")
+    typer.echo("")
+    echo_recorded(recorded)
+    typer.echo(f"Results in {out}/claims.json")
 
 
 @app.command()
@@ -505,24 +560,30 @@ def requirements(
         typer.Option("--set", help="Override a parameter for the whole run: PATH=VALUE [UNIT]."),
     ] = None,
     out: ScenarioOut = None,
+    catalog: CatalogOption = None,
+    no_catalog: NoCatalogOption = False,
+    fixed_parameters: FixedParameters = False,
 ) -> None:
     """Find the resources, year by year, to reach a target; write requirements.json."""
     from deportsim.analysis.requirements_out import FILES, to_json  # noqa: PLC0415 (this verb)
     from deportsim.requirementsview import render_requirements  # noqa: PLC0415
 
     cfg = api.RunConfig(
-        scenario=scenario, replicates=replicates, seed=seed, years=years, sets=tuple(sets or ())
-    )
+        scenario=scenario, replicates=replicates, seed=seed, years=years, sets=tuple(sets or ()),
+        parameter_uncertainty=not fixed_parameters,
+    )  # fmt: skip
     prep = api.prepare(cfg)
     out_dir = out if out is not None else api.default_out(prep.scenario)
     err = Console(stderr=True)
     status = err.status("searching") if err.is_terminal else None  # no spinner in a pipe
     if status is not None:
         status.start()
+    recorded: list[str] = []
     try:
         req = api.requirements(
             cfg, tuple(target or ()), probability=probability, from_year=from_year, out=out_dir,
             on_status=None if status is None else status.update,
+            catalog=catalog_choice(catalog, no_catalog), on_record=recorded.append,
         )  # fmt: skip
     finally:
         if status is not None:
@@ -534,16 +595,18 @@ def requirements(
     )
     typer.echo(
         f"{prep.scenario.name}: {goals}, each year from year {from_year}, in at least "
-        f"{probability:.0%} of {replicates} replicates (mean-field search, stochastic check)"
+        f"{probability:.0%} of {replicates} replicates (mean-field search, stochastic check; "
+        f"replicates {'keep the parameters fixed' if fixed_parameters else 'draw the parameters'})"
     )
     render_requirements(data, Console())
     for y in data["years"]:
         for reason in y["reasons"]:
             typer.echo(f"Year {y['year']}: not reachable: {reason}")
+    echo_recorded(recorded)
     typer.echo(f"Results in {out_dir}/ ({', '.join(reversed(FILES))})")
     typer.echo(
         f"Check: deportsim run {out_dir / FILES[0]} --years {years:g} --replicates {replicates} "
-        f"--seed {seed}"
+        f"--seed {seed}{' --fixed-parameters' if fixed_parameters else ''}"
     )
 
 

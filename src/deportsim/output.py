@@ -29,7 +29,7 @@ from deportsim._version import __version__
 from deportsim.checksums import file_sha256
 from deportsim.folders import writable_folder
 from deportsim.model.accounts import factors
-from deportsim.results import TimeseriesBlocks, timeseries_batches
+from deportsim.results import BLOCK, TimeseriesBlocks, timeseries_batches
 
 if TYPE_CHECKING:
     from deportsim.api import Prepared, RunOutput
@@ -130,9 +130,11 @@ def _write_timeseries(result: RunOutput, path: Path) -> None:
 class TimeseriesStream:
     """Writes timeseries.parquet while the model runs: each batch of replicates as it ends.
 
-    Batches may end in any order (they run side by side); they are written in replicate order,
-    on a thread of their own, so the file is the same as :func:`_write_timeseries` writes after
-    the run. :meth:`add` is the model's ``on_batch``; :meth:`close` waits for the last block.
+    Batches may end in any order (they run side by side) and be of any size; they are written in
+    replicate order, in blocks of :data:`~deportsim.results.BLOCK` replicates, on a thread of
+    their own, so the file is the same as :func:`_write_timeseries` writes after the run, however
+    the replicates were batched. :meth:`add` is the model's ``on_batch``; :meth:`close` writes
+    the last block and waits for it.
     """
 
     def __init__(self, path: Path, prep: Prepared) -> None:
@@ -142,7 +144,10 @@ class TimeseriesStream:
         daily = prep.draws.series_factors if prep.draws is not None else factors(x)
         self.rows = TimeseriesBlocks(prep.start, prep.days, x.regions, daily)
         self.pending: dict[int, tuple[dict[str, F], dict[str, F]]] = {}
-        self.next = 0  # the first replicate not yet handed to the writing thread
+        self.next = 0  # the first replicate not yet in order
+        self.buffer: list[tuple[dict[str, F], dict[str, F]]] = []  # in order, not yet a block
+        self.buffered = 0  # replicates in the buffer
+        self.block_start = 0  # the first replicate of the buffer
         self.lock = threading.Lock()
         self.blocks: queue.Queue[tuple[int, dict[str, F], dict[str, F]] | None] = queue.Queue()
         self.error: BaseException | None = None
@@ -155,11 +160,36 @@ class TimeseriesStream:
             self.pending[r0] = (national, stored)
             while self.next in self.pending:
                 nat, reg = self.pending.pop(self.next)
-                self.blocks.put((self.next, nat, reg))
-                self.next += len(next(iter(nat.values())))
+                size = len(next(iter(nat.values())))
+                self.next += size
+                self.buffer.append((nat, reg))
+                self.buffered += size
+                while self.buffered >= BLOCK:
+                    self._block(BLOCK)
+
+    def _block(self, size: int) -> None:
+        """Hand the first ``size`` buffered replicates to the writing thread as one block."""
+        if len(self.buffer) == 1 and self.buffered == size:
+            nat, reg = self.buffer[0]
+            rest: list[tuple[dict[str, F], dict[str, F]]] = []
+        else:
+            nat = {k: np.concatenate([b[0][k] for b in self.buffer]) for k in self.buffer[0][0]}
+            reg = {k: np.concatenate([b[1][k] for b in self.buffer]) for k in self.buffer[0][1]}
+            tail = ({k: v[size:] for k, v in nat.items()}, {k: v[size:] for k, v in reg.items()})
+            rest = [tail] if self.buffered > size else []
+            nat, reg = {k: v[:size] for k, v in nat.items()}, {k: v[:size] for k, v in reg.items()}
+        self.blocks.put((self.block_start, nat, reg))
+        self.buffer, self.buffered, self.block_start = (
+            rest,
+            self.buffered - size,
+            self.block_start + size,
+        )
 
     def close(self) -> None:
-        """Wait until every block is written and the file closed; raise what writing raised."""
+        """Write the last block, wait until the file is closed; raise what writing raised."""
+        with self.lock:
+            if self.buffered:
+                self._block(self.buffered)
         self.blocks.put(None)
         self.thread.join()
         if self.error is not None:

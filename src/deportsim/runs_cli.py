@@ -18,10 +18,13 @@ from deportsim.catalog import STATUSES, catalog_dir, find, list_runs
 from deportsim.catalog.export import export_files, export_table
 from deportsim.catalog.query import read_metrics
 from deportsim.catalog.records import CATALOG_ENV, NO_CATALOG_ENV, CatalogChoice, run_folder
+from deportsim.catalogview import check_comparable, compare_lines, summary_lines
+from deportsim.catalogview import columns as _columns
 from deportsim.errors import Location, UserError
+from deportsim.numbers import metric_text
 from deportsim.results import REQUIRED_METRICS
 
-__all__ = ["CatalogOption", "NoCatalogOption", "catalog_choice", "runs_app"]
+__all__ = ["CatalogOption", "NoCatalogOption", "catalog_choice", "echo_recorded", "runs_app"]
 
 runs_app = typer.Typer(
     help="The catalog of past runs: list them, show one, compare several, export their results.",
@@ -50,6 +53,15 @@ def catalog_choice(catalog: Path | None, no_catalog: bool) -> CatalogChoice:
     return False if no_catalog else catalog
 
 
+def echo_recorded(run_ids: Collection[str]) -> None:
+    """The line after a recorded command: its run id and how to see it (nothing if unrecorded).
+
+    ``run_ids``: what the API's ``on_record`` was told (e.g. a list's ``append``).
+    """
+    for run_id in run_ids:
+        typer.echo(f"Recorded in the catalog as run {run_id} (deportsim runs show {run_id})")
+
+
 class ListFormat(StrEnum):
     """Output formats of ``runs list`` and ``runs show``."""
 
@@ -75,19 +87,6 @@ def _secs(value: float | None) -> str:
     return f"{value:.1f} s" if value < 600 else f"{value / 60:.1f} min"
 
 
-def _columns(rows: list[list[str]], right: Collection[int] = ()) -> list[str]:
-    """Rows of cells as lines of aligned columns (two spaces apart)."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [
-            cell.rjust(w) if i in right else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return lines
-
-
 @runs_app.command("list")
 def runs_list(
     *,
@@ -96,7 +95,11 @@ def runs_list(
         str | None, typer.Option(help=f"Only runs with this status: {', '.join(STATUSES)}.")
     ] = None,
     kind: Annotated[
-        str | None, typer.Option(help="Only runs of this kind: run, sweep, ...")
+        str | None,
+        typer.Option(
+            help="Only runs of this kind: run, sweep, sensitivity, claims, requirements, "
+            "estimates or report."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option(help="Newest runs shown; 0 for all.")] = 20,
     fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
@@ -139,13 +142,7 @@ def runs_list(
 
 
 def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "-"
-    if unit.startswith("USD") and abs(value) >= 1e9:
-        return f"${value / 1e9:,.2f}B"
-    if unit.startswith("USD"):
-        return f"${value:,.0f}"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return metric_text(value, unit, missing="-", precise=True)
 
 
 def _metric_names(found: dict[str, dict[str, dict[str, Any]]], every: bool) -> list[str]:
@@ -200,6 +197,8 @@ def runs_show(
             table.append([f"  {name}", f"{o.get('bytes', 0):,}", kept, o["path"] + gone])
         for line in _columns(table, right={1}):
             typer.echo(line)
+    for line in summary_lines(rec, catalog):
+        typer.echo(line)
     metrics = read_metrics([rec["id"]], catalog)[rec["id"]]
     if metrics:
         typer.echo("metrics (mean, 90% interval):")
@@ -262,7 +261,12 @@ def runs_compare(
     every: Annotated[bool, typer.Option("--all", help="Every metric, not only the 16.")] = False,
     catalog: CatalogOption = None,
 ) -> None:
-    """Set runs' metrics side by side (means), and the settings and parameters that differ."""
+    """Set runs side by side, and the settings and parameters that differ.
+
+    Runs of one kind only: runs, sweeps, sensitivity analyses and reports by their metrics
+    (means); claims runs by each claim's verdict and median; requirements by the resources
+    required each year; compare-estimates runs by each estimate's cost per removal.
+    """
     cli = Location("<command line>", path="RUN_ID")
     if last and run_ids:
         raise UserError("give run ids or --last, not both", cli)
@@ -275,12 +279,21 @@ def runs_compare(
     ids = [r["id"] for r in recs]
     if len(set(ids)) < len(ids):
         raise UserError("the same run is given twice", cli)
+    check_comparable(recs)
     for i, r in enumerate(recs, start=1):
+        what = r["scenario"] or "-"
+        if r["kind"] != "run":
+            what = f"{r['kind']} of {what}" if r["scenario"] else str(r["kind"])
         typer.echo(
-            f"run {i}  {r['id']}  {r['scenario']}, {r['replicates']} replicates, seed {r['seed']}, "
+            f"run {i}  {r['id']}  {what}, {r['replicates']} replicates, seed {r['seed']}, "
             f"{r['state']}"
         )
-    _print_means(ids, read_metrics(ids, catalog), every)
+    lines = compare_lines(recs, catalog)
+    if lines is None:
+        _print_means(ids, read_metrics(ids, catalog), every)
+    else:
+        for line in lines:
+            typer.echo(line)
     _print_differences([_settings(r, catalog) for r in recs])
 
 
@@ -330,7 +343,8 @@ def runs_export(
         typer.Option(
             "--format",
             help="files: each run's files and record in OUT/<id>/; parquet or csv: the runs' "
-            "metrics as one table, OUT/runs-summary.parquet or .csv.",
+            "metrics as one table, OUT/runs-summary.parquet or .csv (claims, requirements and "
+            "estimates runs: their own table, OUT/runs-<kind>.parquet or .csv).",
         ),
     ] = ExportFormat.files,
     catalog: CatalogOption = None,
@@ -338,7 +352,8 @@ def runs_export(
     """Copy runs' results out of the catalog."""
     if fmt is not ExportFormat.files:
         path = export_table(run_ids, out, fmt.value, catalog)
-        typer.echo(f"Metrics of {len(run_ids)} run(s) in {path}")
+        what = "Metrics" if path.stem == "runs-summary" else "Results"
+        typer.echo(f"{what} of {len(run_ids)} run(s) in {path}")
         return
     done = export_files(run_ids, out, catalog)
     for reason in done.skipped:

@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from deportsim.analysis.sweep import SweepRun
+from deportsim.numbers import metric_text
 from deportsim.sweepruns import SensitivityRun, SweepStart
 
 __all__ = ["print_sensitivity", "print_sweep", "with_progress"]
@@ -77,14 +78,7 @@ def with_progress(run: Callable[..., T], label: str, **kwargs: Any) -> T:
         raise SystemExit(130) from None  # as the CLI exits on Ctrl-C
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    if unit.startswith("USD") and abs(value) >= 1e9:
-        return f"${value / 1e9:,.1f}B"
-    if unit.startswith("USD"):
-        return f"${value:,.0f}"
-    return f"{value:,.0f}"
+_fmt = metric_text
 
 
 def print_sweep(done: SweepRun) -> None:

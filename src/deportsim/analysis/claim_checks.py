@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.analysis.claimkit import (
+    BACKTEST_INCLUDES,
     HORIZON_DAYS,
     ClaimResult,
     ClaimSpec,
@@ -359,7 +360,9 @@ def first_100_days(spec: ClaimSpec, ctx: Context) -> ClaimResult:
     details = {"ice_removal_book_outs": c.observed, "model_arrests": arrests.to_json(),
                "model_removals": removals.to_json(), "notes": list(c.notes)}  # fmt: skip
     assumptions = ("stays calibrated on ICE's FY2019-FY2024 detention statistics (backtest)",)
-    return ClaimResult(spec, iv, "depends", b.main, text, assumptions, details)
+    return ClaimResult(
+        spec, iv, "depends", b.main, text, assumptions, details, include=BACKTEST_INCLUDES
+    )
 
 
 def detained_may_2025(spec: ClaimSpec, ctx: Context) -> ClaimResult:
@@ -389,7 +392,9 @@ def detained_may_2025(spec: ClaimSpec, ctx: Context) -> ClaimResult:
     )
     details = {"ice_adp": c.observed, "model_directive_adp": model.to_json(), "gap": c.gap}
     assumptions = ("stays calibrated on ICE's FY2019-FY2024 detention statistics (backtest)",)
-    return ClaimResult(spec, iv, verdict, b.main, text, assumptions, details)
+    return ClaimResult(
+        spec, iv, verdict, b.main, text, assumptions, details, include=BACKTEST_INCLUDES
+    )
 
 
 def focus_big_cities(spec: ClaimSpec, ctx: Context) -> ClaimResult:

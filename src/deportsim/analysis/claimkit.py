@@ -28,6 +28,7 @@ from deportsim.units import DAYS_PER_YEAR
 from deportsim.yamlio import load_yaml
 
 __all__ = [
+    "BACKTEST_INCLUDES",
     "HORIZON_DAYS",
     "MARGIN",
     "REQUIREMENT_REPLICATES",
@@ -123,9 +124,15 @@ class Interval:
 
 
 #: A result within this share of a claim's threshold is too close to call (Assumption: the
-#: intervals hold day-to-day randomness only, not the uncertainty of the parameters, which moves
-#: the claims' results by more than 5%; docs/guide.md, "Which claims hold up?").
+#: intervals hold the model's randomness and, unless ``--fixed-parameters``, the stated ranges of
+#: its parameters, but not the error of the model's structure, which no interval shows;
+#: docs/guide.md, "Which claims hold up?").
 MARGIN = 0.05
+#: What the intervals of the claims that rest on the backtest hold (analysis/backtest.py).
+BACKTEST_INCLUDES = (
+    "calibration uncertainty (bootstrap refits of the stays)",
+    "the model's misfit to ICE's monthly figures",
+)
 
 
 def threshold_verdict(result: Interval, threshold: float, above: bool = True) -> Verdict:
@@ -155,6 +162,9 @@ class ClaimResult:
     explanation: str
     assumptions: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    #: What the result's interval holds (set by :func:`deportsim.analysis.claims.evaluate_claims`
+    #: from the context, unless the check says: the backtest's claims).
+    include: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """One entry of claims.json (../shared/spec/interface.md, extended)."""
@@ -165,6 +175,7 @@ class ClaimResult:
             "metric": self.spec.metric,
             "unit": self.spec.unit,
             "result": self.result.to_json(),
+            "intervals": {"quantiles": [0.05, 0.5, 0.95], "include": list(self.include)},
             "verdict": self.verdict,
             "binding_constraint": self.binding_constraint,
             "explanation": self.explanation,
@@ -187,10 +198,16 @@ class Context:
     """Runs shared by the claim checks: each scenario (with its ``sets``) is run once."""
 
     def __init__(
-        self, replicates: int, seed: int, on_run: Callable[[str], None] | None = None
+        self,
+        replicates: int,
+        seed: int,
+        on_run: Callable[[str], None] | None = None,
+        *,
+        parameter_uncertainty: bool = False,
     ) -> None:
         self.replicates = replicates
         self.seed = seed
+        self.parameter_uncertainty = parameter_uncertainty
         self._on_run = on_run
         self._runs: dict[tuple[str, float, tuple[str, ...]], api.RunOutput] = {}
         self._backtest: Backtest | None = None
@@ -210,8 +227,9 @@ class Context:
         if self._on_run is not None:
             self._on_run(scenario + (" (variant)" if sets else ""))
         cfg = api.RunConfig(
-            scenario=scenario, replicates=self.replicates, seed=self.seed, years=years, sets=sets
-        )
+            scenario=scenario, replicates=self.replicates, seed=self.seed, years=years, sets=sets,
+            parameter_uncertainty=self.parameter_uncertainty,
+        )  # fmt: skip
         out = api.execute(api.prepare(cfg))
         if keep:
             self._runs[key] = out
@@ -231,8 +249,15 @@ class Context:
             self._requirements[key] = find_requirements(
                 prep.resolved, parse_targets([target]), probability=0.5,
                 replicates=min(self.replicates, REQUIREMENT_REPLICATES), seed=self.seed,
+                parameter_uncertainty=self.parameter_uncertainty,
             )  # fmt: skip
         return self._requirements[key]
+
+    @property
+    def include(self) -> tuple[str, ...]:
+        """What the intervals of the context's runs hold."""
+        drawn = ("parameter uncertainty",) if self.parameter_uncertainty else ()
+        return ("process noise", *drawn)
 
     def backtest(self) -> Backtest:
         """The default backtest (fitted stays, the context's seed)."""

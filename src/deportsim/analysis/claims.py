@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +27,21 @@ def evaluate_claims(
     seed: int = 0,
     on_claim: Callable[[str], None] | None = None,
     on_run: Callable[[str], None] | None = None,
+    *,
+    parameter_uncertainty: bool = False,
 ) -> list[ClaimResult]:
-    """Test every claim; ``on_claim(id)`` is called before each claim, ``on_run(name)`` each run."""
-    ctx = Context(replicates, seed, on_run)
+    """Test every claim; ``on_claim(id)`` is called before each claim, ``on_run(name)`` each run.
+
+    With ``parameter_uncertainty`` each replicate of the runs draws the uncertain parameters
+    (:mod:`deportsim.analysis.uncertainty`), as ``deportsim run`` does.
+    """
+    ctx = Context(replicates, seed, on_run, parameter_uncertainty=parameter_uncertainty)
     results = []
     for spec in claim_specs():
         if on_claim is not None:
             on_claim(spec.id)
-        results.append(CHECKS[spec.id](spec, ctx))
+        result = CHECKS[spec.id](spec, ctx)
+        results.append(result if result.include else replace(result, include=ctx.include))
     return results
 
 

@@ -8,7 +8,8 @@ The figure compared is the **average cost per removal** over the run: the costs 
 counts (its ``counts``: arrests with the officers' time, detention, alternatives to detention,
 courts, transport), summed over every day of the run, divided by the removals carried out in the
 run. It is not a marginal cost (the cost of one more removal). Intervals (5th-95th percentiles
-over replicates) reflect the model's process noise only.
+over replicates) reflect the model's process noise and, unless the parameters are fixed, the
+uncertain parameters drawn for each replicate (an estimate's assumptions are kept as given).
 
 The gap between an estimate's published figure (in the model's dollars) and the model's default
 is split in two. Part is explained inside the model: each assumption is switched alone from the
@@ -108,6 +109,12 @@ class Comparison:
     results: tuple[EstimateResult, ...]
     config: dict[str, Any]
 
+    @property
+    def include(self) -> list[str]:
+        """What the intervals hold: process noise, and the parameters' draws unless fixed."""
+        drawn = self.config.get("parameter_uncertainty", False)
+        return ["process noise", *(["parameter uncertainty"] if drawn else [])]
+
     def to_json(self) -> dict[str, Any]:
         """The content of ``estimates.json``."""
         return {
@@ -120,7 +127,7 @@ class Comparison:
                 "over the removals in the run (not a marginal cost); USD of "
                 f"{self.spec.model_dollar_year}"
             ),
-            "intervals": {"quantiles": [0.05, 0.5, 0.95], "include": ["process noise"]},
+            "intervals": {"quantiles": [0.05, 0.5, 0.95], "include": self.include},
             "dollar_year": self.spec.model_dollar_year,
             "deflator": self.spec.deflator.model_dump(mode="json"),
             "estimates": [_result_json(r, self.spec) for r in self.results],

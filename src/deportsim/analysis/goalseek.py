@@ -161,13 +161,16 @@ class Found:
 class Search:
     """Mean-field runs of a scenario with a plan, each only as long as the year it looks at.
 
-    ``base(days)`` gives the scenario's own inputs for the first ``days`` days.
+    ``base(days)`` gives the scenario's own inputs for the first ``days`` days. A metric's value
+    for a plan and year is computed once: a search raised to a higher aim probes many of the
+    same levels again.
     """
 
     def __init__(self, base: Callable[[int], Inputs], years: list[Year]) -> None:
         self.base = functools.cache(base)
         self.years = years
         self.runs = 0
+        self._values: dict[tuple[object, ...], float] = {}
 
     def run(self, plan: Plan, year: Year) -> tuple[Inputs, SimResult]:
         """The mean-field run of ``plan`` up to the end of ``year``, with its inputs."""
@@ -177,7 +180,11 @@ class Search:
 
     def value(self, plan: Plan, year: Year, metric: TargetMetric) -> float:
         """The metric of ``year`` in the mean-field run of ``plan``."""
-        return float(metric.compute(self.run(plan, year)[1].national, year)[0])
+        levels = tuple(sorted((k, tuple(sorted(v.items()))) for k, v in plan.items() if v))
+        key = (levels, year.number, metric.name)
+        if key not in self._values:
+            self._values[key] = float(metric.compute(self.run(plan, year)[1].national, year)[0])
+        return self._values[key]
 
     def find(self, plan: Plan, year: Year, target: Target, aim: float) -> Found:
         """The least levels, on top of ``plan``'s, with which ``year`` reaches ``aim``."""

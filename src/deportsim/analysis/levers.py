@@ -24,10 +24,20 @@ from numpy.typing import NDArray
 
 from deportsim.errors import Location
 from deportsim.model import Inputs
-from deportsim.parameters import Override, ParameterSet, make_override
-from deportsim.units import DAYS_PER_YEAR
+from deportsim.parameters import Override, ParameterSet, Resolved, make_override
+from deportsim.units import DAYS_PER_YEAR, convert
 
-__all__ = ["LEVERS", "Lever", "Plan", "Year", "apply", "level", "overrides", "years_of"]
+__all__ = [
+    "LEVERS",
+    "Lever",
+    "Plan",
+    "Year",
+    "apply",
+    "apply_resolved",
+    "level",
+    "overrides",
+    "years_of",
+]
 
 F = NDArray[np.float64]
 
@@ -117,6 +127,31 @@ def apply(x: Inputs, plan: Plan, years: list[Year]) -> Inputs:
             w = slice(year.first, min(year.end, x.days))
             arr[w] = np.maximum(arr[w], value)
     return dataclasses.replace(x, **changed) if changed else x
+
+
+def apply_resolved(resolved: Resolved, plan: Plan, years: list[Year]) -> Resolved:
+    """The parameters ``resolved`` with the plan's levels, as :func:`apply` sets them in inputs.
+
+    What a run of the requirements' scenario file sees: the parameter files' series, each lever
+    raised to the plan's level in the plan's years. A replicate's parameter draws scale these
+    series (:class:`deportsim.analysis.uncertainty.ParameterDraws`), the plan's levels included.
+    """
+    arrays: dict[str, F] = {}
+    for year in years:
+        levels = plan.get(year.number, {})
+        if year.first >= resolved.days or not levels:
+            continue
+        for name, given in levels.items():
+            lever = LEVERS[name]
+            path = lever.path
+            value = convert(given, lever.unit, resolved.params[path].unit.canonical)
+            arr = arrays.get(path)
+            if arr is None:
+                arr = np.array(resolved.canonical(path), dtype=np.float64)
+                arrays[path] = arr
+            w = slice(year.first, min(year.end, resolved.days))
+            arr[w] = np.maximum(arr[w], value)
+    return resolved.replaced(arrays) if arrays else resolved
 
 
 def level(x: Inputs, name: str, year: Year) -> float:

@@ -11,6 +11,12 @@ For each year in order (:mod:`deportsim.analysis.levers` defines the years and t
    moved by the replicates' shortfall at that probability, plus a margin (:data:`STEP` of the
    target), and the year searched again, at most :data:`ROUNDS` times in all.
 
+With ``parameter_uncertainty`` each replicate of the stochastic runs draws the uncertain
+parameters as ``deportsim run`` does (:mod:`deportsim.analysis.uncertainty`): the same draws
+scale the plan's levels, so a run of the requirements' scenario file repeats the final run
+exactly. The probability is then over both the model's randomness and what is not known about
+the parameters; the mean-field search stays at the parameters' values.
+
 A target that the search cannot reach in a year (:data:`~deportsim.analysis.goalseek.ARREST_LIMIT`,
 :data:`~deportsim.analysis.goalseek.JUDGE_LIMIT`) leaves that year's resources at the scenario's
 own and says why. Years before ``from_year`` keep the scenario's own resources.
@@ -18,6 +24,7 @@ own and says why. Years before ``from_year`` keep the scenario's own resources.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +34,8 @@ from numpy.typing import NDArray
 
 from deportsim.analysis.constraints import Binding, binding
 from deportsim.analysis.goalseek import Found, Search, Target, with_levels
-from deportsim.analysis.levers import LEVERS, Plan, Year, apply, level, years_of
+from deportsim.analysis.levers import LEVERS, Plan, Year, apply, apply_resolved, level, years_of
+from deportsim.analysis.uncertainty import ParameterDraws, draw_parameters
 from deportsim.engine import Streams
 from deportsim.errors import Location, UserError
 from deportsim.model import Inputs, SimResult, simulate
@@ -39,7 +47,7 @@ __all__ = ["ROUNDS", "STEP", "Requirements", "YearResult", "check_options", "fin
 F = NDArray[np.float64]
 
 #: Searches per year at most: the first, then raises after a stochastic confirmation falls short.
-ROUNDS = 4
+ROUNDS = 6
 #: The margin added to the aim, as a share of the target, after a confirmation falls short.
 STEP = 0.001
 
@@ -76,6 +84,12 @@ class Requirements:
     mean_field_runs: int = 0
     stochastic_runs: int = 0
     notes: list[str] = field(default_factory=list)
+    parameter_uncertainty: bool = False  # the stochastic runs' replicates drew the parameters
+
+    @property
+    def include(self) -> list[str]:
+        """What the replicates' spread holds: process noise, and parameter uncertainty if drawn."""
+        return ["process noise", *(["parameter uncertainty"] if self.parameter_uncertainty else [])]
 
     def share_met(self, target: Target, year: Year) -> float:
         """Share of the replicates in which ``year`` reaches ``target`` (with the plan)."""
@@ -126,25 +140,35 @@ def find_requirements(
     from_year: int = 1,
     replicates: int = 100,
     seed: int = 0,
+    parameter_uncertainty: bool = False,
     on_status: Callable[[str], None] | None = None,
 ) -> Requirements:
     """Search, year by year, the resources with which the run reaches ``targets``.
 
     ``resolved`` holds the scenario's own parameters over the whole run; the stochastic runs
-    use ``replicates`` replicates from ``seed``. ``on_status`` receives a line of progress.
+    use ``replicates`` replicates from ``seed``, each drawing the uncertain parameters if
+    ``parameter_uncertainty``. ``on_status`` receives a line of progress.
     """
     years = years_of(resolved.start, resolved.days)
     check_options(probability, from_year, len(years))
     say = on_status or (lambda _text: None)
 
-    @functools.cache  # the search and the stochastic runs share each length's inputs
+    @functools.cache  # the search and the stochastic runs share each length's parameters
+    def own(days: int) -> Resolved:
+        return Resolved(resolved.params, resolved.start, days, resolved.overrides)
+
+    @functools.cache
     def base(days: int) -> Inputs:
-        return Inputs.from_resolved(
-            Resolved(resolved.params, resolved.start, days, resolved.overrides)
-        )
+        return Inputs.from_resolved(own(days))
+
+    @functools.cache
+    def draws(days: int) -> ParameterDraws:
+        return draw_parameters(own(days), replicates, seed)
 
     search = Search(base, years)
-    runs = _Stochastic(base, years, replicates, seed)
+    runs = _Stochastic(
+        base, years, replicates, seed, (own, draws) if parameter_uncertainty else None
+    )
     plan: Plan = {}
     results: list[YearResult] = []
     for year in years:
@@ -155,6 +179,7 @@ def find_requirements(
         x_own, sim_own = search.run(plan, year)
         before = binding(sim_own, x_own, year.window)
         aims = {t.metric.name: t.value for t in targets}
+        tried: dict[str, list[tuple[float, float]]] = {}  # target -> (aim, replicates' quantile)
         rounds = 0
         while True:
             rounds += 1
@@ -165,18 +190,20 @@ def find_requirements(
             say(f"year {year.number}: stochastic confirmation, {replicates} replicates")
             sim = runs.run(plan, year.end)
             short = _raise_aims(
-                sim, year, targets=targets, found=found, aims=aims, probability=probability
-            )
+                sim, year, targets=targets, found=found, aims=aims, probability=probability,
+                tried=tried,
+            )  # fmt: skip
             if not short or rounds == ROUNDS:
                 break
         results.append(YearResult(year, True, found, aims, rounds, before))
     say("final stochastic runs: with the resources found, and with the scenario's own")
     sim = runs.run(plan, resolved.days)
     own_sim = runs.run({}, resolved.days)
-    own = base(resolved.days)
+    own_x = base(resolved.days)
     return Requirements(
         targets, probability, from_year, replicates, seed, resolved, years, plan,
-        own, apply(own, plan, years), sim, own_sim, results, search.runs, runs.count,
+        own_x, apply(own_x, plan, years), sim, own_sim, results, search.runs, runs.count,
+        parameter_uncertainty=parameter_uncertainty,
     )  # fmt: skip
 
 
@@ -215,12 +242,16 @@ def _raise_aims(
     found: dict[str, Found],
     aims: dict[str, float],
     probability: float,
+    tried: dict[str, list[tuple[float, float]]],
 ) -> list[str]:
     """Move the aims of the targets the replicates reach less often than ``probability``.
 
-    A floor's aim rises by how far the replicates' (1 - probability) quantile falls short of the
-    target (a ceiling's falls by how far its probability quantile exceeds it), plus :data:`STEP`
-    of the target. Returns the targets moved.
+    A floor's aim rises in the ratio by which the replicates' (1 - probability) quantile falls
+    short of the target: the resources found in mean field scale the replicates' results about
+    in proportion, the low draws of the parameters as much as the others. From the second raise
+    on, the aim is where the line through the last two (aim, quantile) pairs in ``tried`` meets
+    the target, if that is higher. A ceiling's aim falls by how far its probability quantile
+    exceeds it. Each also moves by :data:`STEP` of the target. Returns the targets moved.
     """
     short = []
     for t in targets:
@@ -235,18 +266,33 @@ def _raise_aims(
             gap = float(np.quantile(values, probability)) - t.value
             aims[name] -= max(gap, 0.0) + STEP * t.value
         else:
-            gap = t.value - float(np.quantile(values, 1.0 - probability))
-            aims[name] += max(gap, 0.0) + STEP * t.value
+            low = float(np.quantile(values, 1.0 - probability))
+            pairs = tried.setdefault(name, [])
+            pairs.append((aims[name], low))
+            aim = aims[name] * max(t.value / low, 1.0) if low > 0 else aims[name]
+            if len(pairs) > 1 and pairs[-1][1] > pairs[-2][1]:
+                (a1, q1), (a2, q2) = pairs[-2:]
+                aim = max(aim, a2 + (t.value - q2) * (a2 - a1) / (q2 - q1))
+            aims[name] = aim + STEP * t.value
     return short
 
 
 class _Stochastic:
-    """Stochastic runs of the scenario with a plan, for the first ``days`` days."""
+    """Stochastic runs of the scenario with a plan, for the first ``days`` days.
+
+    ``drawn``: the scenario's own parameters and each replicate's draws, by length, when the
+    replicates draw their parameters.
+    """
 
     def __init__(
-        self, base: Callable[[int], Inputs], years: list[Year], replicates: int, seed: int
+        self,
+        base: Callable[[int], Inputs],
+        years: list[Year],
+        replicates: int,
+        seed: int,
+        drawn: tuple[Callable[[int], Resolved], Callable[[int], ParameterDraws]] | None = None,
     ) -> None:
-        self.base, self.years = base, years
+        self.base, self.years, self.drawn = base, years, drawn
         self.replicates, self.seed = replicates, seed
         self.count = 0
         self._last: tuple[str, int, SimResult] | None = None
@@ -257,7 +303,14 @@ class _Stochastic:
         if self._last is not None and self._last[:2] == (key, days):
             return self._last[2]
         x = apply(self.base(days), plan, self.years)
-        sim = simulate(x, self.replicates, Streams(self.seed))
+        inputs_for = None
+        if self.drawn is not None:
+            own, draws = self.drawn
+            planned = dataclasses.replace(
+                draws(days), base=apply_resolved(own(days), plan, self.years)
+            )
+            inputs_for = planned.inputs
+        sim = simulate(x, self.replicates, Streams(self.seed), inputs_for=inputs_for)
         self.count += 1
         self._last = (key, days, sim)
         return sim

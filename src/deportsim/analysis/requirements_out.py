@@ -42,9 +42,12 @@ METHOD = {
     "(bisection), then officers to make those arrests, beds for the most people held and seats "
     "for the most removals in a day, scaled together to the least level that still reaches "
     "it; court backlog: the least number of judges; levels rounded up",
-    "confirm": "stochastic run up to the end of the year; if the share of replicates reaching the "
-    "target is below the probability, the aim moves by the replicates' shortfall at that "
-    "probability plus 0.1% of the target, and the year is searched again",
+    "confirm": "stochastic run up to the end of the year, each replicate drawing the uncertain "
+    "parameters unless --fixed-parameters (the draws scale the levels found too); if the share "
+    "of replicates reaching the target is below the probability, the aim rises in the ratio of "
+    "the target to the replicates' value at that probability (from the second raise, to where "
+    "the last two aims' line meets the target, if higher), plus 0.1% of the target, and the "
+    "year is searched again",
     "rounds_max": ROUNDS,
     "limits": {"arrests_per_day": ARREST_LIMIT, "judges": JUDGE_LIMIT},
     "flights": "charter removal flights flown: removals less land and commercial removals, over "
@@ -160,6 +163,7 @@ def to_json(
         "start": r.start.isoformat(),
         "days": r.days,
         "probability": req.probability,
+        "intervals": {"quantiles": [0.05, 0.5, 0.95], "include": req.include},
         "from_year": req.from_year,
         "targets": [
             {

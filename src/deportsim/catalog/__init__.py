@@ -19,12 +19,19 @@ summaries in place. To record a command's runs::
         raise
     record.finish(outputs=catalog.keep(record, {"sweep.parquet": path}), timings={"wall_s": t})
 
+or, the same in one place (:mod:`deportsim.catalog.recording`)::
+
+    with catalog.recording("claims", out=out, seed=..., ...) as rec:
+        ...
+        rec.keep({"claims.json": path}, copy=("claims.json",))
+
 ``record.id`` is the run id (None when not recorded); ``record.folder`` the run's own folder in
 the catalog; :func:`resume` takes a stopped run up again under the same id.
 """
 
 from deportsim.catalog.outputs import keep, write_metrics
 from deportsim.catalog.query import STATUSES, connect, display_status, find, list_runs, resume
+from deportsim.catalog.recording import Recording, recording
 from deportsim.catalog.records import (
     CATALOG_ENV,
     NO_CATALOG_ENV,
@@ -40,6 +47,7 @@ __all__ = [
     "NO_CATALOG_ENV",
     "STATUSES",
     "CatalogChoice",
+    "Recording",
     "RunRecord",
     "begin",
     "catalog_dir",
@@ -49,6 +57,7 @@ __all__ = [
     "find",
     "keep",
     "list_runs",
+    "recording",
     "resume",
     "write_metrics",
 ]

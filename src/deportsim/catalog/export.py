@@ -11,6 +11,7 @@ from typing import Any
 
 from deportsim.catalog.query import _duckdb, find, sql_list
 from deportsim.catalog.records import catalog_dir, run_folder
+from deportsim.catalog.verbs import TABLES
 from deportsim.checksums import file_sha256
 from deportsim.errors import Location, UserError
 from deportsim.folders import writable_folder, write_atomic
@@ -83,15 +84,27 @@ def export_table(refs: Sequence[str], out: Path, fmt: str, catalog: Path | None 
     """Write the runs' summary rows to ``out/runs-summary.<fmt>`` (``parquet`` or ``csv``).
 
     One row per run and metric: ``run_id, scenario, kind, seed, replicates, version, metric,
-    unit, mean, p05, p50, p95``.
+    unit, mean, p05, p50, p95``. Runs of a kind with a table of its own
+    (:data:`~deportsim.catalog.verbs.TABLES`: claims, requirements, estimates) give that table's
+    rows after the same first six columns, in ``out/runs-<kind>.<fmt>``; runs of kinds with
+    different tables cannot be exported together (UserError).
     """
     records = _complete(refs, catalog)
     folder = catalog_dir(catalog)
-    files = [str(run_folder(folder, r["id"]) / "summary.parquet") for r in records]
+    names = [TABLES.get(str(r["kind"]), "summary.parquet") for r in records]
+    if len(set(names)) > 1:
+        kinds = ", ".join(dict.fromkeys(str(r["kind"]) for r in records))
+        raise UserError(
+            f"runs of kinds {kinds} have different tables: export them one kind at a time "
+            "(or with --format files)",
+            _CLI,
+        )
+    files = [str(run_folder(folder, r["id"]) / n) for r, n in zip(records, names, strict=True)]
     for rec, path in zip(records, files, strict=True):
         if not Path(path).is_file():
-            raise UserError(f"run {rec['id']} has no summary in the catalog", _CLI)
-    dest = writable_folder(out) / f"runs-summary.{fmt}"
+            raise UserError(f"run {rec['id']} has no {Path(path).name} in the catalog", _CLI)
+    stem = "runs-summary" if names[0] == "summary.parquet" else f"runs-{records[0]['kind']}"
+    dest = writable_folder(out) / f"{stem}.{fmt}"
     con = _duckdb()
     con.execute("CREATE TABLE info (run_id VARCHAR, scenario VARCHAR, kind VARCHAR, "
                 "seed UBIGINT, replicates BIGINT, version VARCHAR, position INTEGER)")  # fmt: skip
@@ -105,7 +118,7 @@ def export_table(refs: Sequence[str], out: Path, fmt: str, catalog: Path | None 
     def copy(tmp: Path) -> None:
         con.execute(
             "COPY (SELECT i.run_id, i.scenario, i.kind, i.seed, i.replicates, i.version, "  # noqa: S608
-            "m.metric, m.unit, m.mean, m.p05, m.p50, m.p95 "
+            "m.* EXCLUDE (run_id, file_row_number) "
             f"FROM read_parquet({sql_list(files)}, file_row_number = true) m "
             "JOIN info i USING (run_id) "
             f"ORDER BY i.position, m.file_row_number) TO {sql_list([str(tmp)])[1:-1]} ({options})"

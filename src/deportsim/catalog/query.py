@@ -45,7 +45,7 @@ _COLUMNS = {
     "started": "VARCHAR", "finished": "VARCHAR", "wall_time_s": "DOUBLE", "pid": "BIGINT",
     "host": "VARCHAR", "proc_start": "BIGINT", "out": "VARCHAR", "cwd": "VARCHAR",
     "error": "VARCHAR", "parameters": "JSON", "config": "JSON", "timings": "JSON",
-    "outputs": "JSON", "command": "JSON", "resumed": "JSON",
+    "outputs": "JSON", "command": "JSON", "resumed": "JSON", "summary": "JSON",
 }  # fmt: skip
 _JSON = [name for name, kind in _COLUMNS.items() if kind == "JSON"]
 _CLI = Location("<command line>")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deportsim.catalog.outputs import keep, write_metrics
-from deportsim.catalog.records import CatalogChoice, RunRecord, begin, warn_unrecorded
+from deportsim.catalog.recording import Recording
+from deportsim.catalog.records import CatalogChoice, RunRecord, begin
 from deportsim.output import OUTPUT_FILES
 
 if TYPE_CHECKING:
     from deportsim.api import Prepared
 
-__all__ = ["begin_run", "finish_run"]
+__all__ = ["begin_run", "finish_run", "run_fields"]
 
 _TOP = {"scenario", "seed", "replicates", "sets", "parameters"}
 
@@ -30,17 +31,30 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def begin_run(prep: Prepared, out: Path, catalog: CatalogChoice = None) -> RunRecord:
-    """Record a run about to write its files to ``out`` (status ``incomplete``)."""
+def run_fields(
+    prep: Prepared,
+    parameters: Mapping[str, Any] | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A prepared run's record fields for :func:`~deportsim.catalog.records.begin`.
+
+    ``scenario``, ``scenario_hash``, ``seed``, ``replicates``, ``parameters`` (its ``--set``
+    options and parameter files, then ``parameters``) and ``config`` (every other setting of
+    its RunConfig, its start and days, then ``config``): for ``deportsim run`` and for the
+    commands that run one scenario (requirements, report, ...).
+    """
     cfg, sc = prep.config, prep.scenario
-    return begin(
-        "run",
-        scenario=sc.name,
-        scenario_hash=sc.content_hash,
-        parameters={"sets": list(cfg.sets), "parameters_dir": str(prep.params.directory)},
-        seed=cfg.seed,
-        replicates=cfg.replicates,
-        config={
+    return {
+        "scenario": sc.name,
+        "scenario_hash": sc.content_hash,
+        "parameters": {
+            "sets": list(cfg.sets),
+            "parameters_dir": str(prep.params.directory),
+            **(parameters or {}),
+        },
+        "seed": cfg.seed,
+        "replicates": cfg.replicates,
+        "config": {
             **{
                 f.name: _plain(getattr(cfg, f.name))
                 for f in dataclasses.fields(cfg)
@@ -50,10 +64,14 @@ def begin_run(prep: Prepared, out: Path, catalog: CatalogChoice = None) -> RunRe
             "days": prep.days,
             "scenario_file": sc.file,
             "scenario_title": sc.title,
+            **(config or {}),
         },
-        out=out,
-        catalog=catalog,
-    )
+    }
+
+
+def begin_run(prep: Prepared, out: Path, catalog: CatalogChoice = None) -> RunRecord:
+    """Record a run about to write its files to ``out`` (status ``incomplete``)."""
+    return begin("run", out=out, catalog=catalog, **run_fields(prep))
 
 
 def finish_run(
@@ -71,15 +89,11 @@ def finish_run(
     """
     if record.folder is None:
         return
-    files = {name: out / name for name in OUTPUT_FILES}
+    rec = Recording(record, timings=dict(timings))  # the run's own wall time, not one measured here
     known = {name: o["sha256"] for name, o in manifest.get("outputs", {}).items()}
-    try:
-        outputs = keep(record, files, copy=("summary.json", "manifest.json"), sha256=known)
-        parquet = write_metrics(record, summary.get("metrics", {}))
-        if parquet is not None:
-            outputs.update(keep(record, {"summary.parquet": parquet}))
-    except OSError as exc:
-        warn_unrecorded(record.catalog or out, exc)
-        return
-    parameters = {**record.data["parameters"], "parameters_hash": manifest.get("parameters_hash")}
-    record.finish(outputs=outputs, timings=timings, parameters=parameters)
+    rec.keep({name: out / name for name in OUTPUT_FILES}, ("summary.json", "manifest.json"), known)
+    rec.metrics(summary.get("metrics", {}))
+    rec.note(
+        parameters={**record.data["parameters"], "parameters_hash": manifest.get("parameters_hash")}
+    )
+    rec.finish()

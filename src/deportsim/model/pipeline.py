@@ -127,6 +127,8 @@ def simulate(
     progress = _Progress(on_day, replicates, x.days)
 
     per_replicate = {n: np.zeros((replicates, x.days)) for n in factors(x)} if inputs_for else {}
+    if inputs_for is not None:  # replicates run one by one anyway: keep every thread busy
+        batch = max(1, min(batch, -(-replicates // threads)))
 
     def run_one(r: int) -> tuple[dict[str, F], dict[str, F], EngineResult]:
         """Replicate ``r`` with its own inputs, on its own network."""

@@ -10,10 +10,12 @@ from typing import Any
 from deportsim.errors import Location, UserError
 from deportsim.folders import writable_folder
 from deportsim.output import stage
+from deportsim.report.assumptions import tornado_charts
 from deportsim.report.charts import CHARTS, MAX_SCENARIOS
 from deportsim.report.claims import check_claims
 from deportsim.report.html import render_page
 from deportsim.report.runs import ScenarioRun
+from deportsim.report.sensitivity import Sensitivity
 
 __all__ = ["REPORT_FILE", "build_report"]
 
@@ -22,15 +24,20 @@ REPORT_FILE = "report.html"
 
 
 def build_report(
-    runs: Sequence[ScenarioRun], claims: list[dict[str, Any]] | None, out: Path
+    runs: Sequence[ScenarioRun],
+    claims: list[dict[str, Any]] | None,
+    out: Path,
+    sensitivity: Sensitivity | None = None,
 ) -> list[Path]:
     """Write ``out/report.html`` and one PNG per chart; return their paths, the page first.
 
     ``runs``: the scenario shown first, then those compared with it (at most
     :data:`~deportsim.report.charts.MAX_SCENARIOS`, one colour each); ``claims``: the content of
-    a claims.json, or None to say that claims were not tested. Everything is drawn and written to
-    a hidden folder in ``out`` first, then moved into place, the page last: a failure leaves no
-    page at all rather than a page whose charts are missing.
+    a claims.json, or None to say that claims were not tested; ``sensitivity``: a sensitivity
+    analysis (:func:`~deportsim.report.sensitivity.read_sensitivity`) whose top parameters the
+    page names, with a ``tornado-<metric>.png`` per metric, or None. Everything is drawn and
+    written to a hidden folder in ``out`` first, then moved into place, the page last: a failure
+    leaves no page at all rather than a page whose charts are missing.
     """
     if not runs:
         raise ValueError("a report needs at least one run")
@@ -40,8 +47,10 @@ def build_report(
             Location("<command line>", path="--compare"),
         )
     checked = None if claims is None else check_claims(claims)
-    charts = [make(runs) for make in CHARTS]
-    page = render_page(runs, charts, checked)
+    drawn = [make(runs) for make in CHARTS]
+    tornadoes = [] if sensitivity is None else tornado_charts(sensitivity)
+    page = render_page(runs, drawn, checked, sensitivity, tornadoes)
+    charts = [*drawn, *tornadoes]
     writable_folder(out)
     tmp = stage(out)
     try:

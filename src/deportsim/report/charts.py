@@ -8,9 +8,11 @@ nothing global is touched and charts can be drawn side by side.
 
 from __future__ import annotations
 
+import base64
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -61,6 +63,20 @@ class Chart:
     def filename(self) -> str:
         """The PNG's file name in the report folder."""
         return f"{self.key}.png"
+
+    def figure_html(self, heading: str = "h2") -> str:
+        """The chart as an HTML figure: its title as ``heading``, the PNG embedded, the caption."""
+        data = base64.b64encode(self.png).decode("ascii")
+
+        def e(text: str) -> str:
+            return escape(text, quote=True)
+
+        return (
+            f'<figure id="{e(self.key)}"><{heading}>{e(self.title)}</{heading}>'
+            f'<img src="data:image/png;base64,{data}" alt="{e(self.alt)}">'
+            f"<figcaption>{e(self.caption)} "
+            f'<span class="small">(Also saved as {e(self.filename)}.)</span></figcaption></figure>'
+        )
 
 
 # --- shared drawing helpers ---------------------------------------------------------------

@@ -8,17 +8,27 @@ fail loudly in the browser instead of reaching the network. All text is escaped.
 
 from __future__ import annotations
 
-import base64
+import shlex
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 
 from deportsim._version import __version__
+from deportsim.report.assumptions import KEY as SENSITIVITY_KEY
+from deportsim.report.assumptions import TITLE as SENSITIVITY_TITLE
+from deportsim.report.assumptions import assumptions_section
 from deportsim.report.charts import PALETTE, Chart
 from deportsim.report.claims import VERDICTS
 from deportsim.report.notes import METHOD, limitations
 from deportsim.report.runs import ScenarioRun
-from deportsim.report.tables import Cell, citation, headline_rows, parameter_table
+from deportsim.report.sensitivity import OPTION, Sensitivity
+from deportsim.report.tables import (
+    Cell,
+    citation,
+    headline_rows,
+    parameter_table,
+    years_option,
+)
 from deportsim.units import DAYS_PER_YEAR
 
 __all__ = ["render_page"]
@@ -64,6 +74,9 @@ table.claims td:nth-child(1) { width: 20%; }
 table.claims td:nth-child(2) { width: 16%; }
 code { font-size: .85em; background: #f3f3f3; padding: 0 .2rem; border-radius: 2px; }
 pre { background: #f5f5f5; padding: .6rem; overflow-x: auto; font-size: .82rem; }
+table.sensitivity td:nth-child(1) { width: 3rem; }
+table.sensitivity td:nth-child(2) { width: 34%; overflow-wrap: anywhere; }
+p.note { background: #fcefd0; padding: .35rem .6rem; border-radius: 3px; }
 dt { font-weight: 600; margin-top: .6rem; }
 dd { margin-left: 0; }
 """
@@ -98,7 +111,8 @@ def _header(runs: Sequence[ScenarioRun]) -> str:
 def _nav(charts: Sequence[Chart]) -> str:
     items = [("headline", "Headline figures")]
     items += [(c.key, c.title) for c in charts]
-    items += [("claims", "Claims tested"), ("scenarios", "Scenarios"),
+    items += [("claims", "Claims tested"), (SENSITIVITY_KEY, SENSITIVITY_TITLE),
+              ("scenarios", "Scenarios"),
               ("parameters", "Every parameter and its source"), ("method", "Method"),
               ("limitations", "Known limitations"), ("reproduce", "How to reproduce")]  # fmt: skip
     links = "".join(f'<li><a href="#{_e(k)}">{_e(t)}</a></li>' for k, t in items)
@@ -139,16 +153,6 @@ def _headline(runs: Sequence[ScenarioRun]) -> str:
         "interval (5th to 95th percentile across replicates). Totals are over the whole run.</p>"
         f"<table><thead><tr><th>measure</th>{head}</tr></thead><tbody>{body}</tbody></table>"
         "</section>"
-    )
-
-
-def _figure(chart: Chart) -> str:
-    data = base64.b64encode(chart.png).decode("ascii")
-    return (
-        f'<figure id="{_e(chart.key)}"><h2>{_e(chart.title)}</h2>'
-        f'<img src="data:image/png;base64,{data}" alt="{_e(chart.alt)}">'
-        f"<figcaption>{_e(chart.caption)} "
-        f'<span class="small">(Also saved as {_e(chart.filename)}.)</span></figcaption></figure>'
     )
 
 
@@ -225,23 +229,17 @@ def _notes(key: str, title: str, items: Sequence[tuple[str, str]]) -> str:
     return f'<section id="{key}"><h2>{_e(title)}</h2><dl>{body}</dl></section>'
 
 
-def _years(days: int) -> str:
-    """The shortest ``--years`` that gives ``days`` (a run lasts round(years × 365.25) days)."""
-    for digits in range(7):
-        years = round(days / DAYS_PER_YEAR, digits)
-        if years > 0 and round(years * DAYS_PER_YEAR) == days:
-            return f"{years:g}"
-    return f"{days / DAYS_PER_YEAR:.6g}"
-
-
-def _reproduce(runs: Sequence[ScenarioRun]) -> str:
+def _reproduce(runs: Sequence[ScenarioRun], sensitivity: Sensitivity | None) -> str:
     first = runs[0]
     cmd = f"deportsim report {first.name}"
     cmd += "".join(f" --compare {r.name}" for r in runs[1:])
     cmd += "".join(f" --set '{text}'" for text in first.summary.get("sets", ()))
-    cmd += f" --replicates {first.replicates} --seed {first.seed} --years {_years(first.days)}"
+    cmd += (
+        f" --replicates {first.replicates} --seed {first.seed} --years {years_option(first.days)}"
+    )
     cmd += f" --start {first.start.isoformat()}"
     cmd += "" if first.parameters_drawn else " --fixed-parameters"
+    cmd += "" if sensitivity is None else f" {OPTION} {shlex.quote(sensitivity.source)}"
     return (
         '<section id="reproduce"><h2>How to reproduce</h2>'
         f"<p>With deportsim {_e(__version__)} (scenario files named by path run the same way):"
@@ -250,9 +248,17 @@ def _reproduce(runs: Sequence[ScenarioRun]) -> str:
 
 
 def render_page(
-    runs: Sequence[ScenarioRun], charts: Sequence[Chart], claims: list[dict[str, Any]] | None
+    runs: Sequence[ScenarioRun],
+    charts: Sequence[Chart],
+    claims: list[dict[str, Any]] | None,
+    sensitivity: Sensitivity | None = None,
+    tornadoes: Sequence[Chart] = (),
 ) -> str:
-    """The whole report as one HTML document."""
+    """The whole report as one HTML document.
+
+    ``sensitivity`` and its ``tornadoes`` (:func:`~deportsim.report.assumptions.tornado_charts`)
+    fill the section "Which assumptions matter most"; without them it says how to get them.
+    """
     title = f"deportsim report: {', '.join(r.name for r in runs)}"
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -260,12 +266,13 @@ def render_page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<link rel="icon" href="data:,"><title>{_e(title)}</title><style>{_CSS}</style></head>'
         f"<body><main>{_header(runs)}{_nav(charts)}{_headline(runs)}"
-        + "".join(_figure(c) for c in charts)
+        + "".join(c.figure_html() for c in charts)
         + _claims(claims)
+        + assumptions_section(runs, sensitivity, tornadoes)
         + _scenarios(runs)
         + _parameters(runs)
         + _notes("method", "Method", METHOD)
         + _notes("limitations", "Known limitations", limitations(runs[0].parameters_drawn))
-        + _reproduce(runs)
+        + _reproduce(runs, sensitivity)
         + "</main></body></html>\n"
     )

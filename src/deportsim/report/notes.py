@@ -51,11 +51,12 @@ METHOD: tuple[tuple[str, str], ...] = (
 #: (heading, text) pairs: what the figures leave out, concretely.
 LIMITATIONS: tuple[tuple[str, str], ...] = (
     (
-        "The bands are narrow on purpose",
-        "They show day-to-day randomness only. The ranges of uncertain parameters are recorded "
-        "but not sampled; to test one, run its low and high values with deportsim run --set. A "
-        "narrow band means the answer is stable for these inputs, not that the real world is "
-        "known this precisely.",
+        "What the bands leave out",
+        "They hold day-to-day randomness and, unless the run kept its parameters fixed, the stated "
+        "ranges of the uncertain parameters, drawn independently of one another. They do not "
+        "hold the error of the model's structure, nor ranges the parameter files do not state. "
+        "A narrow band means the answer is stable for these inputs and ranges, not that the real "
+        "world is known this precisely.",
     ),
     (
         "Border flows are inputs",

@@ -12,8 +12,17 @@ from typing import Any
 from deportsim.paramview import kind_label
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.series import total_band, window_totals
+from deportsim.units import DAYS_PER_YEAR
 
-__all__ = ["HEADLINE", "Cell", "ParamRow", "citation", "headline_rows", "parameter_table"]
+__all__ = [
+    "HEADLINE",
+    "Cell",
+    "ParamRow",
+    "citation",
+    "headline_rows",
+    "parameter_table",
+    "years_option",
+]
 
 #: Summary metrics the headline table shows, in order, with their labels.
 HEADLINE = (
@@ -148,3 +157,12 @@ def parameter_table(runs: Sequence[ScenarioRun]) -> list[ParamRow]:
             )
         )
     return table
+
+
+def years_option(days: int) -> str:
+    """The shortest ``--years`` that gives ``days`` (a run lasts round(years × 365.25) days)."""
+    for digits in range(7):
+        years = round(days / DAYS_PER_YEAR, digits)
+        if years > 0 and round(years * DAYS_PER_YEAR) == days:
+            return f"{years:g}"
+    return f"{days / DAYS_PER_YEAR:.6g}"
