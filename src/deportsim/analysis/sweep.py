@@ -532,6 +532,11 @@ def summarise_sweep(spec: SweepSpec, table: pa.Table, run_id: str) -> dict[str, 
         "intervals": {
             "over": "samples (each sample's mean over its replicates)",
             "quantiles": [0.05, 0.5, 0.95],
+            # the parameters not varied keep their values (deportsim run --fixed-parameters)
+            "include": [
+                "varied parameters",
+                "process noise (averaged over each sample's replicates)",
+            ],
         },
         "results_sha256": table_hash(table),
         "metrics": metrics,
