@@ -17,6 +17,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
+from browser import opened
 from deportsim import api
 from deportsim.cli import main
 from deportsim.parameters import ParameterSet
@@ -25,7 +26,6 @@ from deportsim.report import CHARTS, build, build_report, check_claims
 from deportsim.report.charts import PALETTE
 from deportsim.report.series import band, rolling_band
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHART_FILES = [
     "arrests_by_channel.png", "detained_vs_capacity.png", "released_no_bed.png",
     "court_backlog.png", "removals_vs_record.png", "cost_by_component.png",
@@ -120,32 +120,12 @@ def test_the_page_has_nothing_to_fetch(compared: Path) -> None:
 
 
 def test_chromium_opens_the_report_without_requests_or_errors(compared: Path) -> None:
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only this test)
-
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
-    url = (compared / "report.html").resolve().as_uri()
-    requests: list[str] = []
-    errors: list[str] = []
     shot = compared.parent / "screenshot.png"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 1600})
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(url, wait_until="load")
-            widths = page.eval_on_selector_all("figure img", "els => els.map(e => e.naturalWidth)")
-            page.screenshot(path=str(shot), full_page=False)
-        finally:
-            browser.close()
-    others = [u for u in requests if u != url and not u.startswith("data:")]
-    assert others == [], "the report makes no network request"
-    assert errors == [], "no console or page errors"
+    with opened(compared / "report.html") as seen:
+        widths = seen.page.eval_on_selector_all("figure img", "els => els.map(e => e.naturalWidth)")
+        seen.page.screenshot(path=str(shot), full_page=False)
+    assert seen.other_requests == [], "the report makes no network request"
+    assert seen.errors == [], "no console or page errors"
     assert len(widths) == len(CHART_FILES), "every chart is on the page"
     assert all(w > 500 for w in widths), f"every chart image decodes: {widths}"
     pixels = mpimg.imread(shot)[:, :, :3]

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from browser import opened
 from deportsim import api, catalog
 from deportsim.analysis.sensitivity import Indices
 from deportsim.cli import main
@@ -25,7 +26,6 @@ from deportsim.errors import UserError
 from deportsim.report import check_sensitivity, read_sensitivity
 from deportsim.sweepruns import SensitivityRun
 
-CHROMIUM = Path("/usr/bin/chromium")
 METRICS = ("removals_total", "cost_total_usd")
 #: Eight parameters with stated ranges that baseline-fy2024 leaves alone.
 VARY = (
@@ -120,30 +120,15 @@ def test_each_metric_has_its_tornado_chart_embedded_and_beside_the_page(
 
 
 def test_chromium_shows_the_section(reported: tuple[Path, str]) -> None:
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only this test)
-
     out, _ = reported
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
-    url = (out / "report.html").resolve().as_uri()
-    requests: list[str] = []
-    errors: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 1600})
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(url, wait_until="load")
-            text = page.inner_text("#sensitivity")
-            widths = page.eval_on_selector_all(
-                "#sensitivity figure img", "els => els.map(e => e.naturalWidth)"
-            )
-            visible = page.is_visible("#sensitivity table.sensitivity")
-        finally:
-            browser.close()
-    assert [u for u in requests if u != url and not u.startswith("data:")] == [], "no request"
-    assert errors == [], "no console or page errors"
+    with opened(out / "report.html") as seen:
+        text = seen.page.inner_text("#sensitivity")
+        widths = seen.page.eval_on_selector_all(
+            "#sensitivity figure img", "els => els.map(e => e.naturalWidth)"
+        )
+        visible = seen.page.is_visible("#sensitivity table.sensitivity")
+    assert seen.other_requests == [], "no request"
+    assert seen.errors == [], "no console or page errors"
     assert "Which assumptions matter most" in text
     assert "Top 3 for removals_total:" in text
     assert "Top 3 for cost_total_usd:" in text

@@ -624,11 +624,10 @@ def sweep(
     """
     from deportsim import sweepruns  # noqa: PLC0415 (only this verb)
 
-    return sweepruns.sweep(
-        cfg, tuple(vary), samples=samples, design=design, out=out, resume=resume,
-        workers=workers, scheduler=scheduler, batch_size=batch_size, progress=progress,
-        on_start=on_start, catalog=catalog,
-    )  # fmt: skip
+    ex = sweepruns.Execution(
+        out, resume, workers, scheduler, batch_size, progress, on_start, catalog
+    )
+    return sweepruns.sweep(cfg, tuple(vary), samples, design, ex)
 
 
 def sensitivity(
@@ -657,8 +656,7 @@ def sensitivity(
     """
     from deportsim import sweepruns  # noqa: PLC0415 (only this verb)
 
-    return sweepruns.sensitivity(
-        cfg, tuple(metrics), tuple(vary), n=n, out=out, resume=resume, workers=workers,
-        scheduler=scheduler, batch_size=batch_size, progress=progress, on_start=on_start,
-        catalog=catalog,
-    )  # fmt: skip
+    ex = sweepruns.Execution(
+        out, resume, workers, scheduler, batch_size, progress, on_start, catalog
+    )
+    return sweepruns.sensitivity(cfg, tuple(metrics), tuple(vary), n, ex)

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import TaskID
 from rich.table import Table
 
 from deportsim import api
@@ -30,6 +30,7 @@ from deportsim.errors import Location, UserError
 from deportsim.numbers import metric_text
 from deportsim.parameters import load_parameters
 from deportsim.paramview import parameter_rows, render_csv, render_json, render_table
+from deportsim.progressbar import counted, timed
 from deportsim.results import REQUIRED_METRICS
 from deportsim.runs_cli import (
     CatalogOption,
@@ -148,11 +149,7 @@ def run(
     # collector from scanning them again and again while the model runs
     gc.freeze()
     out_dir = out if out is not None else api.default_out(prep.scenario)
-    err = Console(stderr=True)
-    progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal,
-    )  # fmt: skip
+    progress = timed()
     with progress:
         task = progress.add_task(
             f"{prep.scenario.name}: {cfg.replicates} replicates", total=prep.days
@@ -424,11 +421,7 @@ def report(
         raise UserError("give --claims or --no-claims, not both", Location("<command line>"))
     sens = None if sensitivity is None else read_sensitivity(sensitivity, catalog)
     gc.freeze()  # as in run: loaded modules and parameters need no more garbage collection
-    err = Console(stderr=True)
-    progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-        TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal,
-    )  # fmt: skip
+    progress = timed()
     tasks: dict[str, TaskID] = {}
 
     def on_day(prep: api.Prepared, t: int) -> None:
@@ -494,11 +487,7 @@ def claims(
     """Test each claim of the claims guide; write claims.json with verdicts and explanations."""
     from deportsim.analysis.claimkit import claim_specs  # noqa: PLC0415 (only this verb)
 
-    err = Console(stderr=True)
-    progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        console=err, transient=True, disable=not err.is_terminal,
-    )  # fmt: skip
+    progress = counted()
     with progress:
         task = progress.add_task("claims", total=len(claim_specs()))
 

@@ -28,7 +28,7 @@ from deportsim.execution import Backend, choose_backend
 from deportsim.folders import writable_folder
 from deportsim.parameters import parse_set
 
-__all__ = ["SensitivityRun", "SweepStart", "default_parent", "sensitivity", "sweep"]
+__all__ = ["Execution", "SensitivityRun", "SweepStart", "default_parent", "sensitivity", "sweep"]
 
 
 def default_parent(scenario_name: str) -> Path:
@@ -39,22 +39,14 @@ def default_parent(scenario_name: str) -> Path:
 def sweep(
     cfg: RunConfig,
     vary: tuple[str, ...],
-    *,
     samples: int,
     design: str,
-    out: Path | None,
-    resume: str | None,
-    workers: int | None,
-    scheduler: str | None,
-    batch_size: int | None,
-    progress: Callable[[int, int], None] | None,
-    on_start: Callable[[SweepStart], None] | None,
-    catalog: CatalogChoice,
+    ex: Execution,
 ) -> sw.SweepRun:
     """The work of :func:`deportsim.api.sweep` (its options and defaults are described there)."""
-    how = _How(choose_backend(workers, scheduler), progress, on_start, catalog)
-    if resume is not None:
-        return _resume(resume, out=out, kind="sweep", how=how)
+    how = ex.how()
+    if ex.resume is not None:
+        return _resume(ex.resume, out=ex.out, kind="sweep", how=how)
     if design not in {"lhs", "grid"}:
         raise UserError(f"unknown design {design!r}: lhs or grid", _CLI.with_path("--design"))
     chosen: sw.Design = "lhs" if design == "lhs" else "grid"
@@ -76,8 +68,8 @@ def sweep(
         ranges=tuple(ranges),
         design=chosen,
         values=sw.scale(unit, ranges),
-        out=out,
-        batch_size=batch_size,
+        out=ex.out,
+        batch_size=ex.batch_size,
         how=how,
     )
 
@@ -86,16 +78,8 @@ def sensitivity(
     cfg: RunConfig,
     metrics: tuple[str, ...],
     vary: tuple[str, ...],
-    *,
     n: int,
-    out: Path | None,
-    resume: str | None,
-    workers: int | None,
-    scheduler: str | None,
-    batch_size: int | None,
-    progress: Callable[[int, int], None] | None,
-    on_start: Callable[[SweepStart], None] | None,
-    catalog: CatalogChoice,
+    ex: Execution,
 ) -> SensitivityRun:
     """The work of :func:`deportsim.api.sensitivity` (options and defaults described there)."""
     sa.check_metrics(metrics)
@@ -103,15 +87,15 @@ def sensitivity(
 
     def analyse(done: sw.SweepRun) -> list[Path]:
         table = pq.read_table(done.folder.path / "results.parquet")
-        wanted = metrics if resume is None else (done.spec.metrics or metrics)
+        wanted = metrics if ex.resume is None else (done.spec.metrics or metrics)
         indices = [sa.analyse(done.spec, table, m, done.spec.seed) for m in wanted]
         files = sa.write_sensitivity(done.folder.path, done.spec, indices, done.folder.run_id)
         analysed.append((indices, files))
         return files
 
-    how = _How(choose_backend(workers, scheduler), progress, on_start, catalog, analyse)
-    if resume is not None:
-        done = _resume(resume, out=out, kind="sensitivity", how=how)
+    how = ex.how(analyse)
+    if ex.resume is not None:
+        done = _resume(ex.resume, out=ex.out, kind="sensitivity", how=how)
     else:
         if n < 2 or n & (n - 1):
             raise UserError("N must be a power of 2 (e.g. 32, 64)", _CLI.with_path("--n"))
@@ -130,8 +114,8 @@ def sensitivity(
             ranges=tuple(ranges),
             design="sobol",
             values=sa.to_values(unit, ranges),
-            out=out,
-            batch_size=batch_size,
+            out=ex.out,
+            batch_size=ex.batch_size,
             how=how,
             metrics=tuple(metrics),
             extra={"base_samples": n},
@@ -163,6 +147,25 @@ class SensitivityRun:
     sweep: sw.SweepRun
     indices: list[Indices]
     files: list[Path]
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Where and how a sweep runs (the options of :func:`deportsim.api.sweep`, described there)."""
+
+    out: Path | None = None
+    resume: str | None = None
+    workers: int | None = None
+    scheduler: str | None = None
+    batch_size: int | None = None
+    progress: Callable[[int, int], None] | None = None
+    on_start: Callable[[SweepStart], None] | None = None
+    catalog: CatalogChoice = None
+
+    def how(self, after: Callable[[sw.SweepRun], list[Path]] | None = None) -> _How:
+        """The backend (reached later) and reporting, with ``after`` as the sweep's last step."""
+        backend = choose_backend(self.workers, self.scheduler)
+        return _How(backend, self.progress, self.on_start, self.catalog, after)
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,13 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
     TaskID,
-    TextColumn,
-    TimeRemainingColumn,
 )
 from rich.table import Table
 
 from deportsim.analysis.sweep import SweepRun
 from deportsim.numbers import metric_text
+from deportsim.progressbar import counted
 from deportsim.sweepruns import SensitivityRun, SweepStart
 
 __all__ = ["print_sensitivity", "print_sweep", "with_progress"]
@@ -35,17 +31,7 @@ def with_progress(run: Callable[..., T], label: str, **kwargs: Any) -> T:
     The bar counts batches done out of those to run, with an ETA, for local and cluster runs
     alike; a line first says the run id, the samples and where they run.
     """
-    err = Console(stderr=True)
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("batches"),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    )
+    progress = counted("batches", eta=True)
     task: list[TaskID] = []
     started: list[str] = []
 

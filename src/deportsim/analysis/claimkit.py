@@ -22,7 +22,7 @@ from deportsim.analysis.backtest import Backtest
 from deportsim.analysis.goalseek import parse_targets
 from deportsim.analysis.levers import years_of
 from deportsim.analysis.requirements import Requirements, find_requirements
-from deportsim.errors import UserError
+from deportsim.parameters.loader import pydantic_error
 from deportsim.parameters.schema import Source
 from deportsim.units import DAYS_PER_YEAR
 from deportsim.yamlio import load_yaml
@@ -99,8 +99,7 @@ def claim_specs() -> tuple[ClaimSpec, ...]:
     try:
         specs = _File.model_validate(doc.data, strict=False).claims
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise UserError(err["msg"], doc.loc(tuple(err["loc"]))) from None
+        raise pydantic_error(exc, doc, ()) from None
     return tuple(specs)
 
 

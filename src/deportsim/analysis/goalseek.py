@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.analysis.constraints import binding
-from deportsim.analysis.levers import LEVERS, Plan, Year, apply
+from deportsim.analysis.levers import LEVERS, Plan, Year, apply, plan_key
 from deportsim.engine import Streams
 from deportsim.errors import Location, UserError
 from deportsim.model import Inputs, SimResult, simulate
@@ -180,8 +180,7 @@ class Search:
 
     def value(self, plan: Plan, year: Year, metric: TargetMetric) -> float:
         """The metric of ``year`` in the mean-field run of ``plan``."""
-        levels = tuple(sorted((k, tuple(sorted(v.items()))) for k, v in plan.items() if v))
-        key = (levels, year.number, metric.name)
+        key = (plan_key(plan), year.number, metric.name)
         if key not in self._values:
             self._values[key] = float(metric.compute(self.run(plan, year)[1].national, year)[0])
         return self._values[key]

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ __all__ = [
     "apply_resolved",
     "level",
     "overrides",
+    "plan_key",
     "years_of",
 ]
 
@@ -107,26 +109,46 @@ def years_of(start: dt.date, days: int) -> list[Year]:
     ]
 
 
+def plan_key(plan: Plan) -> tuple[tuple[int, tuple[tuple[str, float], ...]], ...]:
+    """A hashable form of a plan (its years without levels left out), to remember runs by."""
+    return tuple(sorted((k, tuple(sorted(v.items()))) for k, v in plan.items() if v))
+
+
+def _raised(
+    plan: Plan,
+    years: list[Year],
+    days: int,
+    series: Callable[[Lever], F],
+    unit: Callable[[Lever, float], float] = lambda _lever, value: value,
+) -> dict[Lever, F]:
+    """Each lever the plan sets in the first ``days`` days: ``series(lever)`` raised to it.
+
+    ``unit(lever, level)`` turns a plan's level into the series' unit.
+    """
+    changed: dict[Lever, F] = {}
+    for year in years:
+        levels = plan.get(year.number, {})
+        if year.first >= days or not levels:
+            continue
+        for name, value in levels.items():
+            lever = LEVERS[name]
+            arr = changed.get(lever)
+            if arr is None:
+                arr = changed[lever] = np.array(series(lever), dtype=np.float64)
+            w = slice(year.first, min(year.end, days))
+            arr[w] = np.maximum(arr[w], unit(lever, value))
+    return changed
+
+
 def apply(x: Inputs, plan: Plan, years: list[Year]) -> Inputs:
     """The inputs ``x`` with the plan's levels: each day, the higher of the plan's and ``x``'s.
 
     ``x`` may be shorter than the run (a search stops at the end of the year it looks at);
     years beyond its days are ignored.
     """
-    changed: dict[str, Any] = {}
-    for year in years:
-        levels = plan.get(year.number, {})
-        if year.first >= x.days or not levels:
-            continue
-        for name, value in levels.items():
-            field = LEVERS[name].field
-            arr = changed.get(field)
-            if arr is None:
-                arr = np.array(getattr(x, field), dtype=np.float64)
-                changed[field] = arr
-            w = slice(year.first, min(year.end, x.days))
-            arr[w] = np.maximum(arr[w], value)
-    return dataclasses.replace(x, **changed) if changed else x
+    changed = _raised(plan, years, x.days, lambda lever: getattr(x, lever.field))
+    fields: dict[str, Any] = {k.field: v for k, v in changed.items()}
+    return dataclasses.replace(x, **fields) if changed else x
 
 
 def apply_resolved(resolved: Resolved, plan: Plan, years: list[Year]) -> Resolved:
@@ -136,22 +158,11 @@ def apply_resolved(resolved: Resolved, plan: Plan, years: list[Year]) -> Resolve
     raised to the plan's level in the plan's years. A replicate's parameter draws scale these
     series (:class:`deportsim.analysis.uncertainty.ParameterDraws`), the plan's levels included.
     """
-    arrays: dict[str, F] = {}
-    for year in years:
-        levels = plan.get(year.number, {})
-        if year.first >= resolved.days or not levels:
-            continue
-        for name, given in levels.items():
-            lever = LEVERS[name]
-            path = lever.path
-            value = convert(given, lever.unit, resolved.params[path].unit.canonical)
-            arr = arrays.get(path)
-            if arr is None:
-                arr = np.array(resolved.canonical(path), dtype=np.float64)
-                arrays[path] = arr
-            w = slice(year.first, min(year.end, resolved.days))
-            arr[w] = np.maximum(arr[w], value)
-    return resolved.replaced(arrays) if arrays else resolved
+    changed = _raised(
+        plan, years, resolved.days, lambda lever: resolved.canonical(lever.path),
+        lambda lever, v: convert(v, lever.unit, resolved.params[lever.path].unit.canonical),
+    )  # fmt: skip
+    return resolved.replaced({k.path: v for k, v in changed.items()}) if changed else resolved
 
 
 def level(x: Inputs, name: str, year: Year) -> float:

@@ -34,7 +34,16 @@ from numpy.typing import NDArray
 
 from deportsim.analysis.constraints import Binding, binding
 from deportsim.analysis.goalseek import Found, Search, Target, with_levels
-from deportsim.analysis.levers import LEVERS, Plan, Year, apply, apply_resolved, level, years_of
+from deportsim.analysis.levers import (
+    LEVERS,
+    Plan,
+    Year,
+    apply,
+    apply_resolved,
+    level,
+    plan_key,
+    years_of,
+)
 from deportsim.analysis.uncertainty import ParameterDraws, draw_parameters
 from deportsim.engine import Streams
 from deportsim.errors import Location, UserError
@@ -295,11 +304,11 @@ class _Stochastic:
         self.base, self.years, self.drawn = base, years, drawn
         self.replicates, self.seed = replicates, seed
         self.count = 0
-        self._last: tuple[str, int, SimResult] | None = None
+        self._last: tuple[object, int, SimResult] | None = None
 
     def run(self, plan: Plan, days: int) -> SimResult:
         """The run (the last one again if it had the same plan and days)."""
-        key = repr(sorted((k, sorted(v.items())) for k, v in plan.items() if v))
+        key = plan_key(plan)
         if self._last is not None and self._last[:2] == (key, days):
             return self._last[2]
         x = apply(self.base(days), plan, self.years)

@@ -135,27 +135,19 @@ def recording(
     out: Path | None,
     catalog: CatalogChoice = None,
     on_record: Callable[[str], None] | None = None,
-    scenario: str | None = None,
-    scenario_hash: str | None = None,
-    parameters: Mapping[str, Any] | None = None,
-    seed: int | None = None,
-    replicates: int | None = None,
-    config: Mapping[str, Any] | None = None,
     started: float | None = None,
+    **fields: Any,
 ) -> Iterator[Recording]:
     """Record the command run in the ``with`` block as a run of ``kind``; yield its Recording.
 
-    The fields are those of :func:`~deportsim.catalog.records.begin`. ``out``: the folder the
-    command writes to; None records nothing. ``on_record(id)`` is told the run id as soon as the
-    record exists (not called when nothing is recorded). ``started``: a
+    ``fields`` are those of :func:`~deportsim.catalog.records.begin` (``scenario``,
+    ``scenario_hash``, ``parameters``, ``seed``, ``replicates``, ``config``). ``out``: the folder
+    the command writes to; None records nothing. ``on_record(id)`` is told the run id as soon as
+    the record exists (not called when nothing is recorded). ``started``: a
     :func:`time.perf_counter` value to measure the wall time from (default: now). Any exception
     in the block marks the run ``failed`` and goes on; the block's end marks it ``complete``.
     """
-    record = begin(
-        kind, scenario=scenario, scenario_hash=scenario_hash, parameters=parameters, seed=seed,
-        replicates=replicates, config=config, out=out,
-        catalog=False if out is None else catalog,
-    )  # fmt: skip
+    record = begin(kind, out=out, catalog=False if out is None else catalog, **fields)
     rec = Recording(record) if started is None else Recording(record, started)
     if on_record is not None and record.id is not None:
         on_record(record.id)
