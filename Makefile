@@ -9,11 +9,11 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 RUN_STAMP  := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 
-.PHONY: run test lint typecheck pytest bench clean help
+.PHONY: run test lint typecheck contracts pytest bench clean help
 
 help:
 	@echo "make run    set up .venv, install, run the default scenario offline"
-	@echo "make test   install test extras, then ruff, mypy and the whole test suite"
+	@echo "make test   install test extras, then ruff, mypy, the layer contracts and the whole test suite"
 	@echo "make bench  run the benchmarks (figures go to docs/performance.md)"
 
 $(BIN)/python:
@@ -38,7 +38,11 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy
 
-# The report's tests open it in Debian's Chromium (tests/test_report.py): installed once if missing.
+# The layers of docs/architecture.md: every import points down (import-linter, pyproject.toml).
+contracts: $(TEST_STAMP)
+	$(BIN)/lint-imports --no-cache
+
+# The report's tests open it in Debian's Chromium (tests/report/test_report.py): installed once if missing.
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	@SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
@@ -50,7 +54,7 @@ pytest: $(TEST_STAMP) $(CHROMIUM)
 	@$(BIN)/python -m pytest; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
-test: lint typecheck pytest
+test: lint typecheck contracts pytest
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from deportsim import RunConfig, execute, prepare, run
-from deportsim.output import write_outputs
+from deportsim.store.outputs import write_outputs
 
 CASES = {
     # the contract's default run, written to disk as `deportsim run` does

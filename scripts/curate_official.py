@@ -3,7 +3,7 @@
     python scripts/curate_official.py [ICE_DIR]
 
 ICE_DIR defaults to ``../shared/data/ice`` beside the checkout. Writes
-``src/deportsim/data/official/national.csv``: national monthly and fiscal-year book-ins,
+``src/deportsim/official/curated/national.csv``: national monthly and fiscal-year book-ins,
 average daily population, average length of stay, book-outs (final releases to FY2023), and
 removals, in total and by arresting agency, each row citing its file, sheet, cell and data date.
 """
@@ -14,12 +14,12 @@ import csv
 import sys
 from pathlib import Path
 
-from deportsim.data import atd_sheet, detention_sheet
-from deportsim.data.official import CURATED_COLUMNS, curated_rows
-from deportsim.data.workbook import load_workbook
+from deportsim.official import atd_sheet, detention_sheet
+from deportsim.official.national import CURATED_COLUMNS, curated_rows
+from deportsim.official.workbook import load_workbook
 
 REPO = Path(__file__).resolve().parent.parent
-TARGET = REPO / "src" / "deportsim" / "data" / "official" / "national.csv"
+TARGET = REPO / "src" / "deportsim" / "official" / "curated" / "national.csv"
 
 
 def main() -> None:

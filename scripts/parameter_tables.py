@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import Any
 
 from deportsim import load_parameters
-from deportsim.paramview import kind_label, parameter_rows, render_json
+from deportsim.views.parameters import kind_label, parameter_rows, render_json
 
 
 def _number(v: float) -> str:

@@ -11,7 +11,7 @@ import functools
 import os
 from pathlib import Path
 
-from deportsim.data.workbook import Workbook, load_workbook
+from deportsim.official.workbook import Workbook, load_workbook
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,6 +8,7 @@ expected output and must appear in order in the command's stdout + stderr.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -79,3 +80,22 @@ def test_doc_example(example: Example) -> None:
             f"(in order):\n{output}"
         )
         position = at + len(line.strip())
+
+
+PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
+PYTHON_EXAMPLES = [  # those that use deportsim (docs/cluster.md's recipes need a cluster's own)
+    (str(path.relative_to(ROOT)), block)
+    for path in DOCS
+    for block in PYTHON_BLOCK.findall(path.read_text(encoding="utf-8"))
+    if re.search(r"^(from|import) deportsim", block, re.MULTILINE)
+]
+
+
+@pytest.mark.parametrize(("file", "block"), PYTHON_EXAMPLES, ids=[f for f, _ in PYTHON_EXAMPLES])
+def test_python_examples_compile_and_import_what_exists(file: str, block: str) -> None:
+    """Python blocks are not all run (some take minutes), but every name they import exists."""
+    tree = ast.parse(block, file)
+    imports = [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+    ours = ast.Module(body=[n for n in imports if "deportsim" in ast.unparse(n)], type_ignores=[])
+    assert ours.body, f"{file}: a Python example that imports nothing from deportsim"
+    exec(compile(ours, file, "exec"), {})  # noqa: S102 - the import lines of our own docs

@@ -15,9 +15,9 @@ from deportsim.api import (
     run_prepared,
     write_outputs,
 )
-from deportsim.errors import Location, UserError
+from deportsim.core.errors import Location, UserError
 from deportsim.parameters import ParameterSet, load_parameters
-from deportsim.results import METRICS, REQUIRED_METRICS
+from deportsim.run.results import METRICS, REQUIRED_METRICS
 from deportsim.scenarios import Scenario, builtin_scenarios, load_scenario
 
 __all__ = [

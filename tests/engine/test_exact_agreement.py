@@ -41,7 +41,7 @@ bound (the starts station's queue, whose bound is mostly its bias). Two differen
   shorter than the M/G/c queue.
 
 *Same-day turnover* is no longer a difference: places left by people whose stay ends on their first
-day are offered again the same day (``REFILL_ROUNDS`` in ``deportsim.engine.network``). Before
+day are offered again the same day (``REFILL_ROUNDS`` in ``deportsim.engine.runs``). Before
 that, such places stayed empty at day ends while people waited (at 75% of the day ends with a
 queue at station ``a`` of network D), and the large runs had queues +20% (C ``a``), +60% (C ``b``),
 +205% (C ``c``) and +70% (D ``a``) longer than exact. Now those queues are within 1 SE of exact

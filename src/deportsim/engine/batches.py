@@ -1,127 +1,100 @@
-"""Many replicates in fixed-size batches, on one or several threads, with identical results.
+"""Replicates in batches, run side by side on threads, with identical results.
 
-Replicates are split into batches of ``batch_size``. Replicate ``i`` always draws from the random
-streams of ``(seed, i)`` (:mod:`deportsim.engine.rng`), so its numbers depend only on the seed and
-its own number: never on the batch size, on how many workers run the batches or in what order.
-The same call gives the same result with 1 worker or 16, in batches of 10 or of 1,000.
+:func:`over_threads` is the one place where replicates are split into batches and run on
+threads: :func:`deportsim.engine.runs.simulate` splits its replicates between its
+``threads``, :func:`deportsim.engine.runs.run_batches` runs fixed-size batches, and the pipeline
+model (:func:`deportsim.model.pipeline.simulate`) runs its batches and turns their series into
+the model's. Replicate ``i`` always draws from the random streams of ``(seed, i)``
+(:mod:`deportsim.engine.rng`), so its numbers depend only on the seed and its own number: never
+on the batch size, on how many threads run the batches or in what order.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Literal
+from typing import TypeVar
 
-import numpy as np
-from numpy.typing import ArrayLike
-
-from deportsim.engine.network import Key, Network, simulate
-from deportsim.engine.plan import ClassRecord, RecordSpec
-from deportsim.engine.result import SERIES, EngineResult
-from deportsim.engine.sampling import MeanField, Stochastic
-from deportsim.engine.streams import Streams
-
-__all__ = ["DEFAULT_BATCH", "run_batches"]
+__all__ = ["DEFAULT_BATCH", "over_threads"]
 
 #: Replicates per batch: large enough that NumPy's per-call cost is shared, small enough to split.
 DEFAULT_BATCH = 250
 
-
-@dataclass(frozen=True)
-class _Batch:
-    """One batch of replicates: everything a worker process needs to run it."""
-
-    net: Network
-    days: int
-    size: int
-    seed: int
-    first: int  # the number of the batch's first replicate
-    mode: str
-    initial: Mapping[Key, float | ArrayLike] | None
-    record: RecordSpec
-    record_classes: ClassRecord = False
-    period: int = 1
-
-    def run(self) -> EngineResult:
-        stochastic = self.mode == "stochastic"
-        sampler = (
-            Stochastic(Streams(self.seed), first_replicate=self.first)
-            if stochastic
-            else MeanField()
-        )
-        return simulate(
-            self.net,
-            self.days,
-            self.size,
-            sampler,
-            initial=self.initial,
-            record=self.record,
-            record_classes=self.record_classes,
-            period=self.period,
-        )
+T = TypeVar("T")
+#: Runs replicates ``r0 .. r1 - 1``; calls ``done(n)`` each time ``n`` more replicate-days are done.
+BatchRunner = Callable[[int, int, Callable[[int], None]], T]
 
 
-def _run(batch: _Batch) -> EngineResult:
-    return batch.run()
-
-
-def run_batches(
-    net: Network,
-    days: int,
+def over_threads(
     replicates: int,
-    seed: int = 0,
+    run_batch: BatchRunner[T],
     *,
-    mode: Literal["stochastic", "mean-field"] = "stochastic",
     batch_size: int = DEFAULT_BATCH,
-    workers: int | None = None,
-    initial: Mapping[Key, float | ArrayLike] | None = None,
-    record: RecordSpec = SERIES,
-    record_classes: ClassRecord = False,
-    period: int = 1,
-) -> EngineResult:
-    """Run ``replicates`` replicates in batches; ``workers`` threads (default: all cores).
+    threads: int | None = None,
+    days: int = 1,
+    on_day: Callable[[int], None] | None = None,
+) -> list[T]:
+    """Run replicates ``0 .. replicates - 1`` in batches side by side on threads.
 
-    The mean-field mode has one deterministic path, so it runs a single replicate.
+    Each batch of ``batch_size`` replicates (the last may be smaller) runs on one thread as
+    ``run_batch(r0, r1, done)``; ``threads`` of them run at once (default: one per core; the
+    compiled loop releases the GIL). With a single batch or thread, batches run one after the
+    other on the calling thread. On an error or Ctrl-C, batches not yet started are dropped and
+    the error is raised once the running ones have finished.
+
+    Args:
+        replicates: How many replicates to run.
+        run_batch: Runs replicates ``r0 .. r1 - 1``. It calls ``done(n)`` whenever ``n`` more
+            replicate-days are done (from any thread: the count is kept under a lock).
+        batch_size: Replicates per batch.
+        threads: Batches run at once (default: the machine's cores).
+        days: Days of each replicate, for the progress report.
+        on_day: Called with ``t`` once for each day ``t`` of the whole run, in order, as soon as
+            ``(t + 1) · replicates`` replicate-days are done.
+
+    Returns:
+        What ``run_batch`` returned for each batch, in batch order.
+
+    Raises:
+        ValueError: If ``replicates``, ``batch_size`` or ``threads`` is below 1.
     """
-    if replicates < 1 or batch_size < 1:
-        raise ValueError("replicates and batch_size must be positive")
-    if mode == "mean-field":
-        return _Batch(net, days, 1, seed, 0, mode, initial, record, record_classes, period).run()
-    jobs = [
-        _Batch(net, days, min(batch_size, replicates - lo), seed, lo, mode, initial, record,
-               record_classes, period)
-        for lo in range(0, replicates, batch_size)
-    ]  # fmt: skip
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    threads = threads or os.cpu_count() or 1
+    if replicates < 1 or batch_size < 1 or threads < 1:
+        raise ValueError("replicates, batch_size and threads must be at least 1")
+    done = _Progress(on_day, replicates, days).add
+    starts = range(0, replicates, batch_size)
+
+    def one(r0: int) -> T:
+        return run_batch(r0, min(r0 + batch_size, replicates), done)
+
+    workers = min(threads, len(starts))
     if workers == 1:
-        parts = [job.run() for job in jobs]
-    else:  # the compiled loop releases the GIL, so threads run batches side by side
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(_run, jobs))
-    return _concat(parts)
+        return [one(r0) for r0 in starts]
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        return list(pool.map(one, starts))
+    finally:  # on an error or Ctrl-C, batches not yet started are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _concat(parts: list[EngineResult]) -> EngineResult:
-    """Join batch results along the replicate axis, in batch order."""
-    first = parts[0]
-    if len(parts) == 1:
-        return first
-    store = {
-        st: {n: np.concatenate([p.store[st][n] for p in parts]) for n in series}
-        for st, series in first.store.items()
-    }
-    sinks = {n: np.concatenate([p.sink_store[n] for p in parts]) for n in first.sink_store}
-    return EngineResult(
-        days=first.days,
-        period=first.period,
-        replicates=sum(p.replicates for p in parts),
-        regions=first.regions,
-        store=store,
-        sink_store=sinks,
-        initial_people=np.concatenate([p.initial_people for p in parts]),
-        final_people=np.concatenate([p.final_people for p in parts]),
-        external_people=np.concatenate([p.external_people for p in parts]),
-        captures={n: np.concatenate([p.captures[n] for p in parts]) for n in first.captures},
-    )
+class _Progress:
+    """Replicate-days done by batches that run side by side, reported as days of the whole run."""
+
+    def __init__(self, on_day: Callable[[int], None] | None, replicates: int, days: int) -> None:
+        self.on_day, self.replicates, self.days = on_day, replicates, days
+        self.done = 0  # replicate-days
+        self.reported = 0  # days of the whole run reported
+        self.lock = threading.Lock()
+
+    def add(self, n: int) -> None:
+        """Count ``n`` more replicate-days, and report the days of the whole run now done."""
+        if self.on_day is None:
+            return
+        with self.lock:
+            self.done += n
+            whole = min(self.done // self.replicates, self.days)
+            while self.reported < whole:
+                self.reported += 1
+                self.on_day(self.reported - 1)

@@ -6,8 +6,9 @@ most of the rest (docs/performance.md). This loop runs the same steps one replic
 compiled code (Numba): it skips empty cells without drawing, draws from one small generator per
 (stream, replicate) (:mod:`deportsim.engine.rng`), and stops a replicate's admission rounds as
 soon as nothing is left to do. :mod:`deportsim.engine.plan` turns a network into the arrays of
-:class:`NetArrays`; :func:`deportsim.engine.network.simulate` calls :func:`run_days` over chunks of
-days and ranges of replicates.
+:class:`~deportsim.engine.arrays.NetArrays`; :func:`deportsim.engine.runs.simulate` calls
+:func:`run_days` over chunks of days and ranges of replicates. :func:`run_days` states the order
+of the steps within a day, for the whole engine.
 
 Indices: stations ``s``, classes ``k`` (numbered across all stations; a station's classes are
 consecutive, in priority order; ``j`` is a class's place within its station), regions ``g``,
@@ -18,129 +19,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from deportsim.engine.arrays import Mode, NetArrays, Scratch, State
 from deportsim.engine.rng import binomial, inline, poisson
 
-__all__ = ["SERIES_INDEX", "Mode", "NetArrays", "Scratch", "State", "jit", "run_days", "share"]
+__all__ = ["jit", "run_days", "share"]
 
 Floats = NDArray[np.float64]
-Ints = NDArray[np.int64]
-Bools = NDArray[np.bool_]
 T = TypeVar("T", bound=Callable[..., Any])
 
-#: Position of each series in :attr:`NetArrays.slot` (see :data:`deportsim.engine.SERIES`).
-SERIES_INDEX = {"arrivals": 0, "admitted": 1, "completed": 2, "refused": 3, "occupancy": 4}
-SERIES_INDEX["waiting"] = 5
-SERIES_INDEX["captured"] = 6
 _ARR, _ADM, _DONE, _REF, _OCC, _WAIT, _CAP = 0, 1, 2, 3, 4, 5, 6
 _QUEUE, _DIVERT = 0, 2  # overflow policies (1 is "lose")
-
-
-class NetArrays(NamedTuple):
-    """A network as arrays (built by :class:`deportsim.engine.plan.Plan`)."""
-
-    cls_station: Ints  # station of each class
-    st_k0: Ints  # first class of each station
-    st_nk: Ints  # number of classes of each station
-    cls_age_off: Ints  # first age bin of each class in the state's age axis
-    cls_ages: Ints  # age bins of each class (the last is the tail)
-    hazard: Floats  # chance of leaving during the next day, by age bin
-    advance: Floats  # chance that those who stay move on to the next bin, by age bin
-    first_hazard: Floats  # chance of leaving on the day of admission, by class
-    st_limited: Bools  # the station has a capacity
-    st_places: Bools  # capacity in places (else in starts a day)
-    st_pooled: Bools  # one capacity for all regions (kept in region 0 of ``cap``)
-    st_share_off: Ints  # first entry in ``share_station`` of each station
-    st_share_n: Ints  # number of stations whose occupants and queues take this one's places
-    share_station: Ints  # those stations
-    cap: Floats  # (stations, days, regions)
-    st_overflow: Ints  # 0 queue, 1 lose, 2 divert
-    cls_divert: Ints  # class that takes diverted people, or -1
-    cls_has_arr: Bools  # the class has external arrivals
-    arr_rate: Floats  # (classes, days, regions) expected external arrivals
-    cls_leg_off: Ints  # first route leg of each class
-    cls_leg_n: Ints  # number of route legs of each class
-    cls_certain: Bools  # one leg taken by everyone, every day: no draw
-    leg_target: Ints  # a class, or -1 - sink
-    leg_prob: Floats  # (legs, days, regions)
-    exit_sink: int  # sink of people whose routes send them nowhere
-    lost_sink: int  # sink of people refused by a station that loses them
-    cls_exit_stream: Ints  # random stream of each decision, by class or station
-    cls_age_stream: Ints
-    cls_arr_stream: Ints
-    st_first_stream: Ints
-    cls_route_stream: Ints
-    # captures ``c`` are numbered across all stations, a station's consecutive in the order they
-    # act; each has one entry ``e`` per class of its station: ``cap_e0[c] + j`` for class ``j``
-    st_cap0: Ints  # first capture of each station
-    st_ncap: Ints  # number of captures of each station
-    capture_rate: Floats  # (captures, days, regions): captures a day when people are plentiful
-    capture_half: Floats  # (captures, days, regions): people present when captures are half that
-    # (infinite: no saturation, the rate is a chance per person)
-    cap_e0: Ints  # first entry of each capture
-    cap_key: Ints  # key of each capture in ``State.captured``, or -1 when not kept
-    ent_weight: Floats  # how easy the entry's class is to find for the capture
-    ent_leg_off: Ints  # first route leg of the entry's captured people
-    ent_leg_n: Ints
-    ent_certain: Bools
-    ent_stream: Ints
-    ent_route_stream: Ints
-    ent_key: Ints  # key of the entry in ``State.captured``, or -1 when not kept
-    st_key: Ints  # result key of each station, or -1 when none of its series is kept
-    cls_key: Ints  # result key of each class, or -1 when not kept
-    slot: Ints  # (keys, SERIES_INDEX): place of each key's series in the store, or -1
-
-
-class Mode(NamedTuple):
-    """How counts are drawn (:mod:`deportsim.engine.sampling`), and how results are kept."""
-
-    stochastic: bool
-    exact_below: float
-    max_rounds: int  # at most this many same-day refill rounds at a ``places`` station
-    days: int  # days in the run
-    period: int  # days per recorded step: flows are summed over a step, stocks averaged
-
-
-class State(NamedTuple):
-    """What a run carries from day to day, and what it writes."""
-
-    occ: Floats  # (replicates, regions, age bins of all classes)
-    queue: Floats  # (replicates, regions, classes)
-    tomorrow: Floats  # (replicates, regions, classes): routed, to arrive the next day
-    rng: NDArray[np.uint64]  # (streams, replicates, 4) generator states
-    external: Floats  # (replicates,) external arrivals so far
-    # results, replicate-major so that one replicate's day is written in one place
-    store: Floats  # (replicates, steps, recorded (key, series) pairs, regions)
-    sinks: Floats  # (replicates, steps, sinks, regions)
-    captured: Floats  # (replicates, steps, capture keys, regions): each capture's own count
-
-
-class Scratch(NamedTuple):
-    """Scratch space for one replicate's day at one station: one per thread (:meth:`make`)."""
-
-    today: Floats  # (regions, classes): routed to a later station today
-    done: Floats  # (classes of the station, regions): people who left
-    present: Floats  # people present
-    want: Floats  # candidates, then people refused
-    admitted: Floats
-    same_day: Floats
-    free: Floats  # (regions,): free capacity (pooled: element 0)
-    take: Floats
-    rem: Floats
-
-    @classmethod
-    def make(cls, regions: int, classes: int, most_classes: int) -> Scratch:
-        """Zeroed scratch space for a network's sizes."""
-        by_class = (max(most_classes, 1), regions)
-        return cls(
-            np.zeros((regions, classes)), *(np.zeros(by_class) for _ in range(5)),
-            *(np.zeros(regions) for _ in range(3)),
-        )  # fmt: skip
 
 
 def jit(fn: T) -> T:
@@ -169,18 +63,31 @@ def run_days(
     """Advance replicates ``r0 .. r1 - 1`` through days ``t0 .. t1 - 1``, changing ``st``.
 
     Replicates never share a cell of any array, so disjoint replicate ranges can run at the same
-    time on several threads (the loop releases the GIL). Step order within a day, for each
-    station in the network's order (docs/engine.md):
+    time on several threads (the loop releases the GIL).
 
-    1. exits: occupants leave at the hazard of their age; the rest age by one day; at a station
-       with searchers, some of those present are captured: capture after capture, in the order
-       listed, each among the people the earlier ones left;
-    2. candidates (the queue, people routed in, external arrivals) are admitted into free
-       capacity by class priority; people admitted may leave the same day, and the places they
-       free are offered again (``places`` stations);
-    3. everyone who left or was captured follows their routes: to a later station the same day,
-       to the same or an earlier station the next day, or to a sink;
-    4. people refused wait, are lost, or are diverted.
+    This is the engine's step order, the one place it is written. A day starts with the people
+    routed the day before to the station they were in or to an earlier one; then, for each
+    station in the network's order:
+
+    1. exits: occupants leave at the hazard of their age bin, and those who stay age by one day
+       (moving on to the next bin with its ``advance`` chance). Then, at a station with
+       searchers (:class:`~deportsim.engine.network.Capture`), each capture in the order listed
+       takes some of the people present: each counts its ``N`` again among the people the
+       earlier ones left (the first capture has the first pick), and the people it takes follow
+       the capture's routes at once, as in step 3;
+    2. candidates (the queue, people routed in, and external Poisson arrivals) are admitted into
+       free capacity by class priority. Free capacity is the places not taken by the people
+       present, nor by the occupants and queues of the stations it shares its places with
+       (``places``), or the starts left today (``starts``). People admitted may leave the same
+       day (stays shorter than a day), and at a ``places`` station the places they free are
+       offered again to those still waiting (at most ``mode.max_rounds`` rounds);
+    3. everyone who left (exits and same-day leavers) follows their routes, a multinomial split
+       drawn as sequential binomials: to a later station the same day, to the same or an
+       earlier station the next day, or to a sink (the chance left over goes to ``exit``);
+    4. people refused wait in the queue, are lost (sink ``lost``), or are diverted, as the
+       station's overflow policy says;
+    5. the station's people present and waiting are recorded (stocks, averaged over the days of
+       a recorded step; flows are summed over them).
     """
     for r in range(r0, r1):  # each replicate's results are written one after the other
         for t in range(t0, t1):

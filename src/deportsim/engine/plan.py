@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from deportsim.engine.kernels import SERIES_INDEX, NetArrays
+from deportsim.engine.arrays import SERIES_INDEX, NetArrays
 
 if TYPE_CHECKING:
     from deportsim.engine.network import Capture, Key, Network, Route
@@ -133,16 +133,16 @@ class Plan:
             arr_rate[number[key]] = daily(rate, days, g, f"arrivals {key}")
         if np.any(arr_rate < 0) or not np.all(np.isfinite(arr_rate)):
             raise ValueError("arrivals must be finite and not negative")
-        streams = (
-            *(f"{st}.exit.{c}" for st, c in classes),
-            *(f"{st}.arrivals.{c}" for st, c in classes),
-            *(f"{s.name}.first" for s in net.stations),
-            *(f"{st}.route.{c}" for st, c in classes),
-            *(f"{st}.age.{c}" for st, c in classes),
+        streams, (exits, arrive, first_day, route, age, capture, capture_route) = _number(
+            [f"{st}.exit.{c}" for st, c in classes],
+            [f"{st}.arrivals.{c}" for st, c in classes],
+            [f"{s.name}.first" for s in net.stations],
+            [f"{st}.route.{c}" for st, c in classes],
+            [f"{st}.age.{c}" for st, c in classes],
+            caps.streams,
+            caps.route_streams,
         )
-        n_cls, n_st, n_ent = len(classes), len(net.stations), caps.weight.size
-        cap_stream = np.arange(len(streams), len(streams) + 2 * n_ent, dtype=np.int64)
-        streams += caps.streams
+        n_cls, n_st = len(classes), len(net.stations)
         keys = [s.name for s in net.stations]
         cls_key = [-1] * n_cls
         for i, (st, c) in enumerate(classes):
@@ -190,11 +190,11 @@ class Plan:
             leg_prob=np.concatenate([legs.prob, caps.legs.prob]),
             exit_sink=sinks.index("exit"),
             lost_sink=sinks.index("lost"),
-            cls_exit_stream=np.arange(n_cls, dtype=np.int64),
-            cls_arr_stream=np.arange(n_cls, 2 * n_cls, dtype=np.int64),
-            st_first_stream=np.arange(2 * n_cls, 2 * n_cls + n_st, dtype=np.int64),
-            cls_route_stream=np.arange(2 * n_cls + n_st, 3 * n_cls + n_st, dtype=np.int64),
-            cls_age_stream=np.arange(3 * n_cls + n_st, 4 * n_cls + n_st, dtype=np.int64),
+            cls_exit_stream=exits,
+            cls_arr_stream=arrive,
+            st_first_stream=first_day,
+            cls_route_stream=route,
+            cls_age_stream=age,
             st_cap0=caps.st_first,
             st_ncap=caps.st_count,
             capture_rate=caps.rate,
@@ -205,8 +205,8 @@ class Plan:
             ent_leg_off=caps.legs.offset,
             ent_leg_n=caps.legs.count,
             ent_certain=caps.legs.certain,
-            ent_stream=cap_stream[:n_ent],
-            ent_route_stream=cap_stream[n_ent:],
+            ent_stream=capture,
+            ent_route_stream=capture_route,
             ent_key=caps.ent_key,
             st_key=_ints(st_key),
             cls_key=_ints(cls_key),
@@ -214,6 +214,21 @@ class Plan:
         )
         recorded = tuple(dict.fromkeys(name for _, name in pairs))
         return cls(arrays, classes, sinks, streams, tuple(keys), recorded, pairs, caps.keys)
+
+
+def _number(*kinds: Sequence[str]) -> tuple[tuple[str, ...], list[Ints]]:
+    """Number the random streams: every name, kind after kind, and each kind's stream numbers.
+
+    A stream's number is its place in the list of names, so the names the generators are seeded
+    from (:meth:`deportsim.engine.sampling.Sampler.states`) and the numbers the loop draws with
+    come from this one list.
+    """
+    names: list[str] = []
+    numbers: list[Ints] = []
+    for kind in kinds:
+        numbers.append(np.arange(len(names), len(names) + len(kind), dtype=np.int64))
+        names.extend(kind)
+    return tuple(names), numbers
 
 
 def _ints(values: Iterable[int] | ArrayLike) -> Ints:
@@ -312,7 +327,8 @@ class _Captures:
     first_entry: Ints  # first entry of each capture
     weight: F  # by entry
     legs: _Legs  # by entry
-    streams: tuple[str, ...]  # capture stream of each entry, then capture-route stream of each
+    streams: tuple[str, ...]  # capture stream of each entry
+    route_streams: tuple[str, ...]  # capture-route stream of each entry
     keys: tuple[str, ...]  # recorded: "station.name", then "station.name[class]" where kept
     cap_key: Ints  # key of each capture, or -1
     ent_key: Ints  # key of each entry, or -1
@@ -355,7 +371,8 @@ class _Captures:
             first_entry=_ints(np.cumsum([0] + [len(s.classes) for s, _ in at])[:-1]),
             weight=np.array([c.weights.get(k, 1.0) for s, c in at for k in s.classes]),
             legs=_Legs.build(net, number, sinks, entries, days=days, regions=g, offset=leg_offset),
-            streams=tuple(n for n, _ in named) + tuple(n for _, n in named),
+            streams=tuple(n for n, _ in named),
+            route_streams=tuple(n for _, n in named),
             keys=tuple(keys),
             cap_key=cap_key,
             ent_key=_ints(ent_key),

@@ -52,6 +52,29 @@ class EngineResult:
     # (replicates, steps, regions) per capture: "station.name", and "station.name[class]"
     captures: dict[str, F] = field(default_factory=dict)
 
+    @classmethod
+    def concat(cls, parts: Sequence[EngineResult]) -> EngineResult:
+        """Results of batches of replicates joined along the replicate axis, in the given order."""
+        first = parts[0]
+        if len(parts) == 1:
+            return first
+        store = {
+            st: {n: np.concatenate([p.store[st][n] for p in parts]) for n in series}
+            for st, series in first.store.items()
+        }
+        return cls(
+            days=first.days,
+            period=first.period,
+            replicates=sum(p.replicates for p in parts),
+            regions=first.regions,
+            store=store,
+            sink_store={n: np.concatenate([p.sink_store[n] for p in parts]) for n in first.sinks},
+            initial_people=np.concatenate([p.initial_people for p in parts]),
+            final_people=np.concatenate([p.final_people for p in parts]),
+            external_people=np.concatenate([p.external_people for p in parts]),
+            captures={n: np.concatenate([p.captures[n] for p in parts]) for n in first.captures},
+        )
+
     @property
     def steps(self) -> int:
         """Recorded steps: ``days`` divided by ``period``, rounded up."""

@@ -11,7 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from deportsim.errors import Location, UserError
+from deportsim.core.errors import Location, UserError
 
 __all__ = [
     "SCHEDULER_ENV",

@@ -12,8 +12,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.engine import EngineResult
-from deportsim.model.inputs import CHANNELS, POOLS, RELEASE_REASONS, SECTORS, Inputs
+from deportsim.model.inputs import Inputs
 from deportsim.model.network import BORDER, PATHS, SEARCH_ANYONE, Pipeline, removal_share
+from deportsim.model.stages.arrests import CHANNELS
+from deportsim.model.stages.detention import RELEASE_REASONS
+from deportsim.model.stages.impacts import SECTORS
+from deportsim.model.stages.population import POOLS
 
 __all__ = [
     "COSTS", "NATIONAL_SERIES", "REGIONAL_SERIES", "REGIONAL_STORED", "factors", "regional",

@@ -9,15 +9,13 @@ the model's series (:func:`deportsim.model.accounts.series`).
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from deportsim.engine import EngineResult, MeanField, Stochastic, Streams
+from deportsim.engine import EngineResult, MeanField, Stochastic, Streams, over_threads
 from deportsim.engine import simulate as run_network
 from deportsim.model.accounts import (
     NATIONAL_SERIES,
@@ -27,8 +25,9 @@ from deportsim.model.accounts import (
     regional,
     series,
 )
-from deportsim.model.inputs import POOLS, Inputs
+from deportsim.model.inputs import Inputs
 from deportsim.model.network import BORDER, PATHS, Pipeline, build
+from deportsim.model.stages.population import POOLS
 
 __all__ = ["BATCH", "NATIONAL_SERIES", "REGIONAL_SERIES", "SimResult", "simulate"]
 
@@ -101,20 +100,22 @@ def simulate(
 ) -> SimResult:
     """Run ``replicates`` replicates of the pipeline over ``x.days`` days.
 
-    Step order within a day is the engine's (docs/engine.md), over the stations of
-    :mod:`deportsim.model.network` in their order: community (exits, then captures: jail
-    transfers, at-large arrests by channel, court completions, induced departures), appeals,
-    booking, detention, hold rooms, alternatives to detention, transport. ``on_day(t)`` reports
-    progress over all batches (replicate-days done, as days of the whole run). ``threads``
-    defaults to the machine's cores.
+    Step order within a day: the engine's (:func:`deportsim.engine.kernels.run_days`), over the
+    stations of :mod:`deportsim.model.network` in their order: community (exits, then its
+    captures: jail transfers, at-large arrests by channel, court completions, induced
+    departures), appeal, booking, detention, hold rooms (when the run has any), alternatives to
+    detention, staging, transport. ``on_day(t)`` reports progress over all batches (replicate-days
+    done, as days of the whole run: once for each day, in order). ``threads`` defaults to the
+    machine's cores.
     ``mean_field`` replaces every random count by its expected value (every replicate is then
     the same): the deterministic skeleton of the model, used by direction tests and searches.
-    Batches run side by side on ``threads`` threads, each batch on one. ``on_batch(r0, national,
-    regional)`` receives each batch's series as soon as they are ready (from the thread that ran
-    it, so batches may come in any order): national (replicates, days) and the stored regional
+    Batches of ``batch`` replicates run side by side on ``threads`` threads, each batch on one
+    (:func:`deportsim.engine.batches.over_threads`). ``on_batch(r0, national, regional)``
+    receives each batch's series as soon as they are ready (from the thread that ran it, so
+    batches may come in any order): national (replicates, days) and the stored regional
     (replicates, days, regions) arrays of replicates ``r0 ..``.
     ``inputs_for(r)``, if given, is replicate ``r``'s own inputs (its drawn parameters:
-    :mod:`deportsim.analysis.uncertainty`): each replicate then runs on its own network, one after
+    :mod:`deportsim.run.draws`): each replicate then runs on its own network, one after
     another within its batch, with the same random numbers it would draw in a batch; ``x`` gives
     the days and regions, and ``SimResult.factors`` are per replicate, (replicates, days).
     """
@@ -124,13 +125,14 @@ def simulate(
     national = {n: np.zeros((replicates, x.days)) for n in NATIONAL_SERIES}
     regional = {n: np.zeros((replicates, x.days, len(x.regions))) for n in REGIONAL_STORED}
     flows = {n: np.zeros(replicates) for n in ("initial", "final", "arrived", "left")}
-    progress = _Progress(on_day, replicates, x.days)
 
     per_replicate = {n: np.zeros((replicates, x.days)) for n in factors(x)} if inputs_for else {}
     if inputs_for is not None:  # replicates run one by one anyway: keep every thread busy
         batch = max(1, min(batch, -(-replicates // threads)))
 
-    def run_one(r: int) -> tuple[dict[str, F], dict[str, F], EngineResult]:
+    def run_one(
+        r: int, done: Callable[[int], None]
+    ) -> tuple[dict[str, F], dict[str, F], EngineResult]:
         """Replicate ``r`` with its own inputs, on its own network."""
         assert inputs_for is not None  # noqa: S101 - only called with per-replicate inputs
         xr = inputs_for(r)
@@ -139,18 +141,17 @@ def simulate(
             pr.network, x.days, 1,
             MeanField() if mean_field else Stochastic(streams, first_replicate=r),
             initial=pr.initial, settled=True, record=_record(pr), record_classes=CLASS_SERIES,
-            on_day=progress.batch(1),
+            on_day=lambda _t: done(1),
         )  # fmt: skip
         for name, values in factors(xr).items():
             per_replicate[name][r] = values
         nat, reg = series(xr, pr, res)
         return nat, reg, res
 
-    def run_batch(r0: int) -> None:
+    def run_batch(r0: int, r1: int, done: Callable[[int], None]) -> None:
         """One batch on one thread, its series written into its rows of the results."""
-        r1 = min(r0 + batch, replicates)
         if inputs_for is not None:
-            ones = [run_one(r) for r in range(r0, r1)]
+            ones = [run_one(r, done) for r in range(r0, r1)]
             nat = {n: np.concatenate([o[0][n] for o in ones]) for n in ones[0][0]}
             reg = {n: np.concatenate([o[1][n] for o in ones]) for n in ones[0][1]}
             store(r0, r1, nat, reg, [o[2] for o in ones])
@@ -164,7 +165,7 @@ def simulate(
             settled=True,
             record=record,
             record_classes=CLASS_SERIES,
-            on_day=progress.batch(r1 - r0),
+            on_day=lambda _t: done(r1 - r0),
         )
         nat, reg = series(x, pipe, res)
         store(r0, r1, nat, reg, [res])
@@ -186,37 +187,8 @@ def simulate(
         if on_batch is not None:
             on_batch(r0, nat, reg)
 
-    starts = range(0, replicates, batch)
-    pool = ThreadPoolExecutor(max_workers=min(threads, len(starts)))
-    try:
-        list(pool.map(run_batch, starts))  # the compiled loop releases the GIL
-    finally:  # on an error or Ctrl-C, batches not yet started are dropped
-        pool.shutdown(wait=True, cancel_futures=True)
+    over_threads(
+        replicates, run_batch, batch_size=batch, threads=threads, days=x.days, on_day=on_day
+    )
     daily = per_replicate if inputs_for is not None else factors(x)
     return SimResult(national, regional, x.regions, x.days, replicates, flows, daily)
-
-
-class _Progress:
-    """Progress over batches that run side by side, reported as days of the whole run.
-
-    Each batch reports its days; after ``done`` replicate-days in all, ``done // replicates``
-    days of the whole run are done.
-    """
-
-    def __init__(self, on_day: Callable[[int], None] | None, replicates: int, days: int) -> None:
-        self.on_day, self.replicates, self.days = on_day, replicates, days
-        self.done = 0
-        self.lock = threading.Lock()
-
-    def batch(self, size: int) -> Callable[[int], None] | None:
-        """The ``on_day`` of one batch of ``size`` replicates."""
-        if self.on_day is None:
-            return None
-        report = self.on_day
-
-        def day(_t: int) -> None:
-            with self.lock:
-                self.done += size
-                report(min(self.done // self.replicates - 1, self.days - 1))
-
-        return day

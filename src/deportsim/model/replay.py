@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from deportsim.data import official
-from deportsim.data.records import fiscal_year_of
 from deportsim.engine import Delay
 from deportsim.engine.flows import two_phase_stock
+from deportsim.official import national as official
+from deportsim.official.records import fiscal_year_of
 
 __all__ = ["AGENCIES", "History", "StayFit", "StayPath", "covered_days", "load_history", "replay"]
 

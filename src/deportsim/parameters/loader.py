@@ -1,7 +1,7 @@
 """Load the parameter files strictly into a :class:`ParameterSet`.
 
 Every value is checked (dates, region keys, units, ranges) and converted to its unit's canonical
-form here, once. Any problem raises :class:`~deportsim.errors.UserError` naming file, line and
+form here, once. Any problem raises :class:`~deportsim.core.errors.UserError` naming file, line and
 parameter path.
 """
 
@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from deportsim.errors import Location, UserError
+from deportsim.core.errors import Location, UserError
+from deportsim.core.privacy import find_person_level, refusal_message
+from deportsim.core.strict_yaml import YamlDoc, load_yaml
+from deportsim.core.units import Kind, Unit, UnitMismatchError, get_unit
 from deportsim.parameters.schema import ParameterFile, ParameterSpec
-from deportsim.privacy import find_person_level, refusal_message
-from deportsim.units import Kind, Unit, UnitMismatchError, get_unit
-from deportsim.yamlio import YamlDoc, load_yaml
 
 __all__ = [
     "PARAMETERS_DIR",

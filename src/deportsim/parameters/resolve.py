@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from deportsim.errors import Location, UserError
+from deportsim.core.errors import Location, UserError
+from deportsim.core.strict_yaml import parse_scalar
+from deportsim.core.units import UnitMismatchError, convert, get_unit
 from deportsim.parameters.loader import Parameter, ParameterSet, check_range
-from deportsim.units import UnitMismatchError, convert, get_unit
-from deportsim.yamlio import parse_scalar
 
 __all__ = ["Override", "Resolved", "make_override", "parse_set"]
 
@@ -204,7 +204,7 @@ class Resolved:
     def replaced(self, arrays: Mapping[str, FloatArray]) -> Resolved:
         """The same run with the daily arrays (canonical units) of some parameters replaced.
 
-        Used for a replicate's drawn parameters (:mod:`deportsim.analysis.uncertainty`); the
+        Used for a replicate's drawn parameters (:mod:`deportsim.run.draws`); the
         arrays must have the shape :meth:`canonical` gives. Other parameters share this run's.
         """
         other = Resolved(self.params, self.start, self.days, self.overrides)

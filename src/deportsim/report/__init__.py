@@ -9,13 +9,14 @@ top parameters the page names.
 """
 
 from deportsim.report.build import build_report
-from deportsim.report.charts import CHARTS, Chart
+from deportsim.report.charts import CHARTS, MAX_SCENARIOS, Chart
 from deportsim.report.claims import check_claims, read_claims
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.sensitivity import Sensitivity, check_sensitivity, read_sensitivity
 
 __all__ = [
     "CHARTS",
+    "MAX_SCENARIOS",
     "Chart",
     "ScenarioRun",
     "Sensitivity",

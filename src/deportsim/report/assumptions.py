@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from deportsim.analysis.sensitivity import Indices, tornado_png
+from deportsim.analysis.sweeps.sensitivity import Indices, tornado_png
+from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.report.charts import Chart
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.sensitivity import OPTION, Sensitivity
 from deportsim.report.tables import years_option
-from deportsim.results import METRICS
-from deportsim.units import DAYS_PER_YEAR
+from deportsim.run.results import METRICS
 
 __all__ = ["KEY", "TITLE", "assumptions_section", "tornado_charts"]
 

@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from deportsim.errors import Location, UserError
-from deportsim.folders import writable_folder
-from deportsim.output import stage
+from deportsim.core.errors import Location, UserError
+from deportsim.core.folders import writable_folder
 from deportsim.report.assumptions import tornado_charts
 from deportsim.report.charts import CHARTS, MAX_SCENARIOS
 from deportsim.report.claims import check_claims
 from deportsim.report.html import render_page
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.sensitivity import Sensitivity
+from deportsim.store.outputs import stage
 
 __all__ = ["REPORT_FILE", "build_report"]
 

@@ -24,9 +24,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.series import Band, band, rolling_band, total_band
-from deportsim.units import DAYS_PER_YEAR
 
 __all__ = ["CHARTS", "FY2012_REMOVALS", "MAX_SCENARIOS", "PALETTE", "REGION_NAMES", "Chart"]
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from deportsim.errors import Location, UserError
+from deportsim.core.errors import Location, UserError
 
 __all__ = ["VERDICTS", "check_claims", "read_claims"]
 

@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from deportsim._version import __version__
+from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.report.assumptions import KEY as SENSITIVITY_KEY
 from deportsim.report.assumptions import TITLE as SENSITIVITY_TITLE
 from deportsim.report.assumptions import assumptions_section
@@ -29,7 +30,6 @@ from deportsim.report.tables import (
     parameter_table,
     years_option,
 )
-from deportsim.units import DAYS_PER_YEAR
 
 __all__ = ["render_page"]
 

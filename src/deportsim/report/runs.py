@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from deportsim.model import SimResult
 from deportsim.model.accounts import COSTS
-from deportsim.model.inputs import CHANNELS
+from deportsim.model.stages.arrests import CHANNELS
 
 __all__ = ["NATIONAL", "REGIONAL", "ScenarioRun"]
 
@@ -36,7 +36,7 @@ class ScenarioRun:
 
     ``national``: daily series by name, (replicates, days); ``regional_totals``: totals over the
     run by region, (replicates, regions); ``summary``: the run's summary.json content;
-    ``parameters``: :func:`deportsim.paramview.parameter_rows` with the scenario's overrides;
+    ``parameters``: :func:`deportsim.views.parameters.parameter_rows` with the scenario's overrides;
     ``sources``: the scenario's policy sources as citation dicts.
     """
 

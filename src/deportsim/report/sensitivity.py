@@ -1,7 +1,7 @@
 """A sensitivity analysis for the report: a ``sensitivity.json`` found, read and checked.
 
 ``deportsim sensitivity`` writes ``sensitivity.json`` (Sobol indices per metric and parameter,
-see :func:`deportsim.analysis.sensitivity.write_sensitivity`). :func:`read_sensitivity` takes
+see :func:`deportsim.analysis.sweeps.sensitivity.write_sensitivity`). :func:`read_sensitivity` takes
 that file, the folder holding it, or the run id the catalog recorded it under, and checks its
 shape strictly (pydantic): a file that is not such a summary (a missing field, an unknown one,
 text for a number, NaN, parameters that do not match the varied ones, a ranking out of order)
@@ -20,9 +20,10 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from deportsim.analysis.sensitivity import Indices
-from deportsim.errors import Location, UserError
-from deportsim.results import METRICS
+from deportsim.analysis.sweeps.sensitivity import Indices
+from deportsim.core.errors import Location, UserError
+from deportsim.run.results import METRICS
+from deportsim.store import catalog as runs
 
 __all__ = [
     "FILE",
@@ -127,7 +128,7 @@ class SensitivitySummary(_Strict):
         return self
 
     def indices(self, metric: str) -> Indices:
-        """A metric's indices as :mod:`deportsim.analysis.sensitivity` computes them."""
+        """A metric's indices as :mod:`deportsim.analysis.sweeps.sensitivity` computes them."""
         m = self.metrics[metric]
 
         def column(key: str) -> Any:
@@ -193,8 +194,6 @@ def check_sensitivity(data: object, origin: str | Path = "<sensitivity>") -> Sen
 
 def _from_catalog(ref: str, catalog: Path | None) -> Path | None:
     """The ``sensitivity.json`` of a run recorded in the catalog under ``ref``, or None."""
-    from deportsim import catalog as runs  # noqa: PLC0415 (DuckDB: only for a run id)
-
     try:
         record = runs.find(ref, catalog, label=OPTION)
     except (UserError, OSError):

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from deportsim.paramview import kind_label
+from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.series import total_band, window_totals
-from deportsim.units import DAYS_PER_YEAR
+from deportsim.views.parameters import kind_label
 
 __all__ = [
     "HEADLINE",

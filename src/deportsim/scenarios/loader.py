@@ -27,12 +27,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from deportsim.errors import Location, UserError
+from deportsim.core.errors import Location, UserError
+from deportsim.core.privacy import find_person_level, refusal_message
+from deportsim.core.strict_yaml import YamlDoc, load_yaml
 from deportsim.parameters.loader import ParameterSet, pydantic_error
 from deportsim.parameters.resolve import Override, make_override
 from deportsim.parameters.schema import Source
-from deportsim.privacy import find_person_level, refusal_message
-from deportsim.yamlio import YamlDoc, load_yaml
 
 __all__ = ["SCENARIOS_DIR", "Scenario", "builtin_scenarios", "load_scenario"]
 

@@ -1,0 +1,1 @@
+"""Published cost-per-removal estimates set beside the model's, and why they differ."""

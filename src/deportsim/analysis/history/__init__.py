@@ -1,0 +1,1 @@
+"""The model against history: published figures, the detention backtest and its calibration."""

@@ -1,0 +1,1 @@
+"""What a goal would take: the resources, year by year, with which a scenario reaches it."""

@@ -1,0 +1,1 @@
+"""Sweeps and sensitivity analyses: one scenario at many sets of parameter values."""

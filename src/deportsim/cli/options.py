@@ -1,0 +1,98 @@
+"""What the command line's verbs share: their common options and the lines they all print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deportsim import api
+
+__all__ = [
+    "CatalogOption",
+    "FixedParameters",
+    "NoCatalogOption",
+    "ParametersOption",
+    "ScenarioArg",
+    "ScenarioOut",
+    "Seed",
+    "SetOption",
+    "Start",
+    "Years",
+    "catalog_choice",
+    "echo_recorded",
+    "parse_start",
+]
+
+ParametersOption = Annotated[
+    Path | None, typer.Option(help="Folder of parameter files to use instead of the built-in.")
+]
+ScenarioArg = Annotated[
+    str, typer.Argument(help="Built-in scenario name or path to a scenario .yaml file.")
+]
+Seed = Annotated[int, typer.Option(help="Run seed (same seed, same results).")]
+Years = Annotated[float, typer.Option(help="Years to simulate.")]
+Start = Annotated[
+    str | None,
+    typer.Option(help="First day, YYYY-MM-DD (default: the scenario's, else 2025-01-20)."),
+]
+ScenarioOut = Annotated[Path | None, typer.Option(help="Output folder (default: out/<scenario>/).")]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a parameter for the whole run: PATH=VALUE [UNIT]."),
+]
+FixedParameters = Annotated[
+    bool,
+    typer.Option(
+        "--fixed-parameters",
+        help="Keep every parameter at its value: intervals show process noise only (by default "
+        "each replicate draws the uncertain parameters from their ranges).",
+    ),
+]
+#: ``--catalog DIR``, for every verb that records or reads runs.
+CatalogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalog",
+        help=f"Catalog folder (default: ${api.CATALOG_ENV}, else catalog/ in the user data "
+        "folder).",
+    ),
+]
+#: ``--no-catalog``, for every verb that records runs.
+NoCatalogOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-catalog",
+        help=f"Do not record this run in the catalog (or set {api.NO_CATALOG_ENV}=1).",
+    ),
+]
+
+
+def parse_start(text: str | None) -> dt.date | None:
+    """``--start`` as a date (UserError naming ``--start`` if it is not YYYY-MM-DD)."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise api.UserError(
+            f"bad date {text!r}: expected YYYY-MM-DD",
+            api.Location("<command line>", path="--start"),
+        ) from None
+
+
+def catalog_choice(catalog: Path | None, no_catalog: bool) -> api.CatalogChoice:
+    """The ``catalog`` argument of the API from the two options (False: do not record)."""
+    return False if no_catalog else catalog
+
+
+def echo_recorded(run_ids: Collection[str]) -> None:
+    """The line after a recorded command: its run id and how to see it (nothing if unrecorded).
+
+    ``run_ids``: what the API's ``on_record`` was told (e.g. a list's ``append``).
+    """
+    for run_id in run_ids:
+        typer.echo(f"Recorded in the catalog as run {run_id} (deportsim runs show {run_id})")

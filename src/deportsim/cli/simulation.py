@@ -1,0 +1,134 @@
+"""``deportsim run``, ``scenarios`` and ``params``: a scenario run and what it is made of."""
+
+from __future__ import annotations
+
+import gc
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import TaskID
+from rich.table import Table
+
+from deportsim import api
+from deportsim.cli.options import (
+    CatalogOption,
+    FixedParameters,
+    NoCatalogOption,
+    ParametersOption,
+    ScenarioArg,
+    ScenarioOut,
+    Seed,
+    SetOption,
+    Start,
+    Years,
+    catalog_choice,
+    parse_start,
+)
+from deportsim.cli.progress import timed
+from deportsim.views.formatting import metric_text
+from deportsim.views.parameters import render_csv, render_json, render_table
+
+__all__ = ["params", "run", "scenarios"]
+
+
+class Format(StrEnum):
+    """Output formats of ``deportsim params``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def run(
+    scenario: ScenarioArg = api.DEFAULT_SCENARIO,
+    replicates: Annotated[int, typer.Option(help="Monte Carlo replicates.")] = 100,
+    seed: Seed = 0,
+    years: Years = 4.0,
+    start: Start = None,
+    sets: SetOption = None,
+    out: ScenarioOut = None,
+    parameters: ParametersOption = None,
+    fixed_parameters: FixedParameters = False,
+    catalog: CatalogOption = None,
+    no_catalog: NoCatalogOption = False,
+) -> None:
+    """Run a scenario; write summary.json, timeseries.parquet and manifest.json."""
+    cfg = api.RunConfig(
+        scenario=scenario, replicates=replicates, seed=seed, years=years,
+        start=parse_start(start), sets=tuple(sets or ()), parameters=parameters,
+        parameter_uncertainty=not fixed_parameters,
+    )  # fmt: skip
+    progress = timed()
+    bar: list[tuple[TaskID, str, int]] = []  # the run's task, scenario and days, once prepared
+
+    def on_prepared(prep: api.Prepared) -> None:
+        # the modules and parameters loaded so far live as long as the command: keep the
+        # garbage collector from scanning them again and again while the model runs
+        gc.freeze()
+        label = f"{prep.scenario.name}: {prep.config.replicates} replicates"
+        bar.append((progress.add_task(label, total=prep.days), prep.scenario.name, prep.days))
+
+    def on_day(t: int) -> None:
+        ((task, name, days),) = bar
+        progress.update(task, completed=t + 1)
+        if t == days - 1:
+            progress.update(task, description=f"{name}: writing results")
+
+    with progress:
+        result = api.run(
+            cfg, out if out is not None else "default", on_day,
+            catalog=catalog_choice(catalog, no_catalog), on_prepared=on_prepared,
+        )  # fmt: skip
+    _print_summary(result.summary, result.folder or Path(), result.run_id)
+
+
+def _print_summary(summary: dict[str, Any], out_dir: Path, run_id: str | None = None) -> None:
+    metrics = summary["metrics"]
+    title = f"{summary['scenario']}: {summary['replicates']} replicates"
+    # plain echo, not a table title: a long scenario name must not wrap it
+    typer.echo(f"{title} from {summary['start']}, {summary['days']} days")
+    table = Table()
+    table.add_column("metric")
+    table.add_column("mean", justify="right")
+    table.add_column("90% interval", justify="right")
+    for name in api.REQUIRED_METRICS:  # every metric the interface contract requires
+        m = metrics[name]
+        table.add_row(
+            name,
+            metric_text(m["mean"], m["unit"]),
+            f"{metric_text(m['p05'], m['unit'])} – {metric_text(m['p95'], m['unit'])}",
+        )
+    Console().print(table)
+    typer.echo(f"Intervals include: {', '.join(summary['intervals']['include'])}")
+    if run_id is not None:
+        typer.echo(f"Recorded in the catalog as run {run_id} (deportsim runs show {run_id})")
+    # plain echo: this line is read by scripts, so it must never be wrapped
+    typer.echo(f"Results in {out_dir}/ (summary.json, timeseries.parquet, manifest.json)")
+
+
+def scenarios(parameters: ParametersOption = None) -> None:
+    """List the built-in scenarios, one line each."""
+    found = api.scenarios(parameters)
+    width = max(len(s.name) for s in found) + 2
+    for s in found:
+        typer.echo(f"{s.name:<{width}}{s.title}")
+
+
+def params(
+    scenario: Annotated[
+        str | None, typer.Option(help="Show values with this scenario's overrides.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, json or csv.")] = Format.table,
+    parameters: ParametersOption = None,
+) -> None:
+    """Print every parameter: path, values by date, unit, uncertainty and source."""
+    table = api.params(scenario, parameters)
+    if fmt is Format.json:
+        typer.echo(render_json(table.rows))
+    elif fmt is Format.csv:
+        typer.echo(render_csv(table.rows), nl=False)
+    else:
+        render_table(table.rows, Console(), table.scenario)

@@ -1,0 +1,233 @@
+"""Running a network: people placed on day 0, days advanced by the compiled loop, results kept.
+
+:func:`simulate` runs one network (:mod:`deportsim.engine.network`) over days and replicates;
+:func:`run_batches` runs many replicates in batches on threads
+(:func:`~deportsim.engine.batches.over_threads`).
+The step order of a day is written once, in :func:`deportsim.engine.kernels.run_days`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from deportsim.engine.arrays import Mode, Scratch, State
+from deportsim.engine.batches import DEFAULT_BATCH, over_threads
+from deportsim.engine.kernels import run_days
+from deportsim.engine.network import Key, Network
+from deportsim.engine.plan import ClassRecord, Plan, RecordSpec
+from deportsim.engine.result import SERIES, EngineResult
+from deportsim.engine.sampling import MeanField, Sampler, Stochastic
+from deportsim.engine.streams import Streams
+
+__all__ = ["CHUNK", "REFILL_ROUNDS", "run_batches", "simulate"]
+
+#: Days per call of the compiled loop (between two calls, ``on_day`` reports progress).
+CHUNK = 64
+#: At most this many times a day, places left by same-day leavers are offered again to people
+#: waiting. Rounds stop as soon as no place was freed (whole people) or less than a millionth of a
+#: person (mean-field); even stays of a tenth of a day need fewer than 40.
+REFILL_ROUNDS = 200
+
+F = NDArray[np.float64]
+
+
+def simulate(
+    net: Network,
+    days: int,
+    replicates: int,
+    sampler: Sampler,
+    *,
+    initial: Mapping[Key, float | ArrayLike] | None = None,
+    settled: bool = False,
+    record: RecordSpec = SERIES,
+    record_classes: ClassRecord = False,
+    period: int = 1,
+    threads: int = 1,
+    on_day: Callable[[int], None] | None = None,
+) -> EngineResult:
+    """Run the network for ``days`` days; every replicate and region advances together.
+
+    Step order within a day: :func:`deportsim.engine.kernels.run_days`, which is the compiled
+    loop itself.
+
+    Results are kept in steps of ``period`` days (1: daily): flows summed over a step, stocks
+    (occupancy, waiting) averaged over its end-of-day counts; the last step may be shorter.
+    ``threads`` splits the replicates into that many ranges run side by side
+    (:func:`deportsim.engine.batches.over_threads`), which changes nothing in the results (each
+    replicate has its own random streams). ``on_day(t)`` reports progress once for each day
+    ``t``, in order, when ``t + 1`` days' worth of replicate-days are done (on one thread: after
+    day ``t``), in chunks of :data:`CHUNK` days. ``initial[(station, class)]`` puts people in a
+    station before day 0 (a number or shape (regions,), per replicate), as long-time occupants
+    (the tail age bin), or, with ``settled``, spread over the age bins as in a station long fed
+    at a steady pace (:meth:`DailyStay.settled`; whole people by largest remainder in the
+    stochastic mode), so that they leave at the pace of their stay from day 0. Every person is
+    in exactly one station, queue, transit list or sink at the end of each day;
+    :meth:`EngineResult.check_conservation` verifies it. ``record`` names the series kept for
+    every key, or maps keys (``"station"``, ``"station[class]"``) to their own series, which
+    keeps memory to what is read. ``record_classes`` keeps the series of each class too: of
+    every station and capture (True), or of the stations and captures (``"station.capture"``)
+    it names. With ``"captured"`` recorded, each capture's own count is kept too
+    (:attr:`EngineResult.captures`).
+    """
+    asked = record.values() if isinstance(record, Mapping) else [record]
+    unknown = {name for names in asked for name in names} - set(SERIES)
+    if unknown:
+        raise ValueError(f"unknown series {sorted(unknown)}; choose from {SERIES}")
+    if threads < 1 or period < 1 or days < 1 or replicates < 1:
+        raise ValueError("days, replicates, period and threads must be at least 1")
+    plan = Plan.build(net, days, record, record_classes)
+    run = _Run(plan, days, replicates, len(net.regions), sampler, period=period)
+    run.place(initial or {}, net if settled else None)
+
+    def advance(r0: int, r1: int, done: Callable[[int], None]) -> None:
+        """Replicates ``r0 .. r1 - 1`` through every day, a chunk of days at a time."""
+        scratch = run.scratch()
+        for t0 in range(0, days, CHUNK):
+            t1 = min(t0 + CHUNK, days)
+            run.advance(t0, t1, r0, r1, scratch)
+            done((r1 - r0) * (t1 - t0))
+
+    per_thread = -(-replicates // threads)  # one range of replicates per thread
+    over_threads(
+        replicates, advance, batch_size=per_thread, threads=threads, days=days, on_day=on_day
+    )
+    return run.result(net.regions)
+
+
+def run_batches(
+    net: Network,
+    days: int,
+    replicates: int,
+    seed: int = 0,
+    *,
+    mode: Literal["stochastic", "mean-field"] = "stochastic",
+    batch_size: int = DEFAULT_BATCH,
+    workers: int | None = None,
+    initial: Mapping[Key, float | ArrayLike] | None = None,
+    record: RecordSpec = SERIES,
+    record_classes: ClassRecord = False,
+    period: int = 1,
+) -> EngineResult:
+    """Run ``replicates`` replicates in batches of ``batch_size``, ``workers`` at once.
+
+    Each batch is a run of its own (:func:`simulate`), its replicates numbered from the batch's
+    first (``Stochastic(..., first_replicate=...)``), and the batches are run by
+    :func:`deportsim.engine.batches.over_threads` (``workers``: default, all cores) and joined in
+    order. Replicate ``i`` always draws from the streams of ``(seed, i)``, so the result depends
+    on the seed only: not on the batch size nor on the number of workers. The mean-field mode
+    has one deterministic path, so it runs a single replicate.
+    """
+    if replicates < 1 or batch_size < 1:
+        raise ValueError("replicates and batch_size must be positive")
+
+    def batch(r0: int, r1: int, _done: Callable[[int], None]) -> EngineResult:
+        sampler: Sampler = (
+            Stochastic(Streams(seed), first_replicate=r0) if mode == "stochastic" else MeanField()
+        )
+        return simulate(
+            net, days, r1 - r0, sampler, initial=initial, record=record,
+            record_classes=record_classes, period=period,
+        )  # fmt: skip
+
+    if mode == "mean-field":
+        return batch(0, 1, lambda _n: None)
+    parts = over_threads(replicates, batch, batch_size=batch_size, threads=workers)
+    return EngineResult.concat(parts)
+
+
+class _Run:
+    """The arrays of one run (state, results, random streams) and the compiled loop over them."""
+
+    def __init__(
+        self, plan: Plan, days: int, replicates: int, regions: int, sampler: Sampler, *, period: int
+    ) -> None:
+        self.plan, self.days, self.replicates, self.period = plan, days, replicates, period
+        self.mode = Mode(sampler.stochastic, sampler.exact_below, REFILL_ROUNDS, days, period)
+        steps = -(-days // period)
+        queue = np.zeros((replicates, regions, len(plan.classes)))
+        self.state = State(
+            occ=np.zeros((replicates, regions, plan.age_bins)),
+            queue=queue,
+            tomorrow=np.zeros_like(queue),
+            rng=sampler.states(plan.streams, replicates),
+            external=np.zeros(replicates),
+            store=np.zeros((replicates, steps, len(plan.pairs), regions)),
+            sinks=np.zeros((replicates, steps, len(plan.sinks), regions)),
+            captured=np.zeros((replicates, steps, len(plan.capture_keys), regions)),
+        )
+        self.initial = np.zeros(replicates)
+
+    def place(self, initial: Mapping[Key, float | ArrayLike], net: Network | None = None) -> None:
+        """Put people in stations before day 0.
+
+        They go to the tail age bin, or (``net`` given) are spread over the age bins in the
+        settled shares of their class's stay.
+        """
+        number = {key: i for i, key in enumerate(self.plan.classes)}
+        occ, arrays = self.state.occ, self.plan.arrays
+        for key, people in initial.items():
+            if key not in number:
+                raise ValueError(f"initial {key} names no station and class of this network")
+            k = number[key]
+            off, bins = arrays.cls_age_off[k], arrays.cls_ages[k]
+            count = np.broadcast_to(np.asarray(people, dtype=np.float64), occ.shape[1:2])
+            if np.any(count < 0) or not np.all(np.isfinite(count)):
+                raise ValueError(f"initial {key}: people must be finite and not negative")
+            if net is None:
+                occ[:, :, off + bins - 1] += count
+                continue
+            shares = net.by_name[key[0]].daily_stays[key[1]].settled()
+            spread = count[:, None] * shares[None, :]  # (regions, bins)
+            if self.mode.stochastic:
+                spread = _whole(spread, np.rint(count))
+            occ[:, :, off : off + bins] += spread[None, :, :]
+        self.initial = occ.sum(axis=(1, 2))
+
+    def scratch(self) -> Scratch:
+        """Scratch space for one thread of the loop."""
+        _, regions, classes = self.state.queue.shape
+        return Scratch.make(regions, classes, int(self.plan.arrays.st_nk.max(initial=1)))
+
+    def advance(self, t0: int, t1: int, r0: int, r1: int, day: Scratch) -> None:
+        """Days ``t0 .. t1 - 1`` for replicates ``r0 .. r1 - 1`` (releases the GIL)."""
+        run_days(t0, t1, r0, r1, self.plan.arrays, self.mode, self.state, day)
+
+    def result(self, regions: tuple[str, ...]) -> EngineResult:
+        """The run's results, sharing its arrays."""
+        p, st = self.plan, self.state
+        inside = st.occ.sum(axis=(1, 2)) + st.queue.sum(axis=(1, 2))
+        return EngineResult(
+            days=self.days,
+            period=self.period,
+            replicates=self.replicates,
+            regions=regions,
+            store=_by_key(p.pairs, st.store),
+            sink_store={name: st.sinks[:, :, i] for i, name in enumerate(p.sinks)},
+            captures={name: st.captured[:, :, i] for i, name in enumerate(p.capture_keys)},
+            initial_people=self.initial,
+            final_people=inside + st.tomorrow.sum(axis=(1, 2)),
+            external_people=st.external,
+        )
+
+
+def _whole(spread: F, totals: F) -> F:
+    """Each row of ``spread`` in whole people adding up to ``totals``, by largest remainder."""
+    out = np.floor(spread)
+    for g in range(spread.shape[0]):
+        short = int(totals[g] - out[g].sum())
+        if short > 0:
+            order = np.argsort(-(spread[g] - out[g]), kind="stable")[:short]
+            out[g, order] += 1.0
+    return out
+
+
+def _by_key(pairs: Sequence[tuple[str, str]], store: F) -> dict[str, dict[str, F]]:
+    """The store's series as ``{key: {series: (replicates, steps, regions)}}``."""
+    out: dict[str, dict[str, F]] = {}
+    for i, (key, name) in enumerate(pairs):
+        out.setdefault(key, {})[name] = store[:, :, i]
+    return out

@@ -1,0 +1,255 @@
+"""Parameter uncertainty: each replicate's own draw of the uncertain parameters.
+
+A run with parameter uncertainty (``deportsim run`` unless ``--fixed-parameters``) gives every
+replicate its own values of the parameters that state an ``uncertainty`` range, on top of the
+model's process noise. How a draw works (docs/model.md, "Parameter uncertainty"):
+
+- Each drawn parameter has one named random stream, ``parameters.<path>``; replicate ``r`` takes
+  the uniform number at position ``r`` of that stream
+  (:meth:`~deportsim.engine.streams.Streams.replicate_states`), so a replicate's draw depends on
+  the seed and its own number only: not on the batch size, threads or workers.
+- The number is turned into a value ``v`` by the inverse of the stated distribution (triangular
+  and PERT with the parameter's value as the mode; uniform; normal and lognormal with ``low`` and
+  ``high`` as the 5th and 95th percentiles), in the parameter's canonical unit. The reference
+  value is the parameter files' value on the run's first day, before any override.
+- The draw is applied as a relative factor ``v / reference`` to the parameter's whole daily
+  series, the scenario's dated overrides included: an override keeps the relative uncertainty of
+  the value it replaces. Probabilities are then capped at 1, and shares that must add up to at
+  most 1 (:data:`CAPPED`) are scaled down together on days they would exceed it; the sector
+  shares (:data:`NORMALISED`) are rescaled to their undrawn total.
+- The calibrated stays (:data:`deportsim.model.calibration.PARAMETERS`) are drawn jointly: a
+  replicate takes one bootstrap row of the shipped calibration (stream
+  ``parameters.calibrated.model_stays``), so their correlation is kept; their factor is the row's
+  value over the best fit's.
+
+Not drawn (each listed with its reason in :meth:`ParameterDraws.record`): parameters with no
+stated range; those set with ``--set`` (a user who sets a value asks for that value); regional
+parameters (their ranges span the regions' values, not the uncertainty of one region's); those
+whose reference value is 0 (switches that a scenario sets; a relative factor cannot move them);
+and those whose reference value lies outside the stated range (the range describes another
+period).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+
+from deportsim.core.units import Kind
+from deportsim.engine import Streams
+from deportsim.model.accounts import factors
+from deportsim.model.calibration import shipped_model_stays
+from deportsim.model.inputs import Inputs
+from deportsim.model.stages import read_inputs
+from deportsim.model.stages.impacts import SECTORS
+from deportsim.parameters import Resolved
+from deportsim.parameters.schema import Uncertainty
+
+__all__ = [
+    "CALIBRATED_STREAM",
+    "CAPPED",
+    "NORMALISED",
+    "ParameterDraws",
+    "draw_parameters",
+    "quantile",
+    "stream_name",
+]
+
+F = NDArray[np.float64]
+
+#: The stream from which each replicate picks its bootstrap row of the calibrated stays.
+CALIBRATED_STREAM = "parameters.calibrated.model_stays"
+#: Shares that the model requires to add up to at most 1 (model/network.py ``_check_shares``).
+CAPPED: tuple[tuple[str, ...], ...] = (
+    ("arrests.collateral_share", "arrests.worksite_share", "arrests.courthouse_share"),
+    ("courts.removal_order_share", "courts.relief_share", "courts.voluntary_departure_share"),
+    ("removal.land_share", "removal.commercial_share"),
+)
+#: Shares that split a whole: rescaled after the draw to the total they had before it.
+NORMALISED: tuple[tuple[str, ...], ...] = (tuple(f"impacts.sector_{s}" for s in SECTORS),)
+#: z of the 95th percentile of a standard normal (normal and lognormal ranges are 5th-95th).
+Z95 = 1.6448536269514722
+
+
+def stream_name(path: str) -> str:
+    """The random stream of a parameter's draws."""
+    return f"parameters.{path}"
+
+
+def quantile(u: F, spec: Uncertainty, reference: float, scale: float) -> F:
+    """Values of the distribution ``spec`` at probabilities ``u``, in canonical units.
+
+    ``scale`` converts the file's unit to the canonical one; ``reference`` (canonical) is the
+    mode of the triangular and PERT distributions.
+    """
+    lo, hi = spec.low * scale, spec.high * scale
+    width = hi - lo
+    if width <= 0:
+        return np.full_like(u, lo)
+    if spec.distribution == "uniform":
+        return lo + u * width
+    if spec.distribution == "triangular":
+        c = (reference - lo) / width
+        left = lo + np.sqrt(u * width * (reference - lo))
+        right = hi - np.sqrt((1.0 - u) * width * (hi - reference))
+        return np.where(u < c, left, right)
+    if spec.distribution == "pert":
+        a = 1.0 + 4.0 * (reference - lo) / width
+        b = 1.0 + 4.0 * (hi - reference) / width
+        return lo + width * special.betaincinv(a, b, u)
+    z = special.ndtri(u)
+    if spec.distribution == "normal":
+        return (lo + hi) / 2.0 + z * width / (2.0 * Z95)
+    # lognormal: low and high are its 5th and 95th percentiles (low > 0, checked by the schema)
+    mu, sigma = (np.log(lo) + np.log(hi)) / 2.0, (np.log(hi) - np.log(lo)) / (2.0 * Z95)
+    return np.asarray(np.exp(mu + sigma * z), dtype=np.float64)
+
+
+def _uniforms(streams: Streams, name: str, replicates: int) -> F:
+    """One uniform number in (0, 1) per replicate, from replicate ``r``'s place in ``name``."""
+    words = streams.replicate_states(name, 0, replicates)[:, 0] >> np.uint64(11)
+    return (words.astype(np.float64) + 0.5) * 2.0**-53
+
+
+@functools.cache
+def _calibrated() -> tuple[dict[str, float], tuple[dict[str, float], ...]]:
+    """The shipped calibration of the stays: best fit and bootstrap rows (read once)."""
+    stays = shipped_model_stays()
+    return stays.best(), tuple(stays.bootstrap())
+
+
+@dataclass(frozen=True)
+class ParameterDraws:
+    """Every replicate's factors on the drawn parameters of one run.
+
+    ``factors`` has shape (replicates, len(paths)): replicate ``r`` runs with each parameter's
+    daily series (after overrides) times its factor. ``drawn`` describes each drawn parameter's
+    distribution, ``not_drawn`` gives the reason each parameter with a range was left fixed.
+    """
+
+    base: Resolved
+    paths: tuple[str, ...]
+    factors: F
+    drawn: dict[str, dict[str, Any]]
+    not_drawn: dict[str, str]
+    streams: tuple[str, ...]
+
+    @property
+    def replicates(self) -> int:
+        """Number of replicates drawn for."""
+        return int(self.factors.shape[0])
+
+    def resolved(self, r: int) -> Resolved:
+        """Replicate ``r``'s parameter values."""
+        arrays: dict[str, F] = {}
+        for path, f in zip(self.paths, self.factors[r], strict=True):
+            arr = self.base.canonical(path) * f
+            if self.base.params[path].unit.kind is Kind.PROBABILITY:
+                arr = np.minimum(arr, 1.0)
+            arrays[path] = arr
+        for group in CAPPED:
+            if not any(p in arrays for p in group):
+                continue
+            total = sum(arrays.get(p, self.base.canonical(p)) for p in group)
+            over = np.maximum(np.asarray(total, dtype=np.float64), 1.0)
+            for p in group:
+                arrays[p] = arrays.get(p, self.base.canonical(p)) / over
+        for group in NORMALISED:
+            if not any(p in arrays for p in group):
+                continue
+            before = sum(self.base.canonical(p) for p in group)
+            after = sum(arrays.get(p, self.base.canonical(p)) for p in group)
+            ratio = np.divide(before, after, out=np.ones_like(before), where=after > 0)
+            for p in group:
+                arrays[p] = arrays.get(p, self.base.canonical(p)) * ratio
+        return self.base.replaced(arrays)
+
+    def inputs(self, r: int) -> Inputs:
+        """Replicate ``r``'s inputs to the model."""
+        return read_inputs(self.resolved(r))
+
+    def series_factors(self, first: int, end: int) -> dict[str, F]:
+        """Daily factors of the computed regional series of replicates ``first .. end - 1``.
+
+        Shape (replicates, days): the per-replicate form of
+        :func:`deportsim.model.accounts.factors` (the impacts parameters may be drawn).
+        """
+        rows = [factors(self.inputs(r)) for r in range(first, end)]
+        return {name: np.stack([row[name] for row in rows]) for name in rows[0]}
+
+    def record(self) -> dict[str, Any]:
+        """What the manifest says about the draws: each drawn parameter, each one left fixed."""
+        return {
+            "parameters": self.drawn,
+            "not_drawn": self.not_drawn,
+            "streams": list(self.streams),
+        }
+
+
+def _reason(resolved: Resolved, path: str, reference: float, sets: set[str]) -> str | None:
+    """Why a parameter with a range is not drawn, or None when it is."""
+    param = resolved.params[path]
+    spec = param.spec.uncertainty
+    assert spec is not None  # noqa: S101 - only parameters with a range are asked about
+    if path in sets:
+        return "set on the command line (--set): kept at the value given"
+    if param.regional:
+        return "regional: its range spans the regions' values, not one region's uncertainty"
+    if reference == 0:
+        return "its value is 0 (a switch that scenarios set): a relative draw cannot move it"
+    lo, hi = spec.low * param.unit.factor, spec.high * param.unit.factor
+    if not lo - 1e-12 * abs(lo) <= reference <= hi + 1e-12 * abs(hi):
+        return f"its value on the first day ({reference:g}) is outside its range"
+    return None
+
+
+def draw_parameters(resolved: Resolved, replicates: int, seed: int) -> ParameterDraws:
+    """Draw every uncertain parameter for ``replicates`` replicates of a run with ``seed``.
+
+    ``resolved`` is the run's parameters after its overrides; those set on the command line
+    (origin ``--set``) are not drawn.
+    """
+    params = resolved.params
+    files = Resolved(params, resolved.start, resolved.days, ())  # before any override
+    sets = {ov.path for ov in resolved.overrides if ov.origin == "--set"}
+    streams = Streams(seed)
+    best, rows = _calibrated()
+    pick = _uniforms(streams, CALIBRATED_STREAM, replicates) * len(rows)
+    row_of = np.minimum(pick.astype(np.int64), len(rows) - 1)
+    paths: list[str] = []
+    columns: list[F] = []
+    drawn: dict[str, dict[str, Any]] = {}
+    not_drawn: dict[str, str] = {}
+    for path, param in sorted(params.parameters.items()):
+        spec = param.spec.uncertainty
+        if spec is None:
+            continue
+        reference = float(files.canonical(path).reshape(resolved.days, -1)[0, 0])
+        reason = _reason(resolved, path, reference, sets)
+        if reason is not None:
+            not_drawn[path] = reason
+            continue
+        unit = param.unit.canonical
+        if path in best:
+            values = np.array([row[path] / best[path] for row in rows])[row_of] * reference
+            how = {"distribution": "calibrated bootstrap", "rows": len(rows),
+                   "stream": CALIBRATED_STREAM}  # fmt: skip
+        else:
+            name = stream_name(path)
+            u = _uniforms(streams, name, replicates)
+            values = quantile(u, spec, reference, param.unit.factor)
+            how = {"distribution": spec.distribution, "low": spec.low * param.unit.factor,
+                   "high": spec.high * param.unit.factor, "stream": name}  # fmt: skip
+        values = np.maximum(values, 0.0)
+        if param.unit.kind is Kind.PROBABILITY:
+            values = np.minimum(values, 1.0)
+        paths.append(path)
+        columns.append(values / reference)
+        drawn[path] = {"unit": unit, "reference": reference, **how}
+    matrix = np.stack(columns, axis=1) if columns else np.ones((replicates, 0))
+    return ParameterDraws(resolved, tuple(paths), matrix, drawn, not_drawn, streams.names)

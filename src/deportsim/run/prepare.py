@@ -1,0 +1,71 @@
+"""Prepare a run: check every input and turn it into the model's daily inputs, nothing computed.
+
+:func:`prepare` raises :class:`~deportsim.core.errors.UserError` before anything is computed or
+written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from deportsim.core.errors import Location, UserError
+from deportsim.core.units import DAYS_PER_YEAR
+from deportsim.model import Inputs, read_inputs
+from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
+from deportsim.run.config import DEFAULT_START, RunConfig, check_config
+from deportsim.run.draws import ParameterDraws, draw_parameters
+from deportsim.scenarios import Scenario, load_scenario
+
+__all__ = ["Prepared", "prepare"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked run: the scenario, the parameters and the daily inputs, nothing computed yet."""
+
+    config: RunConfig
+    scenario: Scenario
+    params: ParameterSet
+    resolved: Resolved
+    inputs: Inputs
+    draws: ParameterDraws | None = None  # each replicate's parameters, if they are drawn
+
+    @property
+    def start(self) -> dt.date:
+        """First simulated day."""
+        return self.resolved.start
+
+    @property
+    def days(self) -> int:
+        """Number of simulated days."""
+        return self.resolved.days
+
+
+def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
+    """Check and resolve everything a run needs; raise UserError on any bad input."""
+    check_config(cfg)
+    params = params if params is not None else load_parameters(cfg.parameters)
+    scenario = load_scenario(cfg.scenario, params)
+    sets = tuple(parse_set(params, text) for text in cfg.sets)
+    start = cfg.start or scenario.start or DEFAULT_START
+    days = max(1, round(cfg.years * DAYS_PER_YEAR))
+    _check_start_only(params, scenario.overrides + sets, start)
+    resolved = Resolved(params, start, days, scenario.overrides + sets)
+    draws = (
+        draw_parameters(resolved, cfg.replicates, cfg.seed) if cfg.parameter_uncertainty else None
+    )
+    return Prepared(cfg, scenario, params, resolved, read_inputs(resolved), draws)
+
+
+def _check_start_only(
+    params: ParameterSet, overrides: tuple[Override, ...], start: dt.date
+) -> None:
+    """Refuse a dated override of a parameter that is read only on a run's first day."""
+    for ov in overrides:
+        if params[ov.path].spec.applies == "start" and ov.start is not None and ov.start > start:
+            raise UserError(
+                f"is read only on the first day of a run ({start}), so a change from {ov.start} "
+                "would have no effect; give it without `from`, or start the run later",
+                ov.location or Location(ov.origin, path=ov.path),
+            )

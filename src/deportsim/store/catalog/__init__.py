@@ -1,0 +1,63 @@
+"""The results catalog: every run recorded, with its settings, status, timings and outputs.
+
+Where: ``--catalog DIR``, else ``$DEPORTSIM_CATALOG``, else ``catalog/`` in the user data
+directory (``$DEPORTSIM_DATA_DIR``, ``$XDG_DATA_HOME/deportsim`` or ``~/.local/share/deportsim``).
+``--no-catalog`` or ``DEPORTSIM_NO_CATALOG=1`` turns recording off.
+
+Writing (:mod:`deportsim.store.catalog.records`): each run writes its own record file and its own
+folder, atomically, so concurrent runs lose nothing and a killed run stays ``incomplete``.
+Reading (:mod:`deportsim.store.catalog.query`): DuckDB reads the records and the runs' Parquet
+summaries in place. To record a command's runs::
+
+    from deportsim.store import catalog
+
+    record = catalog.begin("sweep", scenario=..., scenario_hash=..., parameters=..., seed=...)
+    try:
+        ...
+    except BaseException as exc:
+        record.fail(exc)
+        raise
+    record.finish(outputs=catalog.keep(record, {"sweep.parquet": path}), timings={"wall_s": t})
+
+or, the same in one place (:mod:`deportsim.store.catalog.recording`)::
+
+    with catalog.recording("claims", out=out, seed=..., ...) as rec:
+        ...
+        rec.keep({"claims.json": path}, copy=("claims.json",))
+
+``record.id`` is the run id (None when not recorded); ``record.folder`` the run's own folder in
+the catalog; :func:`resume` takes a stopped run up again under the same id.
+"""
+
+from deportsim.store.catalog.outputs import keep, write_metrics
+from deportsim.store.catalog.query import STATUSES, connect, display_status, find, list_runs, resume
+from deportsim.store.catalog.recording import Recording, recording
+from deportsim.store.catalog.records import (
+    CATALOG_ENV,
+    NO_CATALOG_ENV,
+    CatalogChoice,
+    RunRecord,
+    begin,
+    catalog_dir,
+    disabled,
+)
+
+__all__ = [
+    "CATALOG_ENV",
+    "NO_CATALOG_ENV",
+    "STATUSES",
+    "CatalogChoice",
+    "Recording",
+    "RunRecord",
+    "begin",
+    "catalog_dir",
+    "connect",
+    "disabled",
+    "display_status",
+    "find",
+    "keep",
+    "list_runs",
+    "recording",
+    "resume",
+    "write_metrics",
+]

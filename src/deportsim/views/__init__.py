@@ -1,0 +1,1 @@
+"""Text views shared by the command line and the report: tables, numbers, parameter rows."""
