@@ -40,7 +40,7 @@ typecheck: $(TEST_STAMP)
 
 # The layers of docs/architecture.md: every import points down (import-linter, pyproject.toml).
 contracts: $(TEST_STAMP)
-	$(BIN)/lint-imports --no-cache
+	$(BIN)/lint-imports --no-cache --no-logo
 
 # The report's tests open it in Debian's Chromium (tests/report/test_report.py): installed once if missing.
 CHROMIUM := /usr/bin/chromium
