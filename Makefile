@@ -9,11 +9,12 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 RUN_STAMP  := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 
-.PHONY: run test lint typecheck contracts pytest bench clean help
+.PHONY: run test lint typecheck contracts pytest fuzz bench clean help
 
 help:
 	@echo "make run    set up .venv, install, run the default scenario offline"
 	@echo "make test   install test extras, then ruff, mypy, the layer contracts and the whole test suite"
+	@echo "make fuzz   the fuzz campaign: FUZZ_EXAMPLES random inputs per kind (docs/reliability.md)"
 	@echo "make bench  run the benchmarks (figures go to docs/performance.md)"
 
 $(BIN)/python:
@@ -55,6 +56,11 @@ pytest: $(TEST_STAMP) $(CHROMIUM)
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 test: lint typecheck contracts pytest
+
+# The fuzz campaign at a large budget (make test runs the same tests on a small fixed set).
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(TEST_STAMP)
+	DEPORTSIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider -q
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run_all.py

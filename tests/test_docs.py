@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -48,6 +49,14 @@ def _examples() -> list[Example]:
 
 
 EXAMPLES = _examples()
+#: Where the examples write (a run into a folder with earlier results is refused without
+#: --overwrite, so each session of the tests starts from none).
+DOCS_OUT = Path("/tmp/deportsim-docs")  # noqa: S108 - the folder the docs' examples name
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_docs_out() -> None:
+    shutil.rmtree(DOCS_OUT, ignore_errors=True)
 
 
 def test_the_docs_have_executable_examples() -> None:

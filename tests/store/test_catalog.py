@@ -185,9 +185,11 @@ def test_a_run_killed_midway_stays_incomplete(
     assert manifest["status"] == "incomplete"
 
 
-def _small_run(folder: Path, out: Path, scenario: str = "baseline-fy2024", *sets: str) -> str:
+def _small_run(
+    folder: Path, out: Path, scenario: str = "baseline-fy2024", *sets: str, overwrite: bool = False
+) -> str:
     cfg = api.RunConfig(scenario=scenario, replicates=2, years=0.25, sets=sets)
-    done = api.run_prepared(api.prepare(cfg), out, catalog=folder)
+    done = api.run_prepared(api.prepare(cfg), out, catalog=folder, overwrite=overwrite)
     assert done.run_id is not None
     return done.run_id
 
@@ -257,8 +259,9 @@ def test_export_copies_checked_files_or_tables(
     _run(capsys, "runs", "export", b, "--out", str(exp), "--format", "csv", *cat)
     assert (exp / "runs-summary.csv").read_text().startswith("run_id,scenario,kind,seed,")
 
-    # a later run into the same folder replaces timeseries.parquet: the export says so
-    _small_run(folder, tmp_path / "a", "record-2012-pace")
+    # a later run into the same folder (asked to overwrite it) replaces timeseries.parquet: the
+    # export says so
+    _small_run(folder, tmp_path / "a", "record-2012-pace", overwrite=True)
     out, _ = _run(capsys, "runs", "export", a, "--out", str(tmp_path / "again"), *cat)
     assert "Not exported" in out
     assert "timeseries.parquet" in out
@@ -327,7 +330,7 @@ def test_no_catalog_records_nothing(
          "--no-catalog")  # fmt: skip
     monkeypatch.setenv("DEPORTSIM_CATALOG", str(folder))
     monkeypatch.setenv("DEPORTSIM_NO_CATALOG", "1")
-    out, _ = _run(capsys, "run", *SMALL, "--out", str(tmp_path / "o"))
+    out, _ = _run(capsys, "run", *SMALL, "--out", str(tmp_path / "o"), "--overwrite")
     assert "Recorded in the catalog" not in out
     assert not folder.exists()
     monkeypatch.delenv("DEPORTSIM_NO_CATALOG")

@@ -32,17 +32,21 @@ def run_prepared(
     on_day: Callable[[int], None] | None = None,
     *,
     catalog: CatalogChoice = None,
+    overwrite: bool = False,
 ) -> RunOutput:
     """Execute a prepared run and, if ``out`` is given, write its files there.
 
     A run with ``out`` is recorded in the catalog (:mod:`deportsim.store.catalog`): ``catalog``
     None for the default one, a folder, or False not to record it. The result's ``folder`` says
-    where the files went.
+    where the files went. A folder holding a complete earlier run is refused (UserError naming
+    ``--out``) unless ``overwrite``; the default folder (``"default"``, ``out/<scenario>/``)
+    always takes the latest run. Either way the earlier run stays until the new one is complete.
     """
     folder = folder_for(out, prep.scenario.name)
     if folder is None:
         return execute(prep, on_day)
-    return replace(save_run(prep, folder, on_day, catalog), folder=folder)
+    replace_earlier = overwrite or out == "default"
+    return replace(save_run(prep, folder, on_day, catalog, replace_earlier), folder=folder)
 
 
 def run(
@@ -53,16 +57,18 @@ def run(
     *,
     catalog: CatalogChoice = None,
     on_prepared: Callable[[Prepared], None] | None = None,
+    overwrite: bool = False,
 ) -> RunOutput:
     """Prepare, execute and (if ``out`` is given) write a run.
 
     Every input is checked (UserError) before anything runs or is written; ``on_prepared`` is
     then told the prepared run (its scenario and number of days), before the model starts.
+    ``overwrite``: replace a complete earlier run in ``out`` (see :func:`run_prepared`).
     """
     prep = prepare(cfg, params)
     if on_prepared is not None:
         on_prepared(prep)
-    return run_prepared(prep, out, on_day, catalog=catalog)
+    return run_prepared(prep, out, on_day, catalog=catalog, overwrite=overwrite)
 
 
 def scenarios(parameters: Path | None = None) -> list[ScenarioInfo]:

@@ -2,13 +2,19 @@
 
 Each command calls one function of the library API and prints what it returns; nothing is
 computed here. Exit codes: 0 success, 2 a user error (one line on stderr naming file, line and
-parameter), 1 an internal error (a bug: the traceback is shown).
+parameter), 1 a failure that is not the user's: a full disk (one line) or an internal error (a
+bug: the traceback is shown), 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM (one line).
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -66,23 +72,80 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app and map errors to the contract's exit codes."""
-    args = sys.argv[1:] if argv is None else argv
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM received: raised in the main thread as Ctrl-C is, so a run cleans up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _interrupts() -> Iterator[list[int]]:
+    """Turn SIGINT and SIGTERM into :class:`Interrupted`; yield the signals received.
+
+    A signal ignored when the process started (a background job's SIGINT) stays ignored. The
+    earlier handlers are restored on leaving (``main`` may be called more than once, in tests).
+    """
+    received: list[int] = []
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+        raise Interrupted(signum)
+
+    earlier = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in _SIGNALS:
+            old = signal.getsignal(sig)
+            if old is not signal.SIG_IGN and old is not None:
+                earlier[sig] = old
+                signal.signal(sig, handler)
     try:
-        app(args=args or ["--help"], prog_name="deportsim", standalone_mode=False)
+        yield received
+    finally:
+        for sig, old in earlier.items():
+            signal.signal(sig, old)
+
+
+def _run(args: list[str]) -> int:
+    """Run the app; its exit code (a user error: its one line printed first)."""
+    try:
+        code = app(args=args or ["--help"], prog_name="deportsim", standalone_mode=False)
     except api.UserError as exc:
         _fail(f"error: {exc.one_line()}", exc.exit_code)
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.TyperException as exc:  # usage errors: unknown option, bad value, missing argument
         _fail(f"error: {' '.join(exc.format_message().split())}", 2)
     except (typer.Abort, KeyboardInterrupt):
-        _fail("interrupted; results were not written", 130)
+        return 130  # the line is main's
     except Exception:  # noqa: BLE001 - anything else is a bug: show it, exit 1
         traceback.print_exc()
         _fail("internal error (a bug in deportsim); please report it with the traceback above", 1)
-    sys.exit(0)
+    return code if isinstance(code, int) else 0  # typer returns 130 for a KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app and map errors to the contract's exit codes.
+
+    SIGINT exits 130 and SIGTERM 143, with one line: the run in progress removes its partial
+    files and marks its catalog record failed, and earlier results are kept.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    with _interrupts() as received:
+        try:
+            code = _run(args)
+        except SystemExit as exc:
+            if not received or exc.code in (0, 2):
+                raise
+            sys.exit(128 + received[0])  # a verb that said what was kept (a sweep)
+    if received or code == 130:
+        name = signal.Signals(received[0]).name if received else "SIGINT"
+        _fail(f"interrupted ({name}); results were not written", 128 + (received or [2])[0])
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated
@@ -72,16 +73,25 @@ NoCatalogOption = Annotated[
 
 
 def parse_start(text: str | None) -> dt.date | None:
-    """``--start`` as a date (UserError naming ``--start`` if it is not YYYY-MM-DD)."""
+    """``--start`` as a date (UserError naming ``--start`` if it is not YYYY-MM-DD).
+
+    Only ``YYYY-MM-DD``: Python's ``date.fromisoformat`` also takes ``20250101`` and
+    ``2025-W01-1``, which the documentation does not promise.
+    """
     if text is None:
         return None
     try:
+        if not _YYYY_MM_DD.fullmatch(text):
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise api.UserError(
             f"bad date {text!r}: expected YYYY-MM-DD",
             api.Location("<command line>", path="--start"),
         ) from None
+
+
+_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def catalog_choice(catalog: Path | None, no_catalog: bool) -> api.CatalogChoice:

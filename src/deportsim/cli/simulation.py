@@ -54,6 +54,14 @@ def run(
     fixed_parameters: FixedParameters = False,
     catalog: CatalogOption = None,
     no_catalog: NoCatalogOption = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace the complete results of an earlier run in --out (kept until this run "
+            "is complete; out/<scenario>/, the default, always takes the latest run).",
+        ),
+    ] = False,
 ) -> None:
     """Run a scenario; write summary.json, timeseries.parquet and manifest.json."""
     cfg = api.RunConfig(
@@ -81,6 +89,7 @@ def run(
         result = api.run(
             cfg, out if out is not None else "default", on_day,
             catalog=catalog_choice(catalog, no_catalog), on_prepared=on_prepared,
+            overwrite=overwrite,
         )  # fmt: skip
     _print_summary(result.summary, result.folder or Path(), result.run_id)
 

@@ -3,23 +3,28 @@
 PyYAML composes the document into nodes that carry line marks; :func:`load_yaml` turns them into
 plain Python values (dict, list, str, int, float, bool, None, datetime.date) and a table mapping
 each key path to its 1-based line, so that any later check can point at the exact line. Duplicate
-keys, non-string keys, anchors/aliases and tags outside YAML's core schema are refused.
+keys, non-string keys, anchors/aliases, nesting deeper than :data:`MAX_DEPTH` levels, characters
+YAML does not allow (control characters) and tags outside YAML's core schema are refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from deportsim.core.errors import Location, UserError
+from deportsim.core.errors import Location, UserError, clip, shown
 
-__all__ = ["YamlDoc", "load_yaml", "parse_scalar"]
+__all__ = ["MAX_DEPTH", "YamlDoc", "load_yaml", "parse_scalar", "refuse_anchor_text"]
 
 Key = tuple[str | int, ...]
+
+#: Deepest nesting of lists and mappings accepted (the parameter files need five levels).
+MAX_DEPTH = 50
 
 
 @dataclass(frozen=True)
@@ -41,12 +46,43 @@ class YamlDoc:
 
     def loc(self, path: Key, dotted: str | None = None) -> Location:
         """Location for ``path``; ``dotted`` overrides the path text shown to the user."""
-        shown = dotted if dotted is not None else ".".join(str(k) for k in path)
-        return Location(self.file, self.line_of(path), shown or None)
+        text = dotted if dotted is not None else ".".join(str(k) for k in path)
+        return Location(self.file, self.line_of(path), text or None)
+
+
+class _RefusedError(yaml.MarkedYAMLError):
+    """Valid YAML that is refused (raised while composing, before anything is expanded)."""
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader; the node walk below does the construction so that marks are kept."""
+    """SafeLoader; the node walk below does the construction so that marks are kept.
+
+    Composing refuses anchors and aliases, and counts the nesting and stops beyond
+    :data:`MAX_DEPTH`, so that neither an alias "bomb" nor a deeply nested input can exhaust
+    memory or Python's recursion limit.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _RefusedError(
+                problem=f"YAML anchors and aliases (&{anchor} / *{anchor}) are not allowed; "
+                "write each value where it applies",
+                problem_mark=event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _RefusedError(
+                    problem=f"nested more than {MAX_DEPTH} levels deep; flatten the structure",
+                    problem_mark=event.start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _scalar(node: yaml.ScalarNode, loader: _Loader, file: str, path: Key = ()) -> Any:
@@ -54,9 +90,10 @@ def _scalar(node: yaml.ScalarNode, loader: _Loader, file: str, path: Key = ()) -
     try:
         return loader.construct_object(node, deep=True)
     except ValueError as exc:  # a date-looking value that is no calendar date: 2025-02-30
-        raise UserError(f"bad date {node.value!r}: {exc}", where) from None
+        what = "bad date" if node.tag.endswith(":timestamp") else "invalid value"
+        raise UserError(f"{what} {shown(node.value)}: {exc}", where) from None
     except yaml.YAMLError as exc:
-        raise UserError(f"invalid value {node.value!r}: {exc}", where) from None
+        raise UserError(f"invalid value {shown(node.value)}: {exc}", where) from None
 
 
 def _walk(node: yaml.Node, loader: _Loader, file: str, path: Key, lines: dict[Key, int]) -> Any:
@@ -73,16 +110,20 @@ def _walk(node: yaml.Node, loader: _Loader, file: str, path: Key, lines: dict[Ke
             if isinstance(key, dt.date):
                 key = key.isoformat()
             if not isinstance(key, str | int | float) or isinstance(key, bool):
-                shown = ".".join(str(k) for k in path) or None
+                got = (
+                    shown(key_node.value)
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else ("a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping")
+                )
                 raise UserError(
-                    f"mapping keys must be plain text, got {key_node.value!r}",
-                    Location(file, line, shown),
+                    f"mapping keys must be plain text, got {got}",
+                    Location(file, line, ".".join(str(k) for k in path) or None),
                 )
             key = str(key)
             child = (*path, key)
             if key in out:
                 raise UserError(
-                    f"duplicate key {key!r} (first given on line {lines[child]})",
+                    f"duplicate key {shown(key)} (first given on line {lines[child]})",
                     Location(file, line, ".".join(str(k) for k in child)),
                 )
             lines[child] = line
@@ -119,20 +160,7 @@ def load_yaml(source: str | Path, text: str | None = None) -> YamlDoc:
                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
                 Location(file, line),
             ) from None
-    loader = _Loader(text)
-    try:
-        if "&" in text or "*" in text:
-            _refuse_aliases(file, text)
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or str(exc)
-        where = Location(file, mark.line + 1 if mark is not None else None)
-        raise UserError(f"malformed YAML: {problem}", where) from None
-    except yaml.YAMLError as exc:
-        raise UserError(f"malformed YAML: {exc}", Location(file)) from None
-    finally:
-        loader.dispose()
+    node = _compose(file, text)
     if node is None:
         raise UserError("the file is empty", Location(file, 1))
     lines: dict[Key, int] = {}
@@ -140,23 +168,72 @@ def load_yaml(source: str | Path, text: str | None = None) -> YamlDoc:
     return YamlDoc(data=data, file=file, lines=lines)
 
 
-def _refuse_aliases(file: str, text: str) -> None:
-    """Refuse anchors and aliases: parameter files must say every value where it applies."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            line = event.start_mark.line + 1 if event.start_mark is not None else None
-            raise UserError(
-                f"YAML anchors and aliases (&{anchor} / *{anchor}) are not allowed; "
-                "write each value where it applies",
-                Location(file, line),
-            )
-
-
-def parse_scalar(text: str) -> Any:
-    """Parse a command-line value with YAML's scalar rules (``3000`` → int, ``0.5`` → float)."""
+def _compose(file: str, text: str) -> yaml.Node | None:
+    """The document's node tree; UserError naming file and line for anything YAML refuses."""
+    loader: _Loader | None = None
     try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
+        loader = _Loader(text)  # reads the whole text: refuses control characters here
+        return loader.get_single_node()
+    except _RefusedError as exc:
+        raise UserError(str(exc.problem), _where(file, exc)) from None
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or str(exc)
+        raise UserError(f"malformed YAML: {problem}", _where(file, exc)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise UserError(
+            f"character U+{exc.character:04X} is not allowed in YAML text "
+            '(control characters must be written as escapes in double quotes, e.g. "\\t")',
+            Location(file, line),
+        ) from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"malformed YAML: {exc}", Location(file)) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _where(file: str, exc: yaml.MarkedYAMLError) -> Location:
+    mark = exc.problem_mark or exc.context_mark
+    return Location(file, mark.line + 1 if mark is not None else None)
+
+
+def refuse_anchor_text(text: str, where: Location) -> None:
+    """Refuse a YAML anchor (``&a``) or alias (``*a``) in a short value, before parsing it.
+
+    For values given on the command line: an alias may expand exponentially (a "billion
+    laughs"), so the text is checked without parsing it.
+    """
+    match = _ANCHOR_TEXT.search(text)
+    if match is not None:
+        name = clip(match.group(1), 20)
+        raise UserError(
+            f"YAML anchors and aliases (&{name} / *{name}) are not allowed; "
+            "write each value where it applies",
+            where,
+        )
+
+
+# an anchor or alias indicator where YAML would read one (at the start of a token), and its name
+_ANCHOR_TEXT = re.compile(r"(?:^|[\s,\[{:])[&*]([^\s,\[\]{}]*)")
+
+
+def parse_scalar(text: str, where: Location | None = None) -> Any:
+    """Parse a command-line value with YAML's rules (``3000`` → int, ``0.5`` → float).
+
+    Text that is not YAML comes back as it is. Anchors and aliases, and nesting deeper than
+    :data:`MAX_DEPTH`, are refused (UserError at ``where``) as they are in files.
+    """
+    where = where or Location("<command line>")
+    refuse_anchor_text(text, where)
+    loader: _Loader | None = None
+    try:
+        loader = _Loader(text)
+        return loader.get_single_data()
+    except _RefusedError as exc:
+        raise UserError(str(exc.problem), where) from None
+    except (yaml.YAMLError, ValueError):  # not YAML, or a 5,000-digit number: the text itself
         return text
-    return value
+    finally:
+        if loader is not None:
+            loader.dispose()

@@ -230,6 +230,8 @@ def _transport(x: Inputs, nat: dict[str, F]) -> None:
     nat["removals_land"] = removals * x.land_share
     nat["removals_commercial"] = removals * x.commercial_share
     nat["removals_charter"] = removals - nat["removals_land"] - nat["removals_commercial"]
+    if np.any(x.seats_per_flight < 1):  # its bounds (removal.yaml) refuse it before a run
+        raise ValueError("removal.seats_per_flight below 1 seat: flights cannot be counted")
     nat["removal_flights"] = nat["removals_charter"] / x.seats_per_flight
 
 

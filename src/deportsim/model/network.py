@@ -57,7 +57,14 @@ from deportsim.model.stages.detention import (
     stay,
     stay_means,
 )
-from deportsim.model.stages.population import POOLS, community_station, initial_pools, leaving
+from deportsim.model.stages.population import (
+    POOL_PATHS,
+    POOLS,
+    community_station,
+    initial_pools,
+    leaving,
+    pools_problem,
+)
 from deportsim.model.stages.removal import (
     REMOVAL,
     REMOVAL_OF,
@@ -70,7 +77,7 @@ from deportsim.model.stages.removal import (
 
 __all__ = [
     "BORDER", "PASS_THROUGH", "PATHS", "PATH_OF", "REMOVAL", "REMOVAL_OF", "SEARCH_ANYONE",
-    "STAGED", "Pipeline", "build", "removal_share", "staging", "stay",
+    "STAGED", "Conflict", "Pipeline", "build", "conflicts", "removal_share", "staging", "stay",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -88,7 +95,9 @@ class Pipeline:
 
 def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
     """The pipeline network for the inputs ``x`` (see the module docstring)."""
-    _check_shares(x)
+    found = conflicts(x)
+    if found:  # prepare() refuses these first, naming the place; this is for other callers
+        raise UserError(found[0].message, Location("<parameters>", path=found[0].paths[0]))
     pools = initial_pools(x)  # (pools, regions)
     transfers = expected_transfers(x, pools)  # (days, pools, regions)
     plan = at_large_plan(x, transfers.sum(axis=(1, 2)), pools.sum(axis=0), pools)
@@ -122,21 +131,60 @@ def build(x: Inputs, max_bins: int = STAY_BINS) -> Pipeline:
     return Pipeline(net, initial, rooms)
 
 
-def _check_shares(x: Inputs) -> None:
-    """Shares that must add up to at most 1, checked with a message naming a parameter."""
-    checks = (
-        (sum(x.channel_share.values()), "arrests.collateral_share",
+@dataclass(frozen=True)
+class Conflict:
+    """Parameters whose values are each possible but impossible together.
+
+    ``paths`` are the parameters involved, ``day`` the first day (index) it happens, ``None``
+    for values read once at the start of a run.
+    """
+
+    message: str
+    paths: tuple[str, ...]
+    day: int | None
+
+
+def conflicts(x: Inputs) -> list[Conflict]:
+    """Every combination of parameters the network cannot be built from (empty if none).
+
+    Shares that must add up to at most 1, pools that must fit in the population, regions that
+    must not all be empty. :func:`deportsim.run.prepare` checks them before a run writes anything,
+    naming the ``--set`` option or the scenario line at fault; :func:`build` refuses them too,
+    for callers that do not prepare (a sweep's samples).
+    """
+    shares = (
+        (sum(x.channel_share.values()),
+         ("arrests.collateral_share", "arrests.worksite_share", "arrests.courthouse_share"),
          "the collateral, worksite and courthouse shares of at-large arrests"),
-        (x.order_share + x.relief_share + x.vd_share, "courts.removal_order_share",
+        (x.order_share + x.relief_share + x.vd_share,
+         ("courts.removal_order_share", "courts.relief_share", "courts.voluntary_departure_share"),
          "removal orders, relief and voluntary departure (as shares of court completions)"),
-        (sum(x.release_share.values()), "detention.release_bond_share",
+        (sum(x.release_share.values()),
+         ("detention.release_bond_share", "detention.release_parole_share",
+          "detention.release_recognizance_share", "detention.release_relief_share"),
          "the release reasons (bond, parole, recognizance, relief)"),
-        (x.land_share + x.commercial_share, "removal.land_share",
+        (x.land_share + x.commercial_share, ("removal.land_share", "removal.commercial_share"),
          "the land and commercial shares of removals"),
     )  # fmt: skip
-    for total, path, what in checks:
-        if np.any(total > 1 + 1e-9):
-            raise UserError(f"{what} add up to more than 1", Location("<parameters>", path=path))
+    out: list[Conflict] = []
+    for total, paths, what in shares:
+        over = np.flatnonzero(np.asarray(total) > 1 + 1e-9)
+        if over.size:
+            top = float(np.max(total))
+            out.append(Conflict(f"{what} add up to {top:g}, more than 1", paths, int(over[0])))
+    if not float(np.sum(x.region_share)) > 0:
+        out.append(
+            Conflict(
+                "the regions' populations are all zero: arrests and arrivals could not be "
+                "shared over them",
+                ("population.by_region_2014",),
+                None,
+            )
+        )
+    problem = pools_problem(x)
+    if problem is not None:
+        out.append(Conflict(problem, POOL_PATHS, None))
+    return out
 
 
 def _arrivals(x: Inputs) -> dict[Key, F]:

@@ -12,32 +12,50 @@ from pathlib import Path
 
 from deportsim.core.checksums import file_sha256
 from deportsim.core.errors import Location, UserError
-from deportsim.core.privacy import find_person_level, is_person_level_field, refusal_message
+from deportsim.core.privacy import (
+    is_person_level_field,
+    person_level_row,
+    person_level_text,
+    refusal_message,
+)
 from deportsim.official import atd_sheet, detention_sheet, facilities_sheet, store
-from deportsim.official.workbook import Workbook, cell_name, label, load_workbook
+from deportsim.official.workbook import Grid, Workbook, cell_name, label, load_workbook
 
 __all__ = ["import_files", "parse_file", "screen"]
 
-# field names are short; long cells are notes and footnotes, screened for A-numbers only
+# field names are short; long cells are notes and footnotes, screened as free text only
 _FIELD_NAME_MAX = 40
 
 
+def _refuse(wb: Workbook, grid: Grid, reason: str, cell: str | None = None) -> UserError:
+    shown = f"sheet {grid.name!r}" if cell is None else f"{grid.name}!{cell}"
+    where = Location(wb.path, path=shown)
+    return UserError(refusal_message(reason) + "; nothing was stored", where)
+
+
 def screen(wb: Workbook) -> None:
-    """Refuse a workbook with a person-level column name or an A-number anywhere in it."""
+    """Refuse a workbook holding data about identifiable people, anywhere in any sheet.
+
+    Every sheet is screened, hidden ones too: its name; each row's short text cells as column
+    names (one that identifies a person, like ``A-Number``, ``Date of Birth`` or ``Birth Year``,
+    or a person beside an attribute, like ``Detainee`` beside ``Address``); and every text cell
+    as free text (A-numbers, dates of birth, booking numbers). The error names the file, the
+    sheet and the cell.
+    """
     for grid in wb.sheets.values():
-        for r, row in grid.rows.items():
-            for c, value in row.items():
-                if not isinstance(value, str):
-                    continue
-                text = label(value)
-                reason = None
-                if len(text) <= _FIELD_NAME_MAX and is_person_level_field(text):
-                    reason = f"column {text!r} identifies a person"
-                elif (hit := find_person_level(text)) is not None:
-                    reason = hit[1]
-                if reason is not None:
-                    where = Location(wb.path, path=f"{grid.name}!{cell_name(r, c)}")
-                    raise UserError(refusal_message(reason) + "; nothing was stored", where)
+        title = label(grid.name)
+        if is_person_level_field(title):
+            raise _refuse(wb, grid, f"sheet name {title!r} identifies a person")
+        if (reason := person_level_text(title)) is not None:
+            raise _refuse(wb, grid, reason.replace("a value", "the sheet name"))
+        for r in sorted(grid.rows):
+            texts = [(c, label(v)) for c, v in sorted(grid.rows[r].items()) if isinstance(v, str)]
+            names = [(c, t) for c, t in texts if t and len(t) <= _FIELD_NAME_MAX]
+            if (hit := person_level_row([t for _, t in names])) is not None:
+                raise _refuse(wb, grid, hit[1], cell_name(r, names[hit[0]][0]))
+            for c, text in texts:
+                if (reason := person_level_text(text)) is not None:
+                    raise _refuse(wb, grid, reason, cell_name(r, c))
 
 
 def parse_file(path: Path) -> store.ImportedFile:

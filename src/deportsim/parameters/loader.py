@@ -28,6 +28,7 @@ __all__ = [
     "Parameter",
     "ParameterSet",
     "check_range",
+    "check_value",
     "load_parameters",
     "pydantic_error",
 ]
@@ -157,6 +158,29 @@ def check_range(kind: Kind, value: float) -> str | None:
     return None
 
 
+def check_value(spec: ParameterSpec, unit: Unit, value: float) -> str | None:
+    """Why ``value`` (canonical units) is impossible for this parameter, or None if it is fine.
+
+    The unit's kind rules first (:func:`check_range`), then the parameter's physical ``bounds``
+    (stated in its file's unit, compared here in canonical units).
+    """
+    problem = check_range(unit.kind, value)
+    if problem or spec.bounds is None:
+        return problem
+    b = spec.bounds
+    if b.min is not None and value < b.min * unit.factor:
+        return (
+            f"{value / unit.factor:g} {unit.name} is below the physical minimum "
+            f"{b.min:g} {unit.name} ({b.reasoning})"
+        )
+    if b.max is not None and value > b.max * unit.factor:
+        return (
+            f"{value / unit.factor:g} {unit.name} is above the physical maximum "
+            f"{b.max:g} {unit.name} ({b.reasoning})"
+        )
+    return None
+
+
 def _number(raw: Any, where: Location) -> float:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise UserError(f"expected a number, got {raw!r}", where)
@@ -185,13 +209,15 @@ def _value(
             raise UserError(f"unknown region {extra[0]!r}; regions are {', '.join(regions)}", where)
         if missing:
             raise UserError(f"no value for region(s) {', '.join(missing)}", where)
-        return tuple(_checked(raw[r], unit, where.with_path(f"{where.path}.{r}")) for r in regions)
-    return _checked(raw, unit, where)
+        return tuple(
+            _checked(raw[r], spec, unit, where.with_path(f"{where.path}.{r}")) for r in regions
+        )
+    return _checked(raw, spec, unit, where)
 
 
-def _checked(raw: Any, unit: Unit, where: Location) -> float:
+def _checked(raw: Any, spec: ParameterSpec, unit: Unit, where: Location) -> float:
     value = _number(raw, where)
-    problem = check_range(unit.kind, value * unit.factor)
+    problem = check_value(spec, unit, value * unit.factor)
     if problem:
         raise UserError(problem, where)
     return value * unit.factor
@@ -222,7 +248,7 @@ def _load_file(doc: YamlDoc, stem: str, regions: tuple[str, ...]) -> dict[str, P
             raise UserError(str(exc), doc.loc((*key, "unit"), f"{path}.unit")) from None
         if spec.uncertainty is not None:
             for bound in (spec.uncertainty.low, spec.uncertainty.high):
-                problem = check_range(unit.kind, bound * unit.factor)
+                problem = check_value(spec, unit, bound * unit.factor)
                 if problem:
                     where = doc.loc((*key, "uncertainty"), f"{path}.uncertainty")
                     raise UserError(f"uncertainty bound: {problem}", where)
@@ -241,6 +267,9 @@ def load_parameters(directory: Path | None = None) -> ParameterSet:
     if not directory.is_dir():
         raise UserError("parameters folder not found", Location(directory))
     index = load_yaml(directory / "index.yaml")
+    hit = find_person_level(index.data)  # its descriptions are free text too
+    if hit is not None:
+        raise UserError(refusal_message(hit[1]), index.loc(hit[0]))
     data = index.data
     if not isinstance(data, dict) or set(data) != {"description", "regions", "files"}:
         raise UserError("index.yaml must have exactly: description, regions, files", index.loc(()))

@@ -8,6 +8,7 @@ daily arrays the model reads, in the unit the model asks for, and records every 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,10 +17,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from deportsim.core.errors import Location, UserError
-from deportsim.core.strict_yaml import parse_scalar
+from deportsim.core.errors import Location, UserError, shown
+from deportsim.core.strict_yaml import parse_scalar, refuse_anchor_text
 from deportsim.core.units import UnitMismatchError, convert, get_unit
-from deportsim.parameters.loader import Parameter, ParameterSet, check_range
+from deportsim.parameters.loader import Parameter, ParameterSet, check_value
 
 __all__ = ["Override", "Resolved", "make_override", "parse_set"]
 
@@ -85,7 +86,7 @@ def make_override(
 
     def one(v: Any, w: Location) -> float:
         value = _as_number(v, w) * factor
-        problem = check_range(param.unit.kind, value)
+        problem = check_value(param.spec, param.unit, value)
         if problem:
             raise UserError(problem, w)
         return value
@@ -109,7 +110,7 @@ def make_override(
     return Override(param.path, region, value, start, until, origin, note, where)
 
 
-def _number_or_yaml(text: str) -> Any:
+def _number_or_yaml(text: str, where: Location) -> Any:
     """Read a command-line value: plain numbers in any Python notation, else YAML scalar rules."""
     try:
         return int(text)
@@ -118,32 +119,54 @@ def _number_or_yaml(text: str) -> Any:
     try:
         return float(text)
     except ValueError:
-        return parse_scalar(text)
+        return parse_scalar(text, where)
 
 
 _WITH_UNIT = re.compile(r"^\s*([-+]?[0-9][0-9_,]*\.?[0-9]*(?:[eE][-+]?[0-9]+)?)\s+(\S.*)$")
 
 
 def parse_set(params: ParameterSet, text: str) -> Override:
-    """Parse a command-line ``PATH=VALUE`` or ``PATH=VALUE UNIT`` for the whole run."""
+    """Parse a command-line ``PATH=VALUE`` or ``PATH=VALUE UNIT`` for the whole run.
+
+    The value is never expanded: YAML anchors and aliases are refused before it is parsed, and
+    numbers must fit a float (``1e400`` or a 400-digit number is refused, as are inf and nan).
+    """
     where = Location("--set")
     path, sep, value_text = text.partition("=")
     path = path.strip()
     if not sep or not path or not value_text.strip():
-        raise UserError(f"expected PATH=VALUE, got {text!r}", where)
+        raise UserError(f"expected PATH=VALUE, got {shown(text)}", where)
+    at_path = where.with_path(path)
+    refuse_anchor_text(value_text, at_path)
     unit: str | None = None
     value: Any
     match = _WITH_UNIT.match(value_text)
     if value_text.strip().startswith("{"):  # a value per region: {LA: 3, NY: 3, ...}
-        value = parse_scalar(value_text.strip())
+        value = parse_scalar(value_text.strip(), at_path)
     elif match:
         value = float(match.group(1).replace(",", "").replace("_", ""))
         unit = match.group(2).strip()
     else:
-        value = _number_or_yaml(value_text.strip().replace(",", "").replace("_", ""))
+        value = _number_or_yaml(value_text.strip().replace(",", "").replace("_", ""), at_path)
+    for number in value.values() if isinstance(value, dict) else (value,):
+        _check_finite(number, at_path)
     return make_override(
         params, path, value, unit_text=unit, start=None, until=None, where=where, origin="--set"
     )
+
+
+def _check_finite(value: Any, where: Location) -> None:
+    """Refuse a number a float cannot hold (too large) or that is no number (inf, nan)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return  # not a number: make_override says so
+    try:
+        finite = math.isfinite(value)  # a huge int raises OverflowError
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise UserError(
+            f"expected a finite number no larger than about 1.8e308, got {shown(value)}", where
+        )
 
 
 class Resolved:

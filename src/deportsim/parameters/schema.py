@@ -21,17 +21,31 @@ A parameter file (one per pipeline stage) looks like::
 Every parameter has a ``source`` (one citation or a list), or is an ``assumption`` with its
 ``reasoning`` and then must also give an ``uncertainty`` range. ``by: region`` parameters give a
 value for every region at every date.
+
+``bounds`` is the parameter's physical range, in its own unit::
+
+    bounds: {min: 1, max: 853, reasoning: at least one seat; the Airbus A380 seats 853 at most}
+
+It is not the plausible range (that is ``uncertainty``): it is where the number stops being
+physically possible (people beyond the US population, a stay shorter than the model's one-day
+step where it is divided by, a share above 1). Either end may be left out. Every value, every
+uncertainty end and every override (a scenario's or ``--set``) must lie within it; beyond it is
+a one-line error naming the place. Whatever a parameter's ``bounds``, the unit's kind keeps its
+own rule (:func:`deportsim.parameters.loader.check_range`): probabilities lie in [0, 1], and
+nothing is negative or infinite. Every built-in parameter that is not a probability states a
+``max`` (tests/parameters/test_bounds.py checks it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["Assumption", "ParameterFile", "ParameterSpec", "Source", "Uncertainty"]
+__all__ = ["Assumption", "Bounds", "ParameterFile", "ParameterSpec", "Source", "Uncertainty"]
 
 _DATE_TEXT = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -110,6 +124,25 @@ class Uncertainty(_Strict):
         return self
 
 
+class Bounds(_Strict):
+    """A parameter's physical range, in its own unit, and why (see the module docstring)."""
+
+    min: float | None = None
+    max: float | None = None
+    reasoning: str = Field(min_length=20)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bounds:
+        ends = [v for v in (self.min, self.max) if v is not None]
+        if not ends:
+            raise ValueError("bounds need a `min`, a `max` or both")
+        if not all(math.isfinite(v) for v in ends):
+            raise ValueError("bounds must be finite numbers")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"bounds min ({self.min:g}) is above max ({self.max:g})")
+        return self
+
+
 Scalar = float
 ValueAt = float | dict[str, float]
 
@@ -128,6 +161,7 @@ class ParameterSpec(_Strict):
     source: Source | list[Source] | None = None
     assumption: Assumption | None = None
     uncertainty: Uncertainty | None = None
+    bounds: Bounds | None = None
 
     @model_validator(mode="after")
     def _sourced(self) -> ParameterSpec:

@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from deportsim.core.errors import Location, UserError
+from deportsim.core.units import DAYS_PER_YEAR
 
 __all__ = [
     "DEFAULT_SCENARIO",
     "DEFAULT_START",
+    "LAST_DAY",
     "MAX_REPLICATES",
     "MAX_YEARS",
+    "REPLICATE_DAY_BYTES",
     "RunConfig",
+    "available_memory",
     "check_config",
+    "memory_estimate",
 ]
 
 DEFAULT_SCENARIO = "directive-2025"
 DEFAULT_START = dt.date(2025, 1, 20)
 MAX_REPLICATES = 100_000
 MAX_YEARS = 50.0
+#: The last day a run may simulate: a start whose run would end later is refused.
+LAST_DAY = dt.date(2100, 12, 31)
+#: Memory a run holds per replicate-day at its peak, with room to spare: measured at about
+#: 1,400 bytes (500 then 2,000 replicates of 365 days, drawn parameters: +735 MiB peak RSS for
+#: 547,500 more replicate-days), rounded up.
+REPLICATE_DAY_BYTES = 1_500
+#: What a run holds whatever its size: the modules, parameters and compiled loop.
+BASE_BYTES = 600 * 2**20
 
 
 @dataclass(frozen=True)
@@ -40,8 +54,38 @@ class RunConfig:
     parameter_uncertainty: bool = False
 
 
+def memory_estimate(replicates: int, years: float) -> int:
+    """The bytes a run of ``replicates`` over ``years`` holds at its peak (an estimate)."""
+    days = max(1, round(years * DAYS_PER_YEAR))
+    return BASE_BYTES + replicates * days * REPLICATE_DAY_BYTES
+
+
+def available_memory() -> int | None:
+    """The machine's available memory in bytes (/proc/meminfo, else sysconf), None if unknown."""
+    try:
+        with Path("/proc/meminfo").open(encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2**30:,.1f} GiB"
+
+
 def check_config(cfg: RunConfig) -> None:
-    """Refuse replicates, seed or years outside their limits (UserError naming the option)."""
+    """Refuse replicates, seed, years or start outside their limits (UserError naming the option).
+
+    A run whose memory estimate (:func:`memory_estimate`) is above the machine's available memory
+    is refused too, before anything runs; so is a ``start`` whose run would end after
+    :data:`LAST_DAY`.
+    """
     cli = Location("<command line>")
     if not 1 <= cfg.replicates <= MAX_REPLICATES:
         raise UserError(
@@ -52,4 +96,18 @@ def check_config(cfg: RunConfig) -> None:
     if not 0 < cfg.years <= MAX_YEARS:
         raise UserError(
             f"years must be above 0 and at most {MAX_YEARS:g}", cli.with_path("--years")
+        )
+    days = max(1, round(cfg.years * DAYS_PER_YEAR))
+    if cfg.start is not None and (LAST_DAY - cfg.start).days + 1 < days:
+        raise UserError(
+            f"a run from {cfg.start} over {cfg.years:g} years would end after {LAST_DAY}, the last "
+            "day a run may simulate; choose an earlier start or fewer years",
+            cli.with_path("--start"),
+        )
+    need, free = memory_estimate(cfg.replicates, cfg.years), available_memory()
+    if free is not None and need > free:
+        raise UserError(
+            f"{cfg.replicates:,} replicates over {cfg.years:g} years need about {_gib(need)} of "
+            f"memory, more than the {_gib(free)} available; lower --replicates or --years",
+            cli.with_path("--replicates/--years"),
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from deportsim.core.errors import Location, UserError
 from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.model import Inputs, read_inputs
+from deportsim.model.network import conflicts
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
 from deportsim.run.config import DEFAULT_START, RunConfig, check_config
 from deportsim.run.draws import ParameterDraws, draw_parameters
@@ -52,10 +53,12 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     days = max(1, round(cfg.years * DAYS_PER_YEAR))
     _check_start_only(params, scenario.overrides + sets, start)
     resolved = Resolved(params, start, days, scenario.overrides + sets)
+    inputs = read_inputs(resolved)
+    _check_conflicts(params, resolved, inputs)
     draws = (
         draw_parameters(resolved, cfg.replicates, cfg.seed) if cfg.parameter_uncertainty else None
     )
-    return Prepared(cfg, scenario, params, resolved, read_inputs(resolved), draws)
+    return Prepared(cfg, scenario, params, resolved, inputs, draws)
 
 
 def _check_start_only(
@@ -69,3 +72,35 @@ def _check_start_only(
                 "would have no effect; give it without `from`, or start the run later",
                 ov.location or Location(ov.origin, path=ov.path),
             )
+
+
+def _check_conflicts(params: ParameterSet, resolved: Resolved, inputs: Inputs) -> None:
+    """Refuse parameters that the network cannot be built from, naming the place at fault.
+
+    The place is the last override (``--set`` after the scenario's) of one of the parameters
+    involved that is in force on the first day it happens; with none, the parameter's file.
+    """
+    for found in conflicts(inputs):
+        day = resolved.start + dt.timedelta(days=found.day or 0)
+        at_fault = [
+            ov
+            for ov in resolved.overrides
+            if ov.path in found.paths
+            and (ov.start is None or ov.start <= day)
+            and (ov.until is None or day < ov.until)
+        ]
+        named = ", ".join(found.paths)
+        when = f" from {day}" if found.day else ""
+        if not at_fault:
+            where = params[found.paths[0]].location
+            raise UserError(f"{found.message}{when} (parameters involved: {named})", where)
+
+        def place(o: Override) -> Location:  # the override's own place, its region included
+            return o.location or Location(o.origin, path=o.path)
+
+        sets = [place(o).path or o.path for o in at_fault if o.origin == "--set"]
+        if sets:
+            where = Location("--set", path=", ".join(dict.fromkeys(sets)))
+        else:
+            where = place(at_fault[-1])
+        raise UserError(f"{found.message}{when} (parameters involved: {named})", where)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from deportsim.core.errors import Location, UserError
+from deportsim.core.errors import Location, UserError, shown
 from deportsim.core.privacy import find_person_level, refusal_message
 from deportsim.core.strict_yaml import YamlDoc, load_yaml
 from deportsim.parameters.loader import ParameterSet, pydantic_error
@@ -39,7 +39,10 @@ __all__ = ["SCENARIOS_DIR", "Scenario", "builtin_scenarios", "load_scenario"]
 #: Built-in scenarios, shipped inside the package.
 SCENARIOS_DIR = Path(__file__).parent
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
+_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Longest file or folder name most file systems accept, in bytes.
+_MAX_NAME_BYTES = 255
 
 
 class _OverrideSpec(BaseModel):
@@ -62,9 +65,11 @@ def _iso_date(value: object) -> object:
     """Accept a quoted ISO date ("2025-06-01") as well as a YAML date."""
     if isinstance(value, str):
         try:
+            if not _YYYY_MM_DD.fullmatch(value):  # fromisoformat also takes 20250601
+                raise ValueError(value)
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"bad date {value!r}: expected YYYY-MM-DD") from None
+            raise ValueError(f"bad date {shown(value)}: expected YYYY-MM-DD") from None
     return value
 
 
@@ -111,22 +116,49 @@ def builtin_scenarios() -> list[str]:
 
 def _locate(ref: str, relative_to: Path | None = None, label: str = "SCENARIO") -> Path:
     """A scenario file: ``ref`` if it names a file, else the built-in scenario of that name."""
+    where = Location("<command line>", path=label)
+    _check_name(ref, where)
     path = Path(ref)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
-    looks_like_file = path.suffix in {".yaml", ".yml"} or path.is_file()
+    looks_like_file = path.suffix in {".yaml", ".yml"} or _is_file(path, where)
     if looks_like_file:
-        if not path.is_file():
+        if not _is_file(path, where):
             raise UserError("scenario file not found", Location(path))
         return path
     builtin = SCENARIOS_DIR / f"{ref}.yaml"
-    if not builtin.is_file():
+    if not _is_file(builtin, where):
         raise UserError(
-            f"unknown scenario {ref!r}; built-in scenarios: {', '.join(builtin_scenarios())} "
-            "(or give a path to a .yaml file)",
-            Location("<command line>", path=label),
+            f"unknown scenario {shown(ref)}; built-in scenarios: "
+            f"{', '.join(builtin_scenarios())} (or give a path to a .yaml file)",
+            where,
         )
     return builtin
+
+
+def _check_name(ref: str, where: Location) -> None:
+    """Refuse a scenario name or path no file system could hold, before using it as a path."""
+    if not ref or "\0" in ref:
+        raise UserError(f"not a valid scenario name or file path: {shown(ref)}", where)
+    for part in Path(ref).parts:
+        size = len(part.encode("utf-8", "surrogateescape"))
+        if size > _MAX_NAME_BYTES:
+            raise UserError(
+                f"not a valid scenario name or file path: a name of {size:,} bytes (a file or "
+                f"folder name is at most {_MAX_NAME_BYTES} bytes): {shown(part)}",
+                where,
+            )
+
+
+def _is_file(path: Path, where: Location) -> bool:
+    """``path.is_file()``, with the system's refusal (a path too long, ...) as a UserError."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UserError(
+            f"cannot use {shown(str(path))} as a scenario file: {reason}", where
+        ) from None
 
 
 def _parse(doc: YamlDoc) -> _ScenarioSpec:
@@ -138,7 +170,7 @@ def _parse(doc: YamlDoc) -> _ScenarioSpec:
     except ValidationError as exc:
         # error locations use the YAML key ("from"), not the Python field name ("start")
         raise pydantic_error(exc, doc, ()) from None
-    if not _NAME.match(spec.name):
+    if not _NAME.fullmatch(spec.name):
         raise UserError(
             "scenario name must be 2 to 63 characters: lower-case letters, digits and hyphens, "
             "starting with a letter or digit",

@@ -1,12 +1,19 @@
 """Writing a run's files: summary.json, timeseries.parquet and manifest.json.
 
-A run first marks its output folder with an ``incomplete`` manifest (and removes stale results), so
-a run that is killed midway never leaves results that look complete. The finished files are written
-to a hidden folder beside them and moved into place one by one, the manifest last.
+A run locks its output folder (:func:`lock_output`: a second run into it is refused at once) and
+writes its files to a hidden staging folder in it (``.partial-PID/``), moved into place one by one
+when the run ends, the manifest last. An earlier complete run in the folder stays untouched until
+then: a run that fails or is interrupted never costs the results already there. A run into a folder
+holding a complete earlier run is refused unless told to overwrite it (:func:`start_output`); a
+folder without one is first marked with an ``incomplete`` manifest (and stale results removed), so
+a run killed midway never leaves results that look complete.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -15,7 +22,7 @@ import queue
 import shutil
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +34,8 @@ from numpy.typing import NDArray
 
 from deportsim._version import __version__
 from deportsim.core.checksums import file_sha256
-from deportsim.core.folders import writable_folder
+from deportsim.core.errors import Location, UserError
+from deportsim.core.folders import writable_folder, write_text_atomic
 from deportsim.model.accounts import factors
 from deportsim.run.results import BLOCK, TimeseriesBlocks, timeseries_batches
 
@@ -36,13 +44,33 @@ if TYPE_CHECKING:
     from deportsim.run import Prepared, RunOutput
 
 __all__ = [
-    "OUTPUT_FILES", "TimeseriesStream", "manifest_base", "stage", "start_output", "write_outputs",
+    "OUTPUT_FILES", "PARTIAL_PREFIX", "DiskFullError", "TimeseriesStream", "earlier_status",
+    "lock_output", "manifest_base", "partial_folders", "stage", "start_output", "write_outputs",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
 
 #: The files a run writes, in the order they are moved into place.
 OUTPUT_FILES = ("summary.json", "timeseries.parquet", "manifest.json")
+#: The staging folders' names: ``.partial-PID`` (:func:`stage`).
+PARTIAL_PREFIX = ".partial-"
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+class DiskFullError(UserError):
+    """The disk holding an output folder is full: one line, exit code 1 (not the user's mistake)."""
+
+    exit_code = 1
+
+    @classmethod
+    def check(cls, exc: BaseException, out: Path) -> None:
+        """Raise a DiskFullError for ``out`` if ``exc`` is a full disk (or quota); else nothing."""
+        if isinstance(exc, OSError) and exc.errno in _FULL:
+            raise cls(
+                f"the disk is full ({exc.strerror}): the run's results could not be written; "
+                "earlier results in the folder are kept; free some space or choose another --out",
+                Location(out, path="--out"),
+            ) from exc
 
 
 def _parameters_hash(params: ParameterSet) -> str:
@@ -86,17 +114,88 @@ def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
 
 
 def _dump_json(data: Any, path: Path) -> None:
-    path.write_text(
-        json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
-    )
+    write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
-def start_output(prep: Prepared, out: Path) -> None:
-    """Mark ``out`` as holding a run in progress: remove stale results, write the manifest."""
+def earlier_status(out: Path) -> str | None:
+    """The ``status`` of the manifest in ``out`` (``complete``, ``incomplete``), None if none."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    status = manifest.get("status") if isinstance(manifest, dict) else None
+    return status if isinstance(status, str) else None
+
+
+@contextlib.contextmanager
+def lock_output(out: Path) -> Iterator[None]:
+    """Hold ``out`` (created if needed) for one run; UserError at once if another run holds it.
+
+    The lock is ``flock`` on the folder itself (no lock file is left behind), released when the
+    run ends or its process dies. On a file system without ``flock`` the run goes on unlocked.
+    """
+    writable_folder(out)
+    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(
+                "another deportsim run is writing to this folder; wait until it ends or choose "
+                "another --out",
+                Location(out, path="--out"),
+            ) from None
+        except OSError:
+            pass  # no flock here (some network file systems): unlocked, as before
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def start_output(prep: Prepared, out: Path, overwrite: bool = False) -> None:
+    """Check ``out`` can take a run's files; mark it as holding a run in progress.
+
+    UserError (naming ``--out``) if one of the files' names is taken by a folder, or if ``out``
+    holds a complete earlier run and ``overwrite`` is False. A complete earlier run being
+    overwritten is left as it is until the new one replaces it; otherwise stale results are
+    removed and an ``incomplete`` manifest is written (atomically).
+    """
     writable_folder(out)
     for name in OUTPUT_FILES:
-        (out / name).unlink(missing_ok=True)
-    _dump_json(manifest_base(prep, "incomplete"), out / "manifest.json")
+        if (out / name).is_dir() or ((out / name).exists() and not (out / name).is_file()):
+            raise UserError(
+                f"{name} there is not a file (a folder?), so the run's {name} cannot be written; "
+                "remove it or choose another --out",
+                Location(out, path="--out"),
+            )
+    if earlier_status(out) == "complete":
+        if not overwrite:
+            raise UserError(
+                "holds the complete results of an earlier run; pass --overwrite to replace them, "
+                "or choose another --out",
+                Location(out, path="--out"),
+            )
+        return  # kept until the new run's files replace them
+    try:
+        for name in OUTPUT_FILES:
+            (out / name).unlink(missing_ok=True)
+        _dump_json(manifest_base(prep, "incomplete"), out / "manifest.json")
+    except OSError as exc:
+        DiskFullError.check(exc, out)
+        raise UserError(
+            f"cannot write there: {exc.strerror or exc}", Location(out, path="--out")
+        ) from None
+
+
+def partial_folders(out: Path) -> dict[int, Path]:
+    """The staging folders in ``out`` (:func:`stage`), by the process id in their names."""
+    found: dict[int, Path] = {}
+    with contextlib.suppress(OSError):
+        for p in out.iterdir():
+            pid = p.name.removeprefix(PARTIAL_PREFIX)
+            if p.name.startswith(PARTIAL_PREFIX) and pid.isdigit() and p.is_dir():
+                found[int(pid)] = p
+    return found
 
 
 def _parquet(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
@@ -210,7 +309,7 @@ class TimeseriesStream:
 
 def stage(out: Path) -> Path:
     """A fresh hidden folder in ``out`` where a run's files are written before moving in."""
-    tmp = out / f".partial-{os.getpid()}"
+    tmp = out / f"{PARTIAL_PREFIX}{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     return tmp
@@ -237,6 +336,8 @@ def write_outputs(
         }
         manifest["random_streams"] = list(result.streams)
         _dump_json(manifest, tmp / "manifest.json")
+        if earlier_status(out) == "complete":  # overwritten: never an old manifest over new files
+            _dump_json(manifest_base(result.prepared, "incomplete"), out / "manifest.json")
         for name in OUTPUT_FILES:  # manifest last: "complete" only once the others are in place
             (tmp / name).replace(out / name)
     finally:

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from deportsim.run import Prepared, RunOutput, execute
-from deportsim.store.catalog.records import CatalogChoice
+from deportsim.store.catalog.records import CatalogChoice, process_gone
 from deportsim.store.catalog.runs import begin_run, finish_run
-from deportsim.store.outputs import TimeseriesStream, stage, start_output, write_outputs
+from deportsim.store.outputs import (
+    DiskFullError,
+    TimeseriesStream,
+    lock_output,
+    partial_folders,
+    stage,
+    start_output,
+    write_outputs,
+)
 
-__all__ = ["default_out", "save_run"]
+__all__ = ["default_out", "remove_stale_partials", "save_run"]
 
 
 def default_out(scenario_name: str) -> Path:
@@ -20,31 +29,66 @@ def default_out(scenario_name: str) -> Path:
     return Path("out") / scenario_name
 
 
+def remove_stale_partials(out: Path) -> list[Path]:
+    """Remove the staging folders in ``out`` left by processes that have ended; return them.
+
+    A staging folder is named after its process (``.partial-PID``); one whose process is still
+    alive (another command writing there, e.g. a report) is left alone.
+    """
+    host = socket.gethostname()
+    gone = [
+        p for pid, p in partial_folders(out).items() if process_gone({"pid": pid, "host": host})
+    ]
+    for p in gone:
+        shutil.rmtree(p, ignore_errors=True)
+    return gone
+
+
 def save_run(
     prep: Prepared,
     out: Path,
     on_day: Callable[[int], None] | None = None,
     catalog: CatalogChoice = None,
+    overwrite: bool = False,
 ) -> RunOutput:
     """Execute a prepared run, write its files to ``out`` and record it in the catalog.
 
-    ``out`` is first marked as holding a run in progress (:func:`start_output`); the files are
-    written to a staging folder beside it and moved into place when the run ends, so a run that
-    fails or is interrupted leaves no partial results. ``catalog``: None for the default
-    catalog, a folder, or False not to record the run.
+    ``out`` is locked for the run (a second run into it is refused at once) and checked
+    (:func:`start_output`: a complete earlier run there is refused unless ``overwrite``, and kept
+    until the new one replaces it). The files are written to a staging folder in it and moved into
+    place when the run ends, so a run that fails or is interrupted leaves no partial results and
+    never costs complete ones. Staging folders of processes that died are removed first.
+    ``catalog``: None for the default catalog, a folder, or False not to record the run.
     """
+    with lock_output(out):
+        return _save_locked(prep, out, on_day, catalog, overwrite)
+
+
+def _save_locked(
+    prep: Prepared,
+    out: Path,
+    on_day: Callable[[int], None] | None,
+    catalog: CatalogChoice,
+    overwrite: bool,
+) -> RunOutput:
     t0 = time.perf_counter()
-    start_output(prep, out)
+    remove_stale_partials(out)
+    start_output(prep, out, overwrite)
     record = begin_run(prep, out, catalog)
-    tmp = stage(out)
-    stream = TimeseriesStream(tmp / "timeseries.parquet", prep)  # written as batches end
+    tmp: Path | None = None
+    stream: TimeseriesStream | None = None
     try:
+        tmp = stage(out)
+        stream = TimeseriesStream(tmp / "timeseries.parquet", prep)  # written as batches end
         result = execute(prep, on_day, stream.add)
         stream.close()
     except BaseException as exc:
-        stream.abort()  # a run that fails leaves no partial files behind
-        shutil.rmtree(tmp, ignore_errors=True)
+        if stream is not None:
+            stream.abort()  # a run that fails leaves no partial files behind
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         record.fail(exc)
+        DiskFullError.check(exc, out)
         raise
     t1 = time.perf_counter()
     try:
@@ -53,7 +97,9 @@ def save_run(
         timings = {"wall_s": wall, "model_s": t1 - t0, "write_s": wall - (t1 - t0)}
         finish_run(record, out, result.summary, manifest, timings)
     except BaseException as exc:  # e.g. a full disk: the record must not stay "running"
+        shutil.rmtree(tmp, ignore_errors=True)
         record.fail(exc)
+        DiskFullError.check(exc, out)
         raise
     return RunOutput(
         result.prepared, result.sim, result.summary, result.streams, manifest, record.id

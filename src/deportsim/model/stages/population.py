@@ -20,7 +20,10 @@ from deportsim.model.stages.base import DAILY, START, Read
 if TYPE_CHECKING:
     from deportsim.model.inputs import Inputs
 
-__all__ = ["POOLS", "READS", "community_station", "initial_pools", "leaving"]
+__all__ = [
+    "POOLS", "POOL_PATHS", "READS", "community_station", "initial_pools", "leaving",
+    "pools_problem",
+]  # fmt: skip
 
 F = NDArray[np.float64]
 
@@ -29,8 +32,13 @@ POOLS = ("convicted", "final_order", "recent", "pending", "other")
 
 
 def _share_of_total(by_region: F) -> F:
-    """Each region's share of the national total."""
-    return np.asarray(by_region / by_region.sum(), dtype=np.float64)
+    """Each region's share of the national total.
+
+    All zero if every region is empty, which :func:`deportsim.model.network.conflicts` refuses.
+    """
+    total = by_region.sum()
+    out = np.divide(by_region, total, out=np.zeros_like(by_region), where=total > 0)
+    return np.asarray(out, dtype=np.float64)
 
 
 #: What the stage reads from population.yaml.
@@ -48,22 +56,37 @@ READS = (
 )  # fmt: skip
 
 
+#: The parameters whose people must fit in the population (:func:`pools_problem`).
+POOL_PATHS = (
+    "population.unauthorized_total", "population.convicted", "population.final_orders",
+    "population.recent_entrants", "courts.initial_backlog", "detention.initial_detained_ice",
+    "detention.atd_initial",
+)  # fmt: skip
+
+
+def pools_problem(x: Inputs) -> str | None:
+    """Why the named pools do not fit in the population, or None if they do."""
+    named = sum(x.pool_initial.values())
+    if x.population_total - named - x.detained_ice0 - x.atd0 >= 0:
+        return None
+    return (
+        f"the pools ({named:,.0f} people: convicted, final orders, recent entrants, pending "
+        "court cases), with the people detained and in alternatives to detention, add up to "
+        f"more than the population ({x.population_total:,.0f})"
+    )
+
+
 def initial_pools(x: Inputs) -> F:
     """People in each pool and region on day 0: the named pools, and "other" for the rest.
 
     Raises:
-        UserError: if the named pools, the people detained and those in alternatives to
-            detention add up to more than the population.
+        UserError: if they do not fit in the population (:func:`pools_problem`), which
+            :func:`deportsim.run.prepare` refuses first, naming the place at fault.
     """
-    named = sum(x.pool_initial.values())
-    rest = x.population_total - named - x.detained_ice0 - x.atd0
-    if rest < 0:
-        raise UserError(
-            f"the pools ({named:,.0f} people: convicted, final orders, recent entrants, pending "
-            "court cases), with the people detained and in alternatives to detention, add up to "
-            f"more than the population ({x.population_total:,.0f})",
-            Location("<parameters>", path="population.unauthorized_total"),
-        )
+    problem = pools_problem(x)
+    if problem is not None:
+        raise UserError(problem, Location("<parameters>", path="population.unauthorized_total"))
+    rest = x.population_total - sum(x.pool_initial.values()) - x.detained_ice0 - x.atd0
     national = np.array([x.pool_initial.get(p, rest) for p in POOLS])
     return np.outer(national, x.region_share)
 

@@ -1,0 +1,106 @@
+"""The contract every command keeps, whatever it is given (issue 19; docs/reliability.md).
+
+- exit 0: every metric in summary.json is finite and physically possible (no negative people,
+  no more people than could exist, no cost beyond any budget), or null only where it is a ratio
+  with nothing to divide by;
+- exit 2: one line on stderr, ``deportsim: error: ...``, and the output folder exactly as it was
+  (an earlier complete run in it is byte for byte the same);
+- never exit 1 (an internal error), never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from deportsim.cli.app import main
+
+#: More people than this cannot be in any of the model's stocks or totals over the short runs the
+#: fuzz makes (at most 2 years): the US population is about 340 million (U.S. Census Bureau,
+#: Vintage 2024 estimates), and people counted twice in a total (arrested twice) stay far below.
+MAX_PEOPLE = 1e10
+#: No cost of enforcement can exceed the US economy: GDP was about $29 trillion in 2024 (BEA),
+#: so $100 trillion over two years is impossible.
+MAX_USD = 1e14
+#: Units counted in people or things, each bounded by MAX_PEOPLE.
+COUNTS = {"persons", "cases", "beds", "flights", "persons/day", "persons/year"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command did: exit code and output."""
+
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(args: list[str]) -> Outcome:
+    """The command line in-process, its exit code and output captured."""
+    out, err = io.StringIO(), io.StringIO()
+    code: object = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(args)
+        except SystemExit as exc:
+            code = exc.code
+    return Outcome(code if isinstance(code, int) else 1, out.getvalue(), err.getvalue())
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` by relative path, with its SHA-256."""
+    if not folder.exists():
+        return {}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def metric_problems(summary: dict[str, object]) -> list[str]:
+    """What is impossible in a summary's metrics (empty: nothing)."""
+    found = []
+    metrics = summary["metrics"]
+    assert isinstance(metrics, dict)
+    for name, m in metrics.items():
+        unit = m["unit"]
+        for stat in ("mean", "p05", "p50", "p95"):
+            value = m[stat]
+            if value is None:
+                if "/" in unit and unit.startswith("USD"):
+                    continue  # a cost per removal with no removal: nothing to divide by
+                found.append(f"{name}.{stat} is null")
+                continue
+            if not np.isfinite(value):
+                found.append(f"{name}.{stat} = {value}")
+            elif value < 0:
+                found.append(f"{name}.{stat} = {value} is negative")
+            elif unit in COUNTS and value > MAX_PEOPLE:
+                found.append(f"{name}.{stat} = {value:.3g} {unit} is more than could exist")
+            elif unit.startswith("USD") and value > MAX_USD:
+                found.append(f"{name}.{stat} = ${value:.3g} is beyond any budget")
+    return found
+
+
+def check(outcome: Outcome, out: Path, before: dict[str, str]) -> None:
+    """Assert the contract for one command whose results go to ``out`` (see module docstring)."""
+    assert outcome.code in (0, 2), f"exit {outcome.code} (internal error):\n{outcome.err[-3000:]}"
+    assert "Traceback" not in outcome.err, outcome.err[-3000:]
+    if outcome.code == 2:
+        lines = outcome.err.strip().splitlines()
+        assert len(lines) == 1, f"a user error must be one line, got {len(lines)}:\n{outcome.err}"
+        assert lines[0].startswith("deportsim: error: "), lines[0]
+        assert len(lines[0]) < 2000, "an error line echoes its input without limit"
+        assert snapshot(out) == before, "a refused command changed the output folder"
+        return
+    summary = json.loads((out / "summary.json").read_text())
+    problems = metric_problems(summary)
+    assert problems == [], "impossible results at exit 0: " + "; ".join(problems[:10])
+    assert not list(out.glob(".partial*")), "a finished run left a partial folder"
