@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -45,8 +44,7 @@ def run_prepared(
     folder = folder_for(out, prep.scenario.name)
     if folder is None:
         return execute(prep, on_day)
-    replace_earlier = overwrite or out == "default"
-    return replace(save_run(prep, folder, on_day, catalog, replace_earlier), folder=folder)
+    return save_run(prep, folder, on_day, catalog, overwrite or out == "default")
 
 
 def run(

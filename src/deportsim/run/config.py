@@ -53,10 +53,14 @@ class RunConfig:
     # on unless --fixed-parameters
     parameter_uncertainty: bool = False
 
+    @property
+    def days(self) -> int:
+        """Days the run simulates: its years in days, rounded, at least one."""
+        return max(1, round(self.years * DAYS_PER_YEAR))
 
-def memory_estimate(replicates: int, years: float) -> int:
-    """The bytes a run of ``replicates`` over ``years`` holds at its peak (an estimate)."""
-    days = max(1, round(years * DAYS_PER_YEAR))
+
+def memory_estimate(replicates: int, days: int) -> int:
+    """The bytes a run of ``replicates`` over ``days`` holds at its peak (an estimate)."""
     return BASE_BYTES + replicates * days * REPLICATE_DAY_BYTES
 
 
@@ -97,14 +101,13 @@ def check_config(cfg: RunConfig) -> None:
         raise UserError(
             f"years must be above 0 and at most {MAX_YEARS:g}", cli.with_path("--years")
         )
-    days = max(1, round(cfg.years * DAYS_PER_YEAR))
-    if cfg.start is not None and (LAST_DAY - cfg.start).days + 1 < days:
+    if cfg.start is not None and (LAST_DAY - cfg.start).days + 1 < cfg.days:
         raise UserError(
             f"a run from {cfg.start} over {cfg.years:g} years would end after {LAST_DAY}, the last "
             "day a run may simulate; choose an earlier start or fewer years",
             cli.with_path("--start"),
         )
-    need, free = memory_estimate(cfg.replicates, cfg.years), available_memory()
+    need, free = memory_estimate(cfg.replicates, cfg.days), available_memory()
     if free is not None and need > free:
         raise UserError(
             f"{cfg.replicates:,} replicates over {cfg.years:g} years need about {_gib(need)} of "

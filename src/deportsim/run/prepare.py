@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from deportsim.core.errors import Location, UserError
-from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.model import Inputs, read_inputs
 from deportsim.model.network import conflicts
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
@@ -50,9 +49,8 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     scenario = load_scenario(cfg.scenario, params)
     sets = tuple(parse_set(params, text) for text in cfg.sets)
     start = cfg.start or scenario.start or DEFAULT_START
-    days = max(1, round(cfg.years * DAYS_PER_YEAR))
     _check_start_only(params, scenario.overrides + sets, start)
-    resolved = Resolved(params, start, days, scenario.overrides + sets)
+    resolved = Resolved(params, start, cfg.days, scenario.overrides + sets)
     inputs = read_inputs(resolved)
     _check_conflicts(params, resolved, inputs)
     draws = (
@@ -70,8 +68,13 @@ def _check_start_only(
             raise UserError(
                 f"is read only on the first day of a run ({start}), so a change from {ov.start} "
                 "would have no effect; give it without `from`, or start the run later",
-                ov.location or Location(ov.origin, path=ov.path),
+                _place(ov),
             )
+
+
+def _place(ov: Override) -> Location:
+    """Where an override was given: its file and line (region included), or its origin."""
+    return ov.location or Location(ov.origin, path=ov.path)
 
 
 def _check_conflicts(params: ParameterSet, resolved: Resolved, inputs: Inputs) -> None:
@@ -94,13 +97,9 @@ def _check_conflicts(params: ParameterSet, resolved: Resolved, inputs: Inputs) -
         if not at_fault:
             where = params[found.paths[0]].location
             raise UserError(f"{found.message}{when} (parameters involved: {named})", where)
-
-        def place(o: Override) -> Location:  # the override's own place, its region included
-            return o.location or Location(o.origin, path=o.path)
-
-        sets = [place(o).path or o.path for o in at_fault if o.origin == "--set"]
+        sets = [_place(o).path or o.path for o in at_fault if o.origin == "--set"]
         if sets:
             where = Location("--set", path=", ".join(dict.fromkeys(sets)))
         else:
-            where = place(at_fault[-1])
+            where = _place(at_fault[-1])
         raise UserError(f"{found.message}{when} (parameters involved: {named})", where)

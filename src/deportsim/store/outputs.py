@@ -158,9 +158,9 @@ def start_output(prep: Prepared, out: Path, overwrite: bool = False) -> None:
     UserError (naming ``--out``) if one of the files' names is taken by a folder, or if ``out``
     holds a complete earlier run and ``overwrite`` is False. A complete earlier run being
     overwritten is left as it is until the new one replaces it; otherwise stale results are
-    removed and an ``incomplete`` manifest is written (atomically).
+    removed and an ``incomplete`` manifest is written (atomically). ``out`` exists and is
+    writable (:func:`lock_output` made it).
     """
-    writable_folder(out)
     for name in OUTPUT_FILES:
         if (out / name).is_dir() or ((out / name).exists() and not (out / name).is_file()):
             raise UserError(

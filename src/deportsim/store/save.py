@@ -102,5 +102,5 @@ def _save_locked(
         DiskFullError.check(exc, out)
         raise
     return RunOutput(
-        result.prepared, result.sim, result.summary, result.streams, manifest, record.id
+        result.prepared, result.sim, result.summary, result.streams, manifest, record.id, out
     )
