@@ -59,8 +59,12 @@ test: lint typecheck contracts pytest
 
 # The fuzz campaign at a large budget (make test runs the same tests on a small fixed set).
 FUZZ_EXAMPLES ?= 10000
+FUZZ_LOG ?= build/fuzz-log.jsonl
 fuzz: $(TEST_STAMP)
-	DEPORTSIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider -q
+	mkdir -p $(dir $(FUZZ_LOG)) && rm -f $(FUZZ_LOG)
+	DEPORTSIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DEPORTSIM_FUZZ_LOG=$(abspath $(FUZZ_LOG)) \
+		$(BIN)/python -m pytest tests/fuzz -p no:cacheprovider -q $(FUZZ_ARGS)
+	$(BIN)/python tests/fuzz/tally.py $(FUZZ_LOG)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run_all.py

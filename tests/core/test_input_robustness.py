@@ -21,6 +21,7 @@ from deportsim.cli.app import main
 from deportsim.cli.options import parse_start
 from deportsim.core.errors import MAX_ECHO, Location, UserError, shown
 from deportsim.core.strict_yaml import MAX_DEPTH, load_yaml, parse_scalar
+from deportsim.parameters.loader import parse_date
 from deportsim.scenarios import SCENARIOS_DIR
 
 FAST = ("--replicates", "2", "--years", "0.1")
@@ -107,6 +108,21 @@ CASES: dict[str, Case] = {
     ),
     "start_basic_format": Case(("baseline-fy2024", "--start", "20250101"), ("--start",)),
     "start_week_date": Case(("baseline-fy2024", "--start", "2025-W01-1"), ("--start",)),
+    "scenario_start_basic_format": Case(
+        (scenario(BASE.replace("overrides: []", 'start: "20241001"\noverrides: []')),),
+        ("odd.yaml:", "start: ", "expected YYYY-MM-DD"),
+    ),
+    "key_with_bracket": Case(
+        (
+            scenario(
+                BASE.replace(
+                    "overrides: []",
+                    'overrides:\n  - path: arrests.officers\n    value: 6000\n    "x[1]": 2',
+                )
+            ),
+        ),
+        ("odd.yaml:", "overrides.0.x[1]: unknown key 'x[1]'"),
+    ),
 }
 
 
@@ -232,6 +248,12 @@ def test_yaml_depth_limit_and_control_characters() -> None:
 def test_start_is_only_yyyy_mm_dd(text: str) -> None:
     with pytest.raises(UserError, match="expected YYYY-MM-DD"):
         parse_start(text)
+
+
+@pytest.mark.parametrize("text", ["20250101", "2025-W01-1", "2025-001"])
+def test_parameter_file_dates_are_only_yyyy_mm_dd(text: str) -> None:
+    with pytest.raises(UserError, match="expected YYYY-MM-DD"):
+        parse_date(text, Location("arrests.yaml", 3, "arrests.x.date"))
 
 
 def test_start_accepts_yyyy_mm_dd() -> None:

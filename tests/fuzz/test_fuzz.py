@@ -57,7 +57,12 @@ def test_fuzzed_scenario_files(
     path = root / "fuzzed.yaml"
     path.write_text(document, encoding="utf-8", errors="surrogateescape")
     out, before = _fresh(earlier, root)
-    check(run_cli(["run", str(path), *SMALL, "--out", str(out), "--overwrite"]), out, before)
+    check(
+        run_cli(["run", str(path), *SMALL, "--out", str(out), "--overwrite"]),
+        out,
+        before,
+        "scenario files",
+    )
 
 
 @FUZZ
@@ -72,6 +77,7 @@ def test_fuzzed_set_values(
         run_cli(["run", "directive-2025", *SMALL, *sets, "--out", str(out), "--overwrite"]),
         out,
         before,
+        "--set values",
     )
 
 
@@ -83,4 +89,4 @@ def test_fuzzed_run_options(
     root = tmp_path_factory.mktemp("options")
     out, before = _fresh(earlier, root)
     args = ["run", "baseline-fy2024", "--replicates", "1", "--years", "0.05", "--no-catalog"]
-    check(run_cli([*args, *options, "--out", str(out), "--overwrite"]), out, before)
+    check(run_cli([*args, *options, "--out", str(out), "--overwrite"]), out, before, "run options")

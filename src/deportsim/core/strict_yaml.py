@@ -9,7 +9,9 @@ YAML does not allow (control characters) and tags outside YAML's core schema are
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +162,18 @@ def load_yaml(source: str | Path, text: str | None = None) -> YamlDoc:
                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
                 Location(file, line),
             ) from None
+    parsed = _parse(file, text)
+    return YamlDoc(data=copy.deepcopy(parsed.data), file=file, lines=dict(parsed.lines))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(file: str, text: str) -> YamlDoc:
+    """The parsed document, remembered by name and text (a pure function of both).
+
+    PyYAML's pure-Python parser takes about 0.35 s for the parameter files, which every run,
+    server request and test reads again; the result is the same for the same text, so it is
+    kept. Callers get a copy (:func:`load_yaml`) and may change it freely.
+    """
     node = _compose(file, text)
     if node is None:
         raise UserError("the file is empty", Location(file, 1))

@@ -19,6 +19,7 @@ from deportsim.core.privacy import (
     refusal_message,
 )
 from deportsim.official import atd_sheet, detention_sheet, facilities_sheet, store
+from deportsim.official.checks import check_values
 from deportsim.official.workbook import Grid, Workbook, cell_name, label, load_workbook
 
 __all__ = ["import_files", "parse_file", "screen"]
@@ -71,6 +72,7 @@ def parse_file(path: Path) -> store.ImportedFile:
             f"Facilities table found (sheets: {sheets}); nothing was stored",
             Location(path),
         )
+    check_values(path, figures, facilities)
     fiscal_year = wb.fiscal_year
     data_date = wb.data_date
     if fiscal_year is None and facilities:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deportsim.core.errors import Location, UserError
+from deportsim.core.errors import Location, UserError, clip
 
 __all__ = [
     "Grid",
@@ -232,6 +232,22 @@ def data_date_from_name(name: str, fiscal_year: int | None) -> dt.date | None:
     return dt.date(fiscal_year, 9, 30) if fiscal_year else None
 
 
+def _grid(ws: Any, where: Location) -> Grid:
+    """One sheet's cells; a sheet openpyxl cannot read (cut off, a damaged cell) is a UserError.
+
+    The read-only reader parses a sheet's XML only while iterating it, so damage inside a sheet
+    shows here, not when the workbook is opened.
+    """
+    try:
+        return Grid(ws.title, _cells(ws))
+    except Exception as exc:  # noqa: BLE001 (openpyxl and ElementTree raise many kinds)
+        detail = clip(str(exc) or type(exc).__name__, 200)
+        raise UserError(
+            f"cannot read sheet {ws.title!r}: {detail} (the file is damaged); nothing was stored",
+            where,
+        ) from None
+
+
 def _cells(ws: Any) -> dict[int, dict[int, Value]]:
     rows: dict[int, dict[int, Value]] = {}
     for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -257,7 +273,7 @@ def load_workbook(path: Path) -> Workbook:
     except Exception as exc:  # noqa: BLE001 (openpyxl raises many kinds for a damaged file)
         raise UserError(f"cannot read the workbook: {exc}", where) from None
     try:
-        sheets = {ws.title: Grid(ws.title, _cells(ws)) for ws in wb.worksheets}
+        sheets = {ws.title: _grid(ws, where) for ws in wb.worksheets}
     finally:
         wb.close()
     fy = fiscal_year_from_name(path.name)

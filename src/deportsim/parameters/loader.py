@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from deportsim.core.dates import iso_date
 from deportsim.core.errors import Location, UserError
 from deportsim.core.privacy import find_person_level, refusal_message
 from deportsim.core.strict_yaml import YamlDoc, load_yaml
@@ -125,8 +126,14 @@ def pydantic_error(
     """
     # with unions (one source or a list) pydantic reports every branch: the deepest is the real one
     err = max(exc.errors(), key=lambda e: len(e["loc"]))
-    # pydantic inserts the union member it tried ("Source", "list[Source]", "float"): drop those
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and _is_type_tag(p)))
+    # pydantic inserts the union member it tried ("Source", "list[Source]", "float"): drop those,
+    # unless the document has a key of that name there (a user's key "x[1]" is a key)
+    kept: list[str | int] = []
+    for part in err["loc"]:
+        if isinstance(part, str) and _is_type_tag(part) and (*prefix, *kept, part) not in doc.lines:
+            continue
+        kept.append(part)
+    loc = tuple(kept)
     path = (*prefix, *loc)
     shown = display(path) if display else ".".join(str(p) for p in path)
     msg = err["msg"]
@@ -192,7 +199,7 @@ def parse_date(raw: Any, where: Location) -> dt.date:
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return raw
     try:
-        return dt.date.fromisoformat(str(raw))
+        return iso_date(str(raw))
     except ValueError:
         raise UserError(f"bad date {raw!r}: expected YYYY-MM-DD", where) from None
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from deportsim.core.dates import iso_date
 from deportsim.core.errors import Location, UserError, shown
 from deportsim.core.privacy import find_person_level, refusal_message
 from deportsim.core.strict_yaml import YamlDoc, load_yaml
@@ -40,7 +41,6 @@ __all__ = ["SCENARIOS_DIR", "Scenario", "builtin_scenarios", "load_scenario"]
 SCENARIOS_DIR = Path(__file__).parent
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
-_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: Longest file or folder name most file systems accept, in bytes.
 _MAX_NAME_BYTES = 255
 
@@ -65,9 +65,7 @@ def _iso_date(value: object) -> object:
     """Accept a quoted ISO date ("2025-06-01") as well as a YAML date."""
     if isinstance(value, str):
         try:
-            if not _YYYY_MM_DD.fullmatch(value):  # fromisoformat also takes 20250601
-                raise ValueError(value)
-            return dt.date.fromisoformat(value)
+            return iso_date(value)
         except ValueError:
             raise ValueError(f"bad date {shown(value)}: expected YYYY-MM-DD") from None
     return value
