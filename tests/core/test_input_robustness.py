@@ -259,3 +259,20 @@ def test_parameter_file_dates_are_only_yyyy_mm_dd(text: str) -> None:
 def test_start_accepts_yyyy_mm_dd() -> None:
     assert parse_start("2025-02-03") == dt.date(2025, 2, 3)
     assert parse_start(None) is None
+
+
+def test_a_catalog_folder_with_brackets_is_read_as_a_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 19: ``runs list --catalog 'dir[1]'`` read ``[1]`` as a DuckDB file pattern."""
+    cat = tmp_path / "dir[1]"
+    with pytest.raises(SystemExit) as info:
+        main(["run", "baseline-fy2024", *FAST, "--catalog", str(cat), "--out", str(tmp_path / "o")])
+    assert info.value.code == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as info:
+        main(["runs", "list", "--catalog", str(cat)])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "baseline-fy2024" in out
+    assert "1 of 1 runs" in out

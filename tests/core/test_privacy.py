@@ -9,12 +9,14 @@ exit code 2, nothing written.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from deportsim.analysis.estimates.spec import ESTIMATES_FILE, load_estimates
 from deportsim.cli.app import main
 from deportsim.core.errors import UserError
 from deportsim.core.privacy import (
@@ -25,6 +27,8 @@ from deportsim.core.privacy import (
     person_level_text,
 )
 from deportsim.parameters import PARAMETERS_DIR, ParameterSet, load_parameters
+from deportsim.report.claims import check_claims
+from deportsim.report.sensitivity import read_sensitivity
 from deportsim.scenarios import builtin_scenarios, load_scenario
 
 A_NUMBER = "a value looks like an alien registration number (A-number)"
@@ -326,3 +330,53 @@ def test_parameter_leak_through_the_command_line(
 def test_shipped_parameters_and_scenarios_pass(params: ParameterSet) -> None:
     for name in builtin_scenarios():
         assert load_scenario(name, params).name == name
+
+
+# --------------------------------------------------------------------------------------------
+# comments, estimates files and the JSON files a report reads (issue 19)
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("leak", LEAKS)
+def test_an_identifier_in_a_comment_is_refused_naming_its_line(
+    params: ParameterSet, tmp_path: Path, leak: str
+) -> None:
+    path = _scenario(tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(4, f"# checked with {leak}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        load_scenario(str(path), params)
+    line = err.value.one_line()
+    assert line.startswith(f"{path}:5: refused: a line (a comment or a value) "), line
+    assert "1990" not in line
+    assert "123-456" not in line
+
+
+def test_a_parameter_file_comment_is_screened(tmp_path: Path) -> None:
+    old = "description: Beds, book-ins from the border"
+    pdir, line = _parameters(tmp_path, "detention.yaml", old, f"{old}  # Juan, DOB 04/12/1990")
+    with pytest.raises(UserError, match=rf"detention.yaml:{line}: refused: a line"):
+        load_parameters(pdir)
+
+
+def test_an_estimates_file_is_screened(params: ParameterSet, tmp_path: Path) -> None:
+    text = ESTIMATES_FILE.read_text(encoding="utf-8")
+    path = tmp_path / "estimates.yaml"
+    path.write_text(text + "# source: interview with Juan Perez A123456789\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"estimates.yaml:\d+: refused: a line .*A-number"):
+        load_estimates(params, path)
+    load_estimates(params, ESTIMATES_FILE)  # the shipped one passes
+
+
+def test_a_claims_file_for_a_report_is_screened(tmp_path: Path) -> None:
+    claims = [{"id": "c1", "note": "Juan Perez, DOB 1990-04-12"}]
+    with pytest.raises(UserError) as err:
+        check_claims(claims, tmp_path / "claims.json")
+    assert err.value.one_line().startswith(f"{tmp_path / 'claims.json'}: 0.note: refused: ")
+
+
+def test_a_sensitivity_file_for_a_report_is_screened(tmp_path: Path) -> None:
+    path = tmp_path / "sensitivity.json"
+    path.write_text(json.dumps({"run_id": "x", "notes": ["booking no. 2024-00123"]}))
+    with pytest.raises(UserError) as err:
+        read_sensitivity(path)
+    assert "--sensitivity: notes.0: refused: a value holds a booking number" in str(err.value)

@@ -25,6 +25,7 @@ from deportsim.parameters import ParameterSet
 from deportsim.report import CHARTS, build, build_report, check_claims
 from deportsim.report.charts import PALETTE
 from deportsim.report.series import band, rolling_band
+from deportsim.store.outputs import lock_output
 from deportsim.views.parameters import parameter_rows
 
 CHART_FILES = [
@@ -252,6 +253,17 @@ def test_a_failing_chart_leaves_no_page(tmp_path: Path, monkeypatch: pytest.Monk
                    out=tmp_path / "x")  # fmt: skip
     assert list((tmp_path / "x").iterdir()) == [], "no page, no charts, no staging folder"
     assert not (tmp_path / "none").exists()
+
+
+def test_a_report_into_a_folder_in_use_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    """Issue 19: ``report`` took no folder lock, so it could write beside a run in progress."""
+    out = tmp_path / "x"
+    busy = "another deportsim run is writing to this folder"
+    # the lock held as a run in another process holds it
+    with lock_output(out), pytest.raises(api.UserError, match=busy):
+        api.report(api.RunConfig(scenario="baseline-fy2024", replicates=2, years=0.1),
+                   out=out, claims=None)  # fmt: skip
+    assert list(out.iterdir()) == []
 
 
 class _Tested:

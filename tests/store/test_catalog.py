@@ -347,7 +347,7 @@ def test_the_default_catalog_is_in_the_user_data_folder(monkeypatch: pytest.Monk
     assert catalog.catalog_dir(Path("/given")) == Path("/given")
 
 
-def test_a_failed_run_is_marked_failed_and_can_be_resumed(tmp_path: Path) -> None:
+def test_an_interrupted_run_is_marked_interrupted_and_can_be_resumed(tmp_path: Path) -> None:
     prep = api.prepare(api.RunConfig(replicates=2, years=0.25))
 
     def stop(t: int) -> None:
@@ -357,7 +357,9 @@ def test_a_failed_run_is_marked_failed_and_can_be_resumed(tmp_path: Path) -> Non
     with pytest.raises(KeyboardInterrupt):
         api.run_prepared(prep, tmp_path / "o", on_day=stop, catalog=tmp_path)
     [run] = catalog.list_runs(tmp_path)
-    assert (run["status"], run["state"], run["error"]) == ("failed", "failed", "KeyboardInterrupt")
+    assert (run["status"], run["state"], run["error"]) == (
+        "interrupted", "interrupted", "KeyboardInterrupt"
+    )  # fmt: skip
     again = catalog.resume(run["id"][:16], tmp_path)
     assert again.id == run["id"]
     [run] = catalog.list_runs(tmp_path)
@@ -365,7 +367,7 @@ def test_a_failed_run_is_marked_failed_and_can_be_resumed(tmp_path: Path) -> Non
     assert len(run["resumed"]) == 1
     again.finish(timings={"wall_s": 1.0})
     assert catalog.list_runs(tmp_path)[0]["state"] == "complete"
-    with pytest.raises(UserError, match="is complete: only an incomplete or failed run"):
+    with pytest.raises(UserError, match="is complete: only an incomplete, interrupted or failed"):
         catalog.resume(run["id"], tmp_path)
 
 

@@ -302,24 +302,28 @@ def test_a_catalog_that_fails_keeps_the_command_s_outputs(
     assert "Recorded in the catalog" not in out
     assert (tmp_path / "a" / "requirements.json").is_file()
 
-    # the catalog fails only when the outputs are stored: the record is never complete
+    # the catalog fails only when the outputs are stored: the record is withdrawn, never left
+    # incomplete (or complete) for a command that ended well
     def full(*_: Any, **__: Any) -> Any:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(records, "_warned", False)
     # the module, not the function deportsim.store.catalog.recording that shares its name
     monkeypatch.setattr(importlib.import_module("deportsim.store.catalog.recording"), "keep", full)
-    _, err = cli(*ESTIMATES, "--out", str(tmp_path / "b"), "--catalog", str(tmp_path / "cat"))
-    assert "No space left on device" in err
+    out, err = cli(*ESTIMATES, "--out", str(tmp_path / "b"), "--catalog", str(tmp_path / "cat"))
+    assert [line for line in err.splitlines() if "warning" in line] == [
+        f"deportsim: warning: not recorded in the catalog {tmp_path / 'cat'}: No space left on "
+        "device (set DEPORTSIM_CATALOG, or DEPORTSIM_NO_CATALOG=1 to stop recording)"
+    ]
+    assert "Recorded in the catalog" not in out
     assert json.loads((tmp_path / "b" / "estimates.json").read_text())["estimates"]
-    rec = _one(tmp_path / "cat")
-    assert rec["status"] == "incomplete"
-    assert rec["state"] != "complete"
+    assert list_runs(tmp_path / "cat") == []
+    assert list((tmp_path / "cat" / "runs").iterdir()) == []  # its folder withdrawn too
 
     out, _ = cli(*REPORT, "--out", str(tmp_path / "c"), "--no-catalog")
     assert "Recorded in the catalog" not in out
     assert (tmp_path / "c" / "report.html").is_file()
-    assert len(list_runs(tmp_path / "cat")) == 1
+    assert list_runs(tmp_path / "cat") == []
 
 
 def _env(folder: Path) -> dict[str, str]:

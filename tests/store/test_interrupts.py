@@ -102,7 +102,7 @@ def test_an_interrupted_run_exits_with_the_signal_and_keeps_earlier_results(
     assert _digests(out) == before, "the earlier complete results are untouched"
     assert _partials(out) == []
     [record] = _records(tmp_path)
-    assert (record["status"], record["error"]) == ("failed", f"Interrupted: {sig.name}")
+    assert (record["status"], record["error"]) == ("interrupted", sig.name)
     again = _run(tmp_path, *SMALL, "--out", str(out))  # the next command: refused, nothing touched
     assert again.returncode == 2
     assert _digests(out) == before

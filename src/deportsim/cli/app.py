@@ -9,6 +9,8 @@ bug: the traceback is shown), 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import signal
 import sys
 import threading
@@ -81,6 +83,8 @@ class Interrupted(KeyboardInterrupt):
 
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: A full disk or quota: whatever command meets it, one line and exit code 1.
+_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 @contextlib.contextmanager
@@ -122,7 +126,14 @@ def _run(args: list[str]) -> int:
         _fail(f"error: {' '.join(exc.format_message().split())}", 2)
     except (typer.Abort, KeyboardInterrupt):
         return 130  # the line is main's
-    except Exception:  # noqa: BLE001 - anything else is a bug: show it, exit 1
+    except Exception as exc:  # noqa: BLE001 - anything else is a bug: show it, exit 1
+        if isinstance(exc, OSError) and exc.errno in _FULL:  # not a bug: one line, exit 1
+            where = f"{exc.filename}: " if exc.filename else ""
+            _fail(
+                f"error: {where}the disk is full ({os.strerror(exc.errno)}): the command's files "
+                "could not be written; free some space and run it again",
+                1,
+            )
         traceback.print_exc()
         _fail("internal error (a bug in deportsim); please report it with the traceback above", 1)
     return code if isinstance(code, int) else 0  # typer returns 130 for a KeyboardInterrupt
@@ -132,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and map errors to the contract's exit codes.
 
     SIGINT exits 130 and SIGTERM 143, with one line: the run in progress removes its partial
-    files and marks its catalog record failed, and earlier results are kept.
+    files and marks its catalog record interrupted, and earlier results are kept.
     """
     args = sys.argv[1:] if argv is None else argv
     with _interrupts() as received:

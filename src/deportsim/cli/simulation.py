@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from enum import StrEnum
 from pathlib import Path
@@ -76,6 +77,13 @@ def run(
         # the modules and parameters loaded so far live as long as the command: keep the
         # garbage collector from scanning them again and again while the model runs
         gc.freeze()
+        if prep.outside:
+            last = prep.start + dt.timedelta(days=prep.days - 1)
+            progress.console.print(
+                f"note: outside the run ({prep.start} to {last}), so without effect: "
+                + "; ".join(prep.outside),
+                highlight=False, markup=False, soft_wrap=True,
+            )  # fmt: skip
         label = f"{prep.scenario.name}: {prep.config.replicates} replicates"
         bar.append((progress.add_task(label, total=prep.days), prep.scenario.name, prep.days))
 

@@ -2,20 +2,61 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from deportsim.core.errors import Location, UserError
 
-__all__ = ["writable_folder", "write_atomic", "write_text_atomic"]
+__all__ = ["DiskFullError", "disk_full", "writable_folder", "write_atomic", "write_text_atomic"]
+
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def disk_full(exc: BaseException) -> bool:
+    """True when ``exc`` says the disk is full (``ENOSPC``) or a quota is reached (``EDQUOT``).
+
+    pyarrow's errors on a full disk are OSErrors with the errno too (their text differs).
+    """
+    return isinstance(exc, OSError) and exc.errno in _FULL
+
+
+class DiskFullError(UserError):
+    """The disk holding an output folder is full: one line, exit code 1 (not the user's mistake)."""
+
+    exit_code = 1
+
+    @staticmethod
+    def reason(exc: OSError) -> str:
+        """The system's own words for ``exc`` (``No space left on device``), whoever raised it."""
+        return os.strerror(exc.errno) if exc.errno else (exc.strerror or str(exc))
+
+    @classmethod
+    def check(cls, exc: BaseException, out: Path) -> None:
+        """Raise a DiskFullError for ``out`` if ``exc`` is a full disk (or quota); else nothing."""
+        if isinstance(exc, OSError) and disk_full(exc):
+            raise cls(
+                f"the disk is full ({cls.reason(exc)}): the run's results could not be written; "
+                "earlier results in the folder are kept; free some space or choose another --out",
+                Location(out, path="--out"),
+            ) from exc
 
 
 def writable_folder(out: Path) -> Path:
-    """Create ``out`` (and its parents) if needed; UserError if that fails or it is read-only."""
+    """Create ``out`` (and its parents) if needed; UserError if that fails or it is read-only.
+
+    A full disk (no room for even a folder, or no inodes left) is a :class:`DiskFullError`.
+    """
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if disk_full(exc):
+            raise DiskFullError(
+                f"the disk is full ({DiskFullError.reason(exc)}): cannot create the output "
+                "folder; free some space or choose another folder",
+                Location(out),
+            ) from None
         raise UserError(f"cannot create output folder: {exc.strerror}", Location(out)) from None
     if not os.access(out, os.W_OK):
         raise UserError("output folder is not writable", Location(out))

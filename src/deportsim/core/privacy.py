@@ -26,6 +26,9 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from deportsim.core.errors import Location, UserError
+from deportsim.core.strict_yaml import YamlDoc
+
 __all__ = [
     "PERSON_LEVEL_FIELDS",
     "find_person_level",
@@ -34,6 +37,8 @@ __all__ = [
     "person_level_row",
     "person_level_text",
     "refusal_message",
+    "screen_data",
+    "screen_document",
 ]
 
 #: Normalised field names (lower case, letters and digits only) that identify a person.
@@ -215,3 +220,30 @@ def refusal_message(reason: str) -> str:
         f"refused: {reason}; deportsim works on aggregate public statistics only and never "
         "reads data about identifiable people"
     )
+
+
+def screen_document(doc: YamlDoc) -> None:
+    """Refuse a YAML document that holds data about a person, naming the file, line and key.
+
+    Its keys and values are screened (:func:`find_person_level`), then every line of its text,
+    so that an identifier in a comment (which the parsed data no longer holds) is refused too.
+    """
+    hit = find_person_level(doc.data)
+    if hit is not None:
+        raise UserError(refusal_message(hit[1]), doc.loc(hit[0]))
+    for number, line in enumerate(doc.text.splitlines(), start=1):
+        if (reason := person_level_text(line)) is not None:
+            reason = reason.replace("a value", "a line (a comment or a value)")
+            raise UserError(refusal_message(reason), Location(doc.file, number))
+
+
+def screen_data(data: Any, where: Location) -> None:
+    """Refuse data read from a file (a claims or sensitivity JSON) that holds data about a person.
+
+    The error names ``where`` and the key path of the value at fault.
+    """
+    hit = find_person_level(data)
+    if hit is not None:
+        path = ".".join(str(k) for k in hit[0])
+        shown = f"{where.path}: {path}" if where.path and path else (where.path or path or None)
+        raise UserError(refusal_message(hit[1]), Location(where.file, where.line, shown))

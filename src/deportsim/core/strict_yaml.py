@@ -36,6 +36,7 @@ class YamlDoc:
     data: Any
     file: str
     lines: dict[Key, int] = field(default_factory=dict)
+    text: str = ""  # the document as written, comments included (for the privacy screen)
 
     def line_of(self, path: Key) -> int | None:
         """Line of ``path`` or of its nearest ancestor that has one."""
@@ -163,7 +164,7 @@ def load_yaml(source: str | Path, text: str | None = None) -> YamlDoc:
                 Location(file, line),
             ) from None
     parsed = _parse(file, text)
-    return YamlDoc(data=copy.deepcopy(parsed.data), file=file, lines=dict(parsed.lines))
+    return YamlDoc(copy.deepcopy(parsed.data), file, dict(parsed.lines), text)
 
 
 @functools.lru_cache(maxsize=64)

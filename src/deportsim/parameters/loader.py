@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from deportsim.core.dates import iso_date
 from deportsim.core.errors import Location, UserError
-from deportsim.core.privacy import find_person_level, refusal_message
+from deportsim.core.privacy import screen_document
 from deportsim.core.strict_yaml import YamlDoc, load_yaml
 from deportsim.core.units import Kind, Unit, UnitMismatchError, get_unit
 from deportsim.parameters.schema import ParameterFile, ParameterSpec
@@ -231,9 +231,7 @@ def _checked(raw: Any, spec: ParameterSpec, unit: Unit, where: Location) -> floa
 
 
 def _load_file(doc: YamlDoc, stem: str, regions: tuple[str, ...]) -> dict[str, Parameter]:
-    hit = find_person_level(doc.data)
-    if hit is not None:
-        raise UserError(refusal_message(hit[1]), doc.loc(hit[0]))
+    screen_document(doc)
 
     def display(path: tuple[str | int, ...]) -> str:
         # ("parameters", "bed_capacity", "source") is shown as "detention.bed_capacity.source"
@@ -274,9 +272,7 @@ def load_parameters(directory: Path | None = None) -> ParameterSet:
     if not directory.is_dir():
         raise UserError("parameters folder not found", Location(directory))
     index = load_yaml(directory / "index.yaml")
-    hit = find_person_level(index.data)  # its descriptions are free text too
-    if hit is not None:
-        raise UserError(refusal_message(hit[1]), index.loc(hit[0]))
+    screen_document(index)  # its descriptions are free text too
     data = index.data
     if not isinstance(data, dict) or set(data) != {"description", "regions", "files"}:
         raise UserError("index.yaml must have exactly: description, regions, files", index.loc(()))

@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from deportsim.core.errors import Location, UserError
-from deportsim.core.folders import writable_folder
 from deportsim.report.assumptions import tornado_charts
 from deportsim.report.charts import CHARTS, MAX_SCENARIOS
 from deportsim.report.claims import check_claims
 from deportsim.report.html import render_page
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.sensitivity import Sensitivity
-from deportsim.store.outputs import stage
+from deportsim.store.outputs import lock_output, stage
 
 __all__ = ["REPORT_FILE", "build_report"]
 
@@ -51,16 +50,16 @@ def build_report(
     tornadoes = [] if sensitivity is None else tornado_charts(sensitivity)
     page = render_page(runs, drawn, checked, sensitivity, tornadoes)
     charts = [*drawn, *tornadoes]
-    writable_folder(out)
-    tmp = stage(out)
-    try:
-        for chart in charts:
-            (tmp / chart.filename).write_bytes(chart.png)
-        (tmp / REPORT_FILE).write_text(page, encoding="utf-8")
-        (out / REPORT_FILE).unlink(missing_ok=True)  # never an old page over new charts
-        names = [c.filename for c in charts] + [REPORT_FILE]
-        for name in names:
-            (tmp / name).replace(out / name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with lock_output(out):  # a run or another report writing here: refused at once
+        tmp = stage(out)
+        try:
+            for chart in charts:
+                (tmp / chart.filename).write_bytes(chart.png)
+            (tmp / REPORT_FILE).write_text(page, encoding="utf-8")
+            (out / REPORT_FILE).unlink(missing_ok=True)  # never an old page over new charts
+            names = [c.filename for c in charts] + [REPORT_FILE]
+            for name in names:
+                (tmp / name).replace(out / name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return [out / REPORT_FILE, *(out / c.filename for c in charts)]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from deportsim.core.errors import Location, UserError
+from deportsim.core.privacy import screen_data
 
 __all__ = ["VERDICTS", "check_claims", "read_claims"]
 
@@ -55,6 +56,7 @@ def check_claims(data: object, origin: str | Path = "<claims>") -> list[dict[str
     """``data`` as a list of claims, or UserError naming ``origin`` and the first bad claim."""
     if not isinstance(data, list):
         raise UserError("not a list of claims (as deportsim claims writes)", Location(origin))
+    screen_data(data, Location(origin))
     for i, item in enumerate(data):
         problem = _problem(item)
         if problem is not None:

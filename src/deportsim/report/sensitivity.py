@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from deportsim.analysis.sweeps.sensitivity import Indices
 from deportsim.core.errors import Location, UserError
+from deportsim.core.privacy import screen_data
 from deportsim.run.results import METRICS
 from deportsim.store import catalog as runs
 
@@ -258,6 +259,7 @@ def read_sensitivity(ref: str | Path, catalog: Path | None = None) -> Sensitivit
         raise UserError("not a text file", Location(path, path=OPTION)) from None
     except json.JSONDecodeError as exc:
         raise UserError(f"not JSON: {exc.msg}", Location(path, exc.lineno, OPTION)) from None
+    screen_data(data, Location(path, path=OPTION))
     summary = check_sensitivity(data, path)
     spec = _spec_beside(path, summary.run_id)
     years = spec.get("years")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from deportsim.core.errors import Location, UserError
 from deportsim.model import Inputs, read_inputs
@@ -15,7 +16,7 @@ from deportsim.model.network import conflicts
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
 from deportsim.run.config import DEFAULT_START, RunConfig, check_config
 from deportsim.run.draws import ParameterDraws, draw_parameters
-from deportsim.scenarios import Scenario, load_scenario
+from deportsim.scenarios import SCENARIOS_DIR, Scenario, load_scenario
 
 __all__ = ["Prepared", "prepare"]
 
@@ -40,6 +41,33 @@ class Prepared:
     def days(self) -> int:
         """Number of simulated days."""
         return self.resolved.days
+
+    @property
+    def outside(self) -> tuple[str, ...]:
+        """The user's dated overrides that fall wholly outside the run (so have no effect).
+
+        Not an error: a scenario's later steps may lie outside a short run by design. The
+        command line says so, so that a mistyped date is not silently ignored. The built-in
+        scenarios' own steps are left out (they are planned, not typed).
+        """
+        end = self.start + dt.timedelta(days=self.days)  # the day after the last one
+        return tuple(
+            f"{_place(ov)} {_window(ov)}"
+            for ov in self.resolved.overrides
+            if ((ov.start is not None and ov.start >= end)
+                or (ov.until is not None and ov.until <= self.start))
+            and not _builtin(ov)
+        )  # fmt: skip
+
+
+def _builtin(ov: Override) -> bool:
+    file = ov.location.file if ov.location is not None else None
+    return file is not None and Path(file).parent == Path(SCENARIOS_DIR)
+
+
+def _window(ov: Override) -> str:
+    parts = ([f"from {ov.start}"] if ov.start else []) + ([f"until {ov.until}"] if ov.until else [])
+    return " ".join(parts)
 
 
 def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from deportsim.core.dates import iso_date
 from deportsim.core.errors import Location, UserError, shown
-from deportsim.core.privacy import find_person_level, refusal_message
+from deportsim.core.privacy import screen_document
 from deportsim.core.strict_yaml import YamlDoc, load_yaml
 from deportsim.parameters.loader import ParameterSet, pydantic_error
 from deportsim.parameters.resolve import Override, make_override
@@ -160,9 +160,7 @@ def _is_file(path: Path, where: Location) -> bool:
 
 
 def _parse(doc: YamlDoc) -> _ScenarioSpec:
-    hit = find_person_level(doc.data)
-    if hit is not None:
-        raise UserError(refusal_message(hit[1]), doc.loc(hit[0]))
+    screen_document(doc)
     try:
         spec = _ScenarioSpec.model_validate(doc.data)
     except ValidationError as exc:

@@ -12,7 +12,6 @@ a run killed midway never leaves results that look complete.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import hashlib
 import json
@@ -35,7 +34,7 @@ from numpy.typing import NDArray
 from deportsim._version import __version__
 from deportsim.core.checksums import file_sha256
 from deportsim.core.errors import Location, UserError
-from deportsim.core.folders import writable_folder, write_text_atomic
+from deportsim.core.folders import DiskFullError, writable_folder, write_text_atomic
 from deportsim.model.accounts import factors
 from deportsim.run.results import BLOCK, TimeseriesBlocks, timeseries_batches
 
@@ -54,23 +53,6 @@ F = NDArray[np.float64]
 OUTPUT_FILES = ("summary.json", "timeseries.parquet", "manifest.json")
 #: The staging folders' names: ``.partial-PID`` (:func:`stage`).
 PARTIAL_PREFIX = ".partial-"
-_FULL = {errno.ENOSPC, errno.EDQUOT}
-
-
-class DiskFullError(UserError):
-    """The disk holding an output folder is full: one line, exit code 1 (not the user's mistake)."""
-
-    exit_code = 1
-
-    @classmethod
-    def check(cls, exc: BaseException, out: Path) -> None:
-        """Raise a DiskFullError for ``out`` if ``exc`` is a full disk (or quota); else nothing."""
-        if isinstance(exc, OSError) and exc.errno in _FULL:
-            raise cls(
-                f"the disk is full ({exc.strerror}): the run's results could not be written; "
-                "earlier results in the folder are kept; free some space or choose another --out",
-                Location(out, path="--out"),
-            ) from exc
 
 
 def _parameters_hash(params: ParameterSet) -> str:

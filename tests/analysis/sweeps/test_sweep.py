@@ -136,6 +136,27 @@ def test_a_bad_vary_exits_2_with_one_line(
     assert not list(tmp_path.iterdir())  # nothing written
 
 
+def test_samples_the_model_cannot_run_are_refused_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 19: a range whose samples break a cross-parameter rule used to fail mid-sweep, with
+    a folder made, a failed record and the error naming ``<parameters>``."""
+    cat = tmp_path / "catalog"
+    out = tmp_path / "sweeps"
+    args = ["sweep", "directive-2025", "--vary", "removal.land_share=0.2:0.9", "--set",
+            "removal.commercial_share=0.5", "--samples", "4", "--replicates", "1", "--years",
+            "0.1", "--workers", "1", "--out", str(out), "--catalog", str(cat)]  # fmt: skip
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("deportsim: error: --vary: removal.land_share: sample "), err
+    assert "the land and commercial shares of removals add up to" in err
+    assert not out.exists()
+    assert not list(cat.rglob("*.json"))  # no record
+
+
 def test_resume_of_an_unknown_sweep_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from deportsim.core.privacy import screen_document
 from deportsim.core.strict_yaml import load_yaml
 from deportsim.parameters.loader import pydantic_error
 from deportsim.parameters.schema import Source
@@ -60,6 +61,7 @@ def claim_specs() -> tuple[ClaimSpec, ...]:
     name = "claims.yaml"
     text = resources.files("deportsim.analysis.claims").joinpath(name).read_text(encoding="utf-8")
     doc = load_yaml(name, text)
+    screen_document(doc)
     try:
         specs = _File.model_validate(doc.data, strict=False).claims
     except ValidationError as exc:

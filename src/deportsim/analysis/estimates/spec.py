@@ -16,6 +16,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from deportsim.core.errors import UserError
+from deportsim.core.privacy import screen_document
 from deportsim.core.strict_yaml import YamlDoc, load_yaml
 from deportsim.parameters import ParameterSet, parse_set
 from deportsim.parameters.loader import pydantic_error
@@ -168,6 +169,7 @@ class EstimateFile(_Strict):
 def load_estimates(params: ParameterSet, path: Path | None = None) -> EstimateFile:
     """Read and check an estimates file (default: the shipped one) against the parameters."""
     doc = load_yaml(path or ESTIMATES_FILE)
+    screen_document(doc)
     try:
         spec = EstimateFile.model_validate(doc.data)
     except ValidationError as exc:

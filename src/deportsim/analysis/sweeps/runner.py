@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from deportsim._version import __version__
 from deportsim.analysis.sweeps import sensitivity as sa
 from deportsim.analysis.sweeps import sweep as sw
+from deportsim.analysis.sweeps.checks import check_samples
 from deportsim.analysis.sweeps.design import (
     MAX_SAMPLES,
     Design,
@@ -219,6 +220,7 @@ def _start_sweep(
         metrics=metrics,
         extra=extra or {},
     )
+    check_samples(prep.resolved, ranges, values)
     parent = writable_folder(out if out is not None else default_parent(prep.scenario.name))
     folder = SweepFolder(parent / new_run_id(prep.scenario.name, kind))
     folder.create(spec, values)

@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from deportsim.core.checksums import file_sha256
-from deportsim.core.errors import Location, UserError
+from deportsim.core.errors import Location, UserError, clip, printable
 from deportsim.core.folders import writable_folder, write_atomic
 from deportsim.store.catalog.query import _duckdb, find, sql_list
 from deportsim.store.catalog.records import catalog_dir, run_folder
@@ -103,6 +106,15 @@ def export_table(refs: Sequence[str], out: Path, fmt: str, catalog: Path | None 
     for rec, path in zip(records, files, strict=True):
         if not Path(path).is_file():
             raise UserError(f"run {rec['id']} has no {Path(path).name} in the catalog", _CLI)
+        try:
+            pq.read_schema(path)
+        except (OSError, pa.ArrowException) as exc:
+            reason = clip(printable(" ".join(str(exc).split())), 120)
+            raise UserError(
+                f"run {rec['id']}'s table in the catalog is damaged ({reason}) and cannot be "
+                "exported",
+                Location(path),
+            ) from None
     stem = "runs-summary" if names[0] == "summary.parquet" else f"runs-{records[0]['kind']}"
     dest = writable_folder(out) / f"{stem}.{fmt}"
     con = _duckdb()

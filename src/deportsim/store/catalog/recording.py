@@ -9,11 +9,12 @@ Every command that writes files records itself the same way (``claims``, ``requi
         rec.keep({"claims.json": path}, copy=("claims.json",))
 
 The record is written ``incomplete`` when the block starts (the process killed midway leaves it
-so), ``failed`` if the block raises anything (Ctrl-C included: the exception goes on), and
-``complete`` with the wall time and the kept outputs once the block ends. The catalog's own work
-(copying files, writing Parquet tables) happens only after the command's files are in place, and
-a catalog that cannot be written costs one warning line
-(:func:`~deportsim.store.catalog.records.warn_unrecorded`), never the command's outputs.
+so), ``interrupted`` if the block is stopped by Ctrl-C or SIGTERM and ``failed`` if it raises
+anything else (the exception goes on), and ``complete`` with the wall time and the kept outputs
+once the block ends. The catalog's own work (copying files, writing Parquet tables) happens only
+after the command's files are in place, and a catalog that cannot be written costs one warning
+line at the end (:func:`~deportsim.store.catalog.records.warn_unrecorded`), never the command's
+outputs: the record is then withdrawn (:meth:`~deportsim.store.catalog.records.RunRecord.withdraw`).
 
 With ``out=None`` (a command that writes no files) or ``catalog=False`` nothing is recorded and
 every method does nothing.
@@ -34,7 +35,7 @@ import pyarrow.parquet as pq
 
 from deportsim.core.folders import write_atomic
 from deportsim.store.catalog.outputs import keep, write_metrics
-from deportsim.store.catalog.records import CatalogChoice, RunRecord, begin, warn_unrecorded
+from deportsim.store.catalog.records import CatalogChoice, RunRecord, begin
 from deportsim.store.catalog.verbs import describe
 
 __all__ = ["Recording", "recording"]
@@ -91,11 +92,13 @@ class Recording:
         """Store the outputs, the metrics and the kind's tables; then mark the run complete.
 
         Called by :func:`recording` when its block ends without an exception. If the catalog
-        cannot be written: one warning line, and the record is not marked complete.
+        cannot be written: one warning line, and the record is withdrawn (never left
+        ``incomplete`` for a run that ended well).
         """
         record = self.record
         folder, run_id = record.folder, record.id
         if folder is None or run_id is None:
+            record.finish()  # says why the run is not recorded, if it could not be
             return
         wall = time.perf_counter() - self.started
         try:
@@ -108,7 +111,8 @@ class Recording:
             for name, table in tables.items():
                 outputs.update(keep(record, {name: _write_table(folder, run_id, name, table)}))
         except (OSError, ValueError) as exc:  # ValueError: an output that is not what it says
-            warn_unrecorded(record.catalog or Path(), _as_os_error(exc))
+            record.withdraw(_as_os_error(exc))
+            record.finish()  # the warning
             return
         fields = {**self._fields}
         if summary:
@@ -142,18 +146,19 @@ def recording(
 
     ``fields`` are those of :func:`~deportsim.store.catalog.records.begin` (``scenario``,
     ``scenario_hash``, ``parameters``, ``seed``, ``replicates``, ``config``). ``out``: the folder
-    the command writes to; None records nothing. ``on_record(id)`` is told the run id as soon as
-    the record exists (not called when nothing is recorded). ``started``: a
-    :func:`time.perf_counter` value to measure the wall time from (default: now). Any exception
-    in the block marks the run ``failed`` and goes on; the block's end marks it ``complete``.
+    the command writes to; None records nothing. ``on_record(id)`` is told the run id once the
+    run is recorded complete (not called when nothing is recorded, or the catalog could not be
+    written). ``started``: a :func:`time.perf_counter` value to measure the wall time from
+    (default: now). Ctrl-C or SIGTERM in the block marks the run ``interrupted``, any other
+    exception ``failed``, and goes on; the block's end marks it ``complete``.
     """
     record = begin(kind, out=out, catalog=False if out is None else catalog, **fields)
     rec = Recording(record) if started is None else Recording(record, started)
-    if on_record is not None and record.id is not None:
-        on_record(record.id)
     try:
         yield rec
     except BaseException as exc:
         record.fail(exc)
         raise
     rec.finish()
+    if on_record is not None and record.id is not None:
+        on_record(record.id)

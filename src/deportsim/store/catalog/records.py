@@ -9,20 +9,26 @@ Each run writes only its own record and its own folder, always to a temporary na
 renamed over the real one (an atomic step on POSIX file systems), so any number of processes can
 record runs at once without a lock and nothing they write is ever lost or half-written. A run
 writes its record with ``"status": "incomplete"`` when it starts and replaces it with
-``"complete"`` (or ``"failed"``) when it ends: a run killed midway keeps its ``incomplete`` record,
-and :func:`process_gone` tells a run still going on from one whose process has died.
+``"complete"`` when it ends, ``"interrupted"`` if SIGINT or SIGTERM stopped it (Ctrl-C, ``kill``),
+or ``"failed"`` on an error: a run killed outright (SIGKILL) keeps its ``incomplete`` record, and
+:func:`process_gone` tells a run still going on from one whose process has died.
 
-Recording never makes a run fail: when the catalog cannot be written, one warning line goes to
-stderr and the run goes on unrecorded (:class:`RunRecord` then does nothing).
+Recording never makes a run fail: when the catalog cannot be written (a read-only or full disk),
+the run goes on unrecorded (:class:`RunRecord` then does nothing) and, if it ends well, one
+warning line says so on stderr. A record that could not be written whole is withdrawn: the
+record file and folder this run made are removed, so the catalog never keeps a half-recorded
+run (an ``incomplete`` record whose process ended with the run complete).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import sys
 from collections.abc import Mapping
@@ -36,6 +42,7 @@ from deportsim.core.paths import data_dir
 
 __all__ = [
     "CATALOG_ENV",
+    "INTERRUPTED",
     "NO_CATALOG_ENV",
     "CatalogChoice",
     "RunRecord",
@@ -53,6 +60,9 @@ __all__ = [
 
 CATALOG_ENV = "DEPORTSIM_CATALOG"
 NO_CATALOG_ENV = "DEPORTSIM_NO_CATALOG"
+
+#: The status of a run stopped by SIGINT or SIGTERM (a KeyboardInterrupt in the process).
+INTERRUPTED = "interrupted"
 
 #: Where to record: None, the default folder (:func:`catalog_dir`); a path; False, nowhere.
 CatalogChoice = Path | Literal[False] | None
@@ -162,7 +172,8 @@ def warn_unrecorded(catalog: Path, exc: OSError) -> None:
     global _warned  # noqa: PLW0603 - one warning per process, whatever the number of runs
     if not _warned:
         _warned = True
-        reason = exc.strerror or str(exc)
+        text = os.strerror(exc.errno) if exc.errno else (exc.strerror or str(exc))
+        reason = " ".join(text.split())
         print(  # noqa: T201 - a warning line, not a Python warning (a run must never fail on it)
             f"deportsim: warning: not recorded in the catalog {catalog}: {reason} "
             f"(set {CATALOG_ENV}, or {NO_CATALOG_ENV}=1 to stop recording)",
@@ -175,11 +186,16 @@ class RunRecord:
     """The catalog record of one run; :meth:`finish` or :meth:`fail` it when the run ends.
 
     ``data`` is the record as written. A record whose catalog could not be written (or with
-    recording turned off) has ``catalog`` None: every method then does nothing.
+    recording turned off) has ``catalog`` None: every method then does nothing, and ``problem``
+    (the catalog and the error, if it could not be written) is told in one warning line when the
+    run finishes. ``fresh``: this process reserved the run id (:func:`begin` without ``run_id``),
+    so withdrawing the record removes its file and folder.
     """
 
     catalog: Path | None
     data: dict[str, Any] = field(default_factory=dict)
+    fresh: bool = False
+    problem: tuple[Path, OSError] | None = None
 
     @property
     def id(self) -> str | None:
@@ -191,15 +207,33 @@ class RunRecord:
         """The run's own folder in the catalog (exists once begun), or None when not recorded."""
         return run_folder(self.catalog, self.data["id"]) if self.catalog is not None else None
 
+    def withdraw(self, exc: OSError) -> None:
+        """Stop recording after a write failed: the run goes on unrecorded.
+
+        A record of this process's own id is removed with its folder (nothing half-written stays
+        in the catalog; removing needs no space, so a full disk allows it); a record taken up
+        again (a resumed sweep's) keeps what it held. Nothing is printed here: :meth:`finish`
+        warns once, and a run that fails says so itself, in its one line.
+        """
+        catalog = self.catalog
+        if catalog is None:
+            return
+        self.catalog = None
+        self.problem = (catalog, exc)
+        if self.fresh:
+            with contextlib.suppress(OSError):  # read-only: nothing of this run's was written
+                record_path(catalog, self.data["id"]).unlink(missing_ok=True)
+            shutil.rmtree(run_folder(catalog, self.data["id"]), ignore_errors=True)
+
     def write(self, **fields: Any) -> None:
-        """Update fields and write the record again (whole, atomically); warn on failure."""
+        """Update fields and write the record again (whole, atomically); withdraw on failure."""
         if self.catalog is None:
             return
         self.data.update(fields)
         try:
             write_json_atomic(self.data, record_path(self.catalog, self.data["id"]))
         except OSError as exc:
-            warn_unrecorded(self.catalog, exc)
+            self.withdraw(exc)
 
     def finish(
         self,
@@ -211,21 +245,32 @@ class RunRecord:
 
         ``outputs``: name -> ``{"path", "sha256", "bytes", "stored"}``; see
         :func:`deportsim.store.catalog.outputs.keep` to store files in the run's folder and describe
-        them. Call it only once every output is in place: ``complete`` is written last.
+        them. Call it only once every output is in place: ``complete`` is written last. A run
+        that could not be recorded warns here, once (:func:`warn_unrecorded`).
         """
-        finished = _now()
-        wall = dict(timings or {}).get("wall_s")
-        if wall is None:
-            started = dt.datetime.fromisoformat(self.data.get("started", finished))
-            wall = (dt.datetime.fromisoformat(finished) - started).total_seconds()
-        self.write(
-            status="complete", finished=finished, wall_time_s=round(wall, 3),
-            timings={k: round(v, 3) for k, v in (timings or {}).items()},
-            outputs=dict(outputs or {}), **fields,
-        )  # fmt: skip
+        if self.catalog is not None:
+            finished = _now()
+            wall = dict(timings or {}).get("wall_s")
+            if wall is None:
+                started = dt.datetime.fromisoformat(self.data.get("started", finished))
+                wall = (dt.datetime.fromisoformat(finished) - started).total_seconds()
+            self.write(
+                status="complete", finished=finished, wall_time_s=round(wall, 3),
+                timings={k: round(v, 3) for k, v in (timings or {}).items()},
+                outputs=dict(outputs or {}), **fields,
+            )  # fmt: skip
+        if self.problem is not None:
+            warn_unrecorded(*self.problem)
 
     def fail(self, error: BaseException | str) -> None:
-        """Mark the run failed (an exception, or Ctrl-C); it is never shown as complete."""
+        """Mark the run ``interrupted`` (a KeyboardInterrupt: Ctrl-C, SIGTERM) or ``failed``.
+
+        It is never shown as complete. ``error``: for an interruption, the signal's name
+        (``SIGINT``, ``SIGTERM``) or ``KeyboardInterrupt``; else the exception's type and text.
+        """
+        if isinstance(error, KeyboardInterrupt):
+            self.write(status=INTERRUPTED, finished=_now(), error=str(error) or "KeyboardInterrupt")
+            return
         if isinstance(error, BaseException):
             text = f"{type(error).__name__}: {error}".rstrip(": ")
         else:
@@ -244,9 +289,11 @@ def _take(catalog: Path, run_id: str, data: dict[str, Any]) -> str:
         earlier = json.loads(record_path(catalog, run_id).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return run_id
-    if isinstance(earlier, dict) and earlier.get("started"):
-        data["resumed"] = [*(earlier.get("resumed") or []), data["started"]]
-        data["started"] = earlier["started"]
+    if isinstance(earlier, dict) and isinstance(earlier.get("started"), str):
+        resumed = earlier.get("resumed")
+        done = [t for t in resumed if isinstance(t, str)] if isinstance(resumed, list) else []
+        data["resumed"] = [*done, data["started"]]
+        data["started"] = earlier["started"]  # a damaged record's other fields are not kept
     return run_id
 
 
@@ -287,8 +334,8 @@ def begin(
     that id already in the catalog is taken up again (its first start kept, this one added to
     ``resumed``), so a stopped run resumed under its id stays one entry.
 
-    Never raises for the catalog's sake: if it cannot be written, one warning line goes to stderr
-    and the returned record does nothing. Typical use::
+    Never raises for the catalog's sake: if it cannot be written, the returned record does
+    nothing and its :meth:`~RunRecord.finish` says so in one warning line. Typical use::
 
         record = begin("sweep", scenario=sc.name, scenario_hash=sc.content_hash,
                        parameters={"vary": vary}, seed=seed, config={"samples": n})
@@ -315,8 +362,7 @@ def begin(
     try:
         data["id"] = _reserve(folder) if run_id is None else _take(folder, run_id, data)
     except OSError as exc:
-        warn_unrecorded(folder, exc)
-        return RunRecord(None)
-    record = RunRecord(folder, {"id": data.pop("id"), **data})
+        return RunRecord(None, problem=(folder, exc))
+    record = RunRecord(folder, {"id": data.pop("id"), **data}, fresh=run_id is None)
     record.write()
     return record

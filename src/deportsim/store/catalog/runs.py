@@ -85,9 +85,10 @@ def finish_run(
 
     The summary's metrics go to ``summary.parquet``; summary.json and manifest.json are copied;
     timeseries.parquet is referenced (with the manifest's checksum). If the catalog cannot be
-    written, one warning line and the record stays ``incomplete``: the run itself has succeeded.
+    written, one warning line and the record is withdrawn: the run itself has succeeded.
     """
     if record.folder is None:
+        record.finish()  # the warning, if the catalog could not be written
         return
     rec = Recording(record, timings=dict(timings))  # the run's own wall time, not one measured here
     known = {name: o["sha256"] for name, o in manifest.get("outputs", {}).items()}

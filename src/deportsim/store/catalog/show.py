@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from deportsim.core.errors import Location, UserError
+from deportsim.store.catalog.query import warn_unreadable
 from deportsim.store.catalog.records import catalog_dir, run_folder
 from deportsim.store.catalog.verbs import COMPARABLE, TABLES
 
@@ -27,7 +29,11 @@ def kind_table(rec: dict[str, Any], catalog: Path | None) -> list[dict[str, Any]
     path = run_folder(catalog_dir(catalog), rec["id"]) / name if name else None
     if path is None or not path.is_file():
         return []
-    rows: list[dict[str, Any]] = pq.read_table(path).to_pylist()
+    try:
+        rows: list[dict[str, Any]] = pq.read_table(path).to_pylist()
+    except (OSError, pa.ArrowException) as exc:  # damaged: shown without it
+        warn_unreadable(path, exc)
+        return []
     return rows
 
 
@@ -84,5 +90,9 @@ def settings(rec: dict[str, Any], catalog: Path | None) -> dict[str, str]:
     _flat("parameters", rec["parameters"] or {}, found)
     manifest = run_folder(catalog_dir(catalog), rec["id"]) / "manifest.json"
     if manifest.is_file():
-        _flat("", json.loads(manifest.read_text(encoding="utf-8")).get("parameters", {}), found)
+        try:
+            used = json.loads(manifest.read_text(encoding="utf-8")).get("parameters", {})
+            _flat("", used, found)
+        except (OSError, ValueError, RecursionError, AttributeError, TypeError, KeyError) as exc:
+            warn_unreadable(manifest, exc)  # damaged: compared without its parameter values
     return found
