@@ -52,7 +52,7 @@ $(CHROMIUM):
 
 # pytest exits 5 when it collected nothing: that is a broken suite, never a pass.
 pytest: $(TEST_STAMP) $(CHROMIUM)
-	@$(BIN)/python -m pytest; rc=$$?; \
+	@$(BIN)/python -m pytest -n auto --dist loadfile; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 test: lint typecheck contracts pytest

@@ -112,6 +112,10 @@ CASES: dict[str, Case] = {
         (scenario(BASE.replace("overrides: []", 'start: "20241001"\noverrides: []')),),
         ("odd.yaml:", "start: ", "expected YYYY-MM-DD"),
     ),
+    "scenario_start_too_late": Case(
+        (scenario(BASE.replace("overrides: []", "start: 9999-12-31\noverrides: []")),),
+        ("odd.yaml: start: ", "would end after 2100-12-31"),
+    ),
     "key_with_bracket": Case(
         (
             scenario(

@@ -83,6 +83,26 @@ def test_an_error_drops_the_batches_not_yet_started() -> None:
     assert len(started) < 40
 
 
+def test_a_batch_still_running_stops_at_its_next_progress_report() -> None:
+    # Ctrl-C must not wait for a running batch to end: one may take as long as the whole run
+    reports: list[int] = []
+
+    def run(r0: int, _r1: int, done: Callable[[int], None]) -> None:
+        if r0 == 0:
+            time.sleep(0.2)  # the other batch is running by then
+            raise KeyboardInterrupt
+        for day in range(3000):  # 30 s unless stopped
+            time.sleep(0.01)
+            done(1)
+            reports.append(day)
+
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        over_threads(2, run, batch_size=1, threads=2, days=3000)
+    assert time.monotonic() - t0 < 5
+    assert 0 < len(reports) < 500
+
+
 def test_bad_batch_arguments_are_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         over_threads(0, lambda *_: None, batch_size=1, threads=1)

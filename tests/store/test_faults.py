@@ -349,7 +349,7 @@ def test_a_read_only_catalog_records_nothing_and_can_be_read(tmp_path: Path) -> 
     # interrupted, the run says so in its one line: no second line about the catalog
     assert seen["interrupted"]["code"] == 130
     assert _one_line(seen["interrupted"]) == (
-        "deportsim: interrupted (SIGINT); results were not written"
+        "deportsim: interrupted (SIGINT); unfinished results were not kept"
     )
     [listed] = _listed(seen["list"])
     assert listed["state"] == "complete"
@@ -377,7 +377,8 @@ def test_runs_at_once_into_one_catalog_and_one_folder(tmp_path: Path) -> None:
     first.send_signal(signal.SIGTERM)  # and the first one stopped while the others write
     stopped = _ended(first)
     assert stopped["code"] == 143
-    assert _one_line(stopped) == "deportsim: interrupted (SIGTERM); results were not written"
+    line = "deportsim: interrupted (SIGTERM); unfinished results were not kept"
+    assert _one_line(stopped) == line
     while any(p.poll() is None for p in others):  # read while they write: never a half record
         for r in cat.list_runs(catalog):
             assert r["state"] in {"running", "complete", "interrupted"}, r

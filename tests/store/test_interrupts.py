@@ -97,7 +97,7 @@ def test_an_interrupted_run_exits_with_the_signal_and_keeps_earlier_results(
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == code
     assert err.strip().splitlines() == [
-        f"deportsim: interrupted ({sig.name}); results were not written"
+        f"deportsim: interrupted ({sig.name}); unfinished results were not kept"
     ]
     assert _digests(out) == before, "the earlier complete results are untouched"
     assert _partials(out) == []

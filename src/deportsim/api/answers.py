@@ -48,8 +48,8 @@ def claims(
     ``parameter_uncertainty`` is False; ``on_start(n)`` is told how many claims there are once
     the options are checked, and ``on_claim(id)`` is called before each claim. With ``out``,
     recorded in the catalog (``catalog``: None for the default one, a folder, or False not to
-    record) as a run of kind ``claims``; ``on_record(run_id)`` is told its id when the record is
-    made.
+    record) as a run of kind ``claims``; ``on_record(run_id)`` is told its id once the run is
+    recorded complete (not when the catalog could not be written).
     """
     check_config(RunConfig(replicates=replicates, seed=seed))
     if out is not None:

@@ -1,5 +1,5 @@
 """``python -m deportsim.cli``: the same as the ``deportsim`` command."""
 
-from deportsim.cli.app import main
+from deportsim.cli import main
 
 main()

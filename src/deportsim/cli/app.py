@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(128 + received[0])  # a verb that said what was kept (a sweep)
     if received or code == 130:
         name = signal.Signals(received[0]).name if received else "SIGINT"
-        _fail(f"interrupted ({name}); results were not written", 128 + (received or [2])[0])
+        _fail(f"interrupted ({name}); unfinished results were not kept", 128 + (received or [2])[0])
     sys.exit(code)
 
 

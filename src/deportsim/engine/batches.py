@@ -41,8 +41,8 @@ def over_threads(
     Each batch of ``batch_size`` replicates (the last may be smaller) runs on one thread as
     ``run_batch(r0, r1, done)``; ``threads`` of them run at once (default: one per core; the
     compiled loop releases the GIL). With a single batch or thread, batches run one after the
-    other on the calling thread. On an error or Ctrl-C, batches not yet started are dropped and
-    the error is raised once the running ones have finished.
+    other on the calling thread. On an error or Ctrl-C, batches not yet started are dropped, the
+    running ones stop the next time they report progress (``done``), and then the error is raised.
 
     Args:
         replicates: How many replicates to run.
@@ -63,11 +63,11 @@ def over_threads(
     threads = threads or os.cpu_count() or 1
     if replicates < 1 or batch_size < 1 or threads < 1:
         raise ValueError("replicates, batch_size and threads must be at least 1")
-    done = _Progress(on_day, replicates, days).add
+    progress = _Progress(on_day, replicates, days)
     starts = range(0, replicates, batch_size)
 
     def one(r0: int) -> T:
-        return run_batch(r0, min(r0 + batch_size, replicates), done)
+        return run_batch(r0, min(r0 + batch_size, replicates), progress.add)
 
     workers = min(threads, len(starts))
     if workers == 1:
@@ -75,8 +75,17 @@ def over_threads(
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
         return list(pool.map(one, starts))
-    finally:  # on an error or Ctrl-C, batches not yet started are dropped
+    except BaseException:
+        # Ctrl-C or an error: the running batches end at their next progress report (a whole
+        # batch may take as long as the run), those not yet started are dropped
+        progress.stopped = True
+        raise
+    finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Stopped(Exception):  # noqa: N818 - not an error: the run it belongs to has stopped
+    """Raised in a batch's thread when it reports progress after its run has stopped."""
 
 
 class _Progress:
@@ -87,9 +96,15 @@ class _Progress:
         self.done = 0  # replicate-days
         self.reported = 0  # days of the whole run reported
         self.lock = threading.Lock()
+        self.stopped = False  # set when the run stops: the batches still running end
 
     def add(self, n: int) -> None:
-        """Count ``n`` more replicate-days, and report the days of the whole run now done."""
+        """Count ``n`` more replicate-days, and report the days of the whole run now done.
+
+        Raises :class:`_Stopped` once the run has stopped, which ends the batch reporting.
+        """
+        if self.stopped:
+            raise _Stopped
         if self.on_day is None:
             return
         with self.lock:

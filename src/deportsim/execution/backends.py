@@ -5,6 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import secrets
+import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -21,6 +24,8 @@ __all__ = [
     "Progress",
     "choose_backend",
     "run_tasks",
+    "stop_workers",
+    "worker_start",
 ]
 
 A = TypeVar("A")
@@ -34,6 +39,9 @@ LOCAL_RETRIES = 2
 
 #: ``progress(done, total)``: called once before the first task ends and after each one.
 Progress = Callable[[int, int], None]
+
+#: Seconds between a local worker's checks that the process that started it is still there.
+PARENT_POLL_S = 0.25
 
 
 class Backend(Protocol):
@@ -104,7 +112,10 @@ class LocalBackend:
         for attempt in range(LOCAL_RETRIES + 1):
             try:
                 with ProcessPoolExecutor(
-                    max_workers=min(self.workers, len(todo)), mp_context=ctx
+                    max_workers=min(self.workers, len(todo)),
+                    mp_context=ctx,
+                    initializer=worker_start,
+                    initargs=(os.getpid(),),
                 ) as pool:
                     pending = {pool.submit(fn, a): i for i, a in todo.items()}
                     try:
@@ -118,8 +129,7 @@ class LocalBackend:
                                 if progress is not None:
                                     progress(done, total)
                     except BaseException:
-                        for fut in pending:  # stop what has not started; finished work is kept
-                            fut.cancel()
+                        stop_workers(pool)  # finished work is kept; the rest is dropped at once
                         raise
                 return
             except BrokenProcessPool:
@@ -127,6 +137,36 @@ class LocalBackend:
                 # unfinished ones run again on a new pool and give the same results
                 if attempt == LOCAL_RETRIES:
                     raise
+
+
+def worker_start(parent: int) -> None:
+    """Set up a local worker process: it ignores Ctrl-C and ends when ``parent`` does.
+
+    Ctrl-C in a terminal reaches every process of the command; the parent alone handles it and
+    stops its workers (:func:`stop_workers`). A parent killed outright (SIGKILL, out of memory)
+    cannot stop them: each worker notices it is gone (it has another parent then) within
+    :data:`PARENT_POLL_S` and ends, rather than waiting for tasks forever.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), name="parent", daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)  # the parent is gone: nobody will take this worker's results
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's worker processes now, the tasks they are running with them.
+
+    For a run that stops (Ctrl-C, SIGTERM, an error): leaving the pool would otherwise wait for
+    the running tasks to end, which may take as long as a whole batch. The futures are not
+    cancelled first: the pool marks them broken itself (Python 3.11 fails on a cancelled one).
+    """
+    # the pool's own processes: Python has no public way to reach them before 3.14
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
 
 
 @dataclass

@@ -20,6 +20,7 @@ __all__ = [
     "RunConfig",
     "available_memory",
     "check_config",
+    "check_last_day",
     "memory_estimate",
 ]
 
@@ -83,6 +84,16 @@ def _gib(n: float) -> str:
     return f"{n / 2**30:,.1f} GiB"
 
 
+def check_last_day(cfg: RunConfig, start: dt.date, where: Location) -> None:
+    """Refuse a run from ``start`` ending after :data:`LAST_DAY` (UserError at ``where``)."""
+    if (LAST_DAY - start).days + 1 < cfg.days:
+        raise UserError(
+            f"a run from {start} over {cfg.years:g} years would end after {LAST_DAY}, the last "
+            "day a run may simulate; choose an earlier start or fewer years",
+            where,
+        )
+
+
 def check_config(cfg: RunConfig) -> None:
     """Refuse replicates, seed, years or start outside their limits (UserError naming the option).
 
@@ -101,12 +112,8 @@ def check_config(cfg: RunConfig) -> None:
         raise UserError(
             f"years must be above 0 and at most {MAX_YEARS:g}", cli.with_path("--years")
         )
-    if cfg.start is not None and (LAST_DAY - cfg.start).days + 1 < cfg.days:
-        raise UserError(
-            f"a run from {cfg.start} over {cfg.years:g} years would end after {LAST_DAY}, the last "
-            "day a run may simulate; choose an earlier start or fewer years",
-            cli.with_path("--start"),
-        )
+    if cfg.start is not None:
+        check_last_day(cfg, cfg.start, cli.with_path("--start"))
     need, free = memory_estimate(cfg.replicates, cfg.days), available_memory()
     if free is not None and need > free:
         raise UserError(

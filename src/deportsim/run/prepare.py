@@ -14,7 +14,7 @@ from deportsim.core.errors import Location, UserError
 from deportsim.model import Inputs, read_inputs
 from deportsim.model.network import conflicts
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
-from deportsim.run.config import DEFAULT_START, RunConfig, check_config
+from deportsim.run.config import DEFAULT_START, RunConfig, check_config, check_last_day
 from deportsim.run.draws import ParameterDraws, draw_parameters
 from deportsim.scenarios import SCENARIOS_DIR, Scenario, load_scenario
 
@@ -77,6 +77,8 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     scenario = load_scenario(cfg.scenario, params)
     sets = tuple(parse_set(params, text) for text in cfg.sets)
     start = cfg.start or scenario.start or DEFAULT_START
+    if cfg.start is None and scenario.start is not None:  # the scenario's own start
+        check_last_day(cfg, start, Location(scenario.file, path="start"))
     _check_start_only(params, scenario.overrides + sets, start)
     resolved = Resolved(params, start, cfg.days, scenario.overrides + sets)
     inputs = read_inputs(resolved)

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from deportsim.core.signals import held
 from deportsim.run import Prepared, RunOutput, execute
 from deportsim.store.catalog.records import CatalogChoice, process_gone
 from deportsim.store.catalog.runs import begin_run, finish_run
@@ -91,16 +92,19 @@ def _save_locked(
         DiskFullError.check(exc, out)
         raise
     t1 = time.perf_counter()
-    try:
-        manifest = write_outputs(result, out, t1 - t0, staged=tmp)
-        wall = time.perf_counter() - t0
-        timings = {"wall_s": wall, "model_s": t1 - t0, "write_s": wall - (t1 - t0)}
-        finish_run(record, out, result.summary, manifest, timings)
-    except BaseException as exc:  # e.g. a full disk: the record must not stay "running"
-        shutil.rmtree(tmp, ignore_errors=True)
-        record.fail(exc)
-        DiskFullError.check(exc, out)
-        raise
+    # the files in place and the record complete, or neither: a signal meanwhile waits until
+    # both are done, then stops the command
+    with held():
+        try:
+            manifest = write_outputs(result, out, t1 - t0, staged=tmp)
+            wall = time.perf_counter() - t0
+            timings = {"wall_s": wall, "model_s": t1 - t0, "write_s": wall - (t1 - t0)}
+            finish_run(record, out, result.summary, manifest, timings)
+        except BaseException as exc:  # e.g. a full disk: the record must not stay "running"
+            shutil.rmtree(tmp, ignore_errors=True)
+            record.fail(exc)
+            DiskFullError.check(exc, out)
+            raise
     return RunOutput(
         result.prepared, result.sim, result.summary, result.streams, manifest, record.id, out
     )

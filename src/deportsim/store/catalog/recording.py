@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from deportsim.core.folders import write_atomic
+from deportsim.core.signals import held
 from deportsim.store.catalog.outputs import keep, write_metrics
 from deportsim.store.catalog.records import CatalogChoice, RunRecord, begin
 from deportsim.store.catalog.verbs import describe
@@ -159,6 +160,11 @@ def recording(
     except BaseException as exc:
         record.fail(exc)
         raise
-    rec.finish()
+    with held():  # a signal while the record is completed waits until it is
+        try:
+            rec.finish()
+        except BaseException as exc:
+            record.fail(exc)
+            raise
     if on_record is not None and record.id is not None:
         on_record(record.id)

@@ -1,0 +1,102 @@
+"""Local worker processes end with the process that started them, however it ends (issue 19).
+
+A process runs :class:`LocalBackend` with 2 workers on tasks that sleep for a minute, in a process
+group of its own, and is killed; its workers must not outlive it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+#: Runs 4 one-minute tasks on 2 workers; "started" once the workers are up; exits 3 on Ctrl-C
+#: (SIGTERM is turned into a KeyboardInterrupt, as the command line does).
+CHILD = textwrap.dedent("""
+    import signal, sys, time
+    from deportsim.execution import LocalBackend
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    backend = LocalBackend(2)
+    try:
+        backend.run(time.sleep, [60.0] * 4, lambda i, r: None, lambda done, total: print(
+            "started", flush=True))
+    except KeyboardInterrupt:
+        sys.exit(3)
+""")
+
+
+def _group(pgid: int) -> list[int]:
+    """The live (not zombie) processes of a process group."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (proc / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+def _left_after(pgid: int, seconds: float) -> list[int]:
+    """The processes of the group still there after ``seconds`` (then killed)."""
+    deadline = time.monotonic() + seconds
+    while (left := _group(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in left:  # started by this test
+        os.kill(pid, signal.SIGKILL)
+    return left
+
+
+@pytest.fixture
+def proc() -> Iterator[subprocess.Popen[str]]:
+    """The process, once its 2 workers run their tasks; whatever is left of it is killed after."""
+    started = subprocess.Popen(
+        [sys.executable, "-c", CHILD], text=True, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert started.stdout is not None
+        assert started.stdout.readline() == "started\n"
+        deadline = time.monotonic() + 60
+        while len(_group(started.pid)) < 3:  # the process and its 2 workers
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.05)
+        time.sleep(0.5)  # the workers are running their tasks
+        yield started
+    finally:
+        _left_after(started.pid, 0)
+        started.kill()
+        started.communicate()
+
+
+def test_workers_end_when_their_process_is_killed_outright(proc: subprocess.Popen[str]) -> None:
+    proc.kill()  # SIGKILL: the process cannot stop its workers
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert _left_after(proc.pid, 5) == [], "the workers outlived their process"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_run_stops_its_workers_at_once(
+    proc: subprocess.Popen[str], sig: signal.Signals
+) -> None:
+    t0 = time.monotonic()
+    os.killpg(proc.pid, sig) if sig == signal.SIGINT else proc.send_signal(sig)  # Ctrl-C: all
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 3
+    assert time.monotonic() - t0 < 10, "it waited for the running tasks"
+    assert "Traceback" not in err, err
+    assert _left_after(proc.pid, 5) == []
