@@ -17,29 +17,11 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from types import FrameType
-from typing import Any
+
+from deportsim.cli.signals import SIGNALS, Handler, handle_signals
 
 __all__ = ["main"]
-
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-Handler = Callable[[int, FrameType | None], Any]
-
-
-def _handle(handler: Handler) -> dict[int, Any]:
-    """Let ``handler`` handle SIGINT and SIGTERM; return the handlers it replaced.
-
-    A signal ignored when the process started (a background job's SIGINT) stays ignored.
-    """
-    earlier: dict[int, Any] = {}
-    if threading.current_thread() is threading.main_thread():
-        for sig in _SIGNALS:
-            old = signal.getsignal(sig)
-            if old is not signal.SIG_IGN and old is not None:
-                earlier[sig] = old
-                signal.signal(sig, handler)
-    return earlier
 
 
 def _loading(signum: int, _frame: FrameType | None) -> None:
@@ -69,7 +51,7 @@ def _ignore_signals() -> None:
     ignores stays ignored. The command's outcome is decided by then.
     """
     if threading.current_thread() is threading.main_thread():
-        for sig in _SIGNALS:
+        for sig in SIGNALS:
             signal.signal(sig, signal.SIG_IGN)
 
 
@@ -90,14 +72,14 @@ def main(argv: list[str] | None = None) -> None:
     """
     if argv is None:
         atexit.register(_ignore_signals)  # registered first, so called last
-    earlier = _handle(_loading)
+    earlier = handle_signals(_loading)
     try:
         from deportsim.cli.app import main as command  # noqa: PLC0415 - once signals are handled
 
         command(argv)
     except SystemExit as exc:
         if argv is None:
-            _handle(_ended(_code(exc.code)))
+            handle_signals(_ended(_code(exc.code)))
             earlier = {}
         raise
     finally:

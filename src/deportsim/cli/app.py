@@ -13,7 +13,6 @@ import errno
 import os
 import signal
 import sys
-import threading
 import traceback
 from collections.abc import Iterator
 from types import FrameType
@@ -25,6 +24,7 @@ from deportsim import api
 from deportsim.cli import answers, history, simulation, sweeps
 from deportsim.cli.data import data_app
 from deportsim.cli.runs import runs_app
+from deportsim.cli.signals import handle_signals
 
 __all__ = ["app", "main"]
 
@@ -82,7 +82,6 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: A full disk or quota: whatever command meets it, one line and exit code 1.
 _FULL = (errno.ENOSPC, errno.EDQUOT)
 
@@ -100,13 +99,7 @@ def _interrupts() -> Iterator[list[int]]:
         received.append(signum)
         raise Interrupted(signum)
 
-    earlier = {}
-    if threading.current_thread() is threading.main_thread():
-        for sig in _SIGNALS:
-            old = signal.getsignal(sig)
-            if old is not signal.SIG_IGN and old is not None:
-                earlier[sig] = old
-                signal.signal(sig, handler)
+    earlier = handle_signals(handler)
     try:
         yield received
     finally:
