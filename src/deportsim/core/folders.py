@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from deportsim.core.errors import Location, UserError
 
-__all__ = ["DiskFullError", "disk_full", "writable_folder", "write_atomic", "write_text_atomic"]
+__all__ = [
+    "DiskFullError",
+    "disk_full",
+    "remove_stale_parts",
+    "writable_folder",
+    "write_atomic",
+    "write_text_atomic",
+]
 
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 
@@ -75,6 +83,35 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+_PART = re.compile(r"\..+\.(\d+)\.part")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale_parts(folder: Path) -> list[Path]:
+    """Remove :func:`write_atomic`'s temporary files in ``folder`` whose process is gone.
+
+    A process killed outright (SIGKILL) while writing leaves its ``.NAME.PID.part``; the next
+    command writing into the folder calls this. Returns the files removed.
+    """
+    gone = [
+        p
+        for p in folder.glob(".*.part")
+        if (m := _PART.fullmatch(p.name)) is not None and not _alive(int(m.group(1)))
+    ]
+    for p in gone:
+        p.unlink(missing_ok=True)
+    return gone
 
 
 def write_text_atomic(path: Path, text: str) -> Path:

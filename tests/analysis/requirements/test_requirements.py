@@ -11,18 +11,22 @@ import datetime as dt
 import itertools
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from deportsim import api
+from deportsim.analysis.requirements.files import write_requirements
 from deportsim.analysis.requirements.find import Requirements
 from deportsim.analysis.requirements.resources import LEVERS, apply, overrides, years_of
 from deportsim.analysis.requirements.search import Search, parse_targets
 from deportsim.cli.app import main
 from deportsim.model import read_inputs
-from deportsim.parameters import ParameterSet, Resolved
+from deportsim.parameters import ParameterSet, Resolved, load_parameters
+from deportsim.scenarios import load_scenario
+from deportsim.store.outputs import lock_output
 
 TARGET = 1_000_000.0
 PROBABILITY = 0.9
@@ -266,3 +270,27 @@ def test_with_drawn_parameters_the_scenario_file_repeats_the_run_and_needs_more(
     ).requirements  # fmt: skip
     np.testing.assert_array_equal(sim.national["removals"], again.sim.national["removals"])
     np.testing.assert_array_equal(sim.national["cost_total"], again.sim.national["cost_total"])
+
+
+def test_writing_takes_the_folder_lock_and_removes_a_killed_writer_s_temporary_files(
+    found: tuple[Requirements, Path], tmp_path: Path
+) -> None:
+    """Issue 19: requirements wrote without a folder lock, and a ``.NAME.PID.part`` left by a
+    command killed mid-write stayed for good."""
+    req, out = found
+    scenario = load_scenario("directive-2025", load_parameters())
+    folder = tmp_path / "req"
+    folder.mkdir()
+    stale = folder / ".requirements.json.999999999.part"  # no process has that id (above pid_max)
+    stale.write_text("half a file")
+    mine = folder / f".notes.txt.{os.getpid()}.part"  # a live process's: kept
+    mine.write_text("being written")
+    with lock_output(folder), pytest.raises(api.UserError, match="another deportsim run"):
+        write_requirements(req, scenario, folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([stale.name, mine.name])
+    written = write_requirements(req, scenario, folder)
+    assert [p.name for p in written] == ["requirements-scenario.yaml", "requirements.json"]
+    assert not stale.exists()
+    assert mine.exists()
+    again, first = (json.loads((f / "requirements.json").read_text()) for f in (folder, out))
+    assert again["years"] == first["years"]

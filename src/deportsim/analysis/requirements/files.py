@@ -20,8 +20,10 @@ from deportsim._version import __version__
 from deportsim.analysis.requirements.find import ROUNDS, Requirements, YearResult
 from deportsim.analysis.requirements.resources import LEVERS, overrides
 from deportsim.analysis.requirements.search import ARREST_LIMIT, JUDGE_LIMIT
-from deportsim.core.folders import writable_folder, write_text_atomic
+from deportsim.core.folders import remove_stale_parts, write_text_atomic
+from deportsim.core.signals import held
 from deportsim.scenarios import Scenario
+from deportsim.store.outputs import lock_output
 
 __all__ = ["FILES", "METHOD", "scenario_yaml", "to_json", "write_requirements"]
 
@@ -227,10 +229,16 @@ def scenario_yaml(req: Requirements, scenario: Scenario) -> str:
 def write_requirements(
     req: Requirements, scenario: Scenario, out: Path, wall_time: float | None = None
 ) -> list[Path]:
-    """Write requirements-scenario.yaml and requirements.json into ``out``, each whole or not."""
-    writable_folder(out)
+    """Write requirements-scenario.yaml and requirements.json into ``out``, each whole or not.
+
+    The folder is locked meanwhile (a run or another command writing there is refused at once),
+    temporary files left by killed commands are removed, and SIGINT or SIGTERM waits until both
+    files are in place (requirements.json, the second, is the one a reader trusts).
+    """
     texts = {
         FILES[0]: scenario_yaml(req, scenario),
         FILES[1]: json.dumps(to_json(req, scenario, wall_time), indent=2, allow_nan=False) + "\n",
     }
-    return [write_text_atomic(out / name, text) for name, text in texts.items()]
+    with lock_output(out), held():
+        remove_stale_parts(out)
+        return [write_text_atomic(out / name, text) for name, text in texts.items()]
