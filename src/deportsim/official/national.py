@@ -28,6 +28,7 @@ __all__ = [
     "curated_rows",
     "national",
     "read_curated",
+    "versions",
 ]
 
 #: The tables kept in the curated national table (national totals, by arresting agency).
@@ -134,3 +135,25 @@ def national(
             if f.table == table and f.agency == agency and f.category == category
         ]
     return sorted(found, key=lambda f: f.period)
+
+
+def versions(
+    table: str, agency: str = "all", db: Path | None = None, category: str = "all"
+) -> list[Figure]:
+    """Every published version of a national series: one figure per period and workbook.
+
+    A period printed by several workbooks (a month first partial, then complete; a figure
+    revised) appears once per workbook, each with its data date, so that what was known on a
+    date can be rebuilt (:mod:`deportsim.analysis.forecasts.vintage`). From the local store when
+    workbooks have been imported, else the curated table (which keeps the newest version only).
+    """
+    rows = store.query(
+        'SELECT "table", agency, category, period, value, unit, source_file, sheet, cell, '
+        'data_date, flag FROM figures WHERE "table" = ? AND agency = ? '
+        "AND criminality = 'all' AND category = ? ORDER BY period, data_date, source_file",
+        [table, agency, category],
+        path=db,
+    )
+    if rows:
+        return [Figure(*r) for r in rows]
+    return national(table, agency, db, category)

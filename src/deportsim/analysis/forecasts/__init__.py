@@ -1,0 +1,1 @@
+"""Forecasts of monthly series: scoring quantile forecasts and the naive baselines."""
