@@ -321,6 +321,7 @@ def test_a_full_disk_under_a_sweep_is_one_line_and_the_sweep_resumes(tmp_path: P
     assert FULL in lines[0]
     assert not [f for f in full["files"] if f.endswith(".part")], "no half-written file left"
     sweep = seen["id"]
+    assert lines[0].endswith(f"free some space, then: deportsim sweep --resume {sweep}"), lines[0]
     assert f"{sweep}/sweep.json" in full["files"]
     resumed = seen["resumed"]
     assert resumed["code"] == 0, resumed["err"]

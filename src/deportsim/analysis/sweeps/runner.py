@@ -35,7 +35,7 @@ from deportsim.analysis.sweeps.options import Execution, SweepStart
 from deportsim.analysis.sweeps.sensitivity import Indices
 from deportsim.analysis.sweeps.spec import SweepSpec
 from deportsim.core.errors import Location, UserError
-from deportsim.core.folders import writable_folder
+from deportsim.core.folders import DiskFullError, disk_full, writable_folder
 from deportsim.execution import Backend, choose_backend
 from deportsim.parameters import parse_set
 from deportsim.run import Prepared, RunConfig, prepare
@@ -286,6 +286,13 @@ def _run_folder(
             return done
     except BaseException as exc:
         record.fail(exc)
+        if isinstance(exc, OSError) and disk_full(exc):  # the batches done are kept: go on
+            raise DiskFullError(
+                f"the disk is full ({DiskFullError.reason(exc)}): the sweep stopped with "
+                f"{len(folder.finished(spec))} of {spec.batches} batches done, which are kept; "
+                f"free some space, then: deportsim sweep --resume {folder.run_id}",
+                Location(folder.path, path="--out"),
+            ) from exc
         raise
     record.finish(
         outputs=outputs,
