@@ -11,7 +11,8 @@ out-of-sample window of issue 20 starts in October 2024).
 This is how forecast hubs compare forecasts (Bracher et al. 2021; Cramer et al. 2022): every
 method sees only what was known at its origin, and a method is worth its cost only if it beats the
 naive baselines (:mod:`.baselines`) on the same targets. A method that cannot forecast from an
-origin (too short a history, a missing month it needs) is left out there and counted.
+origin (too short a history, a missing month it needs) is left out there and counted; so is every
+method at an origin whose own month is not known (September 2025, printed only in part).
 """
 
 from __future__ import annotations
@@ -116,9 +117,12 @@ def evaluate(
     for origin in origins(first_origin, add_months(last_month, -1)):
         known = build(month_end(origin), rule)
         for name in series:
+            upto = _up_to(known.series[name], origin)
             for label, method in methods.items():
                 try:
-                    fc = method(_up_to(known.series[name], origin), top)
+                    if upto.last_month != origin:  # the origin month itself is not known
+                        raise ValueError(f"{origin} is not known")
+                    fc = method(upto, top)
                 except ValueError:
                     for h in HORIZONS:
                         skipped.setdefault((name, label, h), []).append(origin)

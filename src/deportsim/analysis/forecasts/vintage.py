@@ -25,7 +25,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -137,8 +137,13 @@ def _reader(table: str, agency: str, category: str) -> Sequence[Figure]:
     return versions(table, agency, category=category)
 
 
-def vintage(as_of: dt.date, read: Reader | None = None, rule: Rule = "published") -> Vintage:
-    """The series of :data:`SERIES` as they were known on ``as_of`` (by ``rule``).
+def vintage(
+    as_of: dt.date,
+    read: Reader | None = None,
+    rule: Rule = "published",
+    names: Mapping[str, tuple[str, str, str]] = SERIES,
+) -> Vintage:
+    """The series ``names`` (default :data:`SERIES`) as they were known on ``as_of`` (by ``rule``).
 
     ``read`` gives every published version of a series (default: the local store, else the
     curated table shipped with deportsim; :func:`deportsim.official.national.versions`).
@@ -146,7 +151,7 @@ def vintage(as_of: dt.date, read: Reader | None = None, rule: Rule = "published"
     read = read or _reader
     series: dict[str, MonthlySeries] = {}
     workbooks: dict[str, dt.date] = {}
-    for name, (table, agency, category) in SERIES.items():
+    for name, (table, agency, category) in names.items():
         known = _known(read(table, agency, category), as_of, rule)
         months = tuple(sorted(known))
         figures = [known[m] for m in months]
