@@ -15,10 +15,12 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from deportsim.core.units import Kind
 from deportsim.parameters import PARAMETERS_DIR, load_parameters
 from deportsim.scenarios.loader import SCENARIOS_DIR
 
-PATHS = sorted(load_parameters(PARAMETERS_DIR).parameters)
+PARAMETERS = load_parameters(PARAMETERS_DIR)
+PATHS = sorted(PARAMETERS.parameters)
 UNITS = ("persons", "persons/day", "beds", "days", "probability", "ratio", "USD", "bedz", "", "%")
 SCENARIO_TEXTS = {p.stem: p.read_text() for p in sorted(Path(SCENARIOS_DIR).glob("*.yaml"))}
 
@@ -37,9 +39,38 @@ SCALARS = st.one_of(
 )
 
 
+def _legal_range(path: str) -> tuple[float, float]:
+    """The values a parameter may take: [0, 1] for a probability, else its bounds (or [0, 1e6])."""
+    par = PARAMETERS.parameters[path]
+    if par.unit.kind is Kind.PROBABILITY:
+        return 0.0, 1.0
+    bounds = par.spec.bounds
+    low = bounds.min if bounds is not None and bounds.min is not None else 0.0
+    high = bounds.max if bounds is not None and bounds.max is not None else 1e6
+    return float(low), float(high)
+
+
+@st.composite
+def legal_set_value(draw: st.DrawFn) -> str:
+    """One ``--set`` argument a parameter accepts on its own: a value within its bounds, often at
+    an end of them (the model must cope with any legal value, alone or with others)."""
+    path = draw(st.sampled_from(PATHS))
+    low, high = _legal_range(path)
+    value = draw(
+        st.one_of(
+            st.sampled_from([low, high]),
+            st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False),
+        )
+    )
+    return f"{path}={value!r}"
+
+
 @st.composite
 def set_value(draw: st.DrawFn) -> str:
-    """One ``--set`` argument: a real (or misspelt) path, an odd value, maybe a unit."""
+    """One ``--set`` argument: a real (or misspelt) path, an odd value, maybe a unit; one time in
+    two a legal value (:func:`legal_set_value`)."""
+    if draw(st.booleans()):
+        return draw(legal_set_value())
     path = draw(st.sampled_from(PATHS))
     if draw(st.booleans()) and draw(st.booleans()):
         path = draw(st.sampled_from([path + "x", path.replace(".", "_"), path + ".LA", "a.b"]))
