@@ -9,6 +9,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -63,6 +64,12 @@ def _wait_started(proc: subprocess.Popen[str], out: Path) -> None:
         time.sleep(0.02)
 
 
+def _copy_of(earlier: Path, out: Path) -> Path:
+    """``out``, a copy of the earlier complete run's folder."""
+    shutil.copytree(earlier, out)
+    return out
+
+
 def _digests(out: Path) -> dict[str, str]:
     files = sorted(p for p in out.iterdir() if p.is_file())
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
@@ -86,10 +93,7 @@ def earlier(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_an_interrupted_run_exits_with_the_signal_and_keeps_earlier_results(
     tmp_path: Path, earlier: Path, sig: signal.Signals, code: int
 ) -> None:
-    out = tmp_path / "x"
-    out.mkdir()
-    for p in earlier.iterdir():
-        (out / p.name).write_bytes(p.read_bytes())
+    out = _copy_of(earlier, tmp_path / "x")
     before = _digests(out)
     proc = _start(tmp_path, *LONG, "--out", str(out), "--overwrite")
     _wait_started(proc, out)
@@ -200,10 +204,7 @@ def test_a_full_disk_is_one_line_and_keeps_earlier_results(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    out = tmp_path / "x"
-    out.mkdir()
-    for p in earlier.iterdir():
-        (out / p.name).write_bytes(p.read_bytes())
+    out = _copy_of(earlier, tmp_path / "x")
     before = _digests(out)
 
     def full(*_: object, **__: object) -> None:

@@ -42,6 +42,7 @@ from deportsim.api.results import (
 from deportsim.api.simulation import Out, params, run, run_prepared, scenarios
 from deportsim.api.sweeps import Execution, sensitivity, sweep
 from deportsim.core.errors import Location, UserError
+from deportsim.core.folders import DiskFullError
 from deportsim.run import DEFAULT_SCENARIO, Prepared, RunConfig, RunOutput, execute, prepare
 from deportsim.run.results import METRICS, REQUIRED_METRICS
 from deportsim.store.catalog import CATALOG_ENV, NO_CATALOG_ENV, STATUSES, CatalogChoice
@@ -64,6 +65,7 @@ __all__ = [
     "STATUSES",
     "CatalogChoice",
     "DataImport",
+    "DiskFullError",
     "Execution",
     "Location",
     "Out",

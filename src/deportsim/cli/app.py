@@ -9,8 +9,6 @@ bug: the traceback is shown), 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
 import signal
 import sys
 import traceback
@@ -82,10 +80,6 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
-#: A full disk or quota: whatever command meets it, one line and exit code 1.
-_FULL = (errno.ENOSPC, errno.EDQUOT)
-
-
 @contextlib.contextmanager
 def _interrupts() -> Iterator[list[int]]:
     """Turn SIGINT and SIGTERM into :class:`Interrupted`; yield the signals received.
@@ -120,13 +114,8 @@ def _run(args: list[str]) -> int:
     except (typer.Abort, KeyboardInterrupt):
         return 130  # the line is main's
     except Exception as exc:  # noqa: BLE001 - anything else is a bug: show it, exit 1
-        if isinstance(exc, OSError) and exc.errno in _FULL:  # not a bug: one line, exit 1
-            where = f"{exc.filename}: " if exc.filename else ""
-            _fail(
-                f"error: {where}the disk is full ({os.strerror(exc.errno)}): the command's files "
-                "could not be written; free some space and run it again",
-                1,
-            )
+        if (full := api.DiskFullError.of(exc)) is not None:  # not a bug: one line, exit 1
+            _fail(f"error: {full.one_line()}", full.exit_code)
         traceback.print_exc()
         _fail("internal error (a bug in deportsim); please report it with the traceback above", 1)
     return code if isinstance(code, int) else 0  # typer returns 130 for a KeyboardInterrupt

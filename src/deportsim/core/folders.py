@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from deportsim.core.errors import Location, UserError
+from deportsim.core.processes import process_ended
 
 __all__ = [
     "DiskFullError",
@@ -39,6 +40,20 @@ class DiskFullError(UserError):
     def reason(exc: OSError) -> str:
         """The system's own words for ``exc`` (``No space left on device``), whoever raised it."""
         return os.strerror(exc.errno) if exc.errno else (exc.strerror or str(exc))
+
+    @classmethod
+    def of(cls, exc: BaseException) -> DiskFullError | None:
+        """A full disk met by any command, naming the file it was writing, or None.
+
+        None when ``exc`` is not a full disk (or quota).
+        """
+        if not (isinstance(exc, OSError) and disk_full(exc)):
+            return None
+        return cls(
+            f"the disk is full ({cls.reason(exc)}): the command's files could not be written; "
+            "free some space and run it again",
+            Location(exc.filename) if exc.filename else None,
+        )
 
     @classmethod
     def check(cls, exc: BaseException, out: Path) -> None:
@@ -88,16 +103,6 @@ def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
 _PART = re.compile(r"\..+\.(\d+)\.part")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
 def remove_stale_parts(folder: Path) -> list[Path]:
     """Remove :func:`write_atomic`'s temporary files in ``folder`` whose process is gone.
 
@@ -107,7 +112,7 @@ def remove_stale_parts(folder: Path) -> list[Path]:
     gone = [
         p
         for p in folder.glob(".*.part")
-        if (m := _PART.fullmatch(p.name)) is not None and not _alive(int(m.group(1)))
+        if (m := _PART.fullmatch(p.name)) is not None and process_ended(int(m.group(1)))
     ]
     for p in gone:
         p.unlink(missing_ok=True)

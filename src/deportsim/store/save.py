@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from deportsim.core.processes import process_ended
 from deportsim.core.signals import held
 from deportsim.run import Prepared, RunOutput, execute
-from deportsim.store.catalog.records import CatalogChoice, process_gone
+from deportsim.store.catalog.records import CatalogChoice
 from deportsim.store.catalog.runs import begin_run, finish_run
 from deportsim.store.outputs import (
     DiskFullError,
@@ -36,10 +36,7 @@ def remove_stale_partials(out: Path) -> list[Path]:
     A staging folder is named after its process (``.partial-PID``); one whose process is still
     alive (another command writing there, e.g. a report) is left alone.
     """
-    host = socket.gethostname()
-    gone = [
-        p for pid, p in partial_folders(out).items() if process_gone({"pid": pid, "host": host})
-    ]
+    gone = [p for pid, p in partial_folders(out).items() if process_ended(pid)]
     for p in gone:
         shutil.rmtree(p, ignore_errors=True)
     return gone

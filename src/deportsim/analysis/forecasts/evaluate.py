@@ -117,7 +117,7 @@ def evaluate(
     for origin in origins(first_origin, add_months(last_month, -1)):
         known = build(month_end(origin), rule)
         for name in series:
-            upto = _up_to(known.series[name], origin)
+            upto = known.series[name]  # a vintage on the origin's last day ends there
             for label, method in methods.items():
                 try:
                     if upto.last_month != origin:  # the origin month itself is not known
@@ -139,17 +139,6 @@ def evaluate(
         for h in HORIZONS
         for window in ("all", *windows)
     ]  # fmt: skip
-
-
-def _up_to(known: MonthlySeries, origin: str) -> MonthlySeries:
-    """The months of ``known`` up to ``origin`` (a cut vintage never goes past it anyway)."""
-    keep = [i for i, m in enumerate(known.months) if m <= origin]
-    return MonthlySeries(
-        known.name,
-        tuple(known.months[i] for i in keep),
-        known.values[keep],
-        tuple(known.files[i] for i in keep),
-    )
 
 
 def _row(  # noqa: PLR0917 - one row's six coordinates, in the order of Row

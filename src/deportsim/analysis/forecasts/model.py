@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from deportsim.analysis.forecasts.baselines import add_months
 from deportsim.analysis.forecasts.scores import QuantileForecast
 from deportsim.analysis.forecasts.vintage import (
+    SERIES,
     MonthlySeries,
     Reader,
     Rule,
@@ -139,10 +140,9 @@ def forecast(
     """
     if not 1 <= months <= 60:
         raise UserError("months must be between 1 and 60", _CLI.with_path("--months"))
-    known = vintage(as_of, read, rule)
+    known = vintage(as_of, read, rule, names={**SERIES, **STATE})  # one read of the data
     origin = known.series["detained_adp"].last_month
-    state_known = vintage(as_of, read, rule, names=STATE)
-    values = {p: state_known.series[p].value(origin) if origin else None for p in STATE}
+    values = {p: known.series[p].value(origin) if origin else None for p in STATE}
     if origin is None or any(v is None for v in values.values()):
         raise UserError(
             f"no complete month of ICE's detention statistics was published by {as_of}",

@@ -39,6 +39,7 @@ from typing import Any, Literal
 from deportsim._version import __version__
 from deportsim.core.folders import write_atomic
 from deportsim.core.paths import data_dir
+from deportsim.core.processes import process_ended, start_time
 
 __all__ = [
     "CATALOG_ENV",
@@ -121,16 +122,6 @@ def write_json_atomic(data: Mapping[str, Any], path: Path) -> None:
     write_atomic(path, lambda tmp: _write_json_line(data, tmp))
 
 
-def _proc_start(pid: int) -> tuple[int | None, str | None]:
-    """A process's start time (clock ticks since boot) and state letter, from /proc if present."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None, None
-    fields = stat[stat.rfind(")") + 2 :].split()  # after the command name, which may hold spaces
-    return int(fields[19]), fields[0]
-
-
 def process_gone(record: Mapping[str, Any]) -> bool:
     """True when the process that wrote an ``incomplete`` record has certainly ended.
 
@@ -141,17 +132,8 @@ def process_gone(record: Mapping[str, Any]) -> bool:
     pid = record.get("pid")
     if record.get("host") != socket.gethostname() or not isinstance(pid, int):
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        pass  # alive, another user's
-    start, state = _proc_start(pid)
-    if state == "Z":
-        return True
-    recorded = record.get("proc_start")
-    return start is not None and recorded is not None and start != recorded
+    started = record.get("proc_start")
+    return process_ended(pid, started if isinstance(started, int) else None)
 
 
 def _now() -> str:
@@ -162,7 +144,7 @@ def identity() -> dict[str, Any]:
     """This process as a record names it: ``pid``, ``host``, ``proc_start`` and ``started`` now."""
     pid = os.getpid()
     return {
-        "pid": pid, "host": socket.gethostname(), "proc_start": _proc_start(pid)[0],
+        "pid": pid, "host": socket.gethostname(), "proc_start": start_time(pid)[0],
         "started": _now(),
     }  # fmt: skip
 
