@@ -1,54 +1,57 @@
-"""Print the rolling-origin scores of docs/validation.md ("Forecasts from every month").
+"""Regenerate the rolling-origin evaluation in docs/validation.md ("Forecasts from every month").
 
-``python scripts/forecast_evaluation.py`` prints two Markdown tables
-(:mod:`deportsim.analysis.forecasts.evaluate`, "cut" vintages):
+``python scripts/forecast_evaluation.py`` runs the evaluation of ``deportsim forecast
+--evaluate`` (:func:`deportsim.api.forecast_evaluation`: the model, ``directive-2025`` with 100
+replicates, beside the naive baselines, from every origin month since October 2024), puts its
+tables and issue 20's targets between the two marker comments of docs/validation.md::
 
-1. the naive baselines (persistence, seasonal naive, 6-month trend) forecast from every origin
-   month since October 2019, scored over the origins from October 2024, at 1, 3 and 6 months;
-2. the model (``directive-2025``, 100 replicates, started from each origin's observed detained
-   population) beside the same baselines, from the origins since October 2024.
+    <!-- forecast-evaluation:start -->
+    ...
+    <!-- forecast-evaluation:end -->
 
-Deterministic: the same data, seed and version give the same tables.
+and copies its chart to docs/img/forecast-evaluation.png. Nothing else in the file changes. It
+takes a minute or two; the same data, seed and version give the same text and chart.
 """
 
 from __future__ import annotations
 
-from deportsim.analysis.forecasts.evaluate import Row, baseline_method, evaluate
-from deportsim.analysis.forecasts.model import model_method
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 
-HEAD = ["series", "method", "months ahead", "origins", "n", "MAPE", "50% coverage",
-        "90% coverage", "WIS", "not forecast"]  # fmt: skip
+from deportsim import api
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "validation.md"
+IMAGE = ROOT / "docs" / "img" / "forecast-evaluation.png"
+START = "<!-- forecast-evaluation:start -->"
+END = "<!-- forecast-evaluation:end -->"
 
 
-def _line(cells: list[object]) -> str:
-    return "| " + " | ".join(str(c) for c in cells) + " |"
-
-
-def table(rows: list[Row]) -> str:
-    """Rows as a Markdown table."""
-    lines = [_line(HEAD), "|---" * len(HEAD) + "|"]
-    for r in rows:
-        s = r.scores
-        if s is None:
-            lines.append(_line([r.series, r.method, r.horizon, r.window, 0, "-", "-", "-", "-",
-                                r.skipped]))  # fmt: skip
-            continue
-        lines.append(_line([r.series, r.method, r.horizon, r.window, s.n, f"{s.mape:.1%}",
-                            f"{s.coverage50:.0%}", f"{s.coverage90:.0%}", f"{s.wis:,.0f}",
-                            r.skipped]))  # fmt: skip
-    return "\n".join(lines)
+def splice(text: str, body: str) -> str:
+    """``text`` with what lies between the markers replaced by ``body`` (ValueError if absent)."""
+    if text.count(START) != 1 or text.count(END) != 1 or text.index(START) > text.index(END):
+        raise ValueError(f"{DOC.name} needs one {START} line and one {END} line after it")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n\n{body.strip()}\n\n{END}{tail}"
 
 
 def main() -> None:
-    """Print both tables."""
-    baselines = [r for r in evaluate() if r.window != "all"]
-    methods = {
-        "model": model_method("directive-2025", replicates=100),
-        "persistence": baseline_method("persistence"),
-        "trend": baseline_method("trend"),
-    }
-    model = [r for r in evaluate(methods, first_origin="2024-10") if r.window != "all"]
-    print(table(baselines) + "\n\n" + table(model))  # noqa: T201 - the tables are the output
+    """Run the evaluation once; write its tables into the docs and copy its chart."""
+    text = DOC.read_text(encoding="utf-8")
+    splice(text, "")  # the markers are there: checked before the long run
+    with tempfile.TemporaryDirectory() as tmp:
+        done = api.forecast_evaluation(Path(tmp), catalog=False)
+        DOC.write_text(splice(text, done.markdown), encoding="utf-8")
+        shutil.copyfile(Path(tmp) / "evaluation.png", IMAGE)
+    met = sum(t.met is True for t in done.targets)
+    print(  # noqa: T201 - the script's one line of output
+        f"{DOC.relative_to(ROOT)} and {IMAGE.relative_to(ROOT)} regenerated: origins "
+        f"{done.first_origin} to {done.last_origin}, {met} of {len(done.targets)} targets met",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import deportsim
 from deportsim import REQUIRED_METRICS, RunConfig, run
 from deportsim.cli.app import main
 from deportsim.model import NATIONAL_SERIES
+from deportsim.model.record import published_record
 from deportsim.parameters import ParameterSet
 
 CONTRACT_UNITS = {
@@ -115,8 +116,18 @@ def test_manifest_records_everything_used(small_run: Path, params: ParameterSet)
     assert manifest["scenario"]["name"] == "directive-2025"
     assert len(manifest["scenario"]["hash"]) == 64
     assert set(manifest["parameters"]) == set(params.parameters)
-    targets = [s["value"] for s in manifest["parameters"]["arrests.target_per_day"]["steps"]]
-    assert targets == [665.0, 3000.0], "the directive's dated arrest targets must be recorded"
+    steps = manifest["parameters"]["arrests.target_per_day"]["steps"]
+    # directive-2025 follows the published record: each month's arrests are ICE's book-ins a
+    # day over the booking share (0.85 from 20 January 2025), one step a month
+    record = published_record().months("book_ins_ice")
+    expected = {m.first.isoformat(): m.per_day / 0.85 for m in record}
+    assert steps[0]["from"] == "2025-01-20"
+    assert steps[0]["value"] == pytest.approx(expected["2025-01-01"])
+    assert [s["from"] for s in steps[1:]] == [f"{m}-01" for m in (
+        "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07", "2025-08", "2025-09",
+        "2025-10", "2025-11", "2025-12", "2026-01")]  # fmt: skip
+    for s in steps[1:]:
+        assert s["value"] == pytest.approx(expected[s["from"]]), s["from"]
     for key in ("deportsim", "python", "numpy"):
         assert manifest["versions"][key]
     assert manifest["wall_time_s"] > 0

@@ -14,6 +14,8 @@ Verbs, by the question they answer:
   :func:`report`;
 - which assumptions matter: :func:`sweep`, :func:`sensitivity` (options: :class:`Execution`);
 - the model against history: :func:`backtest`, :func:`calibrate`;
+- forecasts: :func:`forecast` (from the state published by a date), :func:`forecast_evaluation`
+  (the rolling-origin evaluation against naive baselines);
 - the catalog of past runs: :func:`runs_list`, :func:`runs_show`, :func:`runs_compare`,
   :func:`runs_export`;
 - official statistics: :func:`data_import`, :func:`data_info`, :func:`data_update`.
@@ -26,10 +28,13 @@ from deportsim.analysis.sweeps.options import SweepStart
 from deportsim.api.answers import claims, compare_estimates, requirements
 from deportsim.api.catalog import EXPORT_FORMATS, runs_compare, runs_export, runs_list, runs_show
 from deportsim.api.data import ICE_PAGE, data_import, data_info, data_update
+from deportsim.api.forecasts import forecast, forecast_evaluation
 from deportsim.api.history import CALIBRATION_BOOTSTRAP, CALIBRATION_SEED, backtest, calibrate
 from deportsim.api.report import report
 from deportsim.api.results import (
     DataImport,
+    EvaluationAnswer,
+    ForecastAnswer,
     ParameterTable,
     ReportAnswer,
     RequirementsAnswer,
@@ -66,7 +71,9 @@ __all__ = [
     "CatalogChoice",
     "DataImport",
     "DiskFullError",
+    "EvaluationAnswer",
     "Execution",
+    "ForecastAnswer",
     "Location",
     "Out",
     "ParameterTable",
@@ -91,6 +98,8 @@ __all__ = [
     "data_info",
     "data_update",
     "execute",
+    "forecast",
+    "forecast_evaluation",
     "params",
     "prepare",
     "report",

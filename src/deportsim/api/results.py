@@ -6,15 +6,21 @@ API and the web pages) shows, so that no caller computes anything.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deportsim.analysis.forecasts.evaluate import Row
+from deportsim.analysis.forecasts.model import Forecast
+from deportsim.analysis.forecasts.targets import Target
 from deportsim.analysis.requirements.find import Requirements
 from deportsim.official.store import ImportedFile
 
 __all__ = [
     "DataImport",
+    "EvaluationAnswer",
+    "ForecastAnswer",
     "ParameterTable",
     "ReportAnswer",
     "RequirementsAnswer",
@@ -132,3 +138,40 @@ class DataImport:
     page: str | None = None
     links: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ForecastAnswer:
+    """A forecast written: the forecast, forecast.json's content, and where it went.
+
+    ``newest`` is the newest workbook the forecast read, with its data date (None if none);
+    ``notes`` say what the forecast means when that is not what one would guess (an as-of date
+    after today).
+    """
+
+    forecast: Forecast
+    document: dict[str, Any]
+    folder: Path
+    files: tuple[Path, ...]
+    newest: tuple[str, dt.date] | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvaluationAnswer:
+    """A rolling-origin evaluation written: its rows, issue 20's targets, and where it went.
+
+    ``window`` is the origins the tables and targets are read on (``from 2024-10``);
+    ``markdown`` the tables and targets as evaluation.md shows them, without its heading.
+    """
+
+    rows: list[Row]
+    targets: list[Target]
+    window: str
+    first_origin: str
+    last_origin: str | None
+    replicates: int
+    markdown: str
+    document: dict[str, Any]
+    folder: Path
+    files: tuple[Path, ...]

@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 
 from deportsim import api
-from deportsim.cli import answers, history, simulation, sweeps
+from deportsim.cli import answers, forecasts, history, simulation, sweeps
 from deportsim.cli.data import data_app
 from deportsim.cli.runs import runs_app
 from deportsim.cli.signals import handle_signals
@@ -57,6 +57,7 @@ app.command()(simulation.scenarios)
 app.command()(simulation.params)
 app.command()(history.backtest)
 app.command()(history.calibrate)
+app.command()(forecasts.forecast)
 app.command("compare-estimates")(answers.compare_estimates)
 app.command()(answers.report)
 app.command()(answers.claims)

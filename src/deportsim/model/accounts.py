@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from deportsim.engine import EngineResult
 from deportsim.model.inputs import Inputs
 from deportsim.model.network import BORDER, PATHS, SEARCH_ANYONE, Pipeline, removal_share
-from deportsim.model.stages.arrests import CHANNELS
+from deportsim.model.stages.arrests import CHANNELS, effective_officers
 from deportsim.model.stages.detention import RELEASE_REASONS
 from deportsim.model.stages.impacts import SECTORS
 from deportsim.model.stages.population import POOLS
@@ -147,7 +147,8 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     )
     findable = [x.findability[p] * s[f"community[{p}]"]["occupancy"] for p in POOLS]
     nat["reachable_pool"] = _national(np.sum(findable, axis=0))
-    nat["officer_capacity"] = np.broadcast_to(x.officers * x.productivity, nat["arrests"].shape)
+    officers = effective_officers(x.officers_history, x.officer_ramp)
+    nat["officer_capacity"] = np.broadcast_to(officers * x.productivity, nat["arrests"].shape)
     _costs(x, nat)
     return nat, reg
 
@@ -161,16 +162,20 @@ def _arrests(x: Inputs, cap: dict[str, F]) -> dict[str, F]:
     """Arrests by channel and region: jail transfers and the at-large channels.
 
     Collateral and worksite arrests are one capture (they find anyone alike), split by the
-    channels' shares of the day.
+    channels' shares of the day: where the capture counted whole people (the stochastic mode),
+    the collateral arrests are rounded to whole people and worksite arrests are the rest, so
+    every channel and their total stay whole people.
     """
     reg = {"arrests_custodial": cap["community.custodial"]}
     for c in ("targeted", "courthouse"):
         reg[f"arrests_{c}"] = cap[f"community.{c}"]
     anyone = cap[f"community.{SEARCH_ANYONE}"]
     both = x.channel_share["collateral"] + x.channel_share["worksite"]
-    for c in ("collateral", "worksite"):
-        part = np.divide(x.channel_share[c], both, out=np.zeros_like(both), where=both > 0)
-        reg[f"arrests_{c}"] = anyone * part[None, :, None]
+    part = np.divide(x.channel_share["collateral"], both, out=np.zeros_like(both), where=both > 0)
+    collateral = anyone * part[None, :, None]
+    collateral = np.where(anyone == np.round(anyone), np.round(collateral), collateral)
+    reg["arrests_collateral"] = collateral
+    reg["arrests_worksite"] = anyone - collateral
     return reg
 
 

@@ -45,6 +45,9 @@ class Inputs:
     # arrests
     target: F
     officers: F
+    officers_history: F  # (HISTORY_DAYS + days,): the headcount from two years before the run
+    officer_ramp: float  # days until a new officer arrests at a veteran's rate
+    as_recorded: F  # 0 .. 1: days on which arrests are the published record's
     productivity: F
     custodial_effort: F
     wait_for_beds: F  # 0 .. 1: how far at-large arrests are held to the beds' turnover

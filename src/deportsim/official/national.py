@@ -144,7 +144,7 @@ def versions(
 
     A period printed by several workbooks (a month first partial, then complete; a figure
     revised) appears once per workbook, each with its data date, so that what was known on a
-    date can be rebuilt (:mod:`deportsim.analysis.forecasts.vintage`). From the local store when
+    date can be rebuilt (:mod:`deportsim.official.vintage`). From the local store when
     workbooks have been imported, else the curated table (which keeps the newest version only).
     """
     rows = store.query(

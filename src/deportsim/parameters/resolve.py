@@ -39,6 +39,10 @@ class Override:
     origin: str  # where it came from, for the manifest ("scenario directive-2025", "--set")
     note: str | None = None  # why: the scenario's reasoning or source for this value
     location: Location | None = field(default=None, compare=False)  # for error messages
+    #: The published record (:mod:`deportsim.model.record`): what happened, never drawn.
+    exact: bool = False
+    #: A fitted value's own 5-95% range (canonical units): drawn from it, not from the file's.
+    spread: tuple[float, float] | None = None
 
 
 def _as_number(raw: Any, where: Location) -> float:
@@ -252,6 +256,24 @@ class Resolved:
             raise UnitMismatchError(f"{path}: {exc}") from None
         arr = self._canonical(param)
         return arr if scale == 1.0 else np.multiply(arr, scale, dtype=np.float64)
+
+    def history(self, path: str, unit: str, before: int) -> FloatArray:
+        """Daily values of ``path`` in ``unit`` from ``before`` days before the run to its end.
+
+        Shape ``(before + days,)`` (a parameter that is not regional and applies daily): the days
+        before the run from the parameter's file and this run's overrides, the run's own days as
+        :meth:`daily` gives them. Where the run's values were replaced (a replicate's drawn
+        parameters), the days before are scaled by the same factor as its first day, so that a
+        relative draw applies to the whole history.
+        """
+        own = self.daily(path, unit)
+        if before <= 0:
+            return own
+        earlier = Resolved(self.params, self.start - dt.timedelta(days=before), before + 1,
+                           self.overrides).daily(path, unit)  # fmt: skip
+        ref = float(earlier[-1])
+        scale = float(own[0]) / ref if ref != 0.0 else 1.0
+        return np.concatenate([earlier[:-1] * scale, own])
 
     def first(self, path: str, unit: str) -> FloatArray:
         """First-day value of a parameter that ``applies: start``; shape () or (regions,)."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from deportsim.core.errors import Location, UserError
 from deportsim.core.units import DAYS_PER_YEAR
+from deportsim.official.vintage import Reader, Rule
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -53,6 +54,11 @@ class RunConfig:
     # (the backtest, calibration and sweeps vary parameters themselves); the CLI's verbs turn it
     # on unless --fixed-parameters
     parameter_uncertainty: bool = False
+    # the data vintage of a scenario that follows the published record (deportsim.model.record):
+    # what had been published by this date; None: everything published
+    as_of: dt.date | None = None
+    vintage_rule: Rule = "published"  # how the vintage decides what was known (official.vintage)
+    read: Reader | None = field(default=None, compare=False, repr=False)  # default: the store
 
     @property
     def days(self) -> int:

@@ -22,6 +22,13 @@ model's process noise. How a draw works (docs/model.md, "Parameter uncertainty")
   ``parameters.calibrated.model_stays``), so their correlation is kept; their factor is the row's
   value over the best fit's.
 
+- Values fitted on the published record (:mod:`deportsim.model.record`, an override with its own
+  ``spread``) are drawn from a triangular distribution over their bootstrap range, with the
+  fitted value as the mode, on their own stream ``parameters.<path>``; the record's months
+  themselves (``exact`` overrides) are never drawn: a replicate's factor leaves those days as
+  recorded, and on them the arrest target moves against the booking share drawn so that ICE's
+  book-ins stay as recorded.
+
 Not drawn (each listed with its reason in :meth:`ParameterDraws.record`): parameters with no
 stated range; those set with ``--set`` (a user who sets a value asks for that value); regional
 parameters (their ranges span the regions' values, not the uncertainty of one region's); those
@@ -33,7 +40,7 @@ period).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -72,6 +79,9 @@ CAPPED: tuple[tuple[str, ...], ...] = (
 )
 #: Shares that split a whole: rescaled after the draw to the total they had before it.
 NORMALISED: tuple[tuple[str, ...], ...] = (tuple(f"impacts.sector_{s}" for s in SECTORS),)
+#: The arrest target and the booking share: on the record's days, book-ins are what ICE recorded
+#: whatever the booking share drawn, so the target (the arrests behind them) moves with its draw.
+TARGET, BOOKED = "arrests.target_per_day", "arrests.book_in_probability"
 #: z of the 95th percentile of a standard normal (normal and lognormal ranges are 5th-95th).
 Z95 = 1.6448536269514722
 
@@ -138,6 +148,8 @@ class ParameterDraws:
     drawn: dict[str, dict[str, Any]]
     not_drawn: dict[str, str]
     streams: tuple[str, ...]
+    #: Days of each parameter that the published record sets (never drawn), where it does.
+    exact: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
 
     @property
     def replicates(self) -> int:
@@ -148,10 +160,17 @@ class ParameterDraws:
         """Replicate ``r``'s parameter values."""
         arrays: dict[str, F] = {}
         for path, f in zip(self.paths, self.factors[r], strict=True):
-            arr = self.base.canonical(path) * f
+            base = self.base.canonical(path)
+            mask = self.exact.get(path)
+            arr = base * f if mask is None else np.where(_along(mask, base), base, base * f)
             if self.base.params[path].unit.kind is Kind.PROBABILITY:
                 arr = np.minimum(arr, 1.0)
             arrays[path] = arr
+        recorded = self.exact.get(TARGET)
+        if recorded is not None and BOOKED in arrays:  # book-ins as recorded: arrests uncertain
+            planned, drawn = self.base.canonical(BOOKED), arrays[BOOKED]
+            undo = np.divide(planned, drawn, out=np.ones_like(planned), where=drawn > 0)
+            arrays[TARGET] = self.base.canonical(TARGET) * np.where(recorded, undo, 1.0)
         for group in CAPPED:
             if not any(p in arrays for p in group):
                 continue
@@ -189,6 +208,35 @@ class ParameterDraws:
             "not_drawn": self.not_drawn,
             "streams": list(self.streams),
         }
+
+
+def _along(mask: NDArray[np.bool_], arr: F) -> NDArray[np.bool_]:
+    """A (days,) mask shaped to broadcast over ``arr`` (days,) or (days, regions)."""
+    return mask if arr.ndim == 1 else mask[:, None]
+
+
+def _exact_days(resolved: Resolved) -> dict[str, NDArray[np.bool_]]:
+    """Per parameter, the days an exact override (the published record) is in force."""
+    out: dict[str, NDArray[np.bool_]] = {}
+    for ov in resolved.overrides:
+        if not ov.exact:
+            continue
+        mask = out.setdefault(ov.path, np.zeros(resolved.days, dtype=bool))
+        a = 0 if ov.start is None else min(max((ov.start - resolved.start).days, 0), resolved.days)
+        b = resolved.days if ov.until is None else min(max((ov.until - resolved.start).days, 0),
+                                                          resolved.days)  # fmt: skip
+        mask[a:b] = True
+    return out
+
+
+def _spread(resolved: Resolved, path: str) -> tuple[float, float, float] | None:
+    """A fitted whole-run value's own range: (value, low, high), or None."""
+    for ov in reversed(resolved.overrides):
+        if ov.path == path and ov.start is None and ov.until is None:
+            if ov.spread is None or not isinstance(ov.value, float):
+                return None
+            return ov.value, ov.spread[0], ov.spread[1]
+    return None
 
 
 def _reason(resolved: Resolved, path: str, reference: float, sets: set[str]) -> str | None:
@@ -230,12 +278,24 @@ def draw_parameters(resolved: Resolved, replicates: int, seed: int) -> Parameter
         if spec is None:
             continue
         reference = float(files.canonical(path).reshape(resolved.days, -1)[0, 0])
-        reason = _reason(resolved, path, reference, sets)
+        fitted = None if path in sets else _spread(resolved, path)
+        if fitted is not None and fitted[0] == 0.0:  # a relative draw cannot move 0
+            not_drawn[path] = "fitted on the record at 0: a relative draw cannot move it"
+            continue
+        reason = None if fitted is not None else _reason(resolved, path, reference, sets)
         if reason is not None:
             not_drawn[path] = reason
             continue
         unit = param.unit.canonical
-        if path in best:
+        if fitted is not None:  # a value fitted on the record, drawn from its bootstrap range
+            reference, lo, hi = fitted
+            name = stream_name(path)
+            u = _uniforms(streams, name, replicates)
+            range_ = Uncertainty(distribution="triangular", low=lo, high=hi)
+            values = quantile(u, range_, reference, 1.0)
+            how = {"distribution": "triangular (fitted on the record, bootstrap 5-95%)",
+                   "low": lo, "high": hi, "stream": name}  # fmt: skip
+        elif path in best:
             values = np.array([row[path] / best[path] for row in rows])[row_of] * reference
             how = {"distribution": "calibrated bootstrap", "rows": len(rows),
                    "stream": CALIBRATED_STREAM}  # fmt: skip
@@ -252,4 +312,6 @@ def draw_parameters(resolved: Resolved, replicates: int, seed: int) -> Parameter
         columns.append(values / reference)
         drawn[path] = {"unit": unit, "reference": reference, **how}
     matrix = np.stack(columns, axis=1) if columns else np.ones((replicates, 0))
-    return ParameterDraws(resolved, tuple(paths), matrix, drawn, not_drawn, streams.names)
+    return ParameterDraws(
+        resolved, tuple(paths), matrix, drawn, not_drawn, streams.names, _exact_days(resolved)
+    )

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from deportsim.core.errors import Location, UserError
 from deportsim.model import Inputs, read_inputs
+from deportsim.model.arrest_fit import ArrestFit
 from deportsim.model.network import conflicts
+from deportsim.model.record import published_record
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
 from deportsim.run.config import DEFAULT_START, RunConfig, check_config, check_last_day
 from deportsim.run.draws import ParameterDraws, draw_parameters
@@ -31,6 +33,8 @@ class Prepared:
     resolved: Resolved
     inputs: Inputs
     draws: ParameterDraws | None = None  # each replicate's parameters, if they are drawn
+    #: The arrest stage fitted on the published record, for a scenario that follows it.
+    arrest_fit: ArrestFit | None = None
 
     @property
     def start(self) -> dt.date:
@@ -56,7 +60,7 @@ class Prepared:
             for ov in self.resolved.overrides
             if ((ov.start is not None and ov.start >= end)
                 or (ov.until is not None and ov.until <= self.start))
-            and not _builtin(ov)
+            and not _builtin(ov) and not ov.origin.startswith("record")
         )  # fmt: skip
 
 
@@ -80,13 +84,20 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     if cfg.start is None and scenario.start is not None:  # the scenario's own start
         check_last_day(cfg, start, Location(scenario.file, path="start"))
     _check_start_only(params, scenario.overrides + sets, start)
-    resolved = Resolved(params, start, cfg.days, scenario.overrides + sets)
+    record: tuple[Override, ...] = ()
+    fit: ArrestFit | None = None
+    if scenario.follows_record:
+        published = published_record(cfg.as_of, cfg.read, cfg.vintage_rule)
+        fit = published.fit(params, scenario.overrides)
+        planned = Resolved(params, start, cfg.days, scenario.overrides)
+        record = published.overrides(planned, fit)
+    resolved = Resolved(params, start, cfg.days, scenario.overrides + record + sets)
     inputs = read_inputs(resolved)
     _check_conflicts(params, resolved, inputs)
     draws = (
         draw_parameters(resolved, cfg.replicates, cfg.seed) if cfg.parameter_uncertainty else None
     )
-    return Prepared(cfg, scenario, params, resolved, inputs, draws)
+    return Prepared(cfg, scenario, params, resolved, inputs, draws, fit)
 
 
 def _check_start_only(

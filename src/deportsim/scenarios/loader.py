@@ -24,6 +24,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -80,6 +81,7 @@ class _ScenarioSpec(BaseModel):
     policy_sources: list[Source] = Field(min_length=1)
     extends: str | None = None
     start: dt.date | None = None
+    record: Literal["follow", "ignore"] | None = None
     overrides: list[_OverrideSpec] = Field(default_factory=list)
 
     @field_validator("start", mode="before")
@@ -100,6 +102,9 @@ class Scenario:
     overrides: tuple[Override, ...]
     file: str
     content_hash: str  # sha256 of the scenario file and of every file it extends
+    #: Runs on the published record where it is known (``record: follow``, inherited through
+    #: ``extends`` unless the file says ``record: ignore``): :mod:`deportsim.model.record`.
+    follows_record: bool = False
 
     @property
     def builtin(self) -> bool:
@@ -198,6 +203,7 @@ def load_scenario(
     digest = hashlib.sha256(path.read_bytes())
     overrides: list[Override] = []
     start = spec.start
+    follows = spec.record == "follow"
     if spec.extends is not None:
         try:
             base = load_scenario(
@@ -210,6 +216,7 @@ def load_scenario(
         overrides.extend(base.overrides)
         digest.update(base.content_hash.encode())
         start = start or base.start
+        follows = base.follows_record if spec.record is None else follows
     for i, ov in enumerate(spec.overrides):
         where = doc.loc(("overrides", i, "path"))
         overrides.append(
@@ -235,4 +242,5 @@ def load_scenario(
         overrides=tuple(overrides),
         file=str(path),
         content_hash=digest.hexdigest(),
+        follows_record=follows,
     )

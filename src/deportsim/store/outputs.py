@@ -92,6 +92,25 @@ def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
         "parameter_uncertainty": (
             {"drawn": True, **prep.draws.record()} if prep.draws is not None else {"drawn": False}
         ),
+        # the published record the run followed (deportsim.model.record), and the arrest stage
+        # fitted on it; None for a scenario that does not follow the record
+        "record": _record(prep),
+    }
+
+
+def _record(prep: Prepared) -> dict[str, Any] | None:
+    if not prep.scenario.follows_record:
+        return None
+    months = [
+        {"path": ov.path, "from": ov.start.isoformat() if ov.start else None,
+         "until": ov.until.isoformat() if ov.until else None, "value": ov.value, "note": ov.note}
+        for ov in prep.resolved.overrides if ov.origin.startswith("record")
+    ]  # fmt: skip
+    return {
+        "as_of": prep.config.as_of.isoformat() if prep.config.as_of else "everything published",
+        "rule": prep.config.vintage_rule,
+        "arrest_fit": prep.arrest_fit.to_json() if prep.arrest_fit is not None else None,
+        "overrides": months,
     }
 
 

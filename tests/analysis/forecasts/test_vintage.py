@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from deportsim.analysis.forecasts.vintage import SERIES, vintage
 from deportsim.official.national import Figure, versions
+from deportsim.official.vintage import SERIES, vintage
 
 EARLY, LATE = dt.date(2025, 9, 24), dt.date(2026, 4, 9)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -34,16 +35,23 @@ from deportsim.analysis.forecasts.vintage import (
     vintage,
 )
 
-__all__ = ["FIRST_ORIGIN", "HORIZONS", "Method", "Row", "baseline_method", "evaluate", "origins"]
+__all__ = [
+    "FIRST_ORIGIN", "HORIZONS", "OUT_OF_SAMPLE", "Method", "Progress", "Row", "baseline_method",
+    "evaluate", "origins",
+]  # fmt: skip
 
 #: The first origin of the evaluation (issue 20): October 2019, the first month of FY2020.
 FIRST_ORIGIN = "2019-10"
+#: The first origin of issue 20's out-of-sample window: October 2024, the first month of FY2025.
+OUT_OF_SAMPLE = "2024-10"
 #: Months ahead that are scored.
 HORIZONS = (1, 3, 6)
 
 #: A forecasting method: (series known at the origin, months ahead) -> the forecast of months
 #: origin+1 .. origin+horizons; ValueError when it cannot forecast from there.
 Method = Callable[[MonthlySeries, int], QuantileForecast]
+#: Told (origins done, origins in all) after each origin.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,19 @@ class Row:
     window: str  # "all" or "from YYYY-MM"
     scores: Scores | None  # None: no forecast to score
     skipped: int  # origins the method could not forecast from
+
+    def to_json(self) -> dict[str, Any]:
+        """The row as evaluation.json holds it (scores null when nothing was scored)."""
+        s = self.scores
+        return {
+            "series": self.series, "method": self.method, "horizon": self.horizon,
+            "window": self.window, "n": 0 if s is None else s.n,
+            "mape": None if s is None else s.mape,
+            "coverage50": None if s is None else s.coverage50,
+            "coverage90": None if s is None else s.coverage90,
+            "wis": None if s is None else s.wis,
+            "skipped": self.skipped,
+        }  # fmt: skip
 
 
 def baseline_method(name: str) -> Method:
@@ -96,6 +117,7 @@ def evaluate(
     latest: Vintage | None = None,
     rule: Rule = "cut",
     known_at: Callable[[dt.date, Rule], Vintage] | None = None,
+    progress: Progress | None = None,
 ) -> list[Row]:
     """Score ``methods`` (default: the naive baselines) from every origin, at :data:`HORIZONS`.
 
@@ -103,6 +125,7 @@ def evaluate(
     ``rule``: how each origin's vintage is built (:mod:`.vintage`). ``windows``: besides all
     origins, the windows of origins from these months on. ``known_at(as_of, rule)`` builds an
     origin's vintage (default: :func:`.vintage.vintage`; tests give their own data).
+    ``progress(done, total)`` is told each origin's end (a progress bar).
     """
     methods = methods if methods is not None else {n: baseline_method(n) for n in BASELINES}
     build = known_at or (lambda as_of, r: vintage(as_of, rule=r))
@@ -114,7 +137,8 @@ def evaluate(
     # per (series, method, horizon): the target months, their forecasts' quantiles, and skips
     found: dict[tuple[str, str, int], list[tuple[str, np.ndarray]]] = {}
     skipped: dict[tuple[str, str, int], list[str]] = {}
-    for origin in origins(first_origin, add_months(last_month, -1)):
+    every = origins(first_origin, add_months(last_month, -1))
+    for done, origin in enumerate(every, start=1):
         known = build(month_end(origin), rule)
         for name in series:
             upto = known.series[name]  # a vintage on the origin's last day ends there
@@ -131,6 +155,8 @@ def evaluate(
                     q = np.array([fc.p05[h - 1], fc.p25[h - 1], fc.p50[h - 1], fc.p75[h - 1],
                                   fc.p95[h - 1]])  # fmt: skip
                     found.setdefault((name, label, h), []).append((fc.months[h - 1], q))
+        if progress is not None:
+            progress(done, len(every))
     return [
         _row(latest.series[name], label, h, window, found.get((name, label, h), []),
              skipped.get((name, label, h), []))

@@ -34,7 +34,9 @@ from numpy.typing import NDArray
 
 from deportsim.analysis.forecasts.baselines import add_months
 from deportsim.analysis.forecasts.scores import QuantileForecast
-from deportsim.analysis.forecasts.vintage import (
+from deportsim.core.errors import Location, UserError
+from deportsim.core.units import DAYS_PER_YEAR
+from deportsim.official.vintage import (
     SERIES,
     MonthlySeries,
     Reader,
@@ -43,8 +45,6 @@ from deportsim.analysis.forecasts.vintage import (
     month_end,
     vintage,
 )
-from deportsim.core.errors import Location, UserError
-from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.run import RunConfig, execute, prepare
 
 __all__ = ["MODEL_SERIES", "STATE", "Forecast", "forecast", "model_method"]
@@ -155,7 +155,7 @@ def forecast(
     cfg = RunConfig(
         scenario=scenario, replicates=replicates, seed=seed, years=days / DAYS_PER_YEAR,
         start=start, sets=tuple(f"{p}={v:.6f}" for p, v in state.items()),
-        parameter_uncertainty=True,
+        parameter_uncertainty=True, as_of=as_of, vintage_rule=rule, read=read,
     )  # fmt: skip
     result = execute(prepare(cfg))
     national = result.sim.national

@@ -16,7 +16,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.engine import Capture, Delay, Route, Station
-from deportsim.model.stages.base import DAILY, PASS_THROUGH, START, Given, Read
+from deportsim.model.stages.base import (
+    DAILY,
+    HISTORY,
+    HISTORY_DAYS,
+    PASS_THROUGH,
+    START,
+    Given,
+    Read,
+)
 from deportsim.model.stages.detention import PATH_OF, stay_means
 from deportsim.model.stages.population import POOLS
 from deportsim.model.stages.removal import staged
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHANNELS", "READS", "SEARCH_ANYONE", "arrest_captures", "at_large_plan", "booking_station",
-    "expected_transfers", "findable_share", "jail_weights",
+    "effective_officers", "expected_transfers", "findable_share", "jail_weights",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -40,6 +48,10 @@ SEARCH_ANYONE = "collateral_worksite"
 READS = (
     Read("target", "arrests.target_per_day", "persons/day", DAILY),
     Read("officers", "arrests.officers", "officers", DAILY),
+    Read("officers_history", "arrests.officers", "officers", HISTORY,
+         note="the same headcount from two years before the run: new officers' ramp-up"),
+    Read("officer_ramp", "arrests.new_officer_ramp_days", "days", START),
+    Read("as_recorded", "arrests.as_recorded", "probability", DAILY),
     Read("productivity", "arrests.at_large_arrests_per_officer_day", "persons/officer/day", DAILY),
     Read("custodial_effort", "arrests.custodial_effort_ratio", "ratio", DAILY),
     Read("wait_for_beds", "arrests.wait_for_beds", "probability", DAILY),
@@ -84,19 +96,44 @@ def at_large_plan(x: Inputs, custodial: F, people: F, pools: F) -> F:
 
     Officers first handle the jail transfers (each at ``custodial_effort`` of an at-large arrest);
     the rest of their capacity goes to at-large arrests, up to what the target leaves after the
-    expected custodial arrests, shared over regions by focus weight × population. Where arrests
-    wait for beds (``arrests.wait_for_beds``), the plan is held, to that degree, to what the beds
-    can take (:func:`_bed_room`).
+    expected custodial arrests, shared over regions by focus weight × population. Officers count
+    as they ramp up (:func:`effective_officers`). Where arrests wait for beds
+    (``arrests.wait_for_beds``), the plan is held, to that degree, to what the beds can take
+    (:func:`_bed_room`). On the days of the published record (``arrests.as_recorded``, set by a
+    scenario that follows the record), the plan is what the record asks, whatever the officers'
+    capacity and the beds: the arrests happened.
     """
-    capacity = np.maximum(x.officers * x.productivity - custodial * x.custodial_effort, 0.0)
+    officers = effective_officers(x.officers_history, x.officer_ramp)
+    capacity = np.maximum(officers * x.productivity - custodial * x.custodial_effort, 0.0)
     wanted = np.maximum(x.target - custodial, 0.0)
     planned = np.minimum(capacity, wanted)
     room = _bed_room(x, custodial, pools)
     planned = planned - x.wait_for_beds * np.maximum(planned - room, 0.0)
+    planned = x.as_recorded * wanted + (1.0 - x.as_recorded) * planned
     weight = x.focus * people[None, :]
     total = weight.sum(axis=1, keepdims=True)
     share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
     return np.asarray(planned[:, None] * share, dtype=np.float64)
+
+
+def effective_officers(history: F, ramp_days: float) -> F:
+    """Officers at a veteran's arrest rate, by day of the run, from the headcount's history.
+
+    ``history`` is the headcount from :data:`HISTORY_DAYS` days before the run to its end. Each
+    officer added on a day counts for ``k / ramp_days`` of an officer ``k`` days later, and fully
+    from ``ramp_days`` on (a linear ramp-up: training in the field, learning the area, being
+    paired with veterans); officers who leave count no more at once. The headcount on the first
+    day of the history counts in full.
+    """
+    step = np.diff(history, prepend=history[0])
+    gained, lost = np.maximum(step, 0.0), np.minimum(step, 0.0)
+    days = np.arange(history.size, dtype=np.float64)
+    effective = history[0] + np.cumsum(lost)
+    for k in np.flatnonzero(gained):  # a headcount changes on a few days only
+        since = np.maximum(days - k, 0.0)
+        share = np.minimum(since / ramp_days, 1.0) if ramp_days > 0.0 else since >= 0.0
+        effective = effective + gained[k] * np.where(days >= k, share, 0.0)
+    return np.asarray(effective[HISTORY_DAYS:], dtype=np.float64)
 
 
 def _bed_room(x: Inputs, custodial: F, pools: F) -> F:

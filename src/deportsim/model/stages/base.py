@@ -19,15 +19,30 @@ from numpy.typing import NDArray
 
 from deportsim.parameters import Resolved
 
-__all__ = ["DAILY", "PASS_THROUGH", "START", "Given", "Read", "Stage", "read_fields"]
+__all__ = [
+    "DAILY",
+    "HISTORY",
+    "HISTORY_DAYS",
+    "PASS_THROUGH",
+    "START",
+    "Given",
+    "Read",
+    "Stage",
+    "read_fields",
+]
 
 F = NDArray[np.float64]
-Applies = Literal["daily", "start"]
+Applies = Literal["daily", "start", "history"]
 
 #: A daily series: shape (days,), or (days, regions) for a regional parameter.
 DAILY: Applies = "daily"
 #: The first day's value (the parameter ``applies: start``): a number, or (regions,) if regional.
 START: Applies = "start"
+#: A daily series that also covers the :data:`HISTORY_DAYS` days before the run: shape
+#: (HISTORY_DAYS + days,), for a stage whose day depends on how a parameter changed before it.
+HISTORY: Applies = "history"
+#: How many days before a run a :data:`HISTORY` series covers (two years).
+HISTORY_DAYS = 730
 #: Mean stay of a pass-through station, in days: so short that the chance of leaving on the day
 #: of arrival rounds to exactly 1, so everyone leaves that day and no count is drawn.
 PASS_THROUGH = 1e-17
@@ -41,7 +56,8 @@ class Read:
         field: the :class:`~deportsim.model.inputs.Inputs` field.
         path: the parameter, ``file.name``; the file is the stage's own.
         unit: the unit the model uses (the value is converted to it).
-        applies: :data:`DAILY` (a series) or :data:`START` (the first day's value).
+        applies: :data:`DAILY` (a series), :data:`START` (the first day's value) or
+            :data:`HISTORY` (a series that starts :data:`HISTORY_DAYS` before the run).
         key: for a field that is a dict, the key this parameter fills.
         derive: the field is this function of the values read (else the values themselves;
             a first-day value that is not regional is a ``float``).
@@ -61,6 +77,8 @@ class Read:
         """The value of the field (or of its key) for the run ``p``."""
         if self.applies == DAILY:
             raw = p.daily(self.path, self.unit)
+        elif self.applies == HISTORY:
+            raw = p.history(self.path, self.unit, HISTORY_DAYS)
         else:
             raw = p.first(self.path, self.unit)
         if self.derive is not None:

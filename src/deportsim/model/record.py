@@ -1,0 +1,176 @@
+"""The published record as a run's inputs: what happened, month by month, as ICE printed it.
+
+A scenario that follows the record (``record: follow`` in its file; ``directive-2025`` does) runs
+on what ICE published for every month its detention statistics know, as of the run's data vintage
+(:mod:`deportsim.official.vintage`, rule ``published``: nothing printed after the as-of date):
+
+- **arrests as recorded**: ``arrests.target_per_day`` is the month's ICE book-ins a day over the
+  booking share (``arrests.book_in_probability``, the month's mean), with ``arrests.as_recorded``
+  = 1 so that neither officers nor beds bound them;
+- **CBP book-ins as recorded**: ``detention.cbp_book_ins`` is the month's CBP book-ins a day;
+- **places for the people held**: where the scenario's beds are fewer than the people ICE held on
+  an average day of a month (its average daily population), ``detention.bed_capacity`` is that
+  number for the month: they were held, so there were places (hold rooms and facilities over
+  their rated capacity included).
+
+A month missing between two known ones (September 2025: the FY2025 workbook stops on the 24th) is
+the mean of its neighbours, and says so. These values are *exact*: parameter uncertainty does not
+move them (:mod:`deportsim.run.draws`); the arrests behind the recorded book-ins are uncertain
+through the booking share. After the record's last month the scenario's own values take over,
+with the arrest stage fitted on the record (:mod:`deportsim.model.arrest_fit`): productivity per
+officer and new officers' ramp-up, each with its bootstrap range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from deportsim.model.arrest_fit import ArrestFit, fit_arrests
+from deportsim.model.stages import read_inputs
+from deportsim.official.vintage import Reader, Rule, Vintage, month_end, vintage
+from deportsim.parameters import Override, ParameterSet, Resolved
+
+__all__ = ["FIT_WINDOW_MONTHS", "LATEST", "RECORD_SERIES", "Record", "published_record"]
+
+#: The monthly series a run follows: name -> (table, arresting agency, category).
+RECORD_SERIES = {
+    "book_ins_ice": ("book_ins", "ICE", "all"),
+    "book_ins_cbp": ("book_ins", "CBP", "all"),
+    "detained_adp": ("adp", "all", "all"),
+}
+#: The as-of date of "everything published" (no vintage asked for).
+LATEST = dt.date(9999, 12, 31)
+#: The arrest fit looks at most this many months back from the record's last month.
+FIT_WINDOW_MONTHS = 24
+_ORIGIN = "record"
+
+
+def _next(month: str) -> str:
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def _first(month: str) -> dt.date:
+    return dt.date(int(month[:4]), int(month[5:7]), 1)
+
+
+@dataclass(frozen=True)
+class Month:
+    """One month of a recorded series: its days and value a day, and where it came from."""
+
+    month: str
+    first: dt.date
+    after: dt.date  # the day after its last
+    per_day: float
+    source: str  # the workbook, or "interpolated"
+
+
+@dataclass(frozen=True)
+class Record:
+    """The record as known on the vintage's date: each series by month, gaps filled."""
+
+    data: Vintage
+
+    def months(self, name: str) -> list[Month]:
+        """The complete months of ``name`` from its first to its last, a gap as its neighbours'."""
+        s = self.data.series[name]
+        if not s.months:
+            return []
+        out: list[Month] = []
+        m = s.months[0]
+        while m <= s.months[-1]:
+            first, after = _first(m), month_end(m) + dt.timedelta(days=1)
+            days = (after - first).days
+            value = s.value(m)
+            if value is not None:
+                out.append(Month(m, first, after, value / days, s.files[s.months.index(m)]))
+            else:
+                nxt = next(k for k in s.months if k > m)
+                later = float(s.values[s.months.index(nxt)]) / month_end(nxt).day
+                out.append(Month(m, first, after, (out[-1].per_day + later) / 2.0,
+                                 "interpolated"))  # fmt: skip
+            m = _next(m)
+        return out
+
+    @property
+    def last(self) -> dt.date | None:
+        """The last day of the record (ICE book-ins), or None when nothing is known."""
+        months = self.months("book_ins_ice")
+        return months[-1].after - dt.timedelta(days=1) if months else None
+
+    def fit(self, params: ParameterSet, scenario: tuple[Override, ...]) -> ArrestFit | None:
+        """The arrest stage fitted on the record's last :data:`FIT_WINDOW_MONTHS` months.
+
+        Officers, targets and shares are the scenario's (``scenario``, its own overrides only:
+        a user's what-if about officers is about the future, not about what happened).
+        """
+        months = self.months("book_ins_ice")[-FIT_WINDOW_MONTHS:]
+        if not months:
+            return None
+        start = months[0].first
+        days = (months[-1].after - start).days
+        x = read_inputs(Resolved(params, start, days, scenario))
+        table = {m.month: (m.first, m.after, m.per_day) for m in months}
+        return fit_arrests(x, start, table, float(x.officer_ramp))
+
+    def overrides(self, run: Resolved, fit: ArrestFit | None) -> tuple[Override, ...]:
+        """The record's exact values for the months that overlap ``run``, then the fit's values.
+
+        ``run`` is the run's parameters before the record (for the booking share).
+        """
+        end = run.start + dt.timedelta(days=run.days)
+        out: list[Override] = []
+        share = run.canonical("arrests.book_in_probability")
+        for m in self.months("book_ins_ice"):
+            if m.after <= run.start or m.first >= end:
+                continue
+            a, b = max((m.first - run.start).days, 0), min((m.after - run.start).days, run.days)
+            p = float(np.mean(share[a:b]))
+            note = f"ICE book-ins a day in {m.month} ({m.source}) over the booking share {p:.3f}"
+            out += [
+                self._exact("arrests.target_per_day", m.per_day / p, m, note),
+                self._exact("arrests.as_recorded", 1.0, m, f"the record of {m.month}"),
+            ]
+        for m in self.months("book_ins_cbp"):
+            if m.after <= run.start or m.first >= end:
+                continue
+            note = f"CBP book-ins a day in {m.month} ({m.source})"
+            out.append(self._exact("detention.cbp_book_ins", m.per_day, m, note))
+        beds = run.canonical("detention.bed_capacity")
+        for m in self.months("detained_adp"):
+            if m.after <= run.start or m.first >= end:
+                continue
+            a, b = max((m.first - run.start).days, 0), min((m.after - run.start).days, run.days)
+            held = m.per_day * month_end(m.month).day  # the month's average daily population
+            if held > float(np.max(beds[a:b])):
+                note = f"at least the {held:,.0f} people ICE held on an average day of {m.month}"
+                out.append(self._exact("detention.bed_capacity", held, m, note))
+        if fit is not None:
+            out.append(_fitted("arrests.at_large_arrests_per_officer_day", fit.productivity,
+                               fit.productivity_range, fit))  # fmt: skip
+            if fit.ramp_days is not None and fit.ramp_range is not None:
+                out.append(_fitted("arrests.new_officer_ramp_days", fit.ramp_days,
+                                   fit.ramp_range, fit))  # fmt: skip
+        return tuple(out)
+
+    @staticmethod
+    def _exact(path: str, value: float, m: Month, note: str) -> Override:
+        return Override(path, None, value, m.first, m.after, _ORIGIN, note, exact=True)
+
+
+def _fitted(path: str, value: float, spread: tuple[float, float], fit: ArrestFit) -> Override:
+    note = (
+        f"fitted on the record's capacity-bound months {fit.months[0]} to {fit.months[-1]} "
+        f"(deportsim.model.arrest_fit); 5-95% bootstrap range {spread[0]:.4g} to {spread[1]:.4g}"
+    )
+    return Override(path, None, value, None, None, "record fit", note, spread=spread)
+
+
+def published_record(
+    as_of: dt.date | None = None, read: Reader | None = None, rule: Rule = "published"
+) -> Record:
+    """The record as known on ``as_of`` by ``rule`` (default: everything published)."""
+    return Record(vintage(as_of or LATEST, read, rule, names=RECORD_SERIES))

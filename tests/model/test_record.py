@@ -1,0 +1,149 @@
+"""The published record as a run's inputs, new officers' ramp-up, and the arrest fit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deportsim.model.arrest_fit import fit_arrests
+from deportsim.model.record import published_record
+from deportsim.model.stages import read_inputs
+from deportsim.model.stages.arrests import effective_officers, expected_transfers
+from deportsim.model.stages.base import HISTORY_DAYS
+from deportsim.model.stages.population import initial_pools
+from deportsim.official.vintage import month_end
+from deportsim.parameters import Override, ParameterSet, Resolved
+from deportsim.run import RunConfig, prepare
+
+
+def _history(before: float, after: float, day: int, days: int = 100) -> np.ndarray:
+    h = np.full(HISTORY_DAYS + days, before)
+    h[HISTORY_DAYS + day :] = after
+    return h
+
+
+def test_new_officers_ramp_up_linearly_and_leavers_count_no_more_at_once() -> None:
+    e = effective_officers(_history(6000.0, 7000.0, 10), 40.0)
+    assert e[9] == 6000.0
+    assert e[10] == 6000.0  # the day they are counted, they make no arrests yet
+    assert e[30] == pytest.approx(6500.0)  # half way
+    assert e[50] == 7000.0
+    assert np.all(np.diff(e) >= 0)
+    assert np.array_equal(effective_officers(_history(6000.0, 7000.0, 10), 0.0)[10:], [7000.0] * 90)
+    fewer = effective_officers(_history(6000.0, 5000.0, 10), 40.0)
+    assert fewer[9] == 6000.0
+    assert fewer[10] == 5000.0
+
+
+def test_a_history_starts_before_the_run_from_the_files_and_overrides(
+    params: ParameterSet,
+) -> None:
+    ov = Override("arrests.officers", None, 9000.0, dt.date(2025, 1, 1), None, "test")
+    r = Resolved(params, dt.date(2025, 6, 1), 30, (ov,))
+    h = r.history("arrests.officers", "officers", 365)
+    assert h.shape == (395,)
+    first = (dt.date(2025, 1, 1) - dt.date(2024, 6, 1)).days
+    assert np.all(h[:first] == 6000.0)
+    assert np.all(h[first:] == 9000.0)
+    drawn = r.replaced({"arrests.officers": np.full(30, 4500.0)})  # a draw of half
+    hd = drawn.history("arrests.officers", "officers", 365)
+    assert np.all(hd[:first] == 3000.0)
+    assert np.all(hd[first:] == 4500.0)
+
+
+def test_the_record_fills_a_missing_month_with_its_neighbours() -> None:
+    months = published_record().months("book_ins_ice")
+    names = [m.month for m in months]
+    assert names == sorted(set(names))  # every month from the first to the last, once
+    sep = months[names.index("2025-09")]
+    aug, octo = months[names.index("2025-08")], months[names.index("2025-10")]
+    assert sep.source == "interpolated"
+    assert sep.per_day == pytest.approx((aug.per_day + octo.per_day) / 2.0)
+    assert octo.per_day == pytest.approx(36622.0 / 31.0)  # FY2026 workbook, October 2025
+
+
+def test_a_vintage_record_knows_nothing_published_later() -> None:
+    rec = published_record(dt.date(2025, 9, 30))
+    assert rec.last == dt.date(2025, 8, 31)  # the FY2025 workbook's data date is 24 September
+    assert published_record(dt.date(2026, 12, 6)).last == dt.date(2026, 3, 31)
+
+
+def _synthetic(params: ParameterSet, p: float, ramp: float) -> dict[str, tuple]:
+    """Months of ICE book-ins made by the fit's own equation, with officers added in steps."""
+    start = dt.date(2025, 6, 1)
+    officers = [
+        Override("arrests.officers", None, v, dt.date(2025, m, 1), None, "test")
+        for m, v in ((9, 8000.0), (11, 10000.0), (12, 12000.0))
+    ]
+    target = Override("arrests.target_per_day", None, 3000.0, None, None, "test")
+    x = read_inputs(Resolved(params, start, 365, (*officers, target)))
+    e = effective_officers(x.officers_history, ramp)
+    custodial = expected_transfers(x, initial_pools(x)).sum(axis=(1, 2))
+    arrests = p * e - custodial * x.custodial_effort + custodial
+    book_ins = arrests * x.book_in_p
+    months: dict[str, tuple] = {}
+    for k in range(12):
+        first = dt.date(2025 + (5 + k) // 12, (5 + k) % 12 + 1, 1)
+        after = month_end(first.strftime("%Y-%m")) + dt.timedelta(days=1)
+        a, b = (first - start).days, (after - start).days
+        months[first.strftime("%Y-%m")] = (first, after, float(book_ins[a:b].mean()))
+    return {"x": (x, start), "months": (months,)}
+
+
+def test_the_fit_recovers_productivity_and_ramp_up_from_their_own_equation(
+    params: ParameterSet,
+) -> None:
+    made = _synthetic(params, 0.12, 90.0)
+    (x, start), (months,) = made["x"], made["months"]
+    fit = fit_arrests(x, start, months, 180.0)
+    assert fit is not None
+    assert fit.ramp_days == 90.0
+    assert fit.productivity == pytest.approx(0.12, rel=1e-3)
+    assert fit.mape < 1e-3
+    lo, hi = fit.productivity_range
+    assert lo <= fit.productivity <= hi
+    assert hi - lo < 1e-6
+
+
+def test_no_fit_without_enough_months_bound_by_capacity(params: ParameterSet) -> None:
+    made = _synthetic(params, 0.12, 90.0)
+    (x, start), (months,) = made["x"], made["months"]
+    few = dict(list(months.items())[:2])
+    assert fit_arrests(x, start, few, 180.0) is None
+
+
+def test_a_run_follows_the_record_exactly_whatever_the_draws() -> None:
+    p = prepare(RunConfig(scenario="directive-2025", replicates=6, years=1.5,
+                          parameter_uncertainty=True))  # fmt: skip
+    assert p.draws is not None
+    assert p.arrest_fit is not None
+    rec = {m.first: m.per_day for m in published_record().months("book_ins_cbp")}
+    day = (dt.date(2025, 11, 1) - p.start).days
+    for r in range(6):
+        x = p.draws.inputs(r)
+        assert x.as_recorded[day] == 1.0
+        # CBP book-ins as recorded, and ICE's arrests times the booking share drawn: ICE's
+        # book-ins as recorded, whatever the booking share drawn
+        cbp = p.draws.resolved(r).canonical("detention.cbp_book_ins")[day]
+        assert cbp == pytest.approx(rec[dt.date(2025, 11, 1)])
+        assert x.target[day] * x.book_in_p[day] == pytest.approx(34477.0 / 30.0)
+    assert len({float(p.draws.inputs(r).book_in_p[day]) for r in range(6)}) == 6
+    assert p.resolved.canonical("arrests.as_recorded")[-1] == 0.0  # after the record
+
+
+def test_a_scenario_can_extend_another_without_its_record(tmp_path: Path) -> None:
+    f = tmp_path / "mine.yaml"
+    f.write_text(
+        "name: mine\ntitle: Mine, no record\ndescription: The directive without the record of "
+        "what happened.\npolicy_sources:\n  - publisher: Nobody\n    title: A test\n"
+        "    date: 2025-01\nextends: directive-2025\nrecord: ignore\n"
+    )
+    p = prepare(RunConfig(scenario=str(f), replicates=1, years=0.5))
+    assert p.arrest_fit is None
+    assert not np.any(p.resolved.canonical("arrests.as_recorded"))
+    q = prepare(RunConfig(scenario="sanctuary-at-large-only", replicates=1, years=0.5))
+    assert q.scenario.follows_record
+    assert q.arrest_fit is not None
