@@ -11,7 +11,7 @@ import pytest
 from deportsim.model.arrest_fit import fit_arrests
 from deportsim.model.record import published_record
 from deportsim.model.stages import read_inputs
-from deportsim.model.stages.arrests import effective_officers, expected_transfers
+from deportsim.model.stages.arrests import effective_officers, expected_transfers, headcount
 from deportsim.model.stages.base import HISTORY_DAYS
 from deportsim.model.stages.population import initial_pools
 from deportsim.official.vintage import month_end
@@ -80,7 +80,7 @@ def _synthetic(params: ParameterSet, p: float, ramp: float) -> dict[str, tuple]:
     ]
     target = Override("arrests.target_per_day", None, 3000.0, None, None, "test")
     x = read_inputs(Resolved(params, start, 365, (*officers, target)))
-    e = effective_officers(x.officers_history, ramp)
+    e = effective_officers(headcount(x), ramp)
     custodial = expected_transfers(x, initial_pools(x)).sum(axis=(1, 2))
     arrests = p * e - custodial * x.custodial_effort + custodial
     book_ins = arrests * x.book_in_p
@@ -147,3 +147,26 @@ def test_a_scenario_can_extend_another_without_its_record(tmp_path: Path) -> Non
     q = prepare(RunConfig(scenario="sanctuary-at-large-only", replicates=1, years=0.5))
     assert q.scenario.follows_record
     assert q.arrest_fit is not None
+
+
+def test_a_users_own_overrides_win_over_the_record_and_the_planned_ones_do_not(
+    tmp_path: Path,
+) -> None:
+    f = tmp_path / "beds.yaml"
+    f.write_text(
+        "name: beds\ntitle: More beds in 2025\ndescription: The directive with 90,000 beds from "
+        "March 2025.\npolicy_sources:\n  - publisher: Nobody\n    title: A test\n"
+        "    date: 2025-01\nextends: directive-2025\noverrides:\n"
+        "  - path: detention.bed_capacity\n    value: 90000\n    from: 2025-03-01\n"
+        "  - path: detention.cbp_book_ins\n    value: 1000\n    from: 2025-03-01\n"
+    )
+    p = prepare(RunConfig(scenario=str(f), replicates=1, years=1.0))
+    day = (dt.date(2025, 11, 1) - p.start).days
+    assert p.resolved.canonical("detention.bed_capacity")[day] == 90000.0
+    assert p.resolved.canonical("detention.cbp_book_ins")[day] == 1000.0
+    # in directive-2025 itself the record replaces the planned CBP book-ins; its 75,000 beds from
+    # October 2025 stand, as ICE held fewer (71,929 on an average night of January 2026)
+    q = prepare(RunConfig(scenario="directive-2025", replicates=1, years=1.0))
+    jan = (dt.date(2026, 1, 10) - q.start).days
+    assert q.resolved.canonical("detention.bed_capacity")[jan] == 75000.0
+    assert q.resolved.canonical("detention.cbp_book_ins")[jan] == pytest.approx(3595.0 / 31.0)

@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.model.inputs import Inputs
-from deportsim.model.stages.arrests import effective_officers, expected_transfers
+from deportsim.model.stages.arrests import effective_officers, expected_transfers, headcount
 from deportsim.model.stages.population import initial_pools
 
 __all__ = ["BOOTSTRAP", "BOUND_MARGIN", "MIN_MONTHS", "SEED", "ArrestFit", "fit_arrests"]
@@ -135,10 +135,10 @@ def fit_arrests(
     y = y_all[keep]
     s = [a for a, k in zip(starts, keep, strict=True) if k]
     e = [b for b, k in zip(ends, keep, strict=True) if k]
-    grid = [_month_means(effective_officers(x.officers_history, r), s, e) for r in _RAMPS]
+    grid = [_month_means(effective_officers(headcount(x), r), s, e) for r in _RAMPS]
     identified = any(not np.allclose(g, grid[0]) for g in grid[1:])
     if not identified:
-        grid = [_month_means(effective_officers(x.officers_history, ramp), s, e)]
+        grid = [_month_means(effective_officers(headcount(x), ramp), s, e)]
     i, lp, _ = _best(y, grid)
     fitted = np.exp(lp) * grid[i]
     resid = np.log(y) - np.log(fitted)

@@ -64,7 +64,8 @@ class History:
     figure (book-outs by month start in FY2024: earlier workbooks give "final releases", which
     leave out removals). ``removals`` are the book-outs whose reason is "Release to Remove": the
     removals of people held in ICE detention. ``covered`` is the days of each month the figures
-    cover.
+    cover. ``releases`` holds those final releases (book-outs other than removals) of the
+    workbooks before FY2024, by month (``YYYY-MM``) and by fiscal year (``FY2019``).
     """
 
     months: tuple[str, ...]
@@ -75,6 +76,7 @@ class History:
     book_outs: F
     removals: F
     sources: Mapping[str, str] = field(default_factory=dict)
+    releases: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def fiscal_years(self) -> I:
@@ -105,6 +107,7 @@ def load_history(db: Path | None = None) -> History:
     bins = {a: _series("book_ins", a, db) for a in AGENCIES}
     outs = _series("book_outs", "all", db)
     rem = _series("book_outs", "all", db, category="release_to_remove")
+    released = {f.period: f.value for f in official.national("final_releases", "all", db)}
     months = sorted(
         m for m, f in adp["all"].items()
         if m >= FIRST_MONTH and f.value > 0 and not f.flag.startswith("partial")
@@ -124,6 +127,7 @@ def load_history(db: Path | None = None) -> History:
         tuple(months), days.astype(np.int64), cover.astype(np.int64),
         {a: arr(bins[a]) for a in AGENCIES}, {a: arr(adp[a]) for a in (*AGENCIES, "all")},
         arr(outs), arr(rem), {"files": ", ".join(files), "as_of": months[-1] if months else ""},
+        released,
     )  # fmt: skip
 
 

@@ -84,14 +84,16 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     if cfg.start is None and scenario.start is not None:  # the scenario's own start
         check_last_day(cfg, start, Location(scenario.file, path="start"))
     _check_start_only(params, scenario.overrides + sets, start)
+    # the record replaces the record-following files' own planned values ("own"); a user's later
+    # overrides and --set win over it (docs/model.md, "The published record")
+    own, later = scenario.overrides[: scenario.planned], scenario.overrides[scenario.planned :]
     record: tuple[Override, ...] = ()
     fit: ArrestFit | None = None
     if scenario.follows_record:
         published = published_record(cfg.as_of, cfg.read, cfg.vintage_rule)
-        fit = published.fit(params, scenario.overrides)
-        planned = Resolved(params, start, cfg.days, scenario.overrides)
-        record = published.overrides(planned, fit)
-    resolved = Resolved(params, start, cfg.days, scenario.overrides + record + sets)
+        fit = published.fit(params, own)
+        record = published.overrides(Resolved(params, start, cfg.days, own), fit)
+    resolved = Resolved(params, start, cfg.days, own + record + later + sets)
     inputs = read_inputs(resolved)
     _check_conflicts(params, resolved, inputs)
     draws = (

@@ -105,6 +105,10 @@ class Scenario:
     #: Runs on the published record where it is known (``record: follow``, inherited through
     #: ``extends`` unless the file says ``record: ignore``): :mod:`deportsim.model.record`.
     follows_record: bool = False
+    #: How many of ``overrides`` (the first ones) the record replaces where it is known: those of
+    #: the files that say ``record: follow`` themselves and of what they extend. The overrides of
+    #: a file that only inherits it come after the record: a user's what-if about the past wins.
+    planned: int = 0
 
     @property
     def builtin(self) -> bool:
@@ -204,6 +208,7 @@ def load_scenario(
     overrides: list[Override] = []
     start = spec.start
     follows = spec.record == "follow"
+    planned = 0
     if spec.extends is not None:
         try:
             base = load_scenario(
@@ -217,6 +222,7 @@ def load_scenario(
         digest.update(base.content_hash.encode())
         start = start or base.start
         follows = base.follows_record if spec.record is None else follows
+        planned = base.planned
     for i, ov in enumerate(spec.overrides):
         where = doc.loc(("overrides", i, "path"))
         overrides.append(
@@ -243,4 +249,5 @@ def load_scenario(
         file=str(path),
         content_hash=digest.hexdigest(),
         follows_record=follows,
+        planned=len(overrides) if spec.record == "follow" else (planned if follows else 0),
     )

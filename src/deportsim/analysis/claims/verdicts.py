@@ -56,6 +56,7 @@ MARGIN = 0.05
 BACKTEST_INCLUDES = (
     "calibration uncertainty (bootstrap refits of the stays)",
     "the model's misfit to ICE's monthly figures",
+    "the removal shares' fit and, after it, their year-to-year change",
 )
 
 

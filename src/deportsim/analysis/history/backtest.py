@@ -15,10 +15,12 @@ intervals combine, for each agency:
 
 Book-outs are the replay's departures, times a log-normal misfit whose spread is the one of
 FY2024, the one fitted year with monthly book-outs. Removals (book-outs to removal) are those
-book-outs times the share of book-outs that were removals, drawn each month from a logit-normal
-fitted to FY2024's twelve months (mean 0.57): nothing in the replay's inputs tells it that ICE
-released fewer people from February 2025 on. Scores: MAPE of the median and coverage of the 90%
-interval, over all months, in sample (FY2019-FY2024) and out of sample (from FY2025).
+book-outs times the share of the people leaving who are removed, by arresting agency
+(:mod:`deportsim.analysis.history.removals`): a share for ICE's arrests and one for CBP's by
+fiscal year, fitted on FY2019-FY2024 for each of the calibration's fits, applied to each draw's
+departures of each agency, with a monthly misfit and, after the fit, CBP's share as a random
+walk. Scores: MAPE of the median and coverage of the 90% interval, over all months, in sample
+(FY2019-FY2024) and out of sample (from FY2025).
 
 Two claims of the claims guide are checked on the replay (``Backtest.claims``):
 ``first-100-days`` (removals and arrests from 20 January to 30 April 2025) and
@@ -35,6 +37,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from deportsim.analysis.history.removals import (
+    RemovalShares,
+    fit_shares,
+    share_data,
+    share_draws,
+)
 from deportsim.analysis.history.scoring import Scored, score
 from deportsim.core.folders import writable_folder
 from deportsim.engine import Streams
@@ -113,6 +121,8 @@ class Backtest:
     calibration: Calibration
     seed: int
     claims: tuple[ClaimCheck, ...] = ()
+    #: The removal shares of the best fit (None when ICE published too few monthly removals).
+    removal_shares: RemovalShares | None = None
 
     def metrics(self) -> dict[str, dict[str, Any]]:
         """MAPE and 90% coverage per series: all months, in sample and out of sample."""
@@ -161,7 +171,21 @@ class Backtest:
                 "files": self.history.sources.get("files", ""),
             },
             "claims": [c.to_json() for c in self.claims],
+            **(
+                {"removal_shares": _shares_json(self.removal_shares)} if self.removal_shares else {}
+            ),
         }
+
+
+def _shares_json(s: RemovalShares) -> dict[str, Any]:
+    """The best fit's removal shares, as written in backtest.json."""
+    return {
+        "method": "share of each arresting agency's departures that are removals, fitted on "
+                  "FY2019-FY2024 (analysis/history/removals.py)",
+        "ice": s.ice, "cbp_by_fiscal_year": {str(y): v for y, v in sorted(s.cbp.items())},
+        "monthly_logit_sd": s.monthly_sd, "cbp_step_sd": s.step_sd,
+        "logit_cov_ice_cbp_last": [list(row) for row in s.cov],
+    }  # fmt: skip
 
 
 def _ar1(rng: np.random.Generator, n: int, months: int, rho: float, sd: float) -> F:
@@ -246,6 +270,7 @@ def run_backtest(history: History, cal: Calibration, seed: int = 0) -> Backtest:
     have = ~np.isnan(history.book_outs)
     fitted = have & in_sample
     removals: F | None = None
+    best_shares: RemovalShares | None = None
     if fitted.sum() >= 3:
         best = (
             replay(history, cal.agencies["ICE"].fit)[1]
@@ -258,14 +283,31 @@ def run_backtest(history: History, cal: Calibration, seed: int = 0) -> Backtest:
                                     booked_out[:, keep])  # fmt: skip
         removed = fitted & ~np.isnan(history.removals)
         if removed.sum() >= 3:
-            share = history.removals[removed] / history.book_outs[removed]
-            logit = np.log(share / (1.0 - share))
-            z = streams("removal-share").standard_normal(out.shape)
-            removals = booked_out / (1.0 + np.exp(-(logit.mean() + z * logit.std(ddof=1))))
+            dep_ice, dep_cbp = draws["ICE"][1], draws["CBP"][1]
+            fits = _removal_shares(history, dep_ice, dep_cbp)
+            shares = share_draws(
+                fits, dep_ice, dep_cbp, history.fiscal_years, per_fit=DRAWS_PER_FIT,
+                rng=streams("removal-share"),
+            )  # fmt: skip
+            removals = booked_out * shares
+            best_shares = fits[0]
             keep = np.flatnonzero(~np.isnan(history.removals))
             series["removals"] = score([months[i] for i in keep], history.removals[keep],
                                        removals[:, keep])  # fmt: skip
-    return Backtest(history, series, cal, seed, _claims(history, adp, removals))
+    claims = _claims(history, adp, removals)
+    return Backtest(history, series, cal, seed, claims, best_shares)
+
+
+def _removal_shares(history: History, dep_ice: F, dep_cbp: F) -> list[RemovalShares]:
+    """Removal shares fitted for each of the calibration's fits (the best fit's first).
+
+    Each on its fit's own departures (those of its first draw: the in-sample months, the only
+    ones the fit reads, have no drift).
+    """
+    return [
+        fit_shares(share_data(history, dep_ice[row], dep_cbp[row]))
+        for row in range(0, dep_ice.shape[0], DRAWS_PER_FIT)
+    ]
 
 
 def _chart(bt: Backtest, path: Path) -> None:

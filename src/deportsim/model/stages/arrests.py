@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHANNELS", "READS", "SEARCH_ANYONE", "arrest_captures", "at_large_plan", "booking_station",
-    "effective_officers", "expected_transfers", "findable_share", "jail_weights",
+    "effective_officers", "expected_transfers", "findable_share", "headcount", "jail_weights",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -103,7 +103,7 @@ def at_large_plan(x: Inputs, custodial: F, people: F, pools: F) -> F:
     scenario that follows the record), the plan is what the record asks, whatever the officers'
     capacity and the beds: the arrests happened.
     """
-    officers = effective_officers(x.officers_history, x.officer_ramp)
+    officers = effective_officers(headcount(x), x.officer_ramp)
     capacity = np.maximum(officers * x.productivity - custodial * x.custodial_effort, 0.0)
     wanted = np.maximum(x.target - custodial, 0.0)
     planned = np.minimum(capacity, wanted)
@@ -114,6 +114,15 @@ def at_large_plan(x: Inputs, custodial: F, people: F, pools: F) -> F:
     total = weight.sum(axis=1, keepdims=True)
     share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
     return np.asarray(planned[:, None] * share, dtype=np.float64)
+
+
+def headcount(x: Inputs) -> F:
+    """The officers' headcount from :data:`HISTORY_DAYS` days before the run to its end.
+
+    The days before the run from ``officers_history``, the run's own from ``officers`` (so that a
+    change made to the run's inputs, as the requirements' search makes, counts).
+    """
+    return np.concatenate([x.officers_history[:HISTORY_DAYS], x.officers])
 
 
 def effective_officers(history: F, ramp_days: float) -> F:
