@@ -48,7 +48,7 @@ def test_a_history_starts_before_the_run_from_the_files_and_overrides(
     first = (dt.date(2025, 1, 1) - dt.date(2024, 6, 1)).days
     assert np.all(h[:first] == 6000.0)
     assert np.all(h[first:] == 9000.0)
-    drawn = r.replaced({"arrests.officers": np.full(30, 4500.0)})  # a draw of half
+    drawn = r.replaced({"arrests.officers": np.full(30, 4500.0)}, scale={"arrests.officers": 0.5})
     hd = drawn.history("arrests.officers", "officers", 365)
     assert np.all(hd[:first] == 3000.0)
     assert np.all(hd[first:] == 4500.0)

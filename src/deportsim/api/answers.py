@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import numpy as np
 
 from deportsim.analysis.claims import evaluate as claim_evaluation
 from deportsim.analysis.claims.spec import claim_specs
@@ -18,6 +21,7 @@ from deportsim.analysis.requirements.resources import years_of
 from deportsim.analysis.requirements.search import parse_targets
 from deportsim.api.results import RequirementsAnswer
 from deportsim.api.simulation import Out, folder_for
+from deportsim.core.errors import Location, UserError
 from deportsim.core.folders import writable_folder
 from deportsim.engine import Streams
 from deportsim.model import SimResult, simulate
@@ -135,7 +139,7 @@ def requirements(
     targets: tuple[str, ...] | list[str],
     *,
     probability: float = 0.5,
-    from_year: int = 1,
+    from_year: int | None = None,
     out: Out = None,
     on_status: Callable[[str], None] | None = None,
     catalog: CatalogChoice = None,
@@ -146,8 +150,11 @@ def requirements(
     ``cfg`` gives the scenario, its ``--set`` overrides, years, replicates and seed of the
     stochastic runs; ``probability`` is the share of replicates that must reach each target in a
     year; years before ``from_year`` keep the scenario's own resources
-    (:mod:`deportsim.analysis.requirements`). Every option is checked (UserError naming
-    ``--target``, ``--probability`` or ``--from-year``) before anything runs. With ``out`` (a
+    (:mod:`deportsim.analysis.requirements`). Without ``from_year``: the first year not spent
+    mostly on the published record (year 1 for a scenario that does not follow it); a year that
+    is, is what happened and cannot be planned (UserError naming ``--from-year``). Every option
+    is checked (UserError naming ``--target``, ``--probability`` or ``--from-year``) before
+    anything runs. With ``out`` (a
     folder, or ``"default"`` for ``out/<scenario>/``), writes ``requirements.json`` and
     ``requirements-scenario.yaml`` there, each whole or not at all, and records the search in the
     catalog as for :func:`claims` (kind ``requirements``).
@@ -155,7 +162,29 @@ def requirements(
     t0 = time.perf_counter()
     parsed = parse_targets(targets)
     prep = prepare(cfg)
-    requirement_search.check_options(probability, from_year, len(years_of(prep.start, prep.days)))
+    years = years_of(prep.start, prep.days)
+    recorded = prep.resolved.canonical("arrests.as_recorded")
+    past = [y.number for y in years if float(np.mean(recorded[y.window])) >= 0.5]
+    first = next((y.number for y in years if y.number not in past), len(years) + 1)
+    if from_year is None:
+        from_year = min(first, len(years))
+    requirement_search.check_options(probability, from_year, len(years))
+    if from_year in past and first > len(years):
+        last = years[-1].start + dt.timedelta(days=years[-1].days)
+        raise UserError(
+            f"the whole run ({prep.start} to {last}) is on the published record, which "
+            f"{prep.scenario.name} follows: what happened cannot be planned; start the run "
+            "after the record (--start)",
+            Location("<command line>", path="--start"),
+        )
+    if from_year in past:
+        y = years[from_year - 1]
+        raise UserError(
+            f"year {from_year} ({y.start} to {y.start + dt.timedelta(days=y.days)}) is mostly on "
+            f"the published record, which {prep.scenario.name} follows: what happened cannot be "
+            f"planned; choose --from-year {first} or later, or start the run later (--start)",
+            Location("<command line>", path="--from-year"),
+        )
     folder = folder_for(out, prep.scenario.name)
     if folder is not None:
         writable_folder(folder)  # before the search: a folder that cannot be made fails at once

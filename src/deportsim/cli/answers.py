@@ -252,11 +252,17 @@ def requirements(
         float, typer.Option(help="Share of replicates that must reach the target in a year.")
     ] = 0.5,
     from_year: Annotated[
-        int, typer.Option(help="First year the target applies (earlier years: the scenario's own).")
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="First year the target applies (earlier years: the scenario's own). Default: the "
+            "first year not mostly on the published record (year 1 for a scenario that does not "
+            "follow it)."
+        ),
+    ] = None,
     replicates: Annotated[int, typer.Option(help="Replicates of the stochastic runs.")] = 100,
     seed: Annotated[int, typer.Option(help="Seed of the stochastic runs.")] = 0,
     years: Years = 4.0,
+    start: Start = None,
     sets: SetOption = None,
     out: ScenarioOut = None,
     catalog: CatalogOption = None,
@@ -266,7 +272,7 @@ def requirements(
     """Find the resources, year by year, to reach a target; write requirements.json."""
     cfg = api.RunConfig(
         scenario=scenario, replicates=replicates, seed=seed, years=years, sets=tuple(sets or ()),
-        parameter_uncertainty=not fixed_parameters,
+        parameter_uncertainty=not fixed_parameters, start=parse_start(start),
     )  # fmt: skip
     err = Console(stderr=True)
     status = err.status("searching") if err.is_terminal else None  # no spinner in a pipe
@@ -289,7 +295,7 @@ def requirements(
         for t in data["targets"]
     )
     typer.echo(
-        f"{done.scenario}: {goals}, each year from year {from_year}, in at least "
+        f"{done.scenario}: {goals}, each year from year {data['from_year']}, in at least "
         f"{probability:.0%} of {replicates} replicates (mean-field search, stochastic check; "
         f"replicates {'keep the parameters fixed' if fixed_parameters else 'draw the parameters'})"
     )

@@ -20,7 +20,10 @@ mean of ``log y_m − log E_m(R)``; the ``R`` with the smallest sum of squares w
 such ``R`` if several tie, as when no officers were added in the window: then ``R`` is not
 identified and is left at the parameter's own value). The range comes from a residual bootstrap
 (:data:`BOOTSTRAP` refits on the fitted values times resampled monthly residuals, seed
-:data:`SEED`): the 5th and 95th percentiles.
+:data:`SEED`): the 5th and 95th percentiles. A run draws the productivity from a wider range,
+the *predictive* one: each refit's value times a month's misfit drawn from the residuals, so that
+a replicate's arrests after the record can stray from the fit as the recorded months did (the
+misfit is persistent: February and March 2026 were both low).
 
 Months qualify when the scenario's target that month is at least :data:`BOUND_MARGIN` times the
 arrests recorded (capacity, not the target, set them) and the month is complete in the record.
@@ -59,7 +62,9 @@ class ArrestFit:
     """The fitted productivity and ramp-up, their bootstrap ranges, and what they rest on."""
 
     productivity: float  # at-large arrests per effective officer-day
-    productivity_range: tuple[float, float]
+    productivity_range: tuple[float, float]  # the fit's 5-95% bootstrap range
+    #: 5-95% of a month's productivity: bootstrap fits times the months' own misfit (drawn)
+    predictive_range: tuple[float, float]
     ramp_days: float | None  # None: not identified (no officers added in the window)
     ramp_range: tuple[float, float] | None
     months: tuple[str, ...]  # the capacity-bound months fitted on
@@ -77,6 +82,7 @@ class ArrestFit:
         return {
             "productivity": round(self.productivity, 5),
             "productivity_range": [round(v, 5) for v in self.productivity_range],
+            "productivity_predictive_range": [round(v, 5) for v in self.predictive_range],
             "ramp_days": None if self.ramp_days is None else round(self.ramp_days, 1),
             "ramp_range": None if self.ramp_range is None else [round(v, 1) for v in
                                                                  self.ramp_range],
@@ -150,10 +156,13 @@ def fit_arrests(
         draws.append((np.exp(lp_b), _RAMPS[j] if identified else ramp))
     p_b, r_b = np.array(draws).T
     p_lo, p_hi = np.percentile(p_b, [5.0, 95.0])
+    month = p_b * np.exp(rng.choice(resid, size=p_b.size, replace=True))
+    m_lo, m_hi = np.percentile(month, [5.0, 95.0])
     r_lo, r_hi = np.percentile(r_b, [5.0, 95.0])
     return ArrestFit(
         productivity=float(np.exp(lp)),
         productivity_range=(float(min(p_lo, np.exp(lp))), float(max(p_hi, np.exp(lp)))),
+        predictive_range=(float(min(m_lo, np.exp(lp))), float(max(m_hi, np.exp(lp)))),
         ramp_days=float(_RAMPS[i]) if identified else None,
         ramp_range=(float(min(r_lo, _RAMPS[i])), float(max(r_hi, _RAMPS[i])))
         if identified else None,

@@ -150,7 +150,7 @@ class Record:
                 out.append(self._exact("detention.bed_capacity", held, m, note))
         if fit is not None:
             out.append(_fitted("arrests.at_large_arrests_per_officer_day", fit.productivity,
-                               fit.productivity_range, fit))  # fmt: skip
+                               fit.predictive_range, fit))  # fmt: skip
             if fit.ramp_days is not None and fit.ramp_range is not None:
                 out.append(_fitted("arrests.new_officer_ramp_days", fit.ramp_days,
                                    fit.ramp_range, fit))  # fmt: skip
@@ -164,7 +164,7 @@ class Record:
 def _fitted(path: str, value: float, spread: tuple[float, float], fit: ArrestFit) -> Override:
     note = (
         f"fitted on the record's capacity-bound months {fit.months[0]} to {fit.months[-1]} "
-        f"(deportsim.model.arrest_fit); 5-95% bootstrap range {spread[0]:.4g} to {spread[1]:.4g}"
+        f"(deportsim.model.arrest_fit); drawn from {spread[0]:.4g} to {spread[1]:.4g} (5-95%)"
     )
     return Override(path, None, value, None, None, "record fit", note, spread=spread)
 

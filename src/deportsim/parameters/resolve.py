@@ -188,6 +188,10 @@ class Resolved:
         self.days = days
         self.overrides = overrides
         self._cache: dict[str, FloatArray] = {}
+        # the days before the run where they were replaced (canonical), and the factor a draw
+        # applies to a parameter's days before the run (:meth:`history`)
+        self._before: dict[str, FloatArray] = {}
+        self._scale: dict[str, float] = {}
 
     @property
     def regions(self) -> tuple[str, ...]:
@@ -228,18 +232,33 @@ class Resolved:
         """Daily values of ``path`` in its canonical unit, after all overrides (read-only)."""
         return self._canonical(self.params[path])
 
-    def replaced(self, arrays: Mapping[str, FloatArray]) -> Resolved:
+    def replaced(
+        self,
+        arrays: Mapping[str, FloatArray],
+        *,
+        before: Mapping[str, FloatArray] | None = None,
+        scale: Mapping[str, float] | None = None,
+    ) -> Resolved:
         """The same run with the daily arrays (canonical units) of some parameters replaced.
 
-        Used for a replicate's drawn parameters (:mod:`deportsim.run.draws`); the
-        arrays must have the shape :meth:`canonical` gives. Other parameters share this run's.
+        Used for a replicate's drawn parameters (:mod:`deportsim.run.draws`, which gives each
+        drawn parameter's factor as ``scale``: it applies to the days before the run too) and for
+        the requirements' levels (which may give the days before the run, ``before``, canonical,
+        as :meth:`history` would); the arrays must have the shape :meth:`canonical` gives. Other
+        parameters share this run's.
         """
         other = Resolved(self.params, self.start, self.days, self.overrides)
         other._cache = dict(self._cache)
+        other._before = dict(self._before)
+        other._scale = dict(self._scale)
         for path, arr in arrays.items():
             fixed = np.array(arr, dtype=np.float64)
             fixed.setflags(write=False)
             other._cache[path] = fixed
+        for path, arr in (before or {}).items():
+            other._before[path] = np.array(arr, dtype=np.float64)
+        for path, f in (scale or {}).items():
+            other._scale[path] = other._scale.get(path, 1.0) * f
         return other
 
     def daily(self, path: str, unit: str) -> FloatArray:
@@ -261,19 +280,20 @@ class Resolved:
         """Daily values of ``path`` in ``unit`` from ``before`` days before the run to its end.
 
         Shape ``(before + days,)`` (a parameter that is not regional and applies daily): the days
-        before the run from the parameter's file and this run's overrides, the run's own days as
-        :meth:`daily` gives them. Where the run's values were replaced (a replicate's drawn
-        parameters), the days before are scaled by the same factor as its first day, so that a
-        relative draw applies to the whole history.
+        before the run from the parameter's file and this run's overrides (or as
+        :meth:`replaced` gave them), times a replicate's draw of the parameter, then the run's
+        own days as :meth:`daily` gives them.
         """
         own = self.daily(path, unit)
         if before <= 0:
             return own
-        earlier = Resolved(self.params, self.start - dt.timedelta(days=before), before + 1,
-                           self.overrides).daily(path, unit)  # fmt: skip
-        ref = float(earlier[-1])
-        scale = float(own[0]) / ref if ref != 0.0 else 1.0
-        return np.concatenate([earlier[:-1] * scale, own])
+        given = self._before.get(path)
+        if given is not None and given.size == before:
+            earlier = given * convert(1.0, self.params[path].unit.canonical, unit)
+        else:
+            earlier = Resolved(self.params, self.start - dt.timedelta(days=before), before,
+                               self.overrides).daily(path, unit)  # fmt: skip
+        return np.concatenate([earlier * self._scale.get(path, 1.0), own])
 
     def first(self, path: str, unit: str) -> FloatArray:
         """First-day value of a parameter that ``applies: start``; shape () or (regions,)."""

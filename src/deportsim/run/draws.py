@@ -159,6 +159,7 @@ class ParameterDraws:
     def resolved(self, r: int) -> Resolved:
         """Replicate ``r``'s parameter values."""
         arrays: dict[str, F] = {}
+        scale = {p: float(f) for p, f in zip(self.paths, self.factors[r], strict=True)}
         for path, f in zip(self.paths, self.factors[r], strict=True):
             base = self.base.canonical(path)
             mask = self.exact.get(path)
@@ -186,7 +187,7 @@ class ParameterDraws:
             ratio = np.divide(before, after, out=np.ones_like(before), where=after > 0)
             for p in group:
                 arrays[p] = arrays.get(p, self.base.canonical(p)) * ratio
-        return self.base.replaced(arrays)
+        return self.base.replaced(arrays, scale=scale)
 
     def inputs(self, r: int) -> Inputs:
         """Replicate ``r``'s inputs to the model."""

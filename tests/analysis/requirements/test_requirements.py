@@ -23,12 +23,15 @@ from deportsim.analysis.requirements.find import Requirements
 from deportsim.analysis.requirements.resources import LEVERS, apply, overrides, years_of
 from deportsim.analysis.requirements.search import Search, parse_targets
 from deportsim.cli.app import main
+from deportsim.core.errors import UserError
 from deportsim.model import read_inputs
+from deportsim.model.stages.base import HISTORY_DAYS
 from deportsim.parameters import ParameterSet, Resolved, load_parameters
 from deportsim.scenarios import load_scenario
 from deportsim.store.outputs import lock_output
 
 TARGET = 1_000_000.0
+START = dt.date(2026, 4, 1)
 PROBABILITY = 0.9
 REPLICATES = 100
 
@@ -36,7 +39,11 @@ REPLICATES = 100
 @pytest.fixture(scope="module")
 def found(tmp_path_factory: pytest.TempPathFactory) -> tuple[Requirements, Path]:
     out = tmp_path_factory.mktemp("requirements")
-    cfg = api.RunConfig(scenario="directive-2025", years=2.0, replicates=REPLICATES, seed=0)
+    # from April 2026, after the published record the directive follows (what happened before
+    # cannot be planned)
+    cfg = api.RunConfig(
+        scenario="directive-2025", years=2.0, replicates=REPLICATES, seed=0, start=START
+    )
     req = api.requirements(
         cfg, [f"removals_per_year={TARGET:.0f}"], probability=PROBABILITY, out=out
     ).requirements
@@ -66,7 +73,7 @@ def test_an_independent_stochastic_run_reaches_the_target_with_that_probability(
     )
     sim = api.run(cfg).sim
     tolerance = 3 * math.sqrt(PROBABILITY * (1 - PROBABILITY) / REPLICATES)
-    for year in years_of(dt.date(2025, 1, 20), sim.days):
+    for year in years_of(START, sim.days):
         share = float(np.mean(_removals_per_year(sim.national, year.first, year.end) >= TARGET))
         assert share >= PROBABILITY - tolerance, (year.number, share)
 
@@ -93,8 +100,8 @@ def test_requirements_json_follows_the_schema(found: tuple[Requirements, Path]) 
         }
     ]  # fmt: skip
     assert [(y["year"], y["from"], y["until"], y["days"]) for y in data["years"]] == [
-        (1, "2025-01-20", "2026-01-20", 365),
-        (2, "2026-01-20", "2027-01-20", 365),  # a 2-year run has 730 days
+        (1, "2026-04-01", "2027-04-01", 365),
+        (2, "2027-04-01", "2028-03-31", 365),  # a 2-year run has 730 days
     ]
     for y in data["years"]:
         assert y["status"] == "met"
@@ -127,7 +134,7 @@ def test_requirements_json_follows_the_schema(found: tuple[Requirements, Path]) 
 
 
 def test_more_target_never_needs_fewer_resources() -> None:
-    prep = api.prepare(api.RunConfig(scenario="directive-2025", years=1.0))
+    prep = api.prepare(api.RunConfig(scenario="directive-2025", years=1.0, start=START))
     r = prep.resolved
     search = Search(
         lambda days: read_inputs(Resolved(r.params, r.start, days, r.overrides)),
@@ -150,7 +157,7 @@ def test_more_target_never_needs_fewer_resources() -> None:
 def test_an_unreachable_target_says_why_and_years_before_from_year_keep_the_scenario(
     tmp_path: Path,
 ) -> None:
-    cfg = api.RunConfig(scenario="directive-2025", years=2.0, replicates=5, seed=0)
+    cfg = api.RunConfig(scenario="directive-2025", years=2.0, replicates=5, seed=0, start=START)
     req = api.requirements(
         cfg, ["removals_per_year=40000000"], from_year=2, out=tmp_path
     ).requirements
@@ -175,22 +182,39 @@ def test_years_are_365_25_days_each_rounded(start: dt.date) -> None:
 def test_a_plan_never_lowers_the_scenario_and_its_overrides_give_the_same_inputs(
     params: ParameterSet,
 ) -> None:
-    prep = api.prepare(api.RunConfig(scenario="directive-2025", years=2.0))
+    prep = api.prepare(api.RunConfig(scenario="directive-2025", years=2.0, start=START))
     years = years_of(prep.start, prep.days)
-    # the directive has 62,913 beds from April 2025 and 75,000 from October: 70,000 raises only
-    # the days before October; the officers' 10,000 in year 2 is below its 12,000
-    plan = {1: {"beds": 70_000.0}, 2: {"officers": 10_000.0, "judges": 900.0}}
+    # from April 2026 the directive has 75,000 beds, 100,000 from July: 90,000 raises only the
+    # days before July; its 14,000 officers are below 16,000 in year 2, which are hired their
+    # ramp-up ahead (so from before the run), and above 10,000 in year 1
+    ramp = math.ceil(prep.inputs.officer_ramp)
+    plan = {1: {"beds": 90_000.0, "officers": 10_000.0},
+            2: {"officers": 16_000.0, "judges": 900.0}}  # fmt: skip
     x = apply(prep.inputs, plan, years)
     assert np.all(x.beds >= prep.inputs.beds)
-    assert np.all(x.officers == prep.inputs.officers)
+    assert np.all(x.officers >= prep.inputs.officers)
+    assert np.all(x.officers_history >= prep.inputs.officers_history)
     ovs = overrides(params, prep.inputs, plan, years, note="test")
-    assert [(o.path, o.start, o.until) for o in ovs] == [
-        ("detention.bed_capacity", dt.date(2025, 1, 20), dt.date(2025, 10, 1)),
-        ("courts.judges", dt.date(2026, 1, 20), dt.date(2027, 1, 20)),
+    year2 = dt.date(2027, 4, 1)
+    # year 1's 10,000 from its ramp-up before the run, until year 2's 16,000 take over from their
+    # ramp-up before year 2
+    expected = [
+        (
+            "arrests.officers",
+            10_000.0,
+            START - dt.timedelta(days=ramp),
+            year2 - dt.timedelta(days=ramp),
+        ),
+        ("arrests.officers", 16_000.0, year2 - dt.timedelta(days=ramp), dt.date(2028, 3, 31)),
+        ("courts.judges", 900.0, year2, dt.date(2028, 3, 31)),
+        ("detention.bed_capacity", 90_000.0, dt.date(2026, 4, 1), dt.date(2026, 7, 1)),
     ]
+    assert sorted((o.path, o.value, o.start, o.until) for o in ovs) == sorted(expected)
     again = read_inputs(Resolved(params, prep.start, prep.days, (*prep.resolved.overrides, *ovs)))
     for lever in LEVERS.values():
         np.testing.assert_array_equal(getattr(again, lever.field), getattr(x, lever.field))
+    np.testing.assert_array_equal(again.officers_history[:HISTORY_DAYS],
+                                  x.officers_history[:HISTORY_DAYS])  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -224,7 +248,7 @@ def test_cli_prints_the_table_by_year(tmp_path: Path, capsys: pytest.CaptureFixt
     with pytest.raises(SystemExit) as info:
         main([
             "requirements", "directive-2025", "--target", "removals_per_year=800000",
-            "--years", "1", "--replicates", "5", "--out", str(tmp_path),
+            "--years", "1", "--replicates", "5", "--start", "2026-04-01", "--out", str(tmp_path),
         ])  # fmt: skip
     out = capsys.readouterr().out
     assert info.value.code == 0
@@ -243,7 +267,8 @@ def test_with_drawn_parameters_the_scenario_file_repeats_the_run_and_needs_more(
     needs more officers than with the parameters fixed.
     """
     args = ["requirements", "directive-2025", "--target", "removals_per_year=800000",
-            "--years", "1", "--replicates", "20", "--probability", "0.9"]  # fmt: skip
+            "--years", "1", "--replicates", "20", "--probability", "0.9",
+            "--start", "2026-04-01"]  # fmt: skip
     for name, extra in (("drawn", []), ("fixed", ["--fixed-parameters"])):
         with pytest.raises(SystemExit) as info:
             main([*args, "--out", str(tmp_path / name), *extra])
@@ -261,7 +286,7 @@ def test_with_drawn_parameters_the_scenario_file_repeats_the_run_and_needs_more(
 
     cfg = api.RunConfig(
         scenario=str(tmp_path / "drawn" / "requirements-scenario.yaml"), years=1.0,
-        replicates=20, seed=0, parameter_uncertainty=True,
+        replicates=20, seed=0, parameter_uncertainty=True, start=START,
     )  # fmt: skip
     sim = api.run(cfg).sim
     again = api.requirements(
@@ -294,3 +319,20 @@ def test_writing_takes_the_folder_lock_and_removes_a_killed_writer_s_temporary_f
     assert mine.exists()
     again, first = (json.loads((f / "requirements.json").read_text()) for f in (folder, out))
     assert again["years"] == first["years"]
+
+
+def test_a_year_on_the_published_record_cannot_be_planned(tmp_path: Path) -> None:
+    # directive-2025 follows the record to March 2026: its year from 2025-01-20 is what happened
+    cfg = api.RunConfig(scenario="directive-2025", years=2.0, replicates=2, seed=0)
+    with pytest.raises(UserError) as info:
+        api.requirements(cfg, ["removals_per_year=1000000"], from_year=1, out=tmp_path / "a")
+    assert info.value.location is not None
+    assert info.value.location.path == "--from-year"
+    assert "choose --from-year 2" in info.value.message
+    whole = dataclasses.replace(cfg, years=1.0)
+    with pytest.raises(UserError) as info:
+        api.requirements(whole, ["removals_per_year=1000000"], out=tmp_path / "b")
+    assert info.value.location is not None
+    assert info.value.location.path == "--start"
+    assert not (tmp_path / "a").exists()
+    assert not (tmp_path / "b").exists()

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from deportsim.analysis.claims.constraints import binding
+from deportsim.analysis.claims.constraints import Binding, binding
 from deportsim.analysis.claims.context import SCENARIOS, Context
 from deportsim.analysis.claims.series import HORIZON, day_of, total, year_windows
 from deportsim.analysis.claims.spec import ClaimSpec
@@ -93,6 +93,18 @@ def _needs(req: Requirements) -> dict[str, Any]:
             "years_met": int(sum(met)), "years": per_year}  # fmt: skip
 
 
+def _first_planned(req: Requirements) -> Binding | None:
+    """What binds with the scenario's own resources in its first year not mostly on the record.
+
+    On the published record's days (a scenario that follows it) arrests are what happened, so a
+    year spent mostly there says what bound in the past, not what a target would run into.
+    """
+    for year, result in zip(req.years, req.results, strict=True):
+        if float(np.mean(req.own.as_recorded[year.window])) < 0.5:
+            return result.before
+    return req.results[0].before
+
+
 def camps_and_guards(spec: ClaimSpec, ctx: Context) -> ClaimResult:
     """Resources for one and two million removals a year under the directive (requirements)."""
     one, two = spec.figures["one_million"].value, 2 * spec.figures["one_million"].value
@@ -103,7 +115,7 @@ def camps_and_guards(spec: ClaimSpec, ctx: Context) -> ClaimResult:
     iv = Interval.of(held.max(axis=0))  # people held on an average night in the fullest year
     beds_2025 = spec.figures["beds_2025"].value
     officers_2025 = spec.figures["officers_2025"].value
-    before = req1.results[0].before
+    before = _first_planned(req1)
     constraint = before.main if before is not None else "officers"
     text = (
         f"A million removals a year would take about {n1['officers']:,.0f} deportation officers "

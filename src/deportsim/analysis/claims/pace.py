@@ -31,6 +31,7 @@ from deportsim.analysis.claims.wording import (
     with_interval,
 )
 from deportsim.core.units import DAYS_PER_YEAR
+from deportsim.parameters import Resolved
 from deportsim.run import RunOutput
 
 __all__ = [
@@ -55,11 +56,23 @@ def _yearly(o: RunOutput, name: str) -> F:
     return np.stack([total(o, name, w) for w in year_windows(o)], axis=1)
 
 
+def _planned_target(o: RunOutput) -> F:
+    """The arrest target the scenario plans, day by day (persons/day), before the record.
+
+    In a scenario that follows the published record, the record's months carry the arrests ICE
+    made; when the goal took effect is a matter of policy, so it is read from the scenario's own
+    overrides.
+    """
+    p = o.prepared
+    planned = Resolved(p.params, p.start, p.days, p.scenario.overrides)
+    return planned.daily("arrests.target_per_day", "persons/day")
+
+
 def arrests_3000(spec: ClaimSpec, ctx: Context) -> ClaimResult:
     """Arrests a day over the 1 and 4 years after the goal took effect."""
     o = ctx.run(spec.scenario)
     goal = spec.figures["goal"].value
-    g = int(np.argmax(o.prepared.inputs.target >= goal))
+    g = int(np.argmax(_planned_target(o) >= goal))
     w1, w4 = slice(g, g + round(DAYS_PER_YEAR)), slice(g, g + HORIZON_DAYS)
     one = Interval.of(total(o, "arrests", w1) / (w1.stop - w1.start))
     four = Interval.of(total(o, "arrests", w4) / (w4.stop - w4.start))

@@ -26,6 +26,8 @@ from numpy.typing import NDArray
 from deportsim.core.errors import Location
 from deportsim.core.units import DAYS_PER_YEAR, convert
 from deportsim.model import Inputs
+from deportsim.model.stages.arrests import headcount
+from deportsim.model.stages.base import HISTORY_DAYS
 from deportsim.parameters import Override, ParameterSet, Resolved, make_override
 
 __all__ = [
@@ -114,16 +116,37 @@ def plan_key(plan: Plan) -> tuple[tuple[int, tuple[tuple[str, float], ...]], ...
     return tuple(sorted((k, tuple(sorted(v.items()))) for k, v in plan.items() if v))
 
 
+#: The lever the published record fixes on its days (arrests are what happened).
+RECORDED_LEVER = "arrests.target_per_day"
+#: The lever whose new levels are in place before their year: officers are hired their ramp-up
+#: ahead (``arrests.new_officer_ramp_days``), so that they arrest at a veteran's rate from the
+#: year's first day. Its series include the :data:`HISTORY_DAYS` days before the run.
+AHEAD_LEVER = "arrests.officers"
+
+
+def _window(lever: Lever, year: Year, days: int, ahead: int) -> slice:
+    """The days of the (extended, for :data:`AHEAD_LEVER`) series a year's level covers."""
+    if lever.path != AHEAD_LEVER:
+        return slice(year.first, min(year.end, days))
+    return slice(max(HISTORY_DAYS + year.first - ahead, 0), HISTORY_DAYS + min(year.end, days))
+
+
 def _raised(
     plan: Plan,
     years: list[Year],
     days: int,
     series: Callable[[Lever], F],
     unit: Callable[[Lever, float], float] = lambda _lever, value: value,
+    *,
+    recorded: NDArray[np.bool_] | None = None,
+    ahead: int = 0,
 ) -> dict[Lever, F]:
     """Each lever the plan sets in the first ``days`` days: ``series(lever)`` raised to it.
 
-    ``unit(lever, level)`` turns a plan's level into the series' unit.
+    ``unit(lever, level)`` turns a plan's level into the series' unit. On the days of the
+    published record (``recorded``) the arrest target is what happened and is not raised. The
+    series of :data:`AHEAD_LEVER` starts :data:`HISTORY_DAYS` before the run, and its level is
+    raised from ``ahead`` days before its year.
     """
     changed: dict[Lever, F] = {}
     for year in years:
@@ -135,19 +158,39 @@ def _raised(
             arr = changed.get(lever)
             if arr is None:
                 arr = changed[lever] = np.array(series(lever), dtype=np.float64)
-            w = slice(year.first, min(year.end, days))
-            arr[w] = np.maximum(arr[w], unit(lever, value))
+            w = _window(lever, year, days, ahead)
+            raised = np.maximum(arr[w], unit(lever, value))
+            if recorded is not None and lever.path == RECORDED_LEVER:
+                raised = np.where(recorded[w], arr[w], raised)
+            arr[w] = raised
     return changed
+
+
+def _ahead(ramp: float) -> int:
+    return min(math.ceil(ramp), HISTORY_DAYS)
 
 
 def apply(x: Inputs, plan: Plan, years: list[Year]) -> Inputs:
     """The inputs ``x`` with the plan's levels: each day, the higher of the plan's and ``x``'s.
 
     ``x`` may be shorter than the run (a search stops at the end of the year it looks at);
-    years beyond its days are ignored.
+    years beyond its days are ignored. Officers are raised from their ramp-up before the year
+    (:data:`AHEAD_LEVER`), in the headcount's history too where that is before the run.
     """
-    changed = _raised(plan, years, x.days, lambda lever: getattr(x, lever.field))
-    fields: dict[str, Any] = {k.field: v for k, v in changed.items()}
+
+    def series(lever: Lever) -> F:
+        return headcount(x) if lever.path == AHEAD_LEVER else getattr(x, lever.field)
+
+    changed = _raised(
+        plan, years, x.days, series, recorded=x.as_recorded > 0, ahead=_ahead(x.officer_ramp)
+    )
+    fields: dict[str, Any] = {}
+    for lever, arr in changed.items():
+        if lever.path == AHEAD_LEVER:
+            fields["officers"] = arr[HISTORY_DAYS:]
+            fields["officers_history"] = arr
+        else:
+            fields[lever.field] = arr
     return dataclasses.replace(x, **fields) if changed else x
 
 
@@ -158,11 +201,24 @@ def apply_resolved(resolved: Resolved, plan: Plan, years: list[Year]) -> Resolve
     raised to the plan's level in the plan's years. A replicate's parameter draws scale these
     series (:class:`deportsim.run.draws.ParameterDraws`), the plan's levels included.
     """
+
+    def series(lever: Lever) -> F:
+        if lever.path == AHEAD_LEVER:
+            unit = resolved.params[lever.path].unit.canonical
+            return resolved.history(lever.path, unit, HISTORY_DAYS)
+        return resolved.canonical(lever.path)
+
+    ramp = float(resolved.first("arrests.new_officer_ramp_days", "days"))
     changed = _raised(
-        plan, years, resolved.days, lambda lever: resolved.canonical(lever.path),
+        plan, years, resolved.days, series,
         lambda lever, v: convert(v, lever.unit, resolved.params[lever.path].unit.canonical),
+        recorded=resolved.canonical("arrests.as_recorded") > 0, ahead=_ahead(ramp),
     )  # fmt: skip
-    return resolved.replaced({k.path: v for k, v in changed.items()}) if changed else resolved
+    if not changed:
+        return resolved
+    arrays = {k.path: v[HISTORY_DAYS:] if k.path == AHEAD_LEVER else v for k, v in changed.items()}
+    before = {k.path: v[:HISTORY_DAYS] for k, v in changed.items() if k.path == AHEAD_LEVER}
+    return resolved.replaced(arrays, before=before)
 
 
 def level(x: Inputs, name: str, year: Year) -> float:
@@ -175,29 +231,39 @@ def overrides(
 ) -> list[Override]:
     """The dated overrides that turn ``base`` (the scenario's own inputs) into ``apply(plan)``.
 
-    One override per lever and run of consecutive days on which the plan's level is above the
-    scenario's (``from`` its first day, ``until`` the day after its last).
+    One override per lever and run of consecutive days on which :func:`apply` gives it one level
+    above the scenario's (``from`` its first day, ``until`` the day after its last); officers'
+    runs may start before the run (hired their ramp-up ahead of their year).
     """
+
+    def series(lever: Lever) -> F:
+        return headcount(base) if lever.path == AHEAD_LEVER else getattr(base, lever.field)
+
+    changed = _raised(
+        plan, years, base.days, series, recorded=base.as_recorded > 0,
+        ahead=_ahead(base.officer_ramp),
+    )  # fmt: skip
+    day0 = years[0].start - dt.timedelta(days=years[0].first) if years else None
     out: list[Override] = []
-    origin = Location("requirements")
-    for year in years:
-        for name, value in sorted(plan.get(year.number, {}).items()):
-            lever = LEVERS[name]
-            own = getattr(base, lever.field)[year.window]
-            raised = np.concatenate([[False], own < value, [False]])
-            edges = np.flatnonzero(np.diff(raised.astype(np.int8)))
-            for a, b in zip(edges[::2], edges[1::2], strict=True):
-                out.append(
-                    make_override(
-                        params,
-                        lever.path,
-                        value,
-                        unit_text=lever.unit,
-                        start=year.start + dt.timedelta(days=int(a)),
-                        until=year.start + dt.timedelta(days=int(b)),
-                        where=origin,
-                        origin="requirements",
-                        note=note,
-                    )
+    for lever in sorted(changed, key=lambda lv: lv.path):
+        arr, own = changed[lever], series(lever)
+        offset = HISTORY_DAYS if lever.path == AHEAD_LEVER else 0
+        i = 0
+        while i < arr.size:
+            if arr[i] == own[i]:
+                i += 1
+                continue
+            j = i
+            while j < arr.size and arr[j] != own[j] and arr[j] == arr[i]:
+                j += 1
+            assert day0 is not None  # noqa: S101 - a raised lever has a year
+            out.append(
+                make_override(
+                    params, lever.path, float(arr[i]), unit_text=lever.unit,
+                    start=day0 + dt.timedelta(days=i - offset),
+                    until=day0 + dt.timedelta(days=j - offset),
+                    where=Location("requirements"), origin="requirements", note=note,
                 )
+            )  # fmt: skip
+            i = j
     return out

@@ -134,14 +134,16 @@ def effective_officers(history: F, ramp_days: float) -> F:
     paired with veterans); officers who leave count no more at once. The headcount on the first
     day of the history counts in full.
     """
-    step = np.diff(history, prepend=history[0])
+    with np.errstate(invalid="ignore"):  # an unlimited headcount (inf) stays inf, never NaN
+        step = np.nan_to_num(np.diff(history, prepend=history[0]), nan=0.0, posinf=np.inf)
     gained, lost = np.maximum(step, 0.0), np.minimum(step, 0.0)
     days = np.arange(history.size, dtype=np.float64)
     effective = history[0] + np.cumsum(lost)
     for k in np.flatnonzero(gained):  # a headcount changes on a few days only
-        since = np.maximum(days - k, 0.0)
-        share = np.minimum(since / ramp_days, 1.0) if ramp_days > 0.0 else since >= 0.0
-        effective = effective + gained[k] * np.where(days >= k, share, 0.0)
+        since = days - k
+        share = np.clip(since / ramp_days, 0.0, 1.0) if ramp_days > 0.0 else (since >= 0) * 1.0
+        part = np.multiply(gained[k], share, out=np.zeros_like(share), where=share > 0.0)
+        effective = effective + part
     return np.asarray(effective[HISTORY_DAYS:], dtype=np.float64)
 
 
