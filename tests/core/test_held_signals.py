@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from deportsim.cli.app import interrupted_line
 from deportsim.core.signals import held
 from deportsim.run import RunConfig, prepare
 from deportsim.store import save
@@ -47,9 +48,10 @@ def test_a_signal_in_the_block_is_delivered_when_it_ends() -> None:
             os.kill(os.getpid(), signal.SIGTERM)
             done.append("the block went on")
 
-    with pytest.raises(StopError):
+    with pytest.raises(StopError) as info:
         block()
     assert done == ["the block went on"]
+    assert getattr(info.value, "after_held", False)  # the command can say its results were kept
     with held():  # no signal, nothing raised; handlers restored
         pass
     with pytest.raises(StopError):
@@ -75,3 +77,12 @@ def test_a_signal_while_a_run_is_recorded_leaves_files_and_record_complete(
     assert json.loads(path.read_text())["status"] == "complete"
     assert '"status": "complete"' in (out / "manifest.json").read_text()
     assert not list(out.glob(".partial-*"))
+
+
+def test_the_command_line_says_whether_results_were_kept() -> None:
+    assert interrupted_line("SIGTERM", kept=False) == (
+        "interrupted (SIGTERM); unfinished results were not kept"
+    )
+    assert interrupted_line("SIGINT", kept=True) == (
+        "interrupted (SIGINT) as its results were put in place: they are complete and kept"
+    )

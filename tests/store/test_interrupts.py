@@ -23,8 +23,9 @@ from deportsim.store import save
 
 DEPORTSIM = Path(sys.executable).parent / "deportsim"
 SMALL = ("baseline-fy2024", "--replicates", "2", "--years", "0.2")
-#: long enough to be interrupted once it has started (a few seconds)
-LONG = ("directive-2025", "--replicates", "100", "--years", "1")
+#: long enough to be interrupted once it has started, even on a loaded machine (about 10 s
+#: alone; the tests stop it within a second of its start)
+LONG = ("directive-2025", "--replicates", "200", "--years", "2")
 
 
 def _env(tmp: Path) -> dict[str, str]:

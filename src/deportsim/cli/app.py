@@ -102,8 +102,19 @@ def _interrupts() -> Iterator[list[int]]:
             signal.signal(sig, old)
 
 
-def _run(args: list[str]) -> int:
-    """Run the app; its exit code (a user error: its one line printed first)."""
+def interrupted_line(name: str, kept: bool) -> str:
+    """The line an interrupted command prints (``kept``: it came as results were put in place)."""
+    if kept:
+        return f"interrupted ({name}) as its results were put in place: they are complete and kept"
+    return f"interrupted ({name}); unfinished results were not kept"
+
+
+def _run(args: list[str], kept: list[bool]) -> int:
+    """Run the app; its exit code (a user error: its one line printed first).
+
+    ``kept`` gets True when an interruption came while the results were being put in place, so
+    that they were completed and kept (:func:`deportsim.core.signals.held`).
+    """
     try:
         code = app(args=args or ["--help"], prog_name="deportsim", standalone_mode=False)
     except api.UserError as exc:
@@ -112,7 +123,9 @@ def _run(args: list[str]) -> int:
         return exc.exit_code
     except typer.TyperException as exc:  # usage errors: unknown option, bad value, missing argument
         _fail(f"error: {' '.join(exc.format_message().split())}", 2)
-    except (typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt) as exc:
+        cause = exc.__cause__ if isinstance(exc, typer.Abort) else exc
+        kept.append(bool(getattr(cause, "after_held", False)))
         return 130  # the line is main's
     except Exception as exc:  # noqa: BLE001 - anything else is a bug: show it, exit 1
         if (full := api.DiskFullError.of(exc)) is not None:  # not a bug: one line, exit 1
@@ -129,16 +142,17 @@ def main(argv: list[str] | None = None) -> None:
     files and marks its catalog record interrupted, and earlier results are kept.
     """
     args = sys.argv[1:] if argv is None else argv
+    kept: list[bool] = []
     with _interrupts() as received:
         try:
-            code = _run(args)
+            code = _run(args, kept)
         except SystemExit as exc:
             if not received or exc.code in (0, 2):
                 raise
             sys.exit(128 + received[0])  # a verb that said what was kept (a sweep)
     if received or code == 130:
         name = signal.Signals(received[0]).name if received else "SIGINT"
-        _fail(f"interrupted ({name}); unfinished results were not kept", 128 + (received or [2])[0])
+        _fail(interrupted_line(name, any(kept)), 128 + (received or [2])[0])
     sys.exit(code)
 
 

@@ -3,7 +3,8 @@
 A signal between moving a run's files into place and marking its catalog record complete would
 leave the two disagreeing (the files complete, the record ``interrupted``). :func:`held` makes a
 signal that arrives then wait until the block ends, and delivers it after: the command still
-stops, with both consistent. The steps it guards take milliseconds.
+stops, with both consistent. The steps it guards take milliseconds. An exception the delayed
+signal raises carries ``after_held = True``, so that the command can say its results were kept.
 
 Only the main thread may change signal handlers; elsewhere (a server's worker thread, where no
 command-line handler is installed) the block runs as it is.
@@ -44,4 +45,9 @@ def held() -> Iterator[None]:
             if old is not None:
                 signal.signal(sig, old)
         for signum in dict.fromkeys(came):  # each signal once, in the order it came
-            signal.raise_signal(signum)
+            try:
+                signal.raise_signal(signum)
+            except BaseException as exc:
+                # what the held block did is done: say so to whoever reports the interruption
+                exc.after_held = True  # type: ignore[attr-defined]
+                raise
