@@ -170,3 +170,14 @@ def test_a_users_own_overrides_win_over_the_record_and_the_planned_ones_do_not(
     jan = (dt.date(2026, 1, 10) - q.start).days
     assert q.resolved.canonical("detention.bed_capacity")[jan] == 75000.0
     assert q.resolved.canonical("detention.cbp_book_ins")[jan] == pytest.approx(3595.0 / 31.0)
+
+
+def test_params_says_what_the_record_replaces() -> None:
+    from deportsim import api  # noqa: PLC0415 - the library API, above the model
+
+    note = api.params("directive-2025").record_note
+    assert note is not None
+    assert "follows the published record to March 2026" in note
+    assert "arrests.as_recorded" in note
+    assert api.params("baseline-fy2024").record_note is None
+    assert api.params().record_note is None

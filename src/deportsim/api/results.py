@@ -50,6 +50,8 @@ class ParameterTable:
 
     scenario: str | None
     rows: list[dict[str, Any]]
+    #: For a scenario that follows the published record: what the record replaces, and to when.
+    record_note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from deportsim.api.results import ParameterTable, ScenarioInfo
+from deportsim.model.record import published_record
 from deportsim.parameters import ParameterSet, load_parameters
 from deportsim.run import Prepared, RunConfig, RunOutput, execute, prepare
 from deportsim.scenarios import builtin_scenarios, load_scenario
@@ -85,4 +86,15 @@ def params(scenario: str | None = None, parameters: Path | None = None) -> Param
     """
     params_set = load_parameters(parameters)
     sc = load_scenario(scenario, params_set, label="--scenario") if scenario else None
-    return ParameterTable(sc.name if sc else None, parameter_rows(params_set, sc))
+    note = None
+    if sc is not None and sc.follows_record:
+        last = published_record().last
+        to = f"to {last:%B %Y}" if last else "(none published)"
+        note = (
+            f"{sc.name} follows the published record {to}: in those months its runs take ICE's "
+            "and CBP's book-ins as recorded (arrests.target_per_day over the booking share, "
+            "arrests.as_recorded = 1, detention.cbp_book_ins) and at least as many beds as "
+            "people held, in place of the values above; its arrest stage's productivity and "
+            "ramp-up are fitted on the record (a run's manifest.json lists both under `record`)"
+        )
+    return ParameterTable(sc.name if sc else None, parameter_rows(params_set, sc), note)

@@ -149,3 +149,5 @@ def params(
         typer.echo(render_csv(table.rows), nl=False)
     else:
         render_table(table.rows, Console(), table.scenario)
+        if table.record_note:
+            typer.echo(f"Note: {table.record_note}.")
