@@ -7,8 +7,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 from deportsim.analysis.claims import evaluate as claim_evaluation
 from deportsim.analysis.claims.spec import claim_specs
 from deportsim.analysis.claims.verdicts import ClaimResult
@@ -17,7 +15,7 @@ from deportsim.analysis.estimates.compare import Comparison
 from deportsim.analysis.estimates.spec import load_estimates
 from deportsim.analysis.requirements import find as requirement_search
 from deportsim.analysis.requirements.files import to_json, write_requirements
-from deportsim.analysis.requirements.resources import years_of
+from deportsim.analysis.requirements.resources import years_of, years_on_record
 from deportsim.analysis.requirements.search import parse_targets
 from deportsim.api.results import RequirementsAnswer
 from deportsim.api.simulation import Out, folder_for
@@ -163,8 +161,7 @@ def requirements(
     parsed = parse_targets(targets)
     prep = prepare(cfg)
     years = years_of(prep.start, prep.days)
-    recorded = prep.resolved.canonical("arrests.as_recorded")
-    past = [y.number for y in years if float(np.mean(recorded[y.window])) >= 0.5]
+    past = years_on_record(prep.resolved.canonical("arrests.as_recorded"), years)
     first = next((y.number for y in years if y.number not in past), len(years) + 1)
     if from_year is None:
         from_year = min(first, len(years))

@@ -30,13 +30,13 @@ from deportsim.analysis.forecasts.evaluate import (
 from deportsim.analysis.forecasts.model import forecast as model_forecast
 from deportsim.analysis.forecasts.model import model_method
 from deportsim.analysis.forecasts.targets import MODEL, check_targets
-from deportsim.analysis.forecasts.vintage import Reader, vintage
 from deportsim.api.results import EvaluationAnswer, ForecastAnswer
 from deportsim.core.dates import iso_date
 from deportsim.core.errors import Location, UserError
 from deportsim.core.folders import DiskFullError
 from deportsim.core.signals import held
 from deportsim.core.units import DAYS_PER_YEAR
+from deportsim.official.vintage import Reader, vintage
 from deportsim.parameters import load_parameters
 from deportsim.run import RunConfig
 from deportsim.run.config import check_config

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from deportsim.engine import EngineResult
 from deportsim.model.inputs import Inputs
 from deportsim.model.network import BORDER, PATHS, SEARCH_ANYONE, Pipeline, removal_share
-from deportsim.model.stages.arrests import CHANNELS, effective_officers, headcount
+from deportsim.model.stages.arrests import CHANNELS, officer_capacity
 from deportsim.model.stages.detention import RELEASE_REASONS
 from deportsim.model.stages.impacts import SECTORS
 from deportsim.model.stages.population import POOLS
@@ -147,8 +147,8 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     )
     findable = [x.findability[p] * s[f"community[{p}]"]["occupancy"] for p in POOLS]
     nat["reachable_pool"] = _national(np.sum(findable, axis=0))
-    officers = effective_officers(headcount(x), x.officer_ramp)
-    nat["officer_capacity"] = np.broadcast_to(officers * x.productivity, nat["arrests"].shape)
+    gross = officer_capacity(x, np.zeros(x.days))  # before the jail transfers' time
+    nat["officer_capacity"] = np.broadcast_to(gross, nat["arrests"].shape)
     _costs(x, nat)
     return nat, reg
 

@@ -93,21 +93,21 @@ class ArrestFit:
         }  # fmt: skip
 
 
-def _month_means(daily: F, starts: list[int], ends: list[int]) -> F:
+def _month_means(daily: F, starts: NDArray[np.int64], ends: NDArray[np.int64]) -> F:
     return np.array([daily[a:b].mean() for a, b in zip(starts, ends, strict=True)])
 
 
-def _best(y: F, officers: list[F]) -> tuple[int, float, float]:
-    """The grid index of the best ramp, its log productivity and sum of squares."""
-    logs = np.log(y)
-    best = (0, 0.0, np.inf)
-    for i, e in enumerate(officers):
-        r = logs - np.log(e)
-        lp = float(r.mean())
-        ss = float(((r - lp) ** 2).sum())
-        if ss < best[2] - 1e-12:
-            best = (i, lp, ss)
-    return best
+def _best(y: F, grid: F) -> tuple[NDArray[np.int64], F]:
+    """For each row of ``y`` (fits, months), the best ramp's grid index and log productivity.
+
+    ``grid`` is (ramps, months) of effective officers. Of ramps whose sums of squares tie (to
+    1e-12), the first: the smallest ramp.
+    """
+    r = np.log(y)[:, None, :] - np.log(grid)[None, :, :]  # (fits, ramps, months)
+    lp = r.mean(axis=2)
+    ss = ((r - lp[:, :, None]) ** 2).sum(axis=2)
+    best = np.argmax(ss <= ss.min(axis=1, keepdims=True) + 1e-12, axis=1)
+    return best, lp[np.arange(y.shape[0]), best]
 
 
 def fit_arrests(
@@ -120,15 +120,14 @@ def fit_arrests(
     and its ICE book-ins a day; ``ramp`` is the ramp-up the parameters give (kept when the window
     cannot identify it). None when fewer than :data:`MIN_MONTHS` months are capacity-bound.
     """
-    starts = [(a - start).days for a, _, _ in months.values()]
-    ends = [(b - start).days for _, b, _ in months.values()]
-    inside = [a >= 0 and b <= x.days for a, b in zip(starts, ends, strict=True)]
-    labels = [m for m, ok in zip(months, inside, strict=True) if ok]
-    starts = [a for a, ok in zip(starts, inside, strict=True) if ok]
-    ends = [b for b, ok in zip(ends, inside, strict=True) if ok]
-    if not labels:
+    labels = np.array(list(months))
+    starts = np.array([(a - start).days for a, _, _ in months.values()], dtype=np.int64)
+    ends = np.array([(b - start).days for _, b, _ in months.values()], dtype=np.int64)
+    book_ins = np.array([v for _, _, v in months.values()], dtype=np.float64)
+    inside = (starts >= 0) & (ends <= x.days)
+    labels, starts, ends, book_ins = labels[inside], starts[inside], ends[inside], book_ins[inside]
+    if not labels.size:
         return None
-    book_ins = np.array([months[m][2] for m in labels])
     custodial = expected_transfers(x, initial_pools(x)).sum(axis=(1, 2))
     arrests = book_ins / _month_means(x.book_in_p, starts, ends)
     c = _month_means(custodial, starts, ends)
@@ -138,23 +137,19 @@ def fit_arrests(
     keep = bound & (y_all > 0)
     if keep.sum() < MIN_MONTHS:
         return None
-    y = y_all[keep]
-    s = [a for a, k in zip(starts, keep, strict=True) if k]
-    e = [b for b, k in zip(ends, keep, strict=True) if k]
-    grid = [_month_means(effective_officers(headcount(x), r), s, e) for r in _RAMPS]
-    identified = any(not np.allclose(g, grid[0]) for g in grid[1:])
+    y, s, e = y_all[keep], starts[keep], ends[keep]
+    grid = np.array([_month_means(effective_officers(headcount(x), r), s, e) for r in _RAMPS])
+    identified = not np.allclose(grid, grid[0])
+    ramps = _RAMPS if identified else np.array([ramp])
     if not identified:
-        grid = [_month_means(effective_officers(headcount(x), ramp), s, e)]
-    i, lp, _ = _best(y, grid)
+        grid = _month_means(effective_officers(headcount(x), ramp), s, e)[None, :]
+    (i,), (lp,) = _best(y[None, :], grid)
     fitted = np.exp(lp) * grid[i]
     resid = np.log(y) - np.log(fitted)
     rng = np.random.default_rng(SEED)
-    draws = []
-    for _ in range(BOOTSTRAP):
-        y_b = fitted * np.exp(rng.choice(resid, size=resid.size, replace=True))
-        j, lp_b, _ = _best(y_b, grid)
-        draws.append((np.exp(lp_b), _RAMPS[j] if identified else ramp))
-    p_b, r_b = np.array(draws).T
+    samples = fitted * np.exp(rng.choice(resid, size=(BOOTSTRAP, resid.size), replace=True))
+    j, lp_b = _best(samples, grid)
+    p_b, r_b = np.exp(lp_b), ramps[j]
     p_lo, p_hi = np.percentile(p_b, [5.0, 95.0])
     month = p_b * np.exp(rng.choice(resid, size=p_b.size, replace=True))
     m_lo, m_hi = np.percentile(month, [5.0, 95.0])
@@ -166,6 +161,6 @@ def fit_arrests(
         ramp_days=float(_RAMPS[i]) if identified else None,
         ramp_range=(float(min(r_lo, _RAMPS[i])), float(max(r_hi, _RAMPS[i])))
         if identified else None,
-        months=tuple(m for m, k in zip(labels, keep, strict=True) if k),
+        months=tuple(str(m) for m in labels[keep]),
         used=y, fitted=fitted, officers=grid[i],
     )  # fmt: skip

@@ -24,13 +24,22 @@ officer and new officers' ramp-up, each with its bootstrap range.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from deportsim.model.arrest_fit import ArrestFit, fit_arrests
 from deportsim.model.stages import read_inputs
-from deportsim.official.vintage import Reader, Rule, Vintage, month_end, vintage
+from deportsim.official.vintage import (
+    Reader,
+    Rule,
+    Vintage,
+    add_months,
+    month_end,
+    month_start,
+    vintage,
+)
 from deportsim.parameters import Override, ParameterSet, Resolved
 
 __all__ = ["FIT_WINDOW_MONTHS", "LATEST", "RECORD_SERIES", "Record", "published_record"]
@@ -48,15 +57,6 @@ FIT_WINDOW_MONTHS = 24
 _ORIGIN = "record"
 
 
-def _next(month: str) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
-
-
-def _first(month: str) -> dt.date:
-    return dt.date(int(month[:4]), int(month[5:7]), 1)
-
-
 @dataclass(frozen=True)
 class Month:
     """One month of a recorded series: its days and value a day, and where it came from."""
@@ -66,6 +66,11 @@ class Month:
     after: dt.date  # the day after its last
     per_day: float
     source: str  # the workbook, or "interpolated"
+
+    @property
+    def value(self) -> float:
+        """The month's figure: its total, or its average daily population."""
+        return self.per_day * (self.after - self.first).days
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class Record:
         out: list[Month] = []
         m = s.months[0]
         while m <= s.months[-1]:
-            first, after = _first(m), month_end(m) + dt.timedelta(days=1)
+            first, after = month_start(m), month_end(m) + dt.timedelta(days=1)
             days = (after - first).days
             value = s.value(m)
             if value is not None:
@@ -92,7 +97,7 @@ class Record:
                 later = float(s.values[s.months.index(nxt)]) / month_end(nxt).day
                 out.append(Month(m, first, after, (out[-1].per_day + later) / 2.0,
                                  "interpolated"))  # fmt: skip
-            m = _next(m)
+            m = add_months(m, 1)
         return out
 
     @property
@@ -121,33 +126,23 @@ class Record:
 
         ``run`` is the run's parameters before the record (for the booking share).
         """
-        end = run.start + dt.timedelta(days=run.days)
         out: list[Override] = []
         share = run.canonical("arrests.book_in_probability")
-        for m in self.months("book_ins_ice"):
-            if m.after <= run.start or m.first >= end:
-                continue
-            a, b = max((m.first - run.start).days, 0), min((m.after - run.start).days, run.days)
-            p = float(np.mean(share[a:b]))
+        for m, days in self._in_run("book_ins_ice", run):
+            p = float(np.mean(share[days]))
             note = f"ICE book-ins a day in {m.month} ({m.source}) over the booking share {p:.3f}"
             out += [
                 self._exact("arrests.target_per_day", m.per_day / p, m, note),
                 self._exact("arrests.as_recorded", 1.0, m, f"the record of {m.month}"),
             ]
-        for m in self.months("book_ins_cbp"):
-            if m.after <= run.start or m.first >= end:
-                continue
+        for m, _ in self._in_run("book_ins_cbp", run):
             note = f"CBP book-ins a day in {m.month} ({m.source})"
             out.append(self._exact("detention.cbp_book_ins", m.per_day, m, note))
         beds = run.canonical("detention.bed_capacity")
-        for m in self.months("detained_adp"):
-            if m.after <= run.start or m.first >= end:
-                continue
-            a, b = max((m.first - run.start).days, 0), min((m.after - run.start).days, run.days)
-            held = m.per_day * month_end(m.month).day  # the month's average daily population
-            if held > float(np.max(beds[a:b])):
-                note = f"at least the {held:,.0f} people ICE held on an average day of {m.month}"
-                out.append(self._exact("detention.bed_capacity", held, m, note))
+        for m, days in self._in_run("detained_adp", run):
+            if m.value > float(np.max(beds[days])):  # the month's average daily population
+                note = f"at least the {m.value:,.0f} people ICE held on an average day of {m.month}"
+                out.append(self._exact("detention.bed_capacity", m.value, m, note))
         if fit is not None:
             out.append(_fitted("arrests.at_large_arrests_per_officer_day", fit.productivity,
                                fit.predictive_range, fit))  # fmt: skip
@@ -155,6 +150,13 @@ class Record:
                 out.append(_fitted("arrests.new_officer_ramp_days", fit.ramp_days,
                                    fit.ramp_range, fit))  # fmt: skip
         return tuple(out)
+
+    def _in_run(self, name: str, run: Resolved) -> Iterator[tuple[Month, slice]]:
+        """The months of ``name`` that overlap ``run``, each with its days in the run."""
+        for m in self.months(name):
+            days = run.window(m.first, m.after)
+            if days.start < days.stop:
+                yield m, days
 
     @staticmethod
     def _exact(path: str, value: float, m: Month, note: str) -> Override:

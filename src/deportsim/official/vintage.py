@@ -34,7 +34,10 @@ from numpy.typing import NDArray
 
 from deportsim.official.national import Figure, versions
 
-__all__ = ["SERIES", "MonthlySeries", "Rule", "Vintage", "month_end", "vintage"]
+__all__ = [
+    "SERIES", "MonthlySeries", "Reader", "Rule", "Vintage", "add_months", "month_end",
+    "month_start", "vintage",
+]  # fmt: skip
 
 #: How a vintage decides what was known (module docstring).
 Rule = Literal["published", "cut"]
@@ -49,6 +52,7 @@ SERIES: dict[str, tuple[str, str, str]] = {
 }
 
 _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+_MONTH_PARTS = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 _MEANS = {
     "published": "each month as printed in the newest workbook whose data date is on or before "
@@ -101,6 +105,24 @@ class Vintage:
             "workbooks": {name: day.isoformat() for name, day in sorted(self.workbooks.items())},
             "last_month": {name: s.last_month for name, s in self.series.items()},
         }
+
+
+def add_months(month: str, n: int) -> str:
+    """The month ``n`` months after ``month`` (``YYYY-MM``; ``n`` may be negative).
+
+    >>> add_months("2025-10", 3), add_months("2025-01", -1), add_months("2024-12", 0)
+    ('2026-01', '2024-12', '2024-12')
+    """
+    match = _MONTH_PARTS.fullmatch(month)
+    if match is None:
+        raise ValueError(f"a month is YYYY-MM; got {month!r}")
+    index = int(match[1]) * 12 + int(match[2]) - 1 + n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_start(month: str) -> dt.date:
+    """The first day of a ``YYYY-MM`` month."""
+    return dt.date(int(month[:4]), int(month[5:7]), 1)
 
 
 def month_end(month: str) -> dt.date:

@@ -207,6 +207,13 @@ class Resolved:
             return default
         return min(max((when - self.start).days, 0), self.days)
 
+    def window(self, start: dt.date | None, until: dt.date | None) -> slice:
+        """The run's days from ``start`` to the day before ``until``, clipped to the run.
+
+        None for ``start`` is the run's first day, for ``until`` the day after its last.
+        """
+        return slice(self._day(start, 0), self._day(until, self.days))
+
     def _canonical(self, param: Parameter) -> FloatArray:
         if param.path in self._cache:
             return self._cache[param.path]
@@ -219,11 +226,11 @@ class Resolved:
         for ov in self.overrides:
             if ov.path != param.path:
                 continue
-            a, b = self._day(ov.start, 0), self._day(ov.until, self.days)
+            days = self.window(ov.start, ov.until)
             if ov.region is None:
-                arr[a:b] = np.asarray(ov.value, dtype=np.float64)
+                arr[days] = np.asarray(ov.value, dtype=np.float64)
             else:
-                arr[a:b, self.params.regions.index(ov.region)] = ov.value
+                arr[days, self.params.regions.index(ov.region)] = ov.value
         arr.setflags(write=False)
         self._cache[param.path] = arr
         return arr

@@ -223,10 +223,7 @@ def _exact_days(resolved: Resolved) -> dict[str, NDArray[np.bool_]]:
         if not ov.exact:
             continue
         mask = out.setdefault(ov.path, np.zeros(resolved.days, dtype=bool))
-        a = 0 if ov.start is None else min(max((ov.start - resolved.start).days, 0), resolved.days)
-        b = resolved.days if ov.until is None else min(max((ov.until - resolved.start).days, 0),
-                                                          resolved.days)  # fmt: skip
-        mask[a:b] = True
+        mask[resolved.window(ov.start, ov.until)] = True
     return out
 
 

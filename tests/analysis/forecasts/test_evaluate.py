@@ -9,7 +9,7 @@ import pytest
 
 from deportsim.analysis.forecasts.baselines import add_months
 from deportsim.analysis.forecasts.evaluate import HORIZONS, baseline_method, evaluate, origins
-from deportsim.analysis.forecasts.vintage import MonthlySeries, Rule, Vintage, month_end
+from deportsim.official.vintage import MonthlySeries, Rule, Vintage, month_end
 
 FIRST = "2017-01"
 MONTHS = [add_months(FIRST, i) for i in range(114)]  # to 2026-06

@@ -20,8 +20,8 @@ from deportsim import api
 from deportsim.analysis.forecasts.evaluate import HORIZONS, Row, evaluate
 from deportsim.analysis.forecasts.scores import Scores
 from deportsim.analysis.forecasts.targets import MODEL, check_targets
-from deportsim.analysis.forecasts.vintage import MonthlySeries, Rule, Vintage, month_end
 from deportsim.official.national import Figure, versions
+from deportsim.official.vintage import MonthlySeries, Rule, Vintage, month_end
 
 AS_OF = dt.date(2025, 9, 30)
 SERIES = ("detained_adp", "book_ins_ice", "book_ins_cbp", "removals", "book_outs")

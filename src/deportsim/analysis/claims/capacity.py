@@ -32,6 +32,7 @@ from deportsim.analysis.claims.wording import (
     with_interval,
 )
 from deportsim.analysis.requirements.find import Requirements
+from deportsim.analysis.requirements.resources import years_on_record
 from deportsim.run import RunOutput
 
 __all__ = ["camps_and_guards", "detained_may_2025", "detention_near_capacity"]
@@ -99,8 +100,9 @@ def _first_planned(req: Requirements) -> Binding | None:
     On the published record's days (a scenario that follows it) arrests are what happened, so a
     year spent mostly there says what bound in the past, not what a target would run into.
     """
+    past = years_on_record(req.own.as_recorded, req.years)
     for year, result in zip(req.years, req.results, strict=True):
-        if float(np.mean(req.own.as_recorded[year.window])) < 0.5:
+        if year.number not in past:
             return result.before
     return req.results[0].before
 

@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 from scipy.ndimage import uniform_filter1d
 
 from deportsim.model import Inputs, SimResult
-from deportsim.model.stages.arrests import effective_officers, headcount
+from deportsim.model.stages.arrests import officer_capacity
 
 __all__ = ["ARREST_STAGE", "CONSTRAINTS", "TOLERANCE", "Binding", "binding"]
 
@@ -105,15 +105,11 @@ def binding(sim: SimResult, x: Inputs, days: slice | None = None) -> Binding:
     """Share of days each constraint binds over ``days`` (default: the whole run)."""
     w = days if days is not None else slice(0, sim.days)
     custodial = _mean(sim, "arrests_custodial", w)
-    staff = effective_officers(headcount(x), x.officer_ramp)[w]  # new ones ramping up
-    capacity = np.maximum(
-        staff * x.productivity[w] - custodial * x.custodial_effort[w], 0.0
-    )  # at-large arrests officers can make after handling jail transfers (model/stages/arrests.py)
+    capacity = officer_capacity(x, custodial, w)  # after the jail transfers' time
     wanted = np.maximum(x.target[w] - custodial, 0.0)
     # on the days of the published record arrests are what happened: officers do not bind
     recorded = x.as_recorded[w]
     planned = recorded * wanted + (1.0 - recorded) * np.minimum(capacity, wanted)
-    capacity = recorded * np.maximum(capacity, wanted) + (1.0 - recorded) * capacity
     # Officers are sent but find fewer people than planned. Compared over a week, allowing three
     # standard errors of the mean of the replicates' Poisson-like daily counts, so that chance
     # shortfalls in a run of few replicates do not count as a limit.
@@ -122,7 +118,7 @@ def binding(sim: SimResult, x: Inputs, days: slice | None = None) -> Binding:
     n = sim.national["arrests_at_large"].shape[0]
     noise = 3.0 * np.sqrt(np.maximum(weekly, 0.0) / (WEEK * n))
     short_found = found < (1.0 - TOLERANCE) * weekly - noise
-    short_officers = capacity < (1.0 - TOLERANCE) * wanted
+    short_officers = (capacity < (1.0 - TOLERANCE) * wanted) & (recorded < 1.0)
     # on a day when both hold, the limit that costs more arrests binds
     officers_gap, people_gap = wanted - planned, weekly - found
     found_short = short_found & ~(short_officers & (officers_gap >= people_gap))

@@ -34,13 +34,13 @@ without a value is given as NaN); the values must not be negative.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.analysis.forecasts.scores import QuantileForecast
+from deportsim.official.vintage import add_months
 
 __all__ = [
     "BASELINES",
@@ -65,21 +65,6 @@ SEASON = 12
 
 BASELINES = ("persistence", "seasonal", "trend")
 """The names ``baseline`` accepts."""
-
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
-
-
-def add_months(month: str, n: int) -> str:
-    """The month ``n`` months after ``month`` (``YYYY-MM``; ``n`` may be negative).
-
-    >>> add_months("2025-10", 3), add_months("2025-01", -1), add_months("2024-12", 0)
-    ('2026-01', '2024-12', '2024-12')
-    """
-    match = _MONTH.fullmatch(month)
-    if match is None:
-        raise ValueError(f"a month is YYYY-MM; got {month!r}")
-    index = int(match[1]) * 12 + int(match[2]) - 1 + n
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def _persistence_points(values: F, horizons: int) -> F:

@@ -26,7 +26,7 @@ import numpy as np
 
 from deportsim.analysis.forecasts.baselines import BASELINES, add_months, baseline
 from deportsim.analysis.forecasts.scores import QuantileForecast, Scores, score_forecast
-from deportsim.analysis.forecasts.vintage import (
+from deportsim.official.vintage import (
     SERIES,
     MonthlySeries,
     Rule,

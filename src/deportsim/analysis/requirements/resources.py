@@ -41,6 +41,7 @@ __all__ = [
     "overrides",
     "plan_key",
     "years_of",
+    "years_on_record",
 ]
 
 F = NDArray[np.float64]
@@ -109,6 +110,15 @@ def years_of(start: dt.date, days: int) -> list[Year]:
         Year(i + 1, a, b, start + dt.timedelta(days=a), start + dt.timedelta(days=b))
         for i, (a, b) in enumerate(itertools.pairwise(bounds))
     ]
+
+
+def years_on_record(recorded: F, years: list[Year]) -> set[int]:
+    """The years spent mostly (half their days or more) on the published record.
+
+    ``recorded`` is ``arrests.as_recorded`` by day: such a year is what happened, so no target
+    is asked of it (:mod:`deportsim.model.record`).
+    """
+    return {y.number for y in years if float(np.mean(recorded[y.window])) >= 0.5}
 
 
 def plan_key(plan: Plan) -> tuple[tuple[int, tuple[tuple[str, float], ...]], ...]:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CHANNELS", "READS", "SEARCH_ANYONE", "arrest_captures", "at_large_plan", "booking_station",
     "effective_officers", "expected_transfers", "findable_share", "headcount", "jail_weights",
+    "officer_capacity",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -103,8 +104,7 @@ def at_large_plan(x: Inputs, custodial: F, people: F, pools: F) -> F:
     scenario that follows the record), the plan is what the record asks, whatever the officers'
     capacity and the beds: the arrests happened.
     """
-    officers = effective_officers(headcount(x), x.officer_ramp)
-    capacity = np.maximum(officers * x.productivity - custodial * x.custodial_effort, 0.0)
+    capacity = officer_capacity(x, custodial)
     wanted = np.maximum(x.target - custodial, 0.0)
     planned = np.minimum(capacity, wanted)
     room = _bed_room(x, custodial, pools)
@@ -114,6 +114,17 @@ def at_large_plan(x: Inputs, custodial: F, people: F, pools: F) -> F:
     total = weight.sum(axis=1, keepdims=True)
     share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
     return np.asarray(planned[:, None] * share, dtype=np.float64)
+
+
+def officer_capacity(x: Inputs, custodial: F, days: slice = slice(None)) -> F:
+    """At-large arrests a day the officers can make over ``days``, after the jail transfers.
+
+    ``custodial`` (the jail transfers a day over ``days``) take ``custodial_effort`` of an
+    at-large arrest each; officers count as they ramp up (:func:`effective_officers`).
+    """
+    officers = effective_officers(headcount(x), x.officer_ramp)[days]
+    spent = custodial * x.custodial_effort[days]
+    return np.asarray(np.maximum(officers * x.productivity[days] - spent, 0.0), dtype=np.float64)
 
 
 def headcount(x: Inputs) -> F:
