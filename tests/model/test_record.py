@@ -181,3 +181,78 @@ def test_params_says_what_the_record_replaces() -> None:
     assert "arrests.as_recorded" in note
     assert api.params("baseline-fy2024").record_note is None
     assert api.params().record_note is None
+
+
+def _forecast_run(as_of: dt.date) -> tuple[RunConfig, list[Override]]:
+    cfg = RunConfig(
+        scenario="directive-2025", replicates=2, years=0.5, start=as_of + dt.timedelta(days=1),
+        as_of=as_of, vintage_rule="cut", parameter_uncertainty=True,
+    )  # fmt: skip
+    prep = prepare(cfg)
+    return cfg, [ov for ov in prep.resolved.overrides if ov.origin.startswith("record")]
+
+
+def test_a_forecast_measures_on_the_record_the_rates_of_a_year_not_yet_published() -> None:
+    as_of = dt.date(2025, 6, 30)
+    _, record = _forecast_run(as_of)
+    known = published_record(as_of, rule="cut")
+    measured = {ov.path: ov for ov in record if "measured on the record" in (ov.note or "")}
+    assert set(measured) == {
+        "detention.cbp_book_ins",
+        "detention.alos_cbp",
+        "detention.removal_share_of_book_outs",
+    }
+    cbp = known.months("book_ins_cbp")[-3:]
+    assert [m.month for m in cbp] == ["2025-04", "2025-05", "2025-06"]
+    assert measured["detention.cbp_book_ins"].value == pytest.approx(
+        np.mean([m.per_day for m in cbp])
+    )
+    stay = known.months("alos_cbp")[-3:]
+    assert measured["detention.alos_cbp"].value == pytest.approx(np.mean([m.value for m in stay]))
+    out, removed = known.months("book_outs")[-3:], known.months("removals")[-3:]
+    share = sum(m.value for m in removed) / sum(m.value for m in out)
+    assert measured["detention.removal_share_of_book_outs"].value == pytest.approx(share)
+    assert 0.5 < share < 1.0
+    # once the figures of the year under way were out (FY2026's, to April 2026), none is
+    _, later = _forecast_run(dt.date(2026, 4, 30))
+    assert not any("measured on the record" in (ov.note or "") for ov in later)
+
+
+def test_a_forecasts_beds_grow_at_the_pace_of_the_people_held() -> None:
+    as_of = dt.date(2025, 3, 31)
+    _, record = _forecast_run(as_of)
+    held = published_record(as_of, rule="cut").months("detained_adp")
+    assert held[-1].month == "2025-03"
+    growth = (held[-1].value / held[-4].value) ** (1 / 3)
+    assert growth > 1.0
+    beds = [ov for ov in record if ov.path == "detention.bed_capacity" and ov.start is not None
+            and ov.start > dt.date(2025, 3, 31)]  # fmt: skip
+    assert [ov.start for ov in beds][:3] == [dt.date(2025, 4, 1), dt.date(2025, 5, 1),
+                                             dt.date(2025, 6, 1)]  # fmt: skip
+    for k, ov in enumerate(beds[:3], start=1):
+        assert ov.value == pytest.approx(held[-1].value * growth**k)
+        assert ov.until == month_end(f"{ov.start:%Y-%m}") + dt.timedelta(days=1)
+
+
+def test_a_run_keeps_the_beds_of_the_records_last_month_until_the_scenarios_are_more() -> None:
+    cfg = RunConfig(scenario="directive-2025", replicates=2, years=1.0,
+                    start=dt.date(2025, 9, 1), as_of=None)  # fmt: skip
+    prep = prepare(cfg)
+    beds = prep.resolved.canonical("detention.bed_capacity")
+    held = published_record().months("detained_adp")
+    after = (held[-1].after - cfg.start).days  # type: ignore[operator]
+    assert np.all(beds[after:] >= held[-1].value)
+
+
+def test_a_forecast_starts_from_the_productivity_of_the_last_month_fitted() -> None:
+    cfg, record = _forecast_run(dt.date(2025, 12, 31))
+    prep = prepare(cfg)
+    fit = prep.arrest_fit
+    assert fit is not None
+    assert fit.months[-1] == "2025-12"
+    (p,) = [ov for ov in record if ov.path == "arrests.at_large_arrests_per_officer_day"]
+    assert p.value == pytest.approx(fit.latest)
+    assert fit.latest == pytest.approx(fit.productivity * fit.used[-1] / fit.fitted[-1])
+    assert p.spread is not None
+    assert p.spread[0] < p.value < p.spread[1]
+    assert "at the level of 2025-12" in (p.note or "")

@@ -73,6 +73,11 @@ class ArrestFit:
     officers: F  # E_m(R) at the fit
 
     @property
+    def latest(self) -> float:
+        """The productivity of the last month fitted on: the fit times that month's misfit."""
+        return float(self.productivity * self.used[-1] / self.fitted[-1])
+
+    @property
     def mape(self) -> float:
         """Mean absolute percentage error of the fitted capacity used, over the months."""
         return float(np.mean(np.abs(self.fitted / self.used - 1.0)))

@@ -11,7 +11,8 @@ on what ICE published for every month its detention statistics know, as of the r
 - **places for the people held**: where the scenario's beds are fewer than the people ICE held on
   an average day of a month (its average daily population), ``detention.bed_capacity`` is that
   number for the month: they were held, so there were places (hold rooms and facilities over
-  their rated capacity included).
+  their rated capacity included); after the record's last month, at least that month's
+  number, until the scenario's own beds are more (places do not vanish when the record ends).
 
 A month missing between two known ones (September 2025: the FY2025 workbook stops on the 24th) is
 the mean of its neighbours, and says so. These values are *exact*: parameter uncertainty does not
@@ -49,7 +50,14 @@ RECORD_SERIES = {
     "book_ins_ice": ("book_ins", "ICE", "all"),
     "book_ins_cbp": ("book_ins", "CBP", "all"),
     "detained_adp": ("adp", "all", "all"),
+    "alos_cbp": ("alos", "CBP", "all"),
+    "book_outs": ("book_outs", "all", "all"),
+    "removals": ("book_outs", "all", "release_to_remove"),
 }
+#: A forecast's beds may grow at the pace of the people held over this many recorded months.
+BED_TREND_MONTHS = 3
+#: Months of the record's end over which a rate is re-measured for a forecast (:meth:`remeasured`).
+REMEASURE_MONTHS = 3
 #: The as-of date of "everything published" (no vintage asked for).
 LATEST = dt.date(9999, 12, 31)
 #: The arrest fit looks at most this many months back from the record's last month.
@@ -121,10 +129,22 @@ class Record:
         table = {m.month: (m.first, m.after, m.per_day) for m in months}
         return fit_arrests(x, start, table, float(x.officer_ramp))
 
-    def overrides(self, run: Resolved, fit: ArrestFit | None) -> tuple[Override, ...]:
+    def overrides(
+        self, run: Resolved, fit: ArrestFit | None, *, forecast: bool = False
+    ) -> tuple[Override, ...]:
         """The record's exact values for the months that overlap ``run``, then the fit's values.
 
-        ``run`` is the run's parameters before the record (for the booking share).
+        ``run`` is the run's parameters before the record (for the booking share). For a
+        ``forecast`` (a run with an as-of date), two things differ after the record:
+
+        - when the record's last month is one the fit rests on, the productivity is that month's
+          own (:attr:`ArrestFit.latest`), its range moved with it, rather than the fit's over
+          all its months: a forecast starts from the level the operation had reached, as
+          forecasters correct a model's level at the origin;
+        - beds may grow as the people held grew over the record's last :data:`BED_TREND_MONTHS`
+          months (:func:`_beds_growing`): ICE publishes no monthly count of its beds, the people
+          held are a lower bound on them, and contracts signed but not yet public would
+          otherwise cap a forecast at the last month's number.
         """
         out: list[Override] = []
         share = run.canonical("arrests.book_in_probability")
@@ -139,17 +159,63 @@ class Record:
             note = f"CBP book-ins a day in {m.month} ({m.source})"
             out.append(self._exact("detention.cbp_book_ins", m.per_day, m, note))
         beds = run.canonical("detention.bed_capacity")
-        for m, days in self._in_run("detained_adp", run):
+        held = list(self._in_run("detained_adp", run))
+        for m, days in held:
             if m.value > float(np.max(beds[days])):  # the month's average daily population
                 note = f"at least the {m.value:,.0f} people ICE held on an average day of {m.month}"
                 out.append(self._exact("detention.bed_capacity", m.value, m, note))
+        adp = self.months("detained_adp")
+        out += _beds_growing(adp, run, beds) if forecast else _beds_kept(adp, run, beds)
         if fit is not None:
-            out.append(_fitted("arrests.at_large_arrests_per_officer_day", fit.productivity,
-                               fit.predictive_range, fit))  # fmt: skip
+            months = self.months("book_ins_ice")
+            if forecast and months and fit.months[-1] == months[-1].month:
+                k = fit.latest / fit.productivity
+                lo, hi = fit.predictive_range
+                out.append(_fitted("arrests.at_large_arrests_per_officer_day", fit.latest,
+                                   (lo * k, hi * k), fit, anchored=True))  # fmt: skip
+            else:
+                out.append(_fitted("arrests.at_large_arrests_per_officer_day", fit.productivity,
+                                   fit.predictive_range, fit))  # fmt: skip
             if fit.ramp_days is not None and fit.ramp_range is not None:
                 out.append(_fitted("arrests.new_officer_ramp_days", fit.ramp_days,
                                    fit.ramp_range, fit))  # fmt: skip
         return tuple(out)
+
+    def remeasured(self, run: Resolved, paths: set[str]) -> tuple[Override, ...]:
+        """For a forecast: the rates in ``paths`` (not yet published) measured on the record.
+
+        A parameter file's value measured on a fiscal year that had not ended by the as-of date
+        is left out of a forecast (:mod:`deportsim.parameters.known`); where the record measures
+        the same rate, its last :data:`REMEASURE_MONTHS` months give the value from the record's
+        end instead of the year before's: CBP book-ins a day, the mean stay of people arrested by
+        CBP (read on a run's first day), and the share of book-outs that are removals.
+        """
+        out: list[Override] = []
+        ins = self.months("book_ins_cbp")[-REMEASURE_MONTHS:]
+        if "detention.cbp_book_ins" in paths and ins:
+            value = float(np.mean([m.per_day for m in ins]))
+            out.append(self._measured("detention.cbp_book_ins", value, ins, run))
+        stay = self.months("alos_cbp")[-REMEASURE_MONTHS:]
+        if "detention.alos_cbp" in paths and stay:
+            value = float(np.mean([m.value for m in stay]))  # a month's mean stay
+            out.append(self._measured("detention.alos_cbp", value, stay, run, start=False))
+        removed = self.months("removals")[-REMEASURE_MONTHS:]
+        left = self.months("book_outs")[-REMEASURE_MONTHS:]
+        if "detention.removal_share_of_book_outs" in paths and removed and left:
+            value = sum(m.value for m in removed) / sum(m.value for m in left)
+            out.append(self._measured("detention.removal_share_of_book_outs", value, left, run))
+        return tuple(out)
+
+    @staticmethod
+    def _measured(
+        path: str, value: float, months: list[Month], run: Resolved, *, start: bool = True
+    ) -> Override:
+        note = (
+            f"measured on the record's months {months[0].month} to {months[-1].month} (the "
+            "value of the year then under way was not yet published)"
+        )
+        begin = months[-1].after if start and months[-1].after > run.start else None
+        return Override(path, None, value, begin, None, _ORIGIN, note)
 
     def _in_run(self, name: str, run: Resolved) -> Iterator[tuple[Month, slice]]:
         """The months of ``name`` that overlap ``run``, each with its days in the run."""
@@ -163,10 +229,74 @@ class Record:
         return Override(path, None, value, m.first, m.after, _ORIGIN, note, exact=True)
 
 
-def _fitted(path: str, value: float, spread: tuple[float, float], fit: ArrestFit) -> Override:
+def _beds_kept(held: list[Month], run: Resolved, beds: np.ndarray) -> list[Override]:
+    """After the record: at least the beds of its last month, until the scenario's are more.
+
+    The places that held ICE's average of the record's last month do not vanish when the record
+    ends; a scenario's plan with fewer beds (or none known yet, in a forecast) would otherwise
+    release people for lack of a bed on the record's last day.
+    """
+    if not held:
+        return []
+    last = held[-1]
+    days = run.window(last.after, None)
+    if days.start >= days.stop:
+        return []
+    enough = np.flatnonzero(beds[days] >= last.value)
+    until = None if enough.size == 0 else run.start + dt.timedelta(days=days.start + int(enough[0]))
+    if until == last.after:
+        return []
+    note = (
+        f"at least the {last.value:,.0f} people ICE held on an average day of {last.month}, the "
+        "record's last month, until the scenario's beds are more"
+    )
+    return [Override("detention.bed_capacity", None, last.value, last.after, until, _ORIGIN, note)]
+
+
+def _beds_growing(held: list[Month], run: Resolved, beds: np.ndarray) -> list[Override]:
+    """A forecast's beds after the record, month by month: the trend of the people held.
+
+    ASSUMPTION (docs/model.md, "Forecasts"): beds in the ``k``-th month after the record are at
+    least the record's last month's average daily population times ``g ** k``, where ``g`` is
+    that population's monthly growth over the last :data:`BED_TREND_MONTHS` months (1 if it
+    fell): places grow as fast as they were seen to, and do not vanish. The scenario's own beds
+    stand where they are more.
+    """
+    if len(held) <= BED_TREND_MONTHS:
+        return _beds_kept(held, run, beds)
+    last, base = held[-1], held[-1 - BED_TREND_MONTHS]
+    growth = max(1.0, (last.value / base.value) ** (1.0 / BED_TREND_MONTHS))
+    out: list[Override] = []
+    month, k = add_months(last.month, 1), 1
+    end = run.start + dt.timedelta(days=run.days)
+    while month_start(month) < end:
+        first, after = month_start(month), month_end(month) + dt.timedelta(days=1)
+        days = run.window(first, after)
+        value = last.value * growth**k
+        if days.start < days.stop and value > float(np.min(beds[days])):
+            note = (
+                f"a forecast: the {last.value:,.0f} people held in {last.month} grown "
+                f"{growth - 1:.1%} a month (their pace since {base.month}), {k} month(s) on"
+            )
+            out.append(Override("detention.bed_capacity", None, max(value, float(np.max(
+                beds[days]))), first, after, _ORIGIN, note))  # fmt: skip
+        month, k = add_months(month, 1), k + 1
+    return out
+
+
+def _fitted(
+    path: str,
+    value: float,
+    spread: tuple[float, float],
+    fit: ArrestFit,
+    *,
+    anchored: bool = False,
+) -> Override:
+    level = f", at the level of {fit.months[-1]}" if anchored else ""
     note = (
         f"fitted on the record's capacity-bound months {fit.months[0]} to {fit.months[-1]} "
-        f"(deportsim.model.arrest_fit); drawn from {spread[0]:.4g} to {spread[1]:.4g} (5-95%)"
+        f"(deportsim.model.arrest_fit){level}; drawn from {spread[0]:.4g} to {spread[1]:.4g} "
+        "(5-95%)"
     )
     return Override(path, None, value, None, None, "record fit", note, spread=spread)
 

@@ -43,6 +43,9 @@ class Override:
     exact: bool = False
     #: A fitted value's own 5-95% range (canonical units): drawn from it, not from the file's.
     spread: tuple[float, float] | None = None
+    #: When its source was published, if not on ``start``: a forecast made before leaves it out
+    #: (:mod:`deportsim.parameters.known`).
+    known: dt.date | None = None
 
 
 def _as_number(raw: Any, where: Location) -> float:
@@ -63,6 +66,7 @@ def make_override(
     origin: str,
     where_of: Mapping[str, Location] | None = None,
     note: str | None = None,
+    known: dt.date | None = None,
 ) -> Override:
     """Validate one override against the parameter set and convert it to canonical units.
 
@@ -111,7 +115,7 @@ def make_override(
         )
     else:
         value = one(raw, at("value"))
-    return Override(param.path, region, value, start, until, origin, note, where)
+    return Override(param.path, region, value, start, until, origin, note, where, known=known)
 
 
 def _number_or_yaml(text: str, where: Location) -> Any:

@@ -158,10 +158,38 @@ class ParameterSpec(_Strict):
         description="daily: read every day; start: read once, on the first day of a run",
     )
     values: dict[str, ValueAt] = Field(min_length=1)
+    #: When each dated value was first published, where that is after the value's own date (a
+    #: fiscal year's share is known when the year's statistics come out): value date -> date.
+    #: A forecast as of an earlier date leaves the value out (:mod:`deportsim.parameters.known`).
+    known: dict[str, dt.date] | None = None
     source: Source | list[Source] | None = None
     assumption: Assumption | None = None
     uncertainty: Uncertainty | None = None
     bounds: Bounds | None = None
+
+    @field_validator("known", mode="before")
+    @classmethod
+    def _known_dates(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        out: dict[object, object] = {}
+        for key, raw in value.items():
+            text = key.isoformat() if isinstance(key, dt.date) else key
+            when = raw
+            if isinstance(raw, str):
+                try:
+                    when = dt.date.fromisoformat(raw)
+                except ValueError:
+                    raise ValueError(f"known date {raw!r} is not YYYY-MM-DD") from None
+            out[text] = when
+        return out
+
+    @model_validator(mode="after")
+    def _known_values(self) -> ParameterSpec:
+        for key in self.known or {}:
+            if key not in self.values:
+                raise ValueError(f"known: {key} is not one of the dates under `values`")
+        return self
 
     @model_validator(mode="after")
     def _sourced(self) -> ParameterSpec:

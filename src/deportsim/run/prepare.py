@@ -16,6 +16,7 @@ from deportsim.model.arrest_fit import ArrestFit
 from deportsim.model.network import conflicts
 from deportsim.model.record import published_record
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
+from deportsim.parameters.known import LeftOut, known_by, overrides_known_by
 from deportsim.run.config import DEFAULT_START, RunConfig, check_config, check_last_day
 from deportsim.run.draws import ParameterDraws, draw_parameters
 from deportsim.scenarios import SCENARIOS_DIR, Scenario, load_scenario
@@ -35,6 +36,8 @@ class Prepared:
     draws: ParameterDraws | None = None  # each replicate's parameters, if they are drawn
     #: The arrest stage fitted on the published record, for a scenario that follows it.
     arrest_fit: ArrestFit | None = None
+    #: With an as-of date: the dated values and overrides not yet published then, left out.
+    left_out: tuple[LeftOut, ...] = ()
 
     @property
     def start(self) -> dt.date:
@@ -87,19 +90,28 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     # the record replaces the record-following files' own planned values ("own"); a user's later
     # overrides and --set win over it (docs/model.md, "The published record")
     own, later = scenario.overrides[: scenario.planned], scenario.overrides[scenario.planned :]
+    left_out: tuple[LeftOut, ...] = ()
+    if cfg.as_of is not None:  # a forecast: only what was published by then
+        params, left_params = known_by(params, cfg.as_of)
+        own, left_own = overrides_known_by(own, cfg.as_of)
+        later, left_later = overrides_known_by(later, cfg.as_of)
+        left_out = left_params + left_own + left_later
     record: tuple[Override, ...] = ()
     fit: ArrestFit | None = None
     if scenario.follows_record:
         published = published_record(cfg.as_of, cfg.read, cfg.vintage_rule)
         fit = published.fit(params, own)
-        record = published.overrides(Resolved(params, start, cfg.days, own), fit)
+        before = Resolved(params, start, cfg.days, own)
+        record = published.overrides(before, fit, forecast=cfg.as_of is not None)
+        unpublished = {x.path for x in left_out if x.origin == "parameter file"}
+        record += published.remeasured(before, unpublished)
     resolved = Resolved(params, start, cfg.days, own + record + later + sets)
     inputs = read_inputs(resolved)
     _check_conflicts(params, resolved, inputs)
     draws = (
         draw_parameters(resolved, cfg.replicates, cfg.seed) if cfg.parameter_uncertainty else None
     )
-    return Prepared(cfg, scenario, params, resolved, inputs, draws, fit)
+    return Prepared(cfg, scenario, params, resolved, inputs, draws, fit, left_out)
 
 
 def _check_start_only(

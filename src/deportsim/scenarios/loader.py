@@ -14,6 +14,7 @@ A scenario file looks like::
         unit: persons/day           # optional; must measure the same thing as the parameter
         from: 2025-05-28            # optional; default: the start of the run
         until: 2027-01-01           # optional, exclusive; default: the end of the run
+        known: 2025-06-02           # optional, for a measurement: when it was published
         note: White House goal of at least 3,000 arrests a day.
 """
 
@@ -54,9 +55,10 @@ class _OverrideSpec(BaseModel):
     unit: str | None = None
     start: dt.date | None = Field(default=None, alias="from")
     until: dt.date | None = None
+    known: dt.date | None = None
     note: str | None = None
 
-    @field_validator("start", "until", mode="before")
+    @field_validator("start", "until", "known", mode="before")
     @classmethod
     def _quoted_date(cls, value: object) -> object:
         return _iso_date(value)
@@ -237,6 +239,7 @@ def load_scenario(
                 origin=f"scenario {spec.name}",
                 where_of={k: doc.loc(("overrides", i, k)) for k in ("value", "unit", "until")},
                 note=" ".join(ov.note.split()) if ov.note else None,
+                known=ov.known,
             )
         )
     return Scenario(

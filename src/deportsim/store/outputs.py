@@ -95,6 +95,14 @@ def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
         # the published record the run followed (deportsim.model.record), and the arrest stage
         # fitted on it; None for a scenario that does not follow the record
         "record": _record(prep),
+        # a run with an as-of date (a forecast) uses only what was published by then: the dated
+        # values and overrides published later, left out (deportsim.parameters.known)
+        "as_of": None
+        if prep.config.as_of is None
+        else {
+            "date": prep.config.as_of.isoformat(),
+            "left_out": [x.describe() for x in prep.left_out],
+        },
     }
 
 

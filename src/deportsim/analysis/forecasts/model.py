@@ -1,6 +1,6 @@
 """The model's forecast from the state observed on a date, using only what was known then.
 
-Steps (issue 20, in progress):
+Steps:
 
 1. the data vintage on the as-of date (:mod:`.vintage`, rule ``published`` by default): ICE's
    monthly series as printed in the workbooks dated by then;
@@ -18,8 +18,13 @@ Steps (issue 20, in progress):
 ended by the as-of date: the forecast reads nothing published later. Scoring against what
 happened afterwards is the rolling-origin evaluation's job (:mod:`.evaluate`).
 
-Not yet vintaged (stated in the output): the scenario's own overrides and the calibrated stays,
-which are used as shipped; a forecast from a date before their sources is flagged.
+What the run may use is cut at the as-of date too (:mod:`deportsim.parameters.known`): a
+parameter file's value measured on a year not yet ended then, and a scenario's measurement
+(officers hired, beds contracted) published later, are left out and listed under ``left_out``;
+rates the record measures take their last months' values instead (:meth:`.Record.remeasured`).
+The scenario's policies (its targets, focus and dates) are its conditions and are kept: a
+forecast is conditional on them. The stays are calibrated on FY2019-FY2024, published by October
+2024.
 """
 
 from __future__ import annotations
@@ -80,6 +85,8 @@ class Forecast:
     data: Vintage
     replicates: int
     seed: int
+    #: The dated values and measured overrides not yet published on the as-of date, left out.
+    left_out: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """forecast.json (shape in the interface contract)."""
@@ -92,6 +99,7 @@ class Forecast:
             "replicates": self.replicates,
             "seed": self.seed,
             "data_vintage": self.data.to_json(),
+            "left_out": list(self.left_out),
             "series": {
                 name: [
                     {"month": m, **{q: round(float(getattr(fc, q)[i]), 2) for q in _QUANTILES},
@@ -168,7 +176,7 @@ def forecast(
         observed[name] = tuple(known.series[name].value(m) for m in labels)
     return Forecast(
         result.prepared.scenario.name, as_of, origin, start, state, out, observed, known,
-        replicates, seed,
+        replicates, seed, tuple(x.describe() for x in result.prepared.left_out),
     )  # fmt: skip
 
 
