@@ -192,30 +192,67 @@ def _forecast_run(as_of: dt.date) -> tuple[RunConfig, list[Override]]:
     return cfg, [ov for ov in prep.resolved.overrides if ov.origin.startswith("record")]
 
 
-def test_a_forecast_measures_on_the_record_the_rates_of_a_year_not_yet_published() -> None:
+def test_a_forecast_takes_the_rates_the_record_measures_from_its_last_months() -> None:
     as_of = dt.date(2025, 6, 30)
     _, record = _forecast_run(as_of)
     known = published_record(as_of, rule="cut")
-    measured = {ov.path: ov for ov in record if "measured on the record" in (ov.note or "")}
+    measured = {ov.path: ov for ov in record if (ov.note or "").startswith("a forecast: the mean")}
     assert set(measured) == {
         "detention.cbp_book_ins",
         "detention.alos_cbp",
         "detention.removal_share_of_book_outs",
     }
-    cbp = known.months("book_ins_cbp")[-3:]
-    assert [m.month for m in cbp] == ["2025-04", "2025-05", "2025-06"]
-    assert measured["detention.cbp_book_ins"].value == pytest.approx(
-        np.mean([m.per_day for m in cbp])
-    )
-    stay = known.months("alos_cbp")[-3:]
-    assert measured["detention.alos_cbp"].value == pytest.approx(np.mean([m.value for m in stay]))
-    out, removed = known.months("book_outs")[-3:], known.months("removals")[-3:]
-    share = sum(m.value for m in removed) / sum(m.value for m in out)
-    assert measured["detention.removal_share_of_book_outs"].value == pytest.approx(share)
-    assert 0.5 < share < 1.0
-    # once the figures of the year under way were out (FY2026's, to April 2026), none is
-    _, later = _forecast_run(dt.date(2026, 4, 30))
-    assert not any("measured on the record" in (ov.note or "") for ov in later)
+    assert all(ov.start is None and ov.until is None for ov in measured.values())  # whole run
+    cbp = [m.per_day for m in known.months("book_ins_cbp")]
+    assert [m.month for m in known.months("book_ins_cbp")[-3:]] == ["2025-04", "2025-05", "2025-06"]
+    ov = measured["detention.cbp_book_ins"]
+    assert ov.value == pytest.approx(np.mean(cbp[-3:]))
+    assert ov.spread == pytest.approx((min(cbp[-12:]), max(cbp[-12:])))
+    stay = [m.value for m in known.months("alos_cbp")]
+    assert measured["detention.alos_cbp"].value == pytest.approx(np.mean(stay[-3:]))
+    out, removed = known.months("book_outs"), known.months("removals")
+    shares = [r.value / b.value for r, b in zip(removed, out, strict=True)]
+    share = measured["detention.removal_share_of_book_outs"]
+    assert share.value == pytest.approx(np.mean(shares[-3:]))
+    assert share.spread == pytest.approx((min(shares[-12:]), max(shares[-12:])))
+    assert 0.5 < share.value < 1.0
+    # a scenario run takes the fiscal years' values: nothing measured
+    run = prepare(RunConfig(scenario="directive-2025", replicates=2, years=0.5))
+    assert not any((o.note or "").startswith("a forecast") for o in run.resolved.overrides)
+
+
+def test_a_forecasts_productivity_walks_as_ices_arrests_moved_from_month_to_month() -> None:
+    as_of = dt.date(2025, 12, 31)
+    known = published_record(as_of, rule="cut")
+    per_day = [m.per_day for m in known.months("book_ins_ice")][-25:]
+    sigma = float(np.std(np.diff(np.log(per_day)), ddof=1))
+    assert known.monthly_moves() == pytest.approx(sigma)
+    cfg = RunConfig(
+        scenario="directive-2025", replicates=200, years=0.5, start=as_of + dt.timedelta(days=1),
+        as_of=as_of, vintage_rule="cut", parameter_uncertainty=True,
+    )  # fmt: skip
+    prep = prepare(cfg)
+    assert prep.draws is not None
+    path = "arrests.at_large_arrests_per_officer_day"
+    walk = prep.draws.walks[path]
+    assert walk.shape == (200, prep.days)
+    assert np.all(walk[:, :30] == walk[:, :1])  # one level a 30-day month
+    logs = np.log(walk[:, ::30])  # (replicates, months): a random walk with steps of sd sigma
+    steps = np.diff(logs, axis=1)
+    se = sigma / np.sqrt(2 * steps.size)
+    assert np.std(steps) == pytest.approx(sigma, abs=4 * se)
+    assert abs(np.mean(steps)) < 4 * sigma / np.sqrt(steps.size)
+    assert prep.draws.drawn[path]["walk"]["monthly_log_sd"] == pytest.approx(sigma)
+    r0 = prep.draws.resolved(0).canonical(path)
+    assert r0[45] / r0[0] == pytest.approx(walk[0, 45] / walk[0, 0])
+    again = prepare(cfg)
+    assert again.draws is not None
+    assert np.array_equal(again.draws.walks[path], walk)
+    # a scenario run does not walk
+    run = prepare(RunConfig(scenario="directive-2025", replicates=2, years=0.5,
+                            parameter_uncertainty=True))  # fmt: skip
+    assert run.draws is not None
+    assert run.draws.walks == {}
 
 
 def test_a_forecasts_beds_grow_at_the_pace_of_the_people_held() -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -56,8 +56,11 @@ RECORD_SERIES = {
 }
 #: A forecast's beds may grow at the pace of the people held over this many recorded months.
 BED_TREND_MONTHS = 3
-#: Months of the record's end over which a rate is re-measured for a forecast (:meth:`remeasured`).
-REMEASURE_MONTHS = 3
+#: Months of the record over which a forecast measures how much ICE's arrests moved a month.
+WALK_MONTHS = 24
+#: Months of the record's end over which a rate is re-measured for a forecast (:meth:`remeasured`),
+#: and the months whose lowest and highest values bound its draws.
+REMEASURE_MONTHS, RANGE_MONTHS = 3, 12
 #: The as-of date of "everything published" (no vintage asked for).
 LATEST = dt.date(9999, 12, 31)
 #: The arrest fit looks at most this many months back from the record's last month.
@@ -140,7 +143,8 @@ class Record:
         - when the record's last month is one the fit rests on, the productivity is that month's
           own (:attr:`ArrestFit.latest`), its range moved with it, rather than the fit's over
           all its months: a forecast starts from the level the operation had reached, as
-          forecasters correct a model's level at the origin;
+          forecasters correct a model's level at the origin; and from there it walks at random
+          month by month as ICE's arrests moved (:meth:`monthly_moves`);
         - beds may grow as the people held grew over the record's last :data:`BED_TREND_MONTHS`
           months (:func:`_beds_growing`): ICE publishes no monthly count of its beds, the people
           held are a lower bound on them, and contracts signed but not yet public would
@@ -171,8 +175,9 @@ class Record:
             if forecast and months and fit.months[-1] == months[-1].month:
                 k = fit.latest / fit.productivity
                 lo, hi = fit.predictive_range
-                out.append(_fitted("arrests.at_large_arrests_per_officer_day", fit.latest,
-                                   (lo * k, hi * k), fit, anchored=True))  # fmt: skip
+                walked = _fitted("arrests.at_large_arrests_per_officer_day", fit.latest,
+                                 (lo * k, hi * k), fit, anchored=True)  # fmt: skip
+                out.append(replace(walked, walk=self.monthly_moves()))
             else:
                 out.append(_fitted("arrests.at_large_arrests_per_officer_day", fit.productivity,
                                    fit.predictive_range, fit))  # fmt: skip
@@ -181,41 +186,56 @@ class Record:
                                    fit.ramp_range, fit))  # fmt: skip
         return tuple(out)
 
-    def remeasured(self, run: Resolved, paths: set[str]) -> tuple[Override, ...]:
-        """For a forecast: the rates in ``paths`` (not yet published) measured on the record.
+    def monthly_moves(self) -> float:
+        """How much ICE's arrests moved from one month to the next: for a forecast's walk.
 
-        A parameter file's value measured on a fiscal year that had not ended by the as-of date
-        is left out of a forecast (:mod:`deportsim.parameters.known`); where the record measures
-        the same rate, its last :data:`REMEASURE_MONTHS` months give the value from the record's
-        end instead of the year before's: CBP book-ins a day, the mean stay of people arrested by
-        CBP (read on a run's first day), and the share of book-outs that are removals.
+        The standard deviation of the log change of ICE book-ins a day from month to month over
+        the record's last :data:`WALK_MONTHS` months (changes of policy and of operations
+        included: they are what a forecast cannot foresee); 0 with fewer than three changes.
+        """
+        months = self.months("book_ins_ice")[-WALK_MONTHS - 1 :]
+        changes = np.diff(np.log([m.per_day for m in months]))
+        return float(np.std(changes, ddof=1)) if changes.size >= 3 else 0.0
+
+    def remeasured(self) -> tuple[Override, ...]:
+        """For a forecast: the rates the record measures, from its last months (whole run).
+
+        A forecast starts from the state of the record's last month; three rates the record
+        measures month by month start there too, rather than at a fiscal year's mean (which may
+        not have been published yet, or describe a year long past): CBP book-ins a day, the
+        mean stay of people arrested by CBP, and the share of book-outs that are removals. Each
+        is the mean of the last :data:`REMEASURE_MONTHS` months and is drawn (triangular) between
+        the lowest and the highest month of the last :data:`RANGE_MONTHS`, so that its
+        uncertainty is that of the recent months, not a parameter file's range around another
+        year's value.
         """
         out: list[Override] = []
-        ins = self.months("book_ins_cbp")[-REMEASURE_MONTHS:]
-        if "detention.cbp_book_ins" in paths and ins:
-            value = float(np.mean([m.per_day for m in ins]))
-            out.append(self._measured("detention.cbp_book_ins", value, ins, run))
-        stay = self.months("alos_cbp")[-REMEASURE_MONTHS:]
-        if "detention.alos_cbp" in paths and stay:
-            value = float(np.mean([m.value for m in stay]))  # a month's mean stay
-            out.append(self._measured("detention.alos_cbp", value, stay, run, start=False))
-        removed = self.months("removals")[-REMEASURE_MONTHS:]
-        left = self.months("book_outs")[-REMEASURE_MONTHS:]
-        if "detention.removal_share_of_book_outs" in paths and removed and left:
-            value = sum(m.value for m in removed) / sum(m.value for m in left)
-            out.append(self._measured("detention.removal_share_of_book_outs", value, left, run))
+        rates = {
+            "detention.cbp_book_ins": [m.per_day for m in self.months("book_ins_cbp")],
+            "detention.alos_cbp": [m.value for m in self.months("alos_cbp")],  # mean stays
+        }
+        removed, left = self.months("removals"), self.months("book_outs")
+        if removed and left and [m.month for m in removed] == [m.month for m in left]:
+            rates["detention.removal_share_of_book_outs"] = [
+                r.value / b.value for r, b in zip(removed, left, strict=True)
+            ]
+        months = {"detention.cbp_book_ins": self.months("book_ins_cbp"),
+                  "detention.alos_cbp": self.months("alos_cbp"),
+                  "detention.removal_share_of_book_outs": left}  # fmt: skip
+        for path, values in rates.items():
+            if len(values) < REMEASURE_MONTHS:
+                continue
+            value = float(np.mean(values[-REMEASURE_MONTHS:]))
+            recent = values[-RANGE_MONTHS:]
+            spread = (min(float(np.min(recent)), value), max(float(np.max(recent)), value))
+            used = months[path][-REMEASURE_MONTHS:]
+            note = (
+                f"a forecast: the mean of the record's months {used[0].month} to "
+                f"{used[-1].month}, drawn from {spread[0]:.4g} to {spread[1]:.4g} (its lowest "
+                f"and highest month of the last {RANGE_MONTHS})"
+            )
+            out.append(Override(path, None, value, None, None, _ORIGIN, note, spread=spread))
         return tuple(out)
-
-    @staticmethod
-    def _measured(
-        path: str, value: float, months: list[Month], run: Resolved, *, start: bool = True
-    ) -> Override:
-        note = (
-            f"measured on the record's months {months[0].month} to {months[-1].month} (the "
-            "value of the year then under way was not yet published)"
-        )
-        begin = months[-1].after if start and months[-1].after > run.start else None
-        return Override(path, None, value, begin, None, _ORIGIN, note)
 
     def _in_run(self, name: str, run: Resolved) -> Iterator[tuple[Month, slice]]:
         """The months of ``name`` that overlap ``run``, each with its days in the run."""

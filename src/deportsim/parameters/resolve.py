@@ -46,6 +46,9 @@ class Override:
     #: When its source was published, if not on ``start``: a forecast made before leaves it out
     #: (:mod:`deportsim.parameters.known`).
     known: dt.date | None = None
+    #: A forecast's monthly random walk on a drawn value: the standard deviation of its log
+    #: change from one 30-day month to the next (:mod:`deportsim.run.draws`).
+    walk: float | None = None
 
 
 def _as_number(raw: Any, where: Location) -> float:

@@ -28,6 +28,12 @@ model's process noise. How a draw works (docs/model.md, "Parameter uncertainty")
   themselves (``exact`` overrides) are never drawn: a replicate's factor leaves those days as
   recorded, and on them the arrest target moves against the booking share drawn so that ICE's
   book-ins stay as recorded.
+- A fitted value may also **walk** (a forecast's productivity, an override with ``walk``): on top
+  of its draw, replicate ``r`` multiplies it by ``exp(W)``, where ``W`` starts at 0 and takes a
+  normal step of standard deviation ``walk`` at the start of every 30-day month of the run
+  (the first month included), from its own generator seeded by replicate ``r``'s state of the
+  stream ``parameters.<path>.walk``: the level a forecast starts from drifts as ICE's arrests
+  did from month to month (:meth:`deportsim.model.record.Record.monthly_moves`).
 
 Not drawn (each listed with its reason in :meth:`ParameterDraws.record`): parameters with no
 stated range; those set with ``--set`` (a user who sets a value asks for that value); regional
@@ -150,6 +156,8 @@ class ParameterDraws:
     streams: tuple[str, ...]
     #: Days of each parameter that the published record sets (never drawn), where it does.
     exact: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
+    #: Per walking parameter, each replicate's daily multiplier (replicates, days).
+    walks: dict[str, F] = field(default_factory=dict)
 
     @property
     def replicates(self) -> int:
@@ -164,6 +172,8 @@ class ParameterDraws:
             base = self.base.canonical(path)
             mask = self.exact.get(path)
             arr = base * f if mask is None else np.where(_along(mask, base), base, base * f)
+            if path in self.walks:
+                arr = arr * _along_days(self.walks[path][r], arr)
             if self.base.params[path].unit.kind is Kind.PROBABILITY:
                 arr = np.minimum(arr, 1.0)
             arrays[path] = arr
@@ -214,6 +224,32 @@ class ParameterDraws:
 def _along(mask: NDArray[np.bool_], arr: F) -> NDArray[np.bool_]:
     """A (days,) mask shaped to broadcast over ``arr`` (days,) or (days, regions)."""
     return mask if arr.ndim == 1 else mask[:, None]
+
+
+def _along_days(daily: F, arr: F) -> F:
+    """A (days,) series shaped to broadcast over ``arr`` (days,) or (days, regions)."""
+    return daily if arr.ndim == 1 else daily[:, None]
+
+
+#: Days in a month of a walk (:attr:`ParameterDraws.walks`).
+WALK_MONTH_DAYS = 30
+
+
+def _walks(resolved: Resolved, streams: Streams, replicates: int, paths: list[str]) -> dict[str, F]:
+    """Each walking parameter's daily multipliers, (replicates, days): module docstring."""
+    out: dict[str, F] = {}
+    for path in paths:
+        sigma = next((ov.walk for ov in reversed(resolved.overrides)
+                      if ov.path == path and ov.walk is not None), None)  # fmt: skip
+        if not sigma:
+            continue
+        months = -(-resolved.days // WALK_MONTH_DAYS)
+        states = streams.replicate_states(f"{stream_name(path)}.walk", 0, replicates)
+        steps = np.stack([np.random.default_rng(list(map(int, st))).standard_normal(months)
+                          for st in states])  # fmt: skip
+        level = np.exp(sigma * np.cumsum(steps, axis=1))
+        out[path] = np.repeat(level, WALK_MONTH_DAYS, axis=1)[:, : resolved.days]
+    return out
 
 
 def _exact_days(resolved: Resolved) -> dict[str, NDArray[np.bool_]]:
@@ -310,6 +346,12 @@ def draw_parameters(resolved: Resolved, replicates: int, seed: int) -> Parameter
         columns.append(values / reference)
         drawn[path] = {"unit": unit, "reference": reference, **how}
     matrix = np.stack(columns, axis=1) if columns else np.ones((replicates, 0))
+    walks = _walks(resolved, streams, replicates, paths)
+    for path in walks:
+        sigma = next(ov.walk for ov in reversed(resolved.overrides) if ov.path == path and ov.walk)
+        drawn[path] |= {"walk": {"monthly_log_sd": sigma, "month_days": WALK_MONTH_DAYS,
+                                 "stream": f"{stream_name(path)}.walk"}}  # fmt: skip
     return ParameterDraws(
-        resolved, tuple(paths), matrix, drawn, not_drawn, streams.names, _exact_days(resolved)
-    )
+        resolved, tuple(paths), matrix, drawn, not_drawn, streams.names, _exact_days(resolved),
+        walks,
+    )  # fmt: skip

@@ -103,8 +103,8 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
         fit = published.fit(params, own)
         before = Resolved(params, start, cfg.days, own)
         record = published.overrides(before, fit, forecast=cfg.as_of is not None)
-        unpublished = {x.path for x in left_out if x.origin == "parameter file"}
-        record += published.remeasured(before, unpublished)
+        if cfg.as_of is not None:
+            record += published.remeasured()
     resolved = Resolved(params, start, cfg.days, own + record + later + sets)
     inputs = read_inputs(resolved)
     _check_conflicts(params, resolved, inputs)
