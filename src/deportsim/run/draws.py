@@ -235,9 +235,11 @@ def _along_days(daily: F, arr: F) -> F:
 WALK_MONTH_DAYS = 30
 
 
-def _walks(resolved: Resolved, streams: Streams, replicates: int, paths: list[str]) -> dict[str, F]:
-    """Each walking parameter's daily multipliers, (replicates, days): module docstring."""
-    out: dict[str, F] = {}
+def _walks(
+    resolved: Resolved, streams: Streams, replicates: int, paths: list[str]
+) -> dict[str, tuple[float, F]]:
+    """Each walking parameter's step and daily multipliers, (replicates, days): module docstring."""
+    out: dict[str, tuple[float, F]] = {}
     for path in paths:
         sigma = next((ov.walk for ov in reversed(resolved.overrides)
                       if ov.path == path and ov.walk is not None), None)  # fmt: skip
@@ -248,7 +250,7 @@ def _walks(resolved: Resolved, streams: Streams, replicates: int, paths: list[st
         steps = np.stack([np.random.default_rng(list(map(int, st))).standard_normal(months)
                           for st in states])  # fmt: skip
         level = np.exp(sigma * np.cumsum(steps, axis=1))
-        out[path] = np.repeat(level, WALK_MONTH_DAYS, axis=1)[:, : resolved.days]
+        out[path] = sigma, np.repeat(level, WALK_MONTH_DAYS, axis=1)[:, : resolved.days]
     return out
 
 
@@ -347,11 +349,10 @@ def draw_parameters(resolved: Resolved, replicates: int, seed: int) -> Parameter
         drawn[path] = {"unit": unit, "reference": reference, **how}
     matrix = np.stack(columns, axis=1) if columns else np.ones((replicates, 0))
     walks = _walks(resolved, streams, replicates, paths)
-    for path in walks:
-        sigma = next(ov.walk for ov in reversed(resolved.overrides) if ov.path == path and ov.walk)
+    for path, (sigma, _) in walks.items():
         drawn[path] |= {"walk": {"monthly_log_sd": sigma, "month_days": WALK_MONTH_DAYS,
                                  "stream": f"{stream_name(path)}.walk"}}  # fmt: skip
     return ParameterDraws(
         resolved, tuple(paths), matrix, drawn, not_drawn, streams.names, _exact_days(resolved),
-        walks,
+        {path: daily for path, (_, daily) in walks.items()},
     )  # fmt: skip
