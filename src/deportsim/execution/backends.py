@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import secrets
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ __all__ = [
     "LocalBackend",
     "Progress",
     "choose_backend",
+    "interrupts_held",
     "run_tasks",
     "stop_workers",
     "worker_start",
@@ -111,14 +113,21 @@ class LocalBackend:
         done = 0
         for attempt in range(LOCAL_RETRIES + 1):
             try:
-                with ProcessPoolExecutor(
-                    max_workers=min(self.workers, len(todo)),
-                    mp_context=ctx,
-                    initializer=worker_start,
-                    initargs=(os.getpid(),),
-                ) as pool:
-                    pending = {pool.submit(fn, a): i for i, a in todo.items()}
+                # the workers (started by submit) start deaf to Ctrl-C; it reaches this process
+                # once they are started. The hold begins after the pool is made: making it starts
+                # multiprocessing's resource tracker, which holds and then releases Ctrl-C itself
+                with (
+                    ProcessPoolExecutor(
+                        max_workers=min(self.workers, len(todo)),
+                        mp_context=ctx,
+                        initializer=worker_start,
+                        initargs=(os.getpid(),),
+                    ) as pool,
+                    interrupts_held() as release,
+                ):
                     try:
+                        pending = {pool.submit(fn, a): i for i, a in todo.items()}
+                        release()
                         while pending:
                             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                             for fut in finished:
@@ -139,15 +148,45 @@ class LocalBackend:
                     raise
 
 
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[Callable[[], None]]:
+    """Hold Ctrl-C (SIGINT) back from this thread while processes are started in it.
+
+    A process started meanwhile inherits the held signal, so a Ctrl-C that reaches every process
+    of the command while a worker is still starting up (importing, before :func:`worker_start`
+    makes it ignore Ctrl-C) waits in the worker instead of killing it with a traceback, and is
+    discarded there. In this process it is delivered when the hold ends: at the call of the
+    function this yields, or at the end of the block; the run then stops as it would have.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    held = [hasattr(signal, "pthread_sigmask") and main]
+
+    def release() -> None:
+        if held[0]:
+            held[0] = False
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+    if held[0]:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield release
+    finally:
+        release()
+
+
 def worker_start(parent: int) -> None:
     """Set up a local worker process: it ignores Ctrl-C and ends when ``parent`` does.
 
     Ctrl-C in a terminal reaches every process of the command; the parent alone handles it and
-    stops its workers (:func:`stop_workers`). A parent killed outright (SIGKILL, out of memory)
-    cannot stop them: each worker notices it is gone (it has another parent then) within
-    :data:`PARENT_POLL_S` and ends, rather than waiting for tasks forever.
+    stops its workers (:func:`stop_workers`). A worker starts with Ctrl-C held back
+    (:func:`interrupts_held`); ignoring it discards one that came while it started up. A parent
+    killed outright (SIGKILL, out of memory) cannot stop them: each worker notices it is gone (it
+    has another parent then) within :data:`PARENT_POLL_S` and ends, rather than waiting for tasks
+    forever.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     threading.Thread(target=_end_with, args=(parent,), name="parent", daemon=True).start()
 
 
