@@ -21,7 +21,8 @@ import pytest
 from deportsim.execution.backends import interrupts_held
 
 #: Runs 4 one-minute tasks on 2 workers; "started" once the workers are up; exits 3 on Ctrl-C
-#: (SIGTERM is turned into a KeyboardInterrupt, as the command line does).
+#: (SIGTERM is turned into a KeyboardInterrupt, as the command line does; Ctrl-C is handled even
+#: if the suite was started with it ignored, as a command started with `&` in a script is).
 CHILD = textwrap.dedent("""
     import signal, sys, time
     from deportsim.execution import LocalBackend
@@ -30,6 +31,7 @@ CHILD = textwrap.dedent("""
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
     backend = LocalBackend(2)
     try:
         backend.run(time.sleep, [60.0] * 4, lambda i, r: None, lambda done, total: print(
@@ -136,6 +138,9 @@ def test_ctrl_c_is_held_while_processes_start_and_delivered_after() -> None:
     show = "print([x for x in open('/proc/self/status') if x.startswith('SigBlk')][0])"
     bit = 1 << (signal.SIGINT - 1)
     interrupted = False
+    # Ctrl-C as in a terminal, even if this process was started with it ignored (as a command
+    # started with `&` in a script is)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with interrupts_held() as release:
             # to this thread (a signal to the process may go to another thread that does not
@@ -147,6 +152,8 @@ def test_ctrl_c_is_held_while_processes_start_and_delivered_after() -> None:
             release()  # delivered here
     except KeyboardInterrupt:
         interrupted = True
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert interrupted, "the held Ctrl-C was not delivered on release"
     after = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True,
                            check=True).stdout  # fmt: skip
