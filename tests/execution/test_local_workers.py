@@ -6,6 +6,7 @@ group of its own, and is killed; its workers must not outlive it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -65,9 +66,12 @@ def _left_after(pgid: int, seconds: float) -> list[int]:
     return left
 
 
-@pytest.fixture
-def proc() -> Iterator[subprocess.Popen[str]]:
-    """The process, once its 2 workers run their tasks; whatever is left of it is killed after."""
+@contextlib.contextmanager
+def _child(processes: int, poll: float) -> Iterator[subprocess.Popen[str]]:
+    """CHILD, once its process group has ``processes`` live processes; what is left is killed.
+
+    The group holds the process, multiprocessing's resource tracker and the workers.
+    """
     started = subprocess.Popen(
         [sys.executable, "-c", CHILD], text=True, start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -76,15 +80,22 @@ def proc() -> Iterator[subprocess.Popen[str]]:
         assert started.stdout is not None
         assert started.stdout.readline() == "started\n"
         deadline = time.monotonic() + 60
-        while len(_group(started.pid)) < 3:  # the process and its 2 workers
+        while len(_group(started.pid)) < processes:
             assert time.monotonic() < deadline, "the workers never started"
-            time.sleep(0.05)
-        time.sleep(0.5)  # the workers are running their tasks
+            time.sleep(poll)
         yield started
     finally:
         _left_after(started.pid, 0)
         started.kill()
         started.communicate()
+
+
+@pytest.fixture
+def proc() -> Iterator[subprocess.Popen[str]]:
+    """The process, once its 2 workers run their tasks; whatever is left of it is killed after."""
+    with _child(4, 0.05) as started:  # the process, the resource tracker, 2 workers
+        time.sleep(0.5)  # the workers are running their tasks
+        yield started
 
 
 def test_workers_end_when_their_process_is_killed_outright(proc: subprocess.Popen[str]) -> None:
@@ -112,26 +123,12 @@ def test_ctrl_c_while_the_workers_start_kills_none_of_them_with_a_traceback() ->
     # the worker (held, then ignored), not kill it with a KeyboardInterrupt traceback; five
     # times, as the moment varies (before the fix, about two tries in five failed)
     for _ in range(5):
-        started = subprocess.Popen(
-            [sys.executable, "-c", CHILD], text=True, start_new_session=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )  # fmt: skip
-        try:
-            assert started.stdout is not None
-            assert started.stdout.readline() == "started\n"
-            deadline = time.monotonic() + 60
-            while len(_group(started.pid)) < 3:  # the process, its resource tracker, a worker
-                assert time.monotonic() < deadline, "no worker started"
-                time.sleep(0.001)
+        with _child(3, 0.001) as started:  # the process, the resource tracker, a worker
             os.killpg(started.pid, signal.SIGINT)
             _, err = started.communicate(timeout=30)
             assert started.returncode == 3
             assert "Traceback" not in err, err
             assert _left_after(started.pid, 5) == []
-        finally:
-            _left_after(started.pid, 0)
-            started.kill()
-            started.communicate()
 
 
 def test_ctrl_c_is_held_while_processes_start_and_delivered_after() -> None:
