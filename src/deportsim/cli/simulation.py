@@ -35,6 +35,22 @@ from deportsim.views.parameters import render_csv, render_json, render_table
 __all__ = ["params", "run", "scenarios"]
 
 
+class By(StrEnum):
+    """Breakdowns ``deportsim run --by`` prints after the national table."""
+
+    region = "region"
+
+
+#: The metro table's columns (``deportsim run --by region``): metric, heading.
+REGION_COLUMNS = (
+    ("arrests_total", "arrests"),
+    ("book_ins_ice_total", "book-ins (ICE)"),
+    ("detained_mean", "detained, a day"),
+    ("removals_total", "removals"),
+    ("us_citizen_children_affected_total", "US-citizen children"),
+)
+
+
 class Format(StrEnum):
     """Output formats of ``deportsim params``."""
 
@@ -63,6 +79,14 @@ def run(
             "is complete; out/<scenario>/, the default, always takes the latest run).",
         ),
     ] = False,
+    by: Annotated[
+        By | None,
+        typer.Option(
+            "--by",
+            help="Also print a table by metro area (region of arrest): median and 90% interval "
+            "of arrests, ICE book-ins, people detained, removals and US-citizen children.",
+        ),
+    ] = None,
 ) -> None:
     """Run a scenario; write summary.json, timeseries.parquet and manifest.json."""
     cfg = api.RunConfig(
@@ -99,10 +123,29 @@ def run(
             catalog=catalog_choice(catalog, no_catalog), on_prepared=on_prepared,
             overwrite=overwrite,
         )  # fmt: skip
-    _print_summary(result.summary, result.folder or Path(), result.run_id)
+    _print_summary(result.summary, result.folder or Path(), result.run_id,
+                   by_region=by is By.region)  # fmt: skip
 
 
-def _print_summary(summary: dict[str, Any], out_dir: Path, run_id: str | None = None) -> None:
+def _print_regions(summary: dict[str, Any]) -> None:
+    """The metro table: each region's median and 90% interval of :data:`REGION_COLUMNS`."""
+    table = Table(title="By metro area (region of arrest): median (90% interval)")
+    table.add_column("region")
+    for _, heading in REGION_COLUMNS:
+        table.add_column(heading, justify="right")
+    for region, metrics in summary["regions"].items():
+        cells = []
+        for name, _ in REGION_COLUMNS:
+            m = metrics[name]
+            cells.append(f"{metric_text(m['p50'], m['unit'])} ({metric_text(m['p05'], m['unit'])}"
+                         f" – {metric_text(m['p95'], m['unit'])})")  # fmt: skip
+        table.add_row(region, *cells)
+    Console().print(table)
+
+
+def _print_summary(
+    summary: dict[str, Any], out_dir: Path, run_id: str | None = None, *, by_region: bool = False
+) -> None:
     metrics = summary["metrics"]
     title = f"{summary['scenario']}: {summary['replicates']} replicates"
     # plain echo, not a table title: a long scenario name must not wrap it
@@ -119,6 +162,8 @@ def _print_summary(summary: dict[str, Any], out_dir: Path, run_id: str | None = 
             f"{metric_text(m['p05'], m['unit'])} – {metric_text(m['p95'], m['unit'])}",
         )
     Console().print(table)
+    if by_region:
+        _print_regions(summary)
     typer.echo(f"Intervals include: {', '.join(summary['intervals']['include'])}")
     if run_id is not None:
         typer.echo(f"Recorded in the catalog as run {run_id} (deportsim runs show {run_id})")

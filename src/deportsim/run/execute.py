@@ -14,7 +14,7 @@ from deportsim._version import __version__
 from deportsim.engine import Streams
 from deportsim.model import SimResult, simulate
 from deportsim.run.prepare import Prepared
-from deportsim.run.results import summarise
+from deportsim.run.results import summarise, summarise_regions
 
 __all__ = ["RunOutput", "execute"]
 
@@ -63,6 +63,8 @@ def execute(
         "sets": list(cfg.sets),
         "intervals": {"quantiles": [0.05, 0.5, 0.95], "include": sources},
         "metrics": summarise(sim),
+        # the same statistics by region of arrest, for the metrics the model keeps by region
+        "regions": summarise_regions(sim),
     }
     names = streams.names + (draws.streams if draws is not None else ())
     return RunOutput(prep, sim, summary, names)

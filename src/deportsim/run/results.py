@@ -18,12 +18,12 @@ from numpy.typing import NDArray
 
 from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.model import SimResult
-from deportsim.model.accounts import NATIONAL_SERIES, regional
+from deportsim.model.accounts import NATIONAL_SERIES, REGIONAL_SERIES, regional
 from deportsim.model.pipeline import BATCH
 
 __all__ = [
-    "BLOCK", "METRICS", "REQUIRED_METRICS", "Metric", "TimeseriesBlocks", "summarise",
-    "timeseries_batches",
+    "BLOCK", "METRICS", "REGIONAL_METRICS", "REQUIRED_METRICS", "Metric", "TimeseriesBlocks",
+    "summarise", "summarise_regions", "timeseries_batches",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -38,24 +38,53 @@ class Metric:
     compute: Callable[[SimResult], F]
 
 
-def _total(name: str) -> Callable[[SimResult], F]:
-    return lambda s: s.national[name].sum(axis=1)
-
-
-def _mean(name: str) -> Callable[[SimResult], F]:
-    return lambda s: s.national[name].mean(axis=1)
-
-
-def _peak(name: str) -> Callable[[SimResult], F]:
-    return lambda s: s.national[name].max(axis=1)
-
-
-def _end(name: str) -> Callable[[SimResult], F]:
-    return lambda s: s.national[name][:, -1]
-
-
 def _years(s: SimResult) -> float:
     return s.days / DAYS_PER_YEAR
+
+
+@dataclass(frozen=True)
+class _Over:
+    """A metric made of one daily series: its total, mean, peak or last day, or a pace.
+
+    The same reduction applies to the series' regional form (:func:`summarise_regions`).
+    """
+
+    how: str  # total, mean, peak, end, per_day, per_year
+    series: str
+
+    def reduce(self, daily: F, days: int) -> F:
+        """Reduce along the days (axis 1): (replicates, days[, regions]) -> (replicates[, ...])."""
+        if self.how == "mean":
+            return np.asarray(daily.mean(axis=1))
+        if self.how == "peak":
+            return np.asarray(daily.max(axis=1))
+        if self.how == "end":
+            return np.asarray(daily[:, -1])
+        total = np.asarray(daily.sum(axis=1))
+        if self.how == "per_day":
+            return total / days
+        if self.how == "per_year":
+            return total / (days / DAYS_PER_YEAR)
+        return total
+
+    def __call__(self, s: SimResult) -> F:
+        return self.reduce(s.national[self.series], s.days)
+
+
+def _total(name: str) -> _Over:
+    return _Over("total", name)
+
+
+def _mean(name: str) -> _Over:
+    return _Over("mean", name)
+
+
+def _peak(name: str) -> _Over:
+    return _Over("peak", name)
+
+
+def _end(name: str) -> _Over:
+    return _Over("end", name)
 
 
 def _ratio(num: F, den: F) -> F:
@@ -68,7 +97,7 @@ METRICS: dict[str, Metric] = {
         "persons", "interior administrative arrests, all channels", _total("arrests")
     ),
     "arrests_per_day_mean": Metric(
-        "persons/day", "arrests_total / days", lambda s: _total("arrests")(s) / s.days
+        "persons/day", "arrests_total / days", _Over("per_day", "arrests")
     ),
     "book_ins_total": Metric("persons", "initial book-ins into detention", _total("book_ins")),
     "detained_mean": Metric("persons", "average daily detained population", _mean("detained")),
@@ -83,7 +112,7 @@ METRICS: dict[str, Metric] = {
     ),
     "removals_total": Metric("persons", "removals carried out", _total("removals")),
     "removals_per_year_mean": Metric(
-        "persons/year", "removals_total / years", lambda s: _total("removals")(s) / _years(s)
+        "persons/year", "removals_total / years", _Over("per_year", "removals")
     ),
     "voluntary_departures_total": Metric(
         "persons", "departures without a removal", _total("voluntary_departures")
@@ -234,23 +263,46 @@ def _round(value: float) -> float | None:
     return round(float(value), 2)
 
 
+def _stats(unit: str, values: F) -> dict[str, Any]:
+    """``{unit, mean, p05, p50, p95}`` of one metric's values over replicates (finite ones)."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return {"unit": unit, **dict.fromkeys(("mean", "p05", "p50", "p95"))}
+    q = np.quantile(finite, [0.05, 0.5, 0.95])
+    return {"unit": unit, "mean": _round(finite.mean()), "p05": _round(q[0]),
+            "p50": _round(q[1]), "p95": _round(q[2])}  # fmt: skip
+
+
 def summarise(sim: SimResult) -> dict[str, dict[str, Any]]:
     """Every metric as ``{unit, mean, p05, p50, p95}`` over replicates (values rounded to 0.01)."""
-    out: dict[str, dict[str, Any]] = {}
-    for name, metric in METRICS.items():
-        values = np.asarray(metric.compute(sim), dtype=np.float64)
-        finite = values[np.isfinite(values)]
-        if finite.size == 0:
-            stats = dict.fromkeys(("mean", "p05", "p50", "p95"))
-        else:
-            q = np.quantile(finite, [0.05, 0.5, 0.95])
-            stats = {
-                "mean": _round(finite.mean()),
-                "p05": _round(q[0]),
-                "p50": _round(q[1]),
-                "p95": _round(q[2]),
-            }
-        out[name] = {"unit": metric.unit, **stats}
+    return {name: _stats(m.unit, m.compute(sim)) for name, m in METRICS.items()}
+
+
+#: The metrics with a regional form: those made of one series that the model keeps by region.
+REGIONAL_METRICS = tuple(
+    name for name, m in METRICS.items()
+    if isinstance(m.compute, _Over) and m.compute.series in REGIONAL_SERIES
+)  # fmt: skip
+
+
+def summarise_regions(sim: SimResult) -> dict[str, dict[str, dict[str, Any]]]:
+    """The ``regions`` block: by region (area of arrest), each of :data:`REGIONAL_METRICS`.
+
+    The same statistics as :func:`summarise`, of the same reduction of the series' regional form
+    (the regions add up to the national figure for totals and means; not for peaks).
+    """
+    by_series: dict[str, F] = {}
+    out: dict[str, dict[str, dict[str, Any]]] = {r: {} for r in sim.regions}
+    for name in REGIONAL_METRICS:
+        m = METRICS[name]
+        over = m.compute
+        assert isinstance(over, _Over)  # noqa: S101 - REGIONAL_METRICS holds these only
+        if over.series not in by_series:
+            by_series[over.series] = sim.region(over.series)
+        values = over.reduce(by_series[over.series], sim.days)  # (replicates, regions)
+        for g, region in enumerate(sim.regions):
+            out[region][name] = _stats(m.unit, values[:, g])
     return out
 
 
