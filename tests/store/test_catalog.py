@@ -226,8 +226,8 @@ def test_list_show_compare_export_end_to_end(
     assert f"run 2  {b}  directive-2025" in out
     row = next(line for line in out.splitlines() if line.startswith("arrests_total"))
     ma = catalog.query.read_metrics([a, b], folder)
-    assert f"{ma[a]['arrests_total']['mean']:,.0f}" in row
-    assert f"{ma[b]['arrests_total']['mean']:,.0f}" in row
+    assert f"{ma[a]['arrests_total']['p50']:,.0f}" in row
+    assert f"{ma[b]['arrests_total']['p50']:,.0f}" in row
     differ = out.split("settings and parameters that differ:")[1]
     assert "arrests.officers" in differ
     assert "6000 officers" in differ

@@ -160,9 +160,9 @@ def runs_show(
         typer.echo(line)
     metrics = shown.metrics
     if metrics:
-        typer.echo("metrics (mean, 90% interval):")
+        typer.echo("metrics (median, 90% interval):")
         table = [
-            [f"  {n}", _fmt(m["mean"], m["unit"]),
+            [f"  {n}", _fmt(m["p50"], m["unit"]),
              f"{_fmt(m['p05'], m['unit'])} – {_fmt(m['p95'], m['unit'])}", m["unit"]]
             for n in _metric_names({rec["id"]: metrics}, every)
             if (m := metrics[n])
@@ -183,7 +183,7 @@ def runs_compare(
     """Set runs side by side, and the settings and parameters that differ.
 
     Runs of one kind only: runs, sweeps, sensitivity analyses and reports by their metrics
-    (means); claims runs by each claim's verdict and median; requirements by the resources
+    (medians); claims runs by each claim's verdict and median; requirements by the resources
     required each year; compare-estimates runs by each estimate's cost per removal.
     """
     found = api.runs_compare(run_ids or (), last=last, catalog=catalog)
@@ -199,27 +199,29 @@ def runs_compare(
         )
     lines = compare_lines(recs, found.tables)
     if lines is None:
-        _print_means(ids, found.metrics, every)
+        _print_medians(ids, found.metrics, every)
     else:
         for line in lines:
             typer.echo(line)
     _print_differences(found.settings)
 
 
-def _print_means(ids: list[str], found: dict[str, dict[str, dict[str, Any]]], every: bool) -> None:
-    """Metrics as rows, runs as columns (means); with two runs, the change from the first."""
+def _print_medians(
+    ids: list[str], found: dict[str, dict[str, dict[str, Any]]], every: bool
+) -> None:
+    """Metrics as rows, runs as columns (medians); with two runs, the change from the first."""
     pair = len(ids) == 2
     table = [["metric", *(f"run {i}" for i in range(1, len(ids) + 1)), *(["change"] * pair)]]
     for name in _metric_names(found, every):
-        means = [found[i].get(name, {}).get("mean") for i in ids]
+        medians = [found[i].get(name, {}).get("p50") for i in ids]
         unit = next(found[i][name]["unit"] for i in ids if name in found[i])
-        cells = [name, *(_fmt(m, unit) for m in means)]
+        cells = [name, *(_fmt(m, unit) for m in medians)]
         if pair:
-            a, b = means
+            a, b = medians
             cells.append(f"{(b - a) / abs(a):+.1%}" if a and b is not None else "-")
         table.append(cells)
     if len(table) > 1:
-        typer.echo("means:")
+        typer.echo("medians:")
         for line in _columns(table, right=range(1, len(table[0]))):
             typer.echo(line)
     missing = [i for i in ids if not found[i]]

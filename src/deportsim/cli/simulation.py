@@ -152,13 +152,13 @@ def _print_summary(
     typer.echo(f"{title} from {summary['start']}, {summary['days']} days")
     table = Table()
     table.add_column("metric")
-    table.add_column("mean", justify="right")
+    table.add_column("median", justify="right")
     table.add_column("90% interval", justify="right")
     for name in api.REQUIRED_METRICS:  # every metric the interface contract requires
         m = metrics[name]
         table.add_row(
             name,
-            metric_text(m["mean"], m["unit"]),
+            metric_text(m["p50"], m["unit"]),
             f"{metric_text(m['p05'], m['unit'])} – {metric_text(m['p95'], m['unit'])}",
         )
     Console().print(table)
