@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -240,3 +241,53 @@ def test_the_report_says_what_its_bands_hold() -> None:
         )
         assert scenario_run.parameters_drawn is drawn
         assert limitations(drawn)[0] == (DRAWN if drawn else LIMITATIONS[0])
+
+
+def _beds(prep: api.Prepared) -> np.ndarray:
+    assert prep.draws is not None
+    return np.array([prep.draws.resolved(r).canonical("detention.bed_capacity")
+                     for r in range(prep.draws.replicates)])  # fmt: skip
+
+
+def test_a_policy_lever_a_scenario_sets_is_exact_in_every_replicate(tmp_path: Path) -> None:
+    scenario = tmp_path / "beds.yaml"
+    scenario.write_text(
+        """\
+name: beds-100k
+title: One hundred thousand beds
+description: FY2024's baseline with 100,000 beds from July 2025, for a test of policy levers.
+policy_sources:
+  - {publisher: Test, title: A test policy, date: 2026}
+extends: baseline-fy2024
+overrides:
+  - path: detention.bed_capacity
+    value: 100000
+    from: 2025-07-01
+""",
+        encoding="utf-8",
+    )
+    cfg = RunConfig(scenario=str(scenario), replicates=12, years=1.0, seed=3,
+                    start=dt.date(2025, 1, 20))  # fmt: skip
+    prep = _drawn(cfg)
+    beds = _beds(prep)
+    july = (dt.date(2025, 7, 1) - dt.date(2025, 1, 20)).days
+    assert np.all(beds[:, july:] == 100_000.0)  # the scenario's beds, as written
+    assert np.unique(beds[:, 0]).size == 12  # the file's own beds before: drawn
+    assert prep.draws is not None
+    assert "exact_when_set" in prep.draws.drawn["detention.bed_capacity"]
+    # a lever the user sets with --set is the value given, every day, in every replicate
+    sets = _drawn(dataclasses.replace(cfg, scenario="baseline-fy2024",
+                                      sets=("detention.bed_capacity=100000",)))  # fmt: skip
+    assert np.all(_beds(sets) == 100_000.0)
+    # not a lever: a scenario's value of a parameter that is not a policy keeps its draw
+    stays = prep.draws.resolved(0).canonical("detention.stay_contested")
+    assert stays[0] != prep.resolved.canonical("detention.stay_contested")[0]
+
+
+def test_the_summary_of_100000_beds_is_100000_beds() -> None:
+    cfg = RunConfig(
+        scenario="directive-2025", replicates=8, years=0.5, seed=1, parameter_uncertainty=True,
+        sets=("detention.bed_capacity=100000",),
+    )  # fmt: skip
+    peak = deportsim.run(cfg).summary["metrics"]["detention_capacity_peak"]
+    assert peak["p05"] == peak["p50"] == peak["p95"] == 100_000.0

@@ -157,6 +157,12 @@ class ParameterSpec(_Strict):
         default="daily",
         description="daily: read every day; start: read once, on the first day of a run",
     )
+    lever: bool = Field(
+        default=False,
+        description="a policy lever (beds, officers, judges, flights, targets): a value a "
+        "scenario or --set gives is exact in every replicate; the file's own values (an "
+        "estimate of the current state) keep their uncertainty range",
+    )
     values: dict[str, ValueAt] = Field(min_length=1)
     #: When each dated value was first published, where that is after the value's own date (a
     #: fiscal year's share is known when the year's statistics come out): value date -> date.

@@ -22,6 +22,11 @@ model's process noise. How a draw works (docs/model.md, "Parameter uncertainty")
   ``parameters.calibrated.model_stays``), so their correlation is kept; their factor is the row's
   value over the best fit's.
 
+- **Policy levers are exact** where a scenario or ``--set`` gives them: a parameter marked
+  ``lever: true`` in its file (beds, hold rooms, officers, judges, flights, the arrest target)
+  keeps the value the scenario or the user wrote in every replicate, on the days it is in force;
+  on the other days (the file's own value, an estimate of the current state) it is drawn like any
+  other parameter. The manifest says so under the parameter's draw (``exact_when_set``).
 - Values fitted on the published record (:mod:`deportsim.model.record`, an override with its own
   ``spread``) are drawn from a triangular distribution over their bootstrap range, with the
   fitted value as the mode, on their own stream ``parameters.<path>``; the record's months
@@ -254,11 +259,28 @@ def _walks(
     return out
 
 
+def _describe(
+    drawn: dict[str, dict[str, Any]], resolved: Resolved, walks: dict[str, tuple[float, F]]
+) -> None:
+    """Add to the manifest's description of each draw: its walk, and a lever's exact values."""
+    for path, (sigma, _) in walks.items():
+        drawn[path] |= {"walk": {"monthly_log_sd": sigma, "month_days": WALK_MONTH_DAYS,
+                                 "stream": f"{stream_name(path)}.walk"}}  # fmt: skip
+    for path, how in drawn.items():
+        if resolved.params[path].spec.lever:
+            how["exact_when_set"] = "a scenario's or --set value is kept as written"
+
+
 def _exact_days(resolved: Resolved) -> dict[str, NDArray[np.bool_]]:
-    """Per parameter, the days an exact override (the published record) is in force."""
+    """Per parameter, the days an exact value is in force.
+
+    The published record's, and a policy lever's as a scenario or ``--set`` gives it
+    (``lever: true`` in its file).
+    """
     out: dict[str, NDArray[np.bool_]] = {}
     for ov in resolved.overrides:
-        if not ov.exact:
+        lever = resolved.params[ov.path].spec.lever and not ov.origin.startswith("record")
+        if not (ov.exact or lever):
             continue
         mask = out.setdefault(ov.path, np.zeros(resolved.days, dtype=bool))
         mask[resolved.window(ov.start, ov.until)] = True
@@ -349,9 +371,7 @@ def draw_parameters(resolved: Resolved, replicates: int, seed: int) -> Parameter
         drawn[path] = {"unit": unit, "reference": reference, **how}
     matrix = np.stack(columns, axis=1) if columns else np.ones((replicates, 0))
     walks = _walks(resolved, streams, replicates, paths)
-    for path, (sigma, _) in walks.items():
-        drawn[path] |= {"walk": {"monthly_log_sd": sigma, "month_days": WALK_MONTH_DAYS,
-                                 "stream": f"{stream_name(path)}.walk"}}  # fmt: skip
+    _describe(drawn, resolved, walks)
     return ParameterDraws(
         resolved, tuple(paths), matrix, drawn, not_drawn, streams.names, _exact_days(resolved),
         {path: daily for path, (_, daily) in walks.items()},

@@ -92,9 +92,10 @@ def test_contributions_and_interaction_reconcile_the_gap(written: dict[str, Any]
 
 def test_fixed_seed_gives_these_exact_figures(written: dict[str, Any]) -> None:
     by_id = _by_id(written)
-    # regression figures for seed 0, 3 replicates (refresh only when the model changes on purpose)
+    # regression figures for seed 0, 3 replicates (refresh only when the model changes on purpose;
+    # 80,735 before the policy levers (its one-million scenario's resources) were kept exact)
     assert written["intervals"]["include"] == ["process noise", "parameter uncertainty"]
-    assert by_id["aic-2024"]["model_under_assumptions"]["p50"] == 80735
+    assert by_id["aic-2024"]["model_under_assumptions"]["p50"] == 80559
     assert by_id["cap-2010"]["published"]["value_model_dollars"] == 34212
     assert by_id["aic-2024"]["model_default"]["mean_field"] == 15880
     # the assumption that explains most of AIC's gap is its detention cost per bed-day
