@@ -36,15 +36,21 @@ def _row(p: dict[str, Any]) -> str:
     else:
         first = p["sources"][0]
         basis = f"sourced: {first['publisher']}, {first['title']} ({first['date']})"
-    u = p["uncertainty"]
-    spread = f"{_number(u['low'])}–{_number(u['high'])}" if u else "—"
-    return f"| `{p['path']}` ({p['unit']}) | {values} | {basis} | {spread} |"
+    return f"| `{p['path']}` ({p['unit']}) | {values} | {basis} | {_spread(p['uncertainty'])} |"
+
+
+def _spread(u: dict[str, Any] | None, distribution: bool = False) -> str:
+    """A range as the tables show it: low–high, or ×low–×high of the value for a relative one."""
+    if not u:
+        return "—"
+    times = "×" if u.get("relative") else ""
+    head = f"{u['distribution']} " if distribution else ""
+    return f"{head}{times}{_number(u['low'])}–{times}{_number(u['high'])}"
 
 
 def _reference_row(p: dict[str, Any]) -> str:
     values = "<br>".join(f"{step['from']}: {_value(step['value'])}" for step in p["values"])
-    u = p["uncertainty"]
-    spread = f"{u['distribution']} {_number(u['low'])}–{_number(u['high'])}" if u else "—"
+    spread = _spread(p["uncertainty"], distribution=True)
     basis = kind_label(p["kind"])
     return f"| `{p['path']}` | {p['unit']} | {values} | {spread} | {basis} | {p['applies']} |"
 

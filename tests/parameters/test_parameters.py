@@ -6,12 +6,14 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from deportsim.core.errors import Location, UserError
 from deportsim.core.strict_yaml import load_yaml
 from deportsim.core.units import Kind
 from deportsim.parameters import ParameterSet, Resolved, make_override, parse_set
 from deportsim.parameters.loader import PARAMETERS_DIR
+from deportsim.parameters.schema import Uncertainty
 
 
 def test_index_lists_every_stage_file(params: ParameterSet) -> None:
@@ -39,6 +41,9 @@ def test_central_values_lie_inside_their_uncertainty_range(params: ParameterSet)
     for path, p in params.parameters.items():
         unc = p.spec.uncertainty
         if unc is None or unc.distribution in {"normal", "lognormal"}:
+            continue
+        if unc.relative:  # multiples of the value in force: 1 is the value itself
+            assert unc.low <= 1.0 <= unc.high, f"{path}: 1 outside its relative range"
             continue
         latest = np.atleast_1d(np.asarray(p.steps[-1][1])) / p.unit.factor
         assert np.all(latest >= unc.low - 1e-9), f"{path}: {latest} below low {unc.low}"
@@ -148,3 +153,12 @@ def test_start_only_parameters_are_read_with_first(params: ParameterSet, start: 
         res.daily("courts.initial_backlog", "cases")
     with pytest.raises(ValueError, match="applies daily"):
         res.first("courts.judges", "judges")
+
+
+def test_a_relative_range_must_hold_the_value_itself() -> None:
+    ok = Uncertainty(distribution="triangular", low=0.7, high=1.3, relative=True)
+    assert ok.relative
+    with pytest.raises(ValidationError, match="a relative range needs 0 < low <= 1 <= high"):
+        Uncertainty(distribution="triangular", low=1.2, high=1.5, relative=True)
+    with pytest.raises(ValidationError, match="a relative range needs"):
+        Uncertainty(distribution="uniform", low=0.0, high=1.5, relative=True)

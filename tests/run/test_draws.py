@@ -291,3 +291,19 @@ def test_the_summary_of_100000_beds_is_100000_beds() -> None:
     )  # fmt: skip
     peak = deportsim.run(cfg).summary["metrics"]["detention_capacity_peak"]
     assert peak["p05"] == peak["p50"] == peak["p95"] == 100_000.0
+
+
+def test_cbp_book_ins_are_drawn_around_the_value_in_force() -> None:
+    # a relative range (0.7-1.3 times the value): a run from December 2026 draws around 2025's
+    # 145.6 a day, not within the 100-700 that suited FY2024's 511.7
+    cfg = RunConfig(scenario="baseline-fy2024", replicates=40, years=0.5, seed=1,
+                    start=dt.date(2026, 12, 6))  # fmt: skip
+    prep = _drawn(cfg)
+    assert prep.draws is not None
+    drawn = np.array([prep.draws.resolved(r).canonical("detention.cbp_book_ins")[0]
+                      for r in range(40)])  # fmt: skip
+    value = prep.resolved.canonical("detention.cbp_book_ins")[0]
+    assert value == pytest.approx(145.6)
+    assert np.all((drawn >= 0.7 * value - 1e-9) & (drawn <= 1.3 * value + 1e-9))
+    assert 0.9 < float(np.median(drawn)) / value < 1.1  # the value in force is the mode
+    assert prep.draws.drawn["detention.cbp_book_ins"]["relative"] == [0.7, 1.3]

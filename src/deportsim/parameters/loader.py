@@ -251,7 +251,7 @@ def _load_file(doc: YamlDoc, stem: str, regions: tuple[str, ...]) -> dict[str, P
             unit = get_unit(spec.unit)
         except UnitMismatchError as exc:
             raise UserError(str(exc), doc.loc((*key, "unit"), f"{path}.unit")) from None
-        if spec.uncertainty is not None:
+        if spec.uncertainty is not None and not spec.uncertainty.relative:
             for bound in (spec.uncertainty.low, spec.uncertainty.high):
                 problem = check_value(spec, unit, bound * unit.factor)
                 if problem:

@@ -107,18 +107,26 @@ class Uncertainty(_Strict):
 
     ``uniform``, ``triangular`` and ``pert``: ``low`` and ``high`` are the bounds (the central
     value is the mode). ``normal`` and ``lognormal``: ``low`` and ``high`` are the 5th and 95th
-    percentiles. Values are in the parameter's own unit.
+    percentiles. Values are in the parameter's own unit, or, with ``relative: true``, multiples
+    of the value in force on the run's first day.
     """
 
     distribution: Literal["uniform", "triangular", "pert", "normal", "lognormal"]
     low: float
     high: float
     basis: str | None = Field(default=None, description="why this range")
+    relative: bool = Field(
+        default=False,
+        description="low and high are multiples of the value in force (0.8 and 1.25: 20% "
+        "below to 25% above it), for a parameter whose level changes from year to year",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Uncertainty:
         if self.low > self.high:
             raise ValueError(f"uncertainty low ({self.low}) is above high ({self.high})")
+        if self.relative and not 0 < self.low <= 1 <= self.high:
+            raise ValueError("a relative range needs 0 < low <= 1 <= high (multiples of the value)")
         if self.distribution == "lognormal" and self.low <= 0:
             raise ValueError("a lognormal range needs low > 0")
         return self

@@ -308,7 +308,8 @@ def _reason(resolved: Resolved, path: str, reference: float, sets: set[str]) -> 
         return "regional: its range spans the regions' values, not one region's uncertainty"
     if reference == 0:
         return "its value is 0 (a switch that scenarios set): a relative draw cannot move it"
-    lo, hi = spec.low * param.unit.factor, spec.high * param.unit.factor
+    scale = reference if spec.relative else param.unit.factor
+    lo, hi = spec.low * scale, spec.high * scale
     if not lo - 1e-12 * abs(lo) <= reference <= hi + 1e-12 * abs(hi):
         return f"its value on the first day ({reference:g}) is outside its range"
     return None
@@ -360,9 +361,11 @@ def draw_parameters(resolved: Resolved, replicates: int, seed: int) -> Parameter
         else:
             name = stream_name(path)
             u = _uniforms(streams, name, replicates)
-            values = quantile(u, spec, reference, param.unit.factor)
-            how = {"distribution": spec.distribution, "low": spec.low * param.unit.factor,
-                   "high": spec.high * param.unit.factor, "stream": name}  # fmt: skip
+            scale = reference if spec.relative else param.unit.factor
+            values = quantile(u, spec, reference, scale)
+            how = {"distribution": spec.distribution, "low": spec.low * scale,
+                   "high": spec.high * scale, "stream": name,
+                   **({"relative": [spec.low, spec.high]} if spec.relative else {})}  # fmt: skip
         values = np.maximum(values, 0.0)
         if param.unit.kind is Kind.PROBABILITY:
             values = np.minimum(values, 1.0)

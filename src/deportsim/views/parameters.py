@@ -151,7 +151,9 @@ def render_table(rows: list[dict[str, Any]], console: Console, scenario: str | N
         body = [f"{row['description']}", *_values_text(row["values"]).splitlines()]
         unc = row["uncertainty"]
         if unc:
-            body.append(f"range: {unc['distribution']} {unc['low']:g} to {unc['high']:g}")
+            times = "× " if unc.get("relative") else ""
+            body.append(f"range: {unc['distribution']} {times}{unc['low']:g} to "
+                        f"{times}{unc['high']:g}" + (" the value" if times else ""))  # fmt: skip
         if row["assumption"]:
             body.append(f"assumption: {row['assumption']}")
         body.extend(f"source: {_citation(src)}" for src in row["sources"])

@@ -178,6 +178,8 @@ def _stated_range(prep: Prepared, path: str) -> Range:
         )
     first = next(iter(p.spec.values.values()))
     mode = float(first) if isinstance(first, float | int) else None
+    if u.relative and mode is not None:  # multiples of the value: of the file's first one
+        return Range(p.path, u.low * mode, u.high * mode, u.distribution, mode)
     return Range(p.path, u.low, u.high, u.distribution, mode)
 
 

@@ -72,7 +72,8 @@ def default_ranges(params: ParameterSet, scenario: Scenario) -> list[Range]:
         value = next(iter(p.spec.values.values()))
         if not u.low < u.high or not isinstance(value, float | int):
             continue
-        out.append(Range(p.path, u.low, u.high, u.distribution, float(value)))
+        k = float(value) if u.relative else 1.0  # a relative range: multiples of the value
+        out.append(Range(p.path, u.low * k, u.high * k, u.distribution, float(value)))
     return out
 
 
