@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -89,9 +89,18 @@ class Record:
     """The record as known on the vintage's date: each series by month, gaps filled."""
 
     data: Vintage
+    _walked: dict[str, list[Month]] = field(default_factory=dict, repr=False, compare=False)
 
     def months(self, name: str) -> list[Month]:
-        """The complete months of ``name`` from its first to its last, a gap as its neighbours'."""
+        """The complete months of ``name`` from its first to its last, a gap as its neighbours'.
+
+        Walked once per series (the list is the record's own: do not change it).
+        """
+        if name not in self._walked:
+            self._walked[name] = self._walk(name)
+        return self._walked[name]
+
+    def _walk(self, name: str) -> list[Month]:
         s = self.data.series[name]
         if not s.months:
             return []
@@ -163,8 +172,7 @@ class Record:
             note = f"CBP book-ins a day in {m.month} ({m.source})"
             out.append(self._exact("detention.cbp_book_ins", m.per_day, m, note))
         beds = run.canonical("detention.bed_capacity")
-        held = list(self._in_run("detained_adp", run))
-        for m, days in held:
+        for m, days in self._in_run("detained_adp", run):
             if m.value > float(np.max(beds[days])):  # the month's average daily population
                 note = f"at least the {m.value:,.0f} people ICE held on an average day of {m.month}"
                 out.append(self._exact("detention.bed_capacity", m.value, m, note))
@@ -210,25 +218,22 @@ class Record:
         year's value.
         """
         out: list[Override] = []
-        rates = {
-            "detention.cbp_book_ins": [m.per_day for m in self.months("book_ins_cbp")],
-            "detention.alos_cbp": [m.value for m in self.months("alos_cbp")],  # mean stays
-        }
+        cbp, stay = self.months("book_ins_cbp"), self.months("alos_cbp")
         removed, left = self.months("removals"), self.months("book_outs")
-        if removed and left and [m.month for m in removed] == [m.month for m in left]:
-            rates["detention.removal_share_of_book_outs"] = [
-                r.value / b.value for r, b in zip(removed, left, strict=True)
-            ]
-        months = {"detention.cbp_book_ins": self.months("book_ins_cbp"),
-                  "detention.alos_cbp": self.months("alos_cbp"),
-                  "detention.removal_share_of_book_outs": left}  # fmt: skip
-        for path, values in rates.items():
+        rates = {  # path -> (months, the rate in each)
+            "detention.cbp_book_ins": (cbp, [m.per_day for m in cbp]),
+            "detention.alos_cbp": (stay, [m.value for m in stay]),  # a month's mean stay
+        }
+        if removed and [m.month for m in removed] == [m.month for m in left]:
+            shares = [r.value / b.value for r, b in zip(removed, left, strict=True)]
+            rates["detention.removal_share_of_book_outs"] = (left, shares)
+        for path, (months, values) in rates.items():
             if len(values) < REMEASURE_MONTHS:
                 continue
             value = float(np.mean(values[-REMEASURE_MONTHS:]))
             recent = values[-RANGE_MONTHS:]
             spread = (min(float(np.min(recent)), value), max(float(np.max(recent)), value))
-            used = months[path][-REMEASURE_MONTHS:]
+            used = months[-REMEASURE_MONTHS:]
             note = (
                 f"a forecast: the mean of the record's months {used[0].month} to "
                 f"{used[-1].month}, drawn from {spread[0]:.4g} to {spread[1]:.4g} (its lowest "

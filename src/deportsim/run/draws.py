@@ -65,7 +65,7 @@ from deportsim.model.calibration import shipped_model_stays
 from deportsim.model.inputs import Inputs
 from deportsim.model.stages import read_inputs
 from deportsim.model.stages.impacts import SECTORS
-from deportsim.parameters import Resolved
+from deportsim.parameters import Override, Resolved
 from deportsim.parameters.schema import Uncertainty
 
 __all__ = [
@@ -246,8 +246,8 @@ def _walks(
     """Each walking parameter's step and daily multipliers, (replicates, days): module docstring."""
     out: dict[str, tuple[float, F]] = {}
     for path in paths:
-        sigma = next((ov.walk for ov in reversed(resolved.overrides)
-                      if ov.path == path and ov.walk is not None), None)  # fmt: skip
+        ov = _whole_run(resolved, path)
+        sigma = ov.walk if ov is not None else None
         if not sigma:
             continue
         months = -(-resolved.days // WALK_MONTH_DAYS)
@@ -287,14 +287,18 @@ def _exact_days(resolved: Resolved) -> dict[str, NDArray[np.bool_]]:
     return out
 
 
+def _whole_run(resolved: Resolved, path: str) -> Override | None:
+    """The override that sets ``path`` for the whole run (the last one given), or None."""
+    return next((ov for ov in reversed(resolved.overrides)
+                 if ov.path == path and ov.start is None and ov.until is None), None)  # fmt: skip
+
+
 def _spread(resolved: Resolved, path: str) -> tuple[float, float, float] | None:
     """A fitted whole-run value's own range: (value, low, high), or None."""
-    for ov in reversed(resolved.overrides):
-        if ov.path == path and ov.start is None and ov.until is None:
-            if ov.spread is None or not isinstance(ov.value, float):
-                return None
-            return ov.value, ov.spread[0], ov.spread[1]
-    return None
+    ov = _whole_run(resolved, path)
+    if ov is None or ov.spread is None or not isinstance(ov.value, float):
+        return None
+    return ov.value, ov.spread[0], ov.spread[1]
 
 
 def _reason(resolved: Resolved, path: str, reference: float, sets: set[str]) -> str | None:

@@ -38,10 +38,6 @@ class Metric:
     compute: Callable[[SimResult], F]
 
 
-def _years(s: SimResult) -> float:
-    return s.days / DAYS_PER_YEAR
-
-
 @dataclass(frozen=True)
 class _Over:
     """A metric made of one daily series: its total, mean, peak or last day, or a pace.

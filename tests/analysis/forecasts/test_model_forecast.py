@@ -97,3 +97,14 @@ def test_the_model_is_scored_beside_the_baselines_from_the_same_origins() -> Non
         assert model.scores.n == naive.scores.n
         assert model.scores.wis > 0.0
         assert 0.0 <= model.scores.coverage90 <= 1.0
+
+
+def test_forecast_json_lists_what_was_not_yet_published(made: Forecast) -> None:
+    left = made.to_json()["left_out"]
+    # the officers made operational from October 2025 were reported in January 2026
+    assert ("arrests.officers from 2025-10-01 (scenario directive-2025, published 2026-01-31)"
+            in left)  # fmt: skip
+    # FY2025's removal share came out on 24 September 2025, before the as-of date: used
+    assert not any(x.startswith("detention.removal_share_of_book_outs from 2024-10-01")
+                   for x in left)  # fmt: skip
+    assert any(x.startswith("detention.removal_share_of_book_outs from 2025-10-01") for x in left)

@@ -24,13 +24,14 @@ from typing import Any
 
 import numpy as np
 
-from deportsim.analysis.forecasts.baselines import BASELINES, add_months, baseline
+from deportsim.analysis.forecasts.baselines import BASELINES, baseline
 from deportsim.analysis.forecasts.scores import QuantileForecast, Scores, score_forecast
 from deportsim.official.vintage import (
     SERIES,
     MonthlySeries,
     Rule,
     Vintage,
+    add_months,
     month_end,
     vintage,
 )

@@ -2,8 +2,8 @@
 
 Steps:
 
-1. the data vintage on the as-of date (:mod:`.vintage`, rule ``published`` by default): ICE's
-   monthly series as printed in the workbooks dated by then;
+1. the data vintage on the as-of date (:mod:`deportsim.official.vintage`, rule ``published`` by
+   default): ICE's monthly series as printed in the workbooks dated by then;
 2. the origin is the last complete month of detained ADP known then; the run starts on the first
    day of the next month, with the people detained on that day set to the origin month's average
    daily population by arresting agency (``detention.initial_detained_ice`` and ``_cbp``, as
@@ -37,7 +37,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from deportsim.analysis.forecasts.baselines import add_months
 from deportsim.analysis.forecasts.scores import QuantileForecast
 from deportsim.core.errors import Location, UserError
 from deportsim.core.units import DAYS_PER_YEAR
@@ -47,6 +46,7 @@ from deportsim.official.vintage import (
     Reader,
     Rule,
     Vintage,
+    add_months,
     month_end,
     vintage,
 )
