@@ -524,7 +524,8 @@ def run_kill(k: Kill, setup: Setup, keep: bool = False) -> Outcome:
 def _problems(o: Outcome, exit_ok: bool) -> list[str]:
     k, found = o.kill, []
     if not exit_ok:
-        found.append(f"exit code {o.returncode} after {k.signal} (sent: {o.sent})")
+        last = (o.stderr_tail or ["(nothing)"])[-1]
+        found.append(f"exit code {o.returncode} after {k.signal} (sent: {o.sent}); last: {last}")
     if o.false_complete:
         found.append("shown complete but not: " + "; ".join(o.false_complete))
     if o.earlier_lost:

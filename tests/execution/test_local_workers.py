@@ -131,27 +131,88 @@ def test_ctrl_c_while_the_workers_start_kills_none_of_them_with_a_traceback() ->
             assert _left_after(started.pid, 5) == []
 
 
-def test_ctrl_c_is_held_while_processes_start_and_delivered_after() -> None:
+def _blocked_in_a_new_process() -> bool:
     show = "print([x for x in open('/proc/self/status') if x.startswith('SigBlk')][0])"
-    bit = 1 << (signal.SIGINT - 1)
-    interrupted = False
+    line = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+
+
+@pytest.mark.parametrize("to", ["this thread", "another thread"])
+def test_ctrl_c_is_held_while_processes_start_and_delivered_after(to: str) -> None:
     # Ctrl-C as in a terminal, even if this process was started with it ignored (as a command
-    # started with `&` in a script is)
+    # started with `&` in a script is); the system may hand it to any thread of the process
+    # that does not block it (as the command line's progress bar's), which only sets a flag
+    # that the main thread acts on: held all the same
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    other_done, other = threading.Event(), threading.Event()
+    thread = threading.Thread(target=lambda: (other.wait(10), other_done.set()))
+    thread.start()
+    reached_end = interrupted = False
     try:
-        with interrupts_held() as release:
-            # to this thread (a signal to the process may go to another thread that does not
-            # hold it, as pytest's own may): held, nothing raised yet
-            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
-            line = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True,
-                                  check=True).stdout  # fmt: skip
-            assert int(line.split()[1], 16) & bit, line  # a process started now holds it too
-            release()  # delivered here
+        with interrupts_held():
+            target = thread if to == "another thread" else threading.main_thread()
+            signal.pthread_kill(target.ident or 0, signal.SIGINT)
+            other.set()
+            other_done.wait(10)
+            time.sleep(0.05)  # the main thread runs on with the flag set: nothing raised
+            assert _blocked_in_a_new_process()  # a process started now holds it too
+            reached_end = True
     except KeyboardInterrupt:
         interrupted = True
     finally:
         signal.signal(signal.SIGINT, before)
-    assert interrupted, "the held Ctrl-C was not delivered on release"
-    after = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True,
-                           check=True).stdout  # fmt: skip
-    assert not int(after.split()[1], 16) & bit, after
+        thread.join()
+    assert reached_end, "Ctrl-C was not held"
+    assert interrupted, "the held Ctrl-C was not delivered when the block ended"
+    assert not _blocked_in_a_new_process()
+
+
+#: Runs 4 quick tasks on 2 workers, the second of which takes 30 s to start up (it is still
+#: starting when the tasks are done, as a worker may be on a loaded machine), and sends itself
+#: Ctrl-C half a second after the last result, while the pool waits for that worker.
+SLOW_START = textwrap.dedent("""
+    import os, signal, sys, threading, time
+
+    if __name__ == "__mp_main__":  # a worker starting up: the second one is slow
+        try:
+            os.close(os.open(os.environ["FIRST_WORKER"], os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            time.sleep(30)
+
+    if __name__ == "__main__":
+        from deportsim.execution import LocalBackend
+
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        done = []
+
+        def on_result(i, r):
+            done.append(i)
+            if len(done) == 4:
+                threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+        try:
+            LocalBackend(2).run(abs, [1, 2, 3, 4], on_result)
+        except KeyboardInterrupt:
+            sys.exit(3)
+""")
+
+
+def test_ctrl_c_while_a_late_worker_starts_up_stops_it_too(tmp_path: Path) -> None:
+    # the pool waits for a worker still starting once the work is done; Ctrl-C then must end
+    # it too, rather than leave it to fail with a traceback once its process has gone
+    script = tmp_path / "slow_start.py"
+    script.write_text(SLOW_START)
+    env = {**os.environ, "FIRST_WORKER": str(tmp_path / "first")}
+    started = subprocess.Popen(
+        [sys.executable, str(script)], text=True, start_new_session=True, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _, err = started.communicate(timeout=60)
+        assert started.returncode == 3, err
+        assert _left_after(started.pid, 5) == [], "a worker outlived its process"
+        assert "Traceback" not in err, err
+    finally:
+        _left_after(started.pid, 0)
+        started.kill()

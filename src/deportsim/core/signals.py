@@ -4,7 +4,9 @@ A signal between moving a run's files into place and marking its catalog record 
 leave the two disagreeing (the files complete, the record ``interrupted``). :func:`held` makes a
 signal that arrives then wait until the block ends, and delivers it after: the command still
 stops, with both consistent. The steps it guards take milliseconds. An exception the delayed
-signal raises carries ``after_held = True``, so that the command can say its results were kept.
+signal raises carries ``after_held = True``, so that the command can say its results were kept
+(``kept=False``: a block that keeps nothing, such as starting worker processes, which must not
+be left half-started).
 
 Only the main thread may change signal handlers; elsewhere (a server's worker thread, where no
 command-line handler is installed) the block runs as it is.
@@ -24,8 +26,11 @@ _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextlib.contextmanager
-def held() -> Iterator[None]:
-    """Run the block with SIGINT and SIGTERM held; deliver any that came when it ends."""
+def held(kept: bool = True) -> Iterator[None]:
+    """Run the block with SIGINT and SIGTERM held; deliver any that came when it ends.
+
+    ``kept``: what the block did is a result kept (the delayed signal's exception says so).
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -49,5 +54,5 @@ def held() -> Iterator[None]:
                 signal.raise_signal(signum)
             except BaseException as exc:
                 # what the held block did is done: say so to whoever reports the interruption
-                exc.after_held = True  # type: ignore[attr-defined]
+                exc.after_held = kept  # type: ignore[attr-defined]
                 raise

@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import resource_tracker
 from typing import Any, Protocol, TypeVar
 
 from deportsim.core.errors import Location, UserError
+from deportsim.core.signals import held
 
 __all__ = [
     "SCHEDULER_ENV",
@@ -112,66 +114,65 @@ class LocalBackend:
         todo = dict(enumerate(args))
         done = 0
         for attempt in range(LOCAL_RETRIES + 1):
+            pool = None
             try:
-                # the workers (started by submit) start deaf to Ctrl-C; it reaches this process
-                # once they are started. The hold begins after the pool is made: making it starts
-                # multiprocessing's resource tracker, which holds and then releases Ctrl-C itself
-                with (
-                    ProcessPoolExecutor(
+                # the pool made and its workers started with Ctrl-C and SIGTERM held: a worker
+                # half-started (its process there, not yet in the pool) could not be stopped
+                with interrupts_held():
+                    pool = ProcessPoolExecutor(
                         max_workers=min(self.workers, len(todo)),
                         mp_context=ctx,
                         initializer=worker_start,
                         initargs=(os.getpid(),),
-                    ) as pool,
-                    interrupts_held() as release,
-                ):
-                    try:
-                        pending = {pool.submit(fn, a): i for i, a in todo.items()}
-                        release()
-                        while pending:
-                            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                            for fut in finished:
-                                i = pending.pop(fut)
-                                on_result(i, fut.result())
-                                del todo[i]
-                                done += 1
-                                if progress is not None:
-                                    progress(done, total)
-                    except BaseException:
-                        stop_workers(pool)  # finished work is kept; the rest is dropped at once
-                        raise
+                    )
+                    pending = {pool.submit(fn, a): i for i, a in todo.items()}
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        i = pending.pop(fut)
+                        on_result(i, fut.result())
+                        del todo[i]
+                        done += 1
+                        if progress is not None:
+                            progress(done, total)
+                # the workers end once idle; one still starting up (a loaded machine) is waited
+                # for, and stopped with the rest if the run is stopped meanwhile
+                pool.shutdown(wait=True)
                 return
-            except BrokenProcessPool:
+            except BaseException as exc:
+                if pool is not None:
+                    stop_workers(pool)  # finished work is kept; the rest is dropped at once
+                    pool.shutdown(wait=True)
                 # a worker process died (killed, out of memory): tasks are pure, so the
                 # unfinished ones run again on a new pool and give the same results
-                if attempt == LOCAL_RETRIES:
+                if not isinstance(exc, BrokenProcessPool) or attempt == LOCAL_RETRIES:
                     raise
 
 
 @contextlib.contextmanager
-def interrupts_held() -> Iterator[Callable[[], None]]:
-    """Hold Ctrl-C (SIGINT) back from this thread while processes are started in it.
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) and SIGTERM back while processes are started; deliver them after.
 
-    A process started meanwhile inherits the held signal, so a Ctrl-C that reaches every process
+    In this process a signal waits until the block ends (:func:`deportsim.core.signals.held`,
+    whichever thread the system hands it to), and the run then stops as it would have. A
+    process started meanwhile inherits SIGINT blocked, so a Ctrl-C that reaches every process
     of the command while a worker is still starting up (importing, before :func:`worker_start`
     makes it ignore Ctrl-C) waits in the worker instead of killing it with a traceback, and is
-    discarded there. In this process it is delivered when the hold ends: at the call of the
-    function this yields, or at the end of the block; the run then stops as it would have.
+    discarded there. Only the main thread holds signals; elsewhere the block runs as it is.
     """
     main = threading.current_thread() is threading.main_thread()
-    held = [hasattr(signal, "pthread_sigmask") and main]
-
-    def release() -> None:
-        if held[0]:
-            held[0] = False
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-    if held[0]:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield release
-    finally:
-        release()
+    block = hasattr(signal, "pthread_sigmask") and main
+    with held(kept=False):
+        # multiprocessing's resource tracker, started with the pool's first lock, unblocks
+        # SIGINT itself when it has started: start it first
+        resource_tracker.ensure_running()
+        if block:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            yield
+        finally:
+            if block:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def worker_start(parent: int) -> None:
