@@ -28,8 +28,8 @@ class Opened:
 
 
 @contextmanager
-def opened(path: Path) -> Iterator[Opened]:
-    """``path`` loaded in headless Chromium (1200 × 1600), closed when the block ends."""
+def opened(path: Path, width: int = 1200, height: int = 1600) -> Iterator[Opened]:
+    """``path`` loaded in headless Chromium (``width`` × ``height``), closed when the block ends."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only browser tests)
 
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
@@ -41,7 +41,7 @@ def opened(path: Path) -> Iterator[Opened]:
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )  # fmt: skip
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 1600})
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.on("request", lambda r: seen.requests.append(r.url))
             page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: seen.errors.append(str(e)))

@@ -198,8 +198,8 @@ def test_each_cli_command_calls_exactly_one_api_function() -> None:
     commands = _commands(app)
     assert set(commands) == {
         "run", "scenarios", "params", "backtest", "calibrate", "forecast", "compare-estimates",
-        "report", "claims", "requirements", "sweep", "sensitivity", "runs list", "runs show",
-        "runs compare", "runs export", "data import", "data info", "data update",
+        "report", "claims", "requirements", "sweep", "sensitivity", "status", "runs list",
+        "runs show", "runs compare", "runs export", "data import", "data info", "data update",
     }  # fmt: skip
     for name, func in commands.items():
         expected = name.replace("-", "_").replace(" ", "_")

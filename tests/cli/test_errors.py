@@ -679,7 +679,7 @@ def test_dated_override_of_a_start_only_parameter_is_refused(
         encoding="utf-8",
     )
     with pytest.raises(SystemExit) as info:
-        main(["run", str(path), "--out", str(tmp_path / "out")])
+        main(["run", str(path), "--start", "2025-01-20", "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err.strip()
     assert info.value.code == 2
     assert err.count("\n") == 0, err

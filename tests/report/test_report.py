@@ -31,7 +31,7 @@ from deportsim.views.parameters import parameter_rows
 CHART_FILES = [
     "arrests_by_channel.png", "detained_vs_capacity.png", "released_no_bed.png",
     "court_backlog.png", "removals_vs_record.png", "cost_by_component.png",
-    "consequences_by_region.png",
+    "consequences_by_region.png", "metro_arrests.png",
 ]  # fmt: skip
 
 CLAIMS = [
@@ -43,6 +43,7 @@ CLAIMS = [
         "result": {"p05": 1850.0, "p50": 1900.0, "p95": 1950.0},
         "verdict": "not_supported",
         "binding_constraint": "officers",
+        "scenario": "directive-2025",
         "explanation": "Officers <limit> arrests & depletion follows.",
     },
     {
@@ -158,7 +159,9 @@ def test_compare_overlays_each_scenario_in_its_colour(compared: Path, single: Pa
     assert "directive-2025" in header.group(1)
     assert "baseline-fy2024" in header.group(1)
     # every row: a label and one median with its interval per scenario
-    rows = re.findall(r"<tr><td>[^<]+</td>(.*?)</tr>", table.group(0), flags=re.DOTALL)
+    rows = re.findall(
+        r'<tr data-metric="[^"]*"><td>[^<]+</td>(.*?)</tr>', table.group(0), re.DOTALL
+    )
     assert len(rows) >= 14
     assert all(row.count("90%: ") == 2 for row in rows)
     command = (
@@ -241,7 +244,7 @@ def test_user_mistakes_exit_2_and_write_nothing(
 
 
 def test_a_failing_chart_leaves_no_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(_runs: object) -> None:
+    def broken(_runs: object, _observed: object) -> None:
         raise RuntimeError("chart failed")
 
     monkeypatch.setattr(build, "CHARTS", (*CHARTS[:2], broken))

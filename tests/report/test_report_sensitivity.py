@@ -115,7 +115,7 @@ def test_each_metric_has_its_tornado_chart_embedded_and_beside_the_page(
         embedded = re.search(r'src="data:image/png;base64,([^"]+)"', figure.group(0))
         assert embedded
         assert base64.b64decode(embedded.group(1)) == png, "the page shows the file"
-    assert "with 9 charts as PNG files beside it" in printed, "7 charts and 2 tornado charts"
+    assert "with 10 charts as PNG files beside it" in printed, "8 charts and 2 tornado charts"
     folder = analysis.sweep.folder.path
     assert f"--sensitivity {folder}</pre>" in page, "the command to reproduce names it"
 

@@ -204,8 +204,8 @@ def test_run_draws_by_default_and_fixed_parameters_turns_it_off(
     assert record["parameters"]["arrests.officers"]["distribution"] == "triangular"
     assert "arrests.wait_for_beds" in record["not_drawn"]
     assert stream_name("arrests.officers") in manifest["drawn"]["random_streams"]
-    # --fixed-parameters is the library's default run, number for number
-    same = api.run(RunConfig(scenario="baseline-fy2024", replicates=4, years=0.1)).summary
+    # --fixed-parameters is the library's run verb's run, number for number
+    same = api.run(api.RunConfig.latest("baseline-fy2024", replicates=4, years=0.1)).summary
     assert summary["fixed"]["metrics"] == json.loads(json.dumps(same["metrics"]))
     assert summary["drawn"]["metrics"] != summary["fixed"]["metrics"]
 

@@ -47,7 +47,7 @@ def test_the_command_line_says_so_and_runs(
     path = _file(tmp_path)
     with pytest.raises(SystemExit) as exc:
         main(["run", str(path), "--replicates", "1", "--years", "0.1", "--no-catalog",
-              "--out", str(tmp_path / "out")])  # fmt: skip
+              "--start", "2025-01-20", "--out", str(tmp_path / "out")])  # fmt: skip
     assert exc.value.code == 0
     err = capsys.readouterr().err
     assert "note: outside the run (2025-01-20 to 2025-02-25), so without effect: " in err

@@ -40,6 +40,8 @@ def _cli_run(out: Path, *extra: str) -> None:
                 "8",
                 "--years",
                 "1",
+                "--start",  # the old default start, still given so (the new one: test_latest)
+                "2025-01-20",
                 "--out",
                 str(out),
                 *extra,

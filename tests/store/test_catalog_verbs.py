@@ -216,7 +216,7 @@ def test_runs_list_and_show_each_kind(made: Made) -> None:
     out, _ = cli("runs", "show", made.ids["estimates"], *made.cat)
     assert re.search(r"^  aic-2024 +\$88,000 +\$[\d,]+", out, re.M), out
     out, _ = cli("runs", "show", made.ids["report"], *made.cat)
-    assert "report of baseline-fy2024: report.html, 7 charts" in out
+    assert "report of baseline-fy2024: report.html, 8 charts" in out
     assert "removals_total" in out  # the scenario's metrics
 
 

@@ -45,6 +45,7 @@ from deportsim.api.results import (
     ScenarioInfo,
 )
 from deportsim.api.simulation import Out, params, run, run_prepared, scenarios
+from deportsim.api.status import STATUS_FILES, status
 from deportsim.api.sweeps import Execution, sensitivity, sweep
 from deportsim.core.errors import Location, UserError
 from deportsim.core.folders import DiskFullError
@@ -68,6 +69,7 @@ __all__ = [
     "NO_CATALOG_ENV",
     "REQUIRED_METRICS",
     "STATUSES",
+    "STATUS_FILES",
     "CatalogChoice",
     "DataImport",
     "DiskFullError",
@@ -112,6 +114,7 @@ __all__ = [
     "runs_show",
     "scenarios",
     "sensitivity",
+    "status",
     "sweep",
     "write_outputs",
 ]

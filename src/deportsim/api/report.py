@@ -11,6 +11,7 @@ from deportsim.api import answers
 from deportsim.api.results import ReportAnswer
 from deportsim.core.errors import Location, UserError
 from deportsim.core.folders import writable_folder
+from deportsim.model.record import published_record
 from deportsim.parameters import load_parameters
 from deportsim.run import Prepared, RunConfig, execute, prepare
 from deportsim.scenarios import load_scenario
@@ -55,12 +56,15 @@ def report(
     :func:`deportsim.api.claims` (kind ``report``, with the first scenario's metrics).
     ``sensitivity``: a ``sensitivity.json`` of :func:`deportsim.api.sensitivity`, its folder or
     its catalog run id (read and checked before any run), or one already read; the page then
-    names each metric's top 3 parameters, with a ``tornado-<metric>.png`` each. Returns the files
-    written (the page first) and those top 3 parameters.
+    names each metric's top 3 parameters, with a ``tornado-<metric>.png`` each. ICE's monthly
+    figures, as known on ``cfg``'s data vintage (the record a run follows), are drawn beside the
+    model on the charts of arrests, detention and removals. Returns the files written (the page
+    first) and those top 3 parameters.
     """
     # Matplotlib: only reports draw charts, so the report package is imported when one is made
     from deportsim.report import (  # noqa: PLC0415
         MAX_SCENARIOS,
+        Observed,
         ScenarioRun,
         build_report,
         check_claims,
@@ -88,6 +92,8 @@ def report(
             raise UserError(f"scenario {name} is given twice", cli)
     target = out if out is not None else default_out(preps[0].scenario.name)
     writable_folder(target)  # before the runs: a folder that cannot be made fails at once
+    # ICE's figures beside the model's, as the runs know them (the same record and vintage)
+    observed = Observed.from_record(published_record(cfg.as_of, cfg.read, cfg.vintage_rule))
     scenarios = {p.scenario.name: p.scenario.content_hash for p in preps}
     how = "none" if given is None else "tested" if given == "test" or callable(given) else "given"
     named = str(sensitivity) if isinstance(sensitivity, str | Path) else None
@@ -124,7 +130,7 @@ def report(
                 )
             )
             del done  # keep only what the report reads: several runs need not fit in memory
-        paths = build_report(runs, listed, target, sens)
+        paths = build_report(runs, listed, target, sens, observed)
         rec.keep({p.name: p for p in paths}, copy=["report.html"])
         rec.metrics(runs[0].summary["metrics"])  # the report's own scenario's
     return ReportAnswer(paths, sens.top(3) if sens is not None else {})

@@ -28,6 +28,7 @@ from deportsim.cli.options import (
     parse_start,
 )
 from deportsim.cli.progress import counted, timed
+from deportsim.views.estimates import HEADINGS, estimate_header, estimate_line, estimate_rows
 from deportsim.views.requirements import render_requirements
 
 __all__ = ["claims", "compare_estimates", "report", "requirements"]
@@ -59,37 +60,17 @@ def compare_estimates(
         catalog=catalog_choice(catalog, no_catalog), on_record=recorded.append,
     )  # fmt: skip
     path = out / "estimates.json"
-    cfg = comparison.config
-    typer.echo(
-        f"Cost per removal, model base {comparison.spec.base_scenario}: {replicates} replicates "
-        f"from {cfg['start']}, {cfg['days']} days, USD of {comparison.spec.model_dollar_year}; "
-        f"intervals: {' and '.join(comparison.include)}"
-    )
+    typer.echo(estimate_header(comparison))
     table = Table()
-    table.add_column("estimate")
-    for name in ("published", "model, its assumptions", "90% interval", "model default"):
-        table.add_column(name, justify="right", no_wrap=name == "90% interval")
-    for r in comparison.results:
-        pub = r.estimate.published
-        shown = f"${r.published_model_dollars:,.0f}"
-        if r.deflator_factor != 1.0:
-            shown += f" ({pub.dollar_year}: ${pub.value:,.0f})"
-        u = r.under
-        table.add_row(
-            r.estimate.name, shown, f"${u.p50:,.0f}", f"${u.p05:,.0f}-{u.p95:,.0f}",
-            f"${r.default.p50:,.0f}",
-        )  # fmt: skip
+    for i, name in enumerate(HEADINGS):
+        wrap = name != "90% interval"
+        table.add_column(name, justify="right" if i else "left", no_wrap=not wrap)
+    for row in estimate_rows(comparison):
+        table.add_row(*row)
     Console().print(table)
     # plain lines, never wrapped by us: one per estimate, the gap split into its reasons
     for r in comparison.results:
-        reasons = [f"{c.label} {c.usd:+,.0f}" for c in r.main_reasons(3)]
-        if abs(r.interaction) >= 500:  # an interaction of a few dollars is not worth a word
-            reasons.append(f"together {r.interaction:+,.0f}")
-        typer.echo(
-            f"{r.estimate.id}: model default ${r.default.mean_field:,.0f}, with its assumptions "
-            f"${r.under.mean_field:,.0f} ({'; '.join(reasons)}); published "
-            f"${r.published_model_dollars:,.0f}, {r.residual:+,.0f} not in the model"
-        )
+        typer.echo(estimate_line(r, comparison.spec.model_dollar_year))
     echo_recorded(recorded)
     typer.echo(f"Results in {path}")
 

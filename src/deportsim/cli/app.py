@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 
 from deportsim import api
-from deportsim.cli import answers, forecasts, history, simulation, sweeps
+from deportsim.cli import answers, forecasts, history, simulation, status, sweeps
 from deportsim.cli.data import data_app
 from deportsim.cli.runs import runs_app
 from deportsim.cli.signals import handle_signals
@@ -55,6 +55,7 @@ def _root(
 app.command()(simulation.run)
 app.command()(simulation.scenarios)
 app.command()(simulation.params)
+app.command()(status.status)
 app.command()(history.backtest)
 app.command()(history.calibrate)
 app.command()(forecasts.forecast)

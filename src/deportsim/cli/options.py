@@ -72,8 +72,8 @@ NoCatalogOption = Annotated[
 ]
 
 
-def parse_start(text: str | None) -> dt.date | None:
-    """``--start`` as a date (UserError naming ``--start`` if it is not YYYY-MM-DD).
+def parse_start(text: str | None, option: str = "--start") -> dt.date | None:
+    """``--start`` (or ``option``) as a date (UserError naming it if it is not YYYY-MM-DD).
 
     Only ``YYYY-MM-DD``: Python's ``date.fromisoformat`` also takes ``20250101`` and
     ``2025-W01-1``, which the documentation does not promise.
@@ -87,7 +87,7 @@ def parse_start(text: str | None) -> dt.date | None:
     except ValueError:
         raise api.UserError(
             f"bad date {text!r}: expected YYYY-MM-DD",
-            api.Location("<command line>", path="--start"),
+            api.Location("<command line>", path=option),
         ) from None
 
 

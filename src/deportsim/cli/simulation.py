@@ -23,14 +23,13 @@ from deportsim.cli.options import (
     ScenarioOut,
     Seed,
     SetOption,
-    Start,
-    Years,
     catalog_choice,
     parse_start,
 )
 from deportsim.cli.progress import timed
 from deportsim.views.formatting import metric_text
 from deportsim.views.parameters import render_csv, render_json, render_table
+from deportsim.views.state import state_lines
 
 __all__ = ["params", "run", "scenarios"]
 
@@ -63,8 +62,21 @@ def run(
     scenario: ScenarioArg = api.DEFAULT_SCENARIO,
     replicates: Annotated[int, typer.Option(help="Monte Carlo replicates.")] = 100,
     seed: Seed = 0,
-    years: Years = 4.0,
-    start: Start = None,
+    years: Annotated[
+        float | None,
+        typer.Option(help="Years to simulate (default: to the end of the term, 2029-01-20)."),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            help="First day, YYYY-MM-DD (default: the first day after the latest month of "
+            "official data, from the people held then; a later day is reached by simulating "
+            "the days between)."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Last day, YYYY-MM-DD, instead of --years.")
+    ] = None,
     sets: SetOption = None,
     out: ScenarioOut = None,
     parameters: ParametersOption = None,
@@ -89,9 +101,9 @@ def run(
     ] = None,
 ) -> None:
     """Run a scenario; write summary.json, timeseries.parquet and manifest.json."""
-    cfg = api.RunConfig(
-        scenario=scenario, replicates=replicates, seed=seed, years=years,
-        start=parse_start(start), sets=tuple(sets or ()), parameters=parameters,
+    cfg = api.RunConfig.latest(
+        scenario, years=years, until=parse_start(until, "--until"), start=parse_start(start),
+        replicates=replicates, seed=seed, sets=tuple(sets or ()), parameters=parameters,
         parameter_uncertainty=not fixed_parameters,
     )  # fmt: skip
     progress = timed()
@@ -109,7 +121,8 @@ def run(
                 highlight=False, markup=False, soft_wrap=True,
             )  # fmt: skip
         label = f"{prep.scenario.name}: {prep.config.replicates} replicates"
-        bar.append((progress.add_task(label, total=prep.days), prep.scenario.name, prep.days))
+        days = prep.resolved.days  # the bridge's days included
+        bar.append((progress.add_task(label, total=days), prep.scenario.name, days))
 
     def on_day(t: int) -> None:
         ((task, name, days),) = bar
@@ -124,7 +137,7 @@ def run(
             overwrite=overwrite,
         )  # fmt: skip
     _print_summary(result.summary, result.folder or Path(), result.run_id,
-                   by_region=by is By.region)  # fmt: skip
+                   by_region=by is By.region, state=state_lines(result.prepared))  # fmt: skip
 
 
 def _print_regions(summary: dict[str, Any]) -> None:
@@ -144,12 +157,19 @@ def _print_regions(summary: dict[str, Any]) -> None:
 
 
 def _print_summary(
-    summary: dict[str, Any], out_dir: Path, run_id: str | None = None, *, by_region: bool = False
+    summary: dict[str, Any],
+    out_dir: Path,
+    run_id: str | None = None,
+    *,
+    by_region: bool = False,
+    state: list[str] | None = None,
 ) -> None:
     metrics = summary["metrics"]
     title = f"{summary['scenario']}: {summary['replicates']} replicates"
     # plain echo, not a table title: a long scenario name must not wrap it
     typer.echo(f"{title} from {summary['start']}, {summary['days']} days")
+    for line in state or ():  # where the first day's state came from
+        typer.echo(line)
     table = Table()
     table.add_column("metric")
     table.add_column("median", justify="right")

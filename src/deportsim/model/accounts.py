@@ -62,6 +62,7 @@ NATIONAL_SERIES = (
     "voluntary_departures", "induced_departures", "court_backlog", "court_completions",
     "appeals_filed", "on_appeal",
     "relief_granted", "removed_no_conviction", "us_citizen_children_parent_detained",
+    "deaths_in_custody",
     "reachable_pool", "officer_capacity", *COSTS, "cost_total",
 )  # fmt: skip
 
@@ -145,6 +146,8 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     nat["us_citizen_children_parent_detained"] = (
         nat["book_ins_ice"] * daily["children_per_removed"][None, :]
     )
+    # expected deaths: the people held (hold rooms included) times the rate a day
+    nat["deaths_in_custody"] = (in_beds + nat["in_hold_rooms"]) * x.death_rate[None, :]
     findable = [x.findability[p] * s[f"community[{p}]"]["occupancy"] for p in POOLS]
     nat["reachable_pool"] = _national(np.sum(findable, axis=0))
     gross = officer_capacity(x, np.zeros(x.days))  # before the jail transfers' time

@@ -113,4 +113,5 @@ class Inputs:
     border_convicted: F  # share of CBP arrests with a conviction
     parent_share: F
     children_per_parent: F
+    death_rate: F  # deaths in custody per person held per day
     sector_share: dict[str, F]

@@ -97,6 +97,7 @@ def simulate(
     mean_field: bool = False,
     on_batch: Callable[[int, dict[str, F], dict[str, F]], None] | None = None,
     inputs_for: Callable[[int], Inputs] | None = None,
+    skip: int = 0,
 ) -> SimResult:
     """Run ``replicates`` replicates of the pipeline over ``x.days`` days.
 
@@ -118,12 +119,17 @@ def simulate(
     :mod:`deportsim.run.draws`): each replicate then runs on its own network, one after
     another within its batch, with the same random numbers it would draw in a batch; ``x`` gives
     the days and regions, and ``SimResult.factors`` are per replicate, (replicates, days).
+    ``skip``: the first days are simulated but not kept (a bridge from the state of a date to a
+    later start): every series, ``on_batch``'s included, begins after them.
     """
     pipe = pipeline if pipeline is not None else build(x)
     record = _record(pipe)
     threads = threads or os.cpu_count() or 1
-    national = {n: np.zeros((replicates, x.days)) for n in NATIONAL_SERIES}
-    regional = {n: np.zeros((replicates, x.days, len(x.regions))) for n in REGIONAL_STORED}
+    if not 0 <= skip < x.days:
+        raise ValueError(f"skip must be from 0 to {x.days - 1} days, not {skip}")
+    kept = x.days - skip
+    national = {n: np.zeros((replicates, kept)) for n in NATIONAL_SERIES}
+    regional = {n: np.zeros((replicates, kept, len(x.regions))) for n in REGIONAL_STORED}
     flows = {n: np.zeros(replicates) for n in ("initial", "final", "arrived", "left")}
 
     per_replicate = {n: np.zeros((replicates, x.days)) for n in factors(x)} if inputs_for else {}
@@ -174,6 +180,9 @@ def simulate(
         r0: int, r1: int, nat: dict[str, F], reg: dict[str, F], results: list[EngineResult]
     ) -> None:
         """A batch's series and flows into rows ``r0 .. r1`` of the results."""
+        if skip:
+            nat = {name: values[:, skip:] for name, values in nat.items()}
+            reg = {name: values[:, skip:] for name, values in reg.items()}
         for name, values in nat.items():
             national[name][r0:r1] = values
         for name, values in reg.items():
@@ -191,4 +200,5 @@ def simulate(
         replicates, run_batch, batch_size=batch, threads=threads, days=x.days, on_day=on_day
     )
     daily = per_replicate if inputs_for is not None else factors(x)
-    return SimResult(national, regional, x.regions, x.days, replicates, flows, daily)
+    daily = {name: values[..., skip:] for name, values in daily.items()}
+    return SimResult(national, regional, x.regions, kept, replicates, flows, daily)

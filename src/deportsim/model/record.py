@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -43,13 +44,18 @@ from deportsim.official.vintage import (
 )
 from deportsim.parameters import Override, ParameterSet, Resolved
 
-__all__ = ["FIT_WINDOW_MONTHS", "LATEST", "RECORD_SERIES", "Record", "published_record"]
+__all__ = [
+    "FIT_WINDOW_MONTHS", "LATEST", "RECORD_SERIES", "STATE_ORIGIN", "Record", "State",
+    "published_record",
+]  # fmt: skip
 
 #: The monthly series a run follows: name -> (table, arresting agency, category).
 RECORD_SERIES = {
     "book_ins_ice": ("book_ins", "ICE", "all"),
     "book_ins_cbp": ("book_ins", "CBP", "all"),
     "detained_adp": ("adp", "all", "all"),
+    "detained_ice": ("adp", "ICE", "all"),
+    "detained_cbp": ("adp", "CBP", "all"),
     "alos_cbp": ("alos", "CBP", "all"),
     "book_outs": ("book_outs", "all", "all"),
     "removals": ("book_outs", "all", "release_to_remove"),
@@ -66,6 +72,37 @@ LATEST = dt.date(9999, 12, 31)
 #: The arrest fit looks at most this many months back from the record's last month.
 FIT_WINDOW_MONTHS = 24
 _ORIGIN = "record"
+#: The origin of the observed state a run starts from (:meth:`Record.state`).
+STATE_ORIGIN = "record state"
+#: The people held on a run's first day, from the record: parameter -> series (by agency).
+_STATE_SERIES = {
+    "detention.initial_detained_ice": "detained_ice",
+    "detention.initial_detained_cbp": "detained_cbp",
+}
+
+
+@dataclass(frozen=True)
+class State:
+    """The observed state a run starts from: the people held, by arresting agency.
+
+    ``month`` is the month whose average daily population it is: the month the run starts in,
+    or the record's last one for a start after it (``after_data``: the run starts after the
+    latest data).
+    """
+
+    month: str
+    source: str  # the workbook
+    overrides: tuple[Override, ...]
+    after_data: bool
+
+    def describe(self) -> dict[str, Any]:
+        """The manifest's ``state``: where the run's first-day stocks came from."""
+        return {
+            "data": self.source,
+            "month": self.month,
+            "after_data": self.after_data,
+            "values": {ov.path: round(float(np.asarray(ov.value)), 1) for ov in self.overrides},
+        }
 
 
 @dataclass(frozen=True)
@@ -119,6 +156,39 @@ class Record:
                                  "interpolated"))  # fmt: skip
             m = add_months(m, 1)
         return out
+
+    def state(self, start: dt.date) -> State | None:
+        """The people held on ``start``'s month (or the record's last, for a later start).
+
+        The average daily population by arresting agency of that month, as exact start values of
+        ``detention.initial_detained_ice`` and ``_cbp``; None when the record holds no month
+        for both agencies by then (a start before it).
+        """
+        series = [self.months(name) for name in _STATE_SERIES.values()]
+        if not all(series):
+            return None
+        last = min(months[-1].month for months in series)
+        month = min(f"{start:%Y-%m}", last)
+        found = [next((m for m in months if m.month == month), None) for months in series]
+        if any(m is None for m in found):
+            return None
+        after = start > month_end(last)
+        out = []
+        for path, m in zip(_STATE_SERIES, found, strict=True):
+            assert m is not None  # noqa: S101 - checked above
+            when = "the latest data" if after else "the month the run starts in"
+            note = f"ICE's average daily population in {m.month} ({m.source}), {when}"
+            people = float(round(m.value))  # whole people, as the parameter files give them
+            out.append(Override(path, None, people, None, None, STATE_ORIGIN, note, exact=True))
+        return State(month, found[0].source if found[0] else "", tuple(out), after)
+
+    @property
+    def data_end(self) -> dt.date | None:
+        """The last day of the latest month of the people held by agency (None: not known)."""
+        series = [self.months(name) for name in _STATE_SERIES.values()]
+        if not all(series):
+            return None
+        return min(months[-1].after for months in series) - dt.timedelta(days=1)
 
     @property
     def last(self) -> dt.date | None:

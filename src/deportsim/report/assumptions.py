@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from deportsim._version import __version__
 from deportsim.analysis.sweeps.sensitivity import Indices, tornado_png
 from deportsim.core.units import DAYS_PER_YEAR
-from deportsim.report.charts import Chart
+from deportsim.report.chartkit import Chart
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.sensitivity import OPTION, Sensitivity
 from deportsim.report.tables import years_option
@@ -58,7 +59,13 @@ def tornado_charts(sens: Sensitivity) -> list[Chart]:
                 f"(N = {s.base_samples}) of {_replicates(s.replicates)} each, seed {s.seed}.",
                 f"Horizontal bar chart of the Sobol indices of {metric} for the {shown} most "
                 "influential parameters.",
-                tornado_png(ind, s.scenario, s.samples, top=_TORNADO_TOP),
+                tornado_png(
+                    ind,
+                    s.scenario,
+                    s.samples,
+                    top=_TORNADO_TOP,
+                    credit=f"deportsim {__version__} · scenario {s.scenario} · model estimate",
+                ),
             )
         )
     return charts

@@ -12,6 +12,7 @@ from deportsim.report.assumptions import tornado_charts
 from deportsim.report.charts import CHARTS, MAX_SCENARIOS
 from deportsim.report.claims import check_claims
 from deportsim.report.html import render_page
+from deportsim.report.observed import Observed
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.sensitivity import Sensitivity
 from deportsim.store.outputs import lock_output, stage
@@ -27,6 +28,7 @@ def build_report(
     claims: list[dict[str, Any]] | None,
     out: Path,
     sensitivity: Sensitivity | None = None,
+    observed: Observed | None = None,
 ) -> list[Path]:
     """Write ``out/report.html`` and one PNG per chart; return their paths, the page first.
 
@@ -34,7 +36,9 @@ def build_report(
     :data:`~deportsim.report.charts.MAX_SCENARIOS`, one colour each); ``claims``: the content of
     a claims.json, or None to say that claims were not tested; ``sensitivity``: a sensitivity
     analysis (:func:`~deportsim.report.sensitivity.read_sensitivity`) whose top parameters the
-    page names, with a ``tornado-<metric>.png`` per metric, or None. Everything is drawn and
+    page names, with a ``tornado-<metric>.png`` per metric, or None; ``observed``: ICE's monthly
+    figures to draw beside the model (:meth:`Observed.from_record`), or None for none. The
+    page opens with the bottom line of the first scenario. Everything is drawn and
     written to a hidden folder in ``out`` first, then moved into place, the page last: a failure
     leaves no page at all rather than a page whose charts are missing.
     """
@@ -46,7 +50,8 @@ def build_report(
             Location("<command line>", path="--compare"),
         )
     checked = None if claims is None else check_claims(claims)
-    drawn = [make(runs) for make in CHARTS]
+    seen = observed if observed is not None else Observed()
+    drawn = [make(runs, seen) for make in CHARTS]
     tornadoes = [] if sensitivity is None else tornado_charts(sensitivity)
     page = render_page(runs, drawn, checked, sensitivity, tornadoes)
     charts = [*drawn, *tornadoes]

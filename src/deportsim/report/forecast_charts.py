@@ -22,7 +22,7 @@ from matplotlib.ticker import FuncFormatter
 from deportsim.analysis.forecasts.evaluate import HORIZONS, Row
 from deportsim.analysis.forecasts.model import Forecast
 from deportsim.analysis.forecasts.targets import MODEL
-from deportsim.report.charts import DPI, PALETTE
+from deportsim.report.chartkit import DPI, PALETTE
 
 __all__ = ["CREDIT", "HISTORY_MONTHS", "TITLES", "evaluation_png", "forecast_png"]
 

@@ -1,4 +1,9 @@
-"""The report page: one self-contained HTML document.
+"""The report page: one self-contained HTML document, the bottom line first.
+
+The page reads from the top: the title and the run, the bottom line (computed from the first
+scenario's summary: :mod:`deportsim.report.bottom_line`), the claims' verdicts in one line each,
+the charts, then the figures, metro areas, claims in detail, assumptions, scenarios, method,
+limitations and how to reproduce it; every parameter with its source comes last, collapsed.
 
 Nothing on the page is fetched: styles are inline, charts are ``data:`` URIs, there are no
 scripts, fonts are the reader's own, and sources' web addresses are printed as text, not links.
@@ -15,21 +20,16 @@ from typing import Any
 
 from deportsim._version import __version__
 from deportsim.core.units import DAYS_PER_YEAR
+from deportsim.report import sections
 from deportsim.report.assumptions import KEY as SENSITIVITY_KEY
 from deportsim.report.assumptions import TITLE as SENSITIVITY_TITLE
 from deportsim.report.assumptions import assumptions_section
-from deportsim.report.charts import PALETTE, Chart
-from deportsim.report.claims import VERDICTS
+from deportsim.report.bottom_line import bottom_line_html, verdicts_html
+from deportsim.report.chartkit import Chart
 from deportsim.report.notes import METHOD, limitations
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.sensitivity import OPTION, Sensitivity
-from deportsim.report.tables import (
-    Cell,
-    citation,
-    headline_rows,
-    parameter_table,
-    years_option,
-)
+from deportsim.report.tables import years_option
 
 __all__ = ["render_page"]
 
@@ -39,13 +39,21 @@ _CSS = """
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
        sans-serif; color: #1a1a1a; background: #fff; margin: 0; line-height: 1.45; }
-main { max-width: 1040px; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
-h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
+main { max-width: 1100px; margin: 0 auto; padding: 1.2rem 1.25rem 4rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.3rem; margin: 2.2rem 0 .6rem; border-bottom: 2px solid #e3e3e3;
      padding-bottom: .2rem; }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .3rem; }
-p.lede { font-size: 1.05rem; color: #333; }
+h2.compact { font-size: 1.05rem; margin: .9rem 0 .2rem; border: 0; padding: 0; }
+p.meta { margin: 0 0 .5rem; }
 p.meta, .small { color: #555; font-size: .85rem; }
+p.bottom { font-size: 1.02rem; background: #f2f6fa; border-left: 4px solid #0072B2;
+           padding: .5rem .75rem; margin: .4rem 0; }
+table.verdicts { font-size: .8rem; margin: .2rem 0 .5rem; line-height: 1.3; }
+table.verdicts th, table.verdicts td { padding: .16rem .4rem; }
+table.verdicts td:nth-child(1) { width: 43%; }
+table.verdicts td:nth-child(2) { width: 9%; }
+details > summary { cursor: pointer; font-weight: 600; margin: .4rem 0; }
 nav ul { list-style: none; padding: 0; margin: .8rem 0 0; display: flex; flex-wrap: wrap;
          gap: .2rem 1rem; font-size: .85rem; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; }
@@ -86,10 +94,6 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _swatch(i: int) -> str:
-    return f'<span class="swatch" style="background:{PALETTE[i]}"></span>'
-
-
 def _header(runs: Sequence[ScenarioRun]) -> str:
     first = runs[0]
     title = f"{first.name}: {first.title}"
@@ -99,134 +103,25 @@ def _header(runs: Sequence[ScenarioRun]) -> str:
     years = first.days / DAYS_PER_YEAR
     return (
         f"<header><h1>{_e(title)}</h1>"
-        f'<p class="lede">deportsim simulation report: scenario {_e(first.name)}{_e(compared)}.'
-        f"</p>"
-        f'<p class="meta">{first.replicates:,} replicates, seed {first.seed}, from '
+        f'<p class="meta">deportsim simulation report: scenario {_e(first.name)}{_e(compared)}; '
+        f"{first.replicates:,} replicates, seed {first.seed}, from "
         f"{first.start:%d %B %Y} to {first.end:%d %B %Y} ({first.days:,} days, {years:.3g} "
         f"years); deportsim {_e(__version__)}. All figures are model results on aggregate "
-        "public statistics, not forecasts.</p></header>"
+        "public statistics, not forecasts: medians over replicates with 90% intervals.</p>"
+        "</header>"
     )
 
 
 def _nav(charts: Sequence[Chart]) -> str:
-    items = [("headline", "Headline figures")]
+    items = [("bottom-line", "Bottom line"), ("verdicts", "Verdicts")]
     items += [(c.key, c.title) for c in charts]
-    items += [("claims", "Claims tested"), (SENSITIVITY_KEY, SENSITIVITY_TITLE),
-              ("scenarios", "Scenarios"),
-              ("parameters", "Every parameter and its source"), ("method", "Method"),
-              ("limitations", "Known limitations"), ("reproduce", "How to reproduce")]  # fmt: skip
+    items += [("headline", "Headline figures"), ("metros", "Metro areas"),
+              ("claims", "Claims in detail"), (SENSITIVITY_KEY, SENSITIVITY_TITLE),
+              ("scenarios", "Scenarios"), ("method", "Method"),
+              ("limitations", "Known limitations"), ("reproduce", "How to reproduce"),
+              ("parameters", "Every parameter and its source")]  # fmt: skip
     links = "".join(f'<li><a href="#{_e(k)}">{_e(t)}</a></li>' for k, t in items)
     return f'<nav aria-label="Contents"><ul>{links}</ul></nav>'
-
-
-def _scenarios(runs: Sequence[ScenarioRun]) -> str:
-    parts = ['<section id="scenarios"><h2>Scenarios</h2>']
-    for i, run in enumerate(runs):
-        sources = "".join(f"<li>{_e(citation(s))}</li>" for s in run.sources)
-        parts.append(
-            f"<h3>{_swatch(i)}{_e(run.name)}: {_e(run.title)}</h3><p>{_e(run.description)}</p>"
-            + (
-                f'<p class="small">Policy sources:</p><ul class="small">{sources}</ul>'
-                if sources
-                else ""
-            )
-        )
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _num(cell: Cell | None) -> str:
-    if cell is None:
-        return '<td class="num">n/a<span>run shorter than a year</span></td>'
-    return f'<td class="num">{_e(cell.median)}<span>90%: {_e(cell.interval)}</span></td>'
-
-
-def _headline(runs: Sequence[ScenarioRun]) -> str:
-    head = "".join(f"<th>{_swatch(i)}{_e(r.name)}</th>" for i, r in enumerate(runs))
-    body = "".join(
-        f"<tr><td>{_e(label)}</td>{''.join(_num(c) for c in cells)}</tr>"
-        for label, cells in headline_rows(runs)
-    )
-    return (
-        '<section id="headline"><h2>Headline figures</h2>'
-        f'<p class="small">Median over {runs[0].replicates:,} replicates, and below it the 90% '
-        "interval (5th to 95th percentile across replicates). Totals are over the whole run.</p>"
-        f"<table><thead><tr><th>measure</th>{head}</tr></thead><tbody>{body}</tbody></table>"
-        "</section>"
-    )
-
-
-def _claim_number(value: Any, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    if unit == "share":
-        return f"{value:.1%}"
-    return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
-
-
-def _result(result: dict[str, Any], unit: str) -> str:
-    p05, p50, p95 = (_claim_number(result.get(k), unit) for k in ("p05", "p50", "p95"))
-    shown = "" if unit in {"", "share"} else f" {unit}"
-    return f'<td class="num">{_e(p50)}{_e(shown)}<span>90%: {_e(p05)} – {_e(p95)}</span></td>'
-
-
-def _claims(claims: list[dict[str, Any]] | None) -> str:
-    head = '<section id="claims"><h2>Claims tested</h2>'
-    if claims is None:
-        return (
-            f"{head}<p>Claims were not tested for this report. <code>deportsim claims</code> "
-            "tests them; <code>deportsim report ... --claims claims.json</code> includes its "
-            "results.</p></section>"
-        )
-    rows = []
-    for c in claims:
-        verdict = c["verdict"]
-        constraint = (c["binding_constraint"] or "—").replace("_", " ")
-        rows.append(
-            f"<tr><td><strong>{_e(c['claim'])}</strong><br>"
-            f'<span class="small">{_e(c["id"])}; said by: {_e(c["source"])}</span></td>'
-            f"<td>{_e(c['metric'])}</td>{_result(c['result'], str(c.get('unit') or ''))}"
-            f'<td><span class="verdict v-{_e(verdict)}">{_e(VERDICTS[verdict])}</span></td>'
-            f"<td>{_e(constraint)}</td><td>{_e(c['explanation'])}</td></tr>"
-        )
-    return (
-        f'{head}<p class="small">Each public claim tested against the model: the measure '
-        "tested, the model's median and 90% interval, the verdict, what limits the result, and "
-        'why.</p><table class="claims"><thead><tr><th>claim</th><th>measure</th><th>model</th>'
-        "<th>verdict</th>"
-        f"<th>binding constraint</th><th>explanation</th></tr></thead><tbody>{''.join(rows)}"
-        "</tbody></table></section>"
-    )
-
-
-def _parameters(runs: Sequence[ScenarioRun]) -> str:
-    rows = []
-    for p in parameter_table(runs):
-        values = "".join(f"<li>{_e(v)}</li>" for v in p.values)
-        basis = [f"Assumption: {p.assumption}"] if p.assumption else []
-        basis += p.sources
-        sources = "".join(f"<li>{_e(s)}</li>" for s in basis)
-        extra = f'<p class="small">Range: {_e(p.uncertainty)}</p>' if p.uncertainty else ""
-        rows.append(
-            f"<tr><td><code>{_e(p.path)}</code><br>{_e(p.description)}<br>"
-            f'<span class="kind kind-{_e(p.kind)}">{_e(p.kind)}</span></td>'
-            f'<td><ul class="values">{values}</ul>{extra}</td><td>{_e(p.unit)}</td>'
-            f'<td class="src"><ul class="values">{sources}</ul></td></tr>'
-        )
-    return (
-        '<section id="parameters"><h2>Every parameter and its source</h2>'
-        "<p class=\"small\">Values in each parameter's own unit: the parameter file's values by "
-        "date, then each scenario's changes, marked with the scenario and its reason. "
-        "ASSUMPTION marks a value that is not a published figure: its reasoning and range are "
-        'given.</p><table class="params"><thead><tr><th>parameter</th><th>values</th>'
-        "<th>unit</th><th>source or reasoning</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></section>"
-    )
-
-
-def _notes(key: str, title: str, items: Sequence[tuple[str, str]]) -> str:
-    body = "".join(f"<dt>{_e(h)}</dt><dd>{_e(t)}</dd>" for h, t in items)
-    return f'<section id="{key}"><h2>{_e(title)}</h2><dl>{body}</dl></section>'
 
 
 def _reproduce(runs: Sequence[ScenarioRun], sensitivity: Sensitivity | None) -> str:
@@ -265,14 +160,19 @@ def render_page(
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<link rel="icon" href="data:,"><title>{_e(title)}</title><style>{_CSS}</style></head>'
-        f"<body><main>{_header(runs)}{_nav(charts)}{_headline(runs)}"
+        f"<body><main>{_header(runs)}"
+        + bottom_line_html(runs, claims)
+        + verdicts_html(claims)
+        + _nav(charts)
         + "".join(c.figure_html() for c in charts)
-        + _claims(claims)
+        + sections.headline(runs)
+        + sections.metros(runs)
+        + sections.claims_detail(claims)
         + assumptions_section(runs, sensitivity, tornadoes)
-        + _scenarios(runs)
-        + _parameters(runs)
-        + _notes("method", "Method", METHOD)
-        + _notes("limitations", "Known limitations", limitations(runs[0].parameters_drawn))
+        + sections.scenarios(runs)
+        + sections.notes("method", "Method", METHOD)
+        + sections.notes("limitations", "Known limitations", limitations(runs[0].parameters_drawn))
         + _reproduce(runs, sensitivity)
+        + sections.parameters(runs)
         + "</main></body></html>\n"
     )

@@ -1,4 +1,4 @@
-"""What the report reads from a finished run: a few daily series, regional totals, the summary.
+"""What the report reads from a finished run: a few daily series, regional ones, the summary.
 
 A :class:`ScenarioRun` keeps only the series the charts draw, so that a report comparing several
 scenarios does not hold every run's full results in memory at once.
@@ -17,17 +17,20 @@ from deportsim.model import SimResult
 from deportsim.model.accounts import COSTS
 from deportsim.model.stages.arrests import CHANNELS
 
-__all__ = ["NATIONAL", "REGIONAL", "ScenarioRun"]
+__all__ = ["NATIONAL", "REGIONAL", "REGIONAL_DAILY", "ScenarioRun"]
 
 F = NDArray[np.float64]
 
 #: National daily series the charts draw, each (replicates, days).
 NATIONAL = (
-    "arrests", "arrests_custodial", *(f"arrests_{c}" for c in CHANNELS), "detained",
-    "detention_capacity", "released_to_atd", "court_backlog", "removals", *COSTS, "cost_total",
+    "arrests", "arrests_custodial", *(f"arrests_{c}" for c in CHANNELS), "book_ins_ice",
+    "detained", "detention_capacity", "released_to_atd", "court_backlog", "removals",
+    "book_outs_removal", *COSTS, "cost_total",
 )  # fmt: skip
 #: Regional series the charts total over the run, each (replicates, regions).
 REGIONAL = ("removals", "us_citizen_children_affected", "workers_removed")
+#: Regional daily series the metro chart draws, each (replicates, days, regions).
+REGIONAL_DAILY = ("arrests",)
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,9 @@ class ScenarioRun:
     """One scenario's run as the report shows it.
 
     ``national``: daily series by name, (replicates, days); ``regional_totals``: totals over the
-    run by region, (replicates, regions); ``summary``: the run's summary.json content;
+    run by region, (replicates, regions); ``regional_daily``: daily series by region,
+    (replicates, days, regions); ``summary``: the run's summary.json content (its ``regions``
+    block too);
     ``parameters``: :func:`deportsim.views.parameters.parameter_rows` with the scenario's overrides;
     ``sources``: the scenario's policy sources as citation dicts.
     """
@@ -50,6 +55,7 @@ class ScenarioRun:
     regions: tuple[str, ...]
     national: dict[str, F]
     regional_totals: dict[str, F]
+    regional_daily: dict[str, F]
     summary: dict[str, Any]
     parameters: list[dict[str, Any]]
     sources: list[dict[str, Any]]
@@ -77,6 +83,7 @@ class ScenarioRun:
             regions=sim.regions,
             national={n: np.array(sim.national[n], dtype=np.float64) for n in NATIONAL},
             regional_totals={n: sim.region(n).sum(axis=1) for n in REGIONAL},
+            regional_daily={n: np.array(sim.region(n), dtype=np.float64) for n in REGIONAL_DAILY},
             summary=summary,
             parameters=parameters,
             sources=sources,

@@ -1,6 +1,9 @@
 """The report's tables as rows of text: headline metrics side by side, and every parameter.
 
-Cells are plain strings (escaped later, by :mod:`deportsim.report.html`).
+Cells are plain strings (escaped later, by :mod:`deportsim.report.html`). A figure of a run is
+its median over replicates with the 90% interval (5th to 95th percentile), the statistics of
+summary.json, formatted as ``deportsim run`` prints them
+(:func:`deportsim.views.formatting.metric_text`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.series import total_band, window_totals
+from deportsim.views.formatting import metric_text
 from deportsim.views.parameters import kind_label
 
 __all__ = [
@@ -20,20 +24,22 @@ __all__ = [
     "ParamRow",
     "citation",
     "headline_rows",
+    "metric_cell",
     "parameter_table",
     "years_option",
 ]
 
-#: Summary metrics the headline table shows, in order, with their labels.
+#: Summary metrics the headline table shows, in order, with their labels (each a median over
+#: replicates: "over the run" is the run's total divided by its days or years).
 HEADLINE = (
-    ("arrests_per_day_mean", "ICE arrests a day, average"),
+    ("arrests_per_day_mean", "ICE arrests a day over the run"),
     ("arrests_total", "Arrests, total"),
-    ("detained_mean", "People in detention, average night"),
+    ("detained_mean", "People in detention on an average night"),
     ("detained_peak", "People in detention, fullest night"),
     ("detention_capacity_peak", "Detention beds, most available"),
     ("released_to_atd_total", "Released for lack of a bed, total"),
     ("removals_total", "Removals, total"),
-    ("removals_per_year_mean", "Removals a year, average"),
+    ("removals_per_year_mean", "Removals a year over the run"),
     ("court_backlog_end", "Immigration-court backlog at the end (cases)"),
     ("removed_no_conviction_total", "Removed people with no criminal conviction"),
     ("us_citizen_children_affected_total", "US-citizen children whose parent was removed"),
@@ -53,22 +59,13 @@ class Cell:
     interval: str
 
 
-def _money(value: float) -> str:
-    if abs(value) >= 1e9:
-        return f"${value / 1e9:,.1f}B"
-    if abs(value) >= 1e6:
-        return f"${value / 1e6:,.1f}M"
-    return f"${value:,.0f}"
-
-
-def _fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    return _money(value) if unit.startswith("USD") else f"{value:,.0f}"
-
-
 def _cell(p05: float | None, p50: float | None, p95: float | None, unit: str) -> Cell:
-    return Cell(_fmt(p50, unit), f"{_fmt(p05, unit)} – {_fmt(p95, unit)}")
+    return Cell(metric_text(p50, unit), f"{metric_text(p05, unit)} – {metric_text(p95, unit)}")
+
+
+def metric_cell(stats: dict[str, Any]) -> Cell:
+    """A summary.json metric (``{unit, mean, p05, p50, p95}``) as its median and 90% interval."""
+    return _cell(stats["p05"], stats["p50"], stats["p95"], stats["unit"])
 
 
 def _best_year(run: ScenarioRun) -> Cell | None:
@@ -80,16 +77,17 @@ def _best_year(run: ScenarioRun) -> Cell | None:
     return _cell(float(p05[0]), float(p50[0]), float(p95[0]), "persons")
 
 
-def headline_rows(runs: Sequence[ScenarioRun]) -> list[tuple[str, list[Cell | None]]]:
-    """(label, one cell per scenario) for each headline metric, then the best 12 months."""
-    rows: list[tuple[str, list[Cell | None]]] = []
+def headline_rows(runs: Sequence[ScenarioRun]) -> list[tuple[str | None, str, list[Cell | None]]]:
+    """(metric, label, one cell per scenario) for each headline metric, then the best 12 months.
+
+    The metric is the summary.json metric the row shows (None for the best 12 months, computed
+    from the daily removals).
+    """
+    rows: list[tuple[str | None, str, list[Cell | None]]] = []
     for name, label in HEADLINE:
-        cells: list[Cell | None] = []
-        for run in runs:
-            m = run.summary["metrics"][name]
-            cells.append(_cell(m["p05"], m["p50"], m["p95"], m["unit"]))
-        rows.append((label, cells))
-    rows.append((BEST_YEAR, [_best_year(r) for r in runs]))
+        cells: list[Cell | None] = [metric_cell(run.summary["metrics"][name]) for run in runs]
+        rows.append((name, label, cells))
+    rows.append((None, BEST_YEAR, [_best_year(r) for r in runs]))
     return rows
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from deportsim.core.errors import Location, UserError
 from deportsim.core.units import DAYS_PER_YEAR
@@ -18,6 +19,7 @@ __all__ = [
     "MAX_REPLICATES",
     "MAX_YEARS",
     "REPLICATE_DAY_BYTES",
+    "TERM_END",
     "RunConfig",
     "available_memory",
     "check_config",
@@ -27,6 +29,8 @@ __all__ = [
 
 DEFAULT_SCENARIO = "directive-2025"
 DEFAULT_START = dt.date(2025, 1, 20)
+#: The last day of the presidential term: where a run from the latest data ends by default.
+TERM_END = dt.date(2029, 1, 20)
 MAX_REPLICATES = 100_000
 MAX_YEARS = 50.0
 #: The last day a run may simulate: a start whose run would end later is refused.
@@ -47,7 +51,13 @@ class RunConfig:
     replicates: int = 100
     seed: int = 0
     years: float = 4.0
-    start: dt.date | None = None  # None: the scenario's start, else 2025-01-20
+    start: dt.date | None = None  # None: by start_rule
+    #: With no ``start``: ``"scenario"``, the scenario's start, else 2025-01-20; ``"latest"``,
+    #: the first day after the latest month of official data, from the people held then
+    #: (:meth:`deportsim.model.record.Record.state`), a later ``start`` bridged from there
+    start_rule: Literal["scenario", "latest"] = "scenario"
+    #: The last day simulated, instead of ``years`` (None: ``years``)
+    until: dt.date | None = None
     sets: tuple[str, ...] = ()
     parameters: Path | None = None  # None: the built-in parameter files
     # each replicate draws the uncertain parameters (deportsim.run.draws); off in a bare config
@@ -60,10 +70,40 @@ class RunConfig:
     vintage_rule: Rule = "published"  # how the vintage decides what was known (official.vintage)
     read: Reader | None = field(default=None, compare=False, repr=False)  # default: the store
 
+    @classmethod
+    def latest(
+        cls,
+        scenario: str,
+        *,
+        years: float | None = None,
+        until: dt.date | None = None,
+        start: dt.date | None = None,
+        **options: Any,
+    ) -> RunConfig:
+        """``deportsim run``'s config: from the latest data, to the end of the presidential term.
+
+        With no ``start``, the run starts on the first day after the latest month of official
+        data, from the people held then (a later ``start`` is bridged from there, an earlier one
+        starts from that month's); with neither ``years`` nor ``until``, it ends on 20 January
+        2029 (:data:`TERM_END`). ``options``: the other fields. Both ``years`` and ``until``:
+        UserError naming ``--until``.
+        """
+        if years is not None and until is not None:
+            where = Location("<command line>", path="--until")
+            raise UserError("give --years or --until, not both", where)
+        if years is None and until is None:
+            until = TERM_END
+        return cls(scenario=scenario, years=4.0 if years is None else years, until=until,
+                   start=start, start_rule="latest", **options)  # fmt: skip
+
     @property
     def days(self) -> int:
         """Days the run simulates: its years in days, rounded, at least one."""
         return max(1, round(self.years * DAYS_PER_YEAR))
+
+    def days_from(self, start: dt.date) -> int:
+        """Days a run from ``start`` simulates: to ``until`` (its last day), else :attr:`days`."""
+        return (self.until - start).days + 1 if self.until is not None else self.days
 
 
 def memory_estimate(replicates: int, days: int) -> int:
@@ -92,7 +132,7 @@ def _gib(n: float) -> str:
 
 def check_last_day(cfg: RunConfig, start: dt.date, where: Location) -> None:
     """Refuse a run from ``start`` ending after :data:`LAST_DAY` (UserError at ``where``)."""
-    if (LAST_DAY - start).days + 1 < cfg.days:
+    if (LAST_DAY - start).days + 1 < cfg.days_from(start):
         raise UserError(
             f"a run from {start} over {cfg.years:g} years would end after {LAST_DAY}, the last "
             "day a run may simulate; choose an earlier start or fewer years",
@@ -118,9 +158,19 @@ def check_config(cfg: RunConfig) -> None:
         raise UserError(
             f"years must be above 0 and at most {MAX_YEARS:g}", cli.with_path("--years")
         )
-    if cfg.start is not None:
+    if cfg.until is not None:
+        if cfg.until > LAST_DAY:
+            raise UserError(f"must be at most {LAST_DAY}", cli.with_path("--until"))
+        if cfg.start is not None and cfg.until < cfg.start:
+            raise UserError(
+                f"is before the run's start ({cfg.start}); give a later day",
+                cli.with_path("--until"),
+            )
+    elif cfg.start is not None:
         check_last_day(cfg, cfg.start, cli.with_path("--start"))
-    need, free = memory_estimate(cfg.replicates, cfg.days), available_memory()
+    # with --until and no --start, the days from the earliest default start: an upper bound
+    days = cfg.days_from(cfg.start or DEFAULT_START)
+    need, free = memory_estimate(cfg.replicates, days), available_memory()
     if free is not None and need > free:
         raise UserError(
             f"{cfg.replicates:,} replicates over {cfg.years:g} years need about {_gib(need)} of "

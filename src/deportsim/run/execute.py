@@ -49,7 +49,7 @@ def execute(
     draws = prep.draws
     sim = simulate(
         prep.inputs, cfg.replicates, streams, on_day=on_day, on_batch=on_batch,
-        inputs_for=draws.inputs if draws is not None else None,
+        inputs_for=draws.inputs if draws is not None else None, skip=prep.bridge,
     )  # fmt: skip
     sources = ["process noise", *(["parameter uncertainty"] if draws is not None else [])]
     summary = {

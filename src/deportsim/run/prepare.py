@@ -7,14 +7,14 @@ written.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from deportsim.core.errors import Location, UserError
 from deportsim.model import Inputs, read_inputs
 from deportsim.model.arrest_fit import ArrestFit
 from deportsim.model.network import conflicts
-from deportsim.model.record import published_record
+from deportsim.model.record import State, published_record
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
 from deportsim.parameters.known import LeftOut, known_by, overrides_known_by
 from deportsim.run.config import DEFAULT_START, RunConfig, check_config, check_last_day
@@ -38,16 +38,40 @@ class Prepared:
     arrest_fit: ArrestFit | None = None
     #: With an as-of date: the dated values and overrides not yet published then, left out.
     left_out: tuple[LeftOut, ...] = ()
+    #: The observed state the run starts from (a run from the latest data), else None.
+    state: State | None = None
+    #: Days simulated before the run's start to bridge the gap from the latest data to a later
+    #: start (``resolved`` starts that many days earlier); its results begin after them.
+    bridge: int = 0
 
     @property
     def start(self) -> dt.date:
-        """First simulated day."""
-        return self.resolved.start
+        """First day of the run's results (the first simulated day, unless bridged)."""
+        return self.resolved.start + dt.timedelta(days=self.bridge)
 
     @property
     def days(self) -> int:
-        """Number of simulated days."""
-        return self.resolved.days
+        """Number of days in the run's results (the bridge's are simulated, not kept)."""
+        return self.resolved.days - self.bridge
+
+    @property
+    def file_state(self) -> tuple[tuple[str, dt.date], ...]:
+        """The first day's values that come from the parameter files: path, the value's date.
+
+        A count of people or cases read only on the first day (``applies: start``) that no
+        override gives takes the file's value dated on or before the first simulated day (else
+        its first): its date says how old that part of the state is.
+        """
+        given = {ov.path for ov in self.resolved.overrides if ov.start is None}
+        out = []
+        for path, p in self.params.parameters.items():
+            stock = p.spec.unit in ("persons", "cases")
+            if p.spec.applies != "start" or not stock or path in given:
+                continue
+            dates = [d for d, _ in p.steps]
+            before = [d for d in dates if d <= self.resolved.start]
+            out.append((path, before[-1] if before else dates[0]))
+        return tuple(out)
 
     @property
     def outside(self) -> tuple[str, ...]:
@@ -84,8 +108,21 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     scenario = load_scenario(cfg.scenario, params)
     sets = tuple(parse_set(params, text) for text in cfg.sets)
     start = cfg.start or scenario.start or DEFAULT_START
-    if cfg.start is None and scenario.start is not None:  # the scenario's own start
-        check_last_day(cfg, start, Location(scenario.file, path="start"))
+    published = None
+    if scenario.follows_record or cfg.start_rule == "latest":
+        published = published_record(cfg.as_of, cfg.read, cfg.vintage_rule)
+    data_end = published.data_end if published is not None else None
+    bridge = 0
+    if cfg.start_rule == "latest" and data_end is not None:
+        # from the latest data: a later start is reached by simulating the days between
+        after = data_end + dt.timedelta(days=1)
+        start = cfg.start or after
+        if start > after:
+            bridge, start = (start - after).days, after
+    if cfg.start is None and scenario.start is not None:  # the scenario's own start, if used
+        years = replace(cfg, until=None)  # a start no run of its years can have is refused
+        check_last_day(years, scenario.start, Location(scenario.file, path="start"))
+    days = cfg.days_from(start + dt.timedelta(days=bridge)) + bridge
     _check_start_only(params, scenario.overrides + sets, start)
     # the record replaces the record-following files' own planned values ("own"); a user's later
     # overrides and --set win over it (docs/model.md, "The published record")
@@ -98,20 +135,22 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
         left_out = left_params + left_own + left_later
     record: tuple[Override, ...] = ()
     fit: ArrestFit | None = None
-    if scenario.follows_record:
-        published = published_record(cfg.as_of, cfg.read, cfg.vintage_rule)
+    if scenario.follows_record and published is not None:
         fit = published.fit(params, own)
-        before = Resolved(params, start, cfg.days, own)
+        before = Resolved(params, start, days, own)
         record = published.overrides(before, fit, forecast=cfg.as_of is not None)
         if cfg.as_of is not None:
             record += published.remeasured()
-    resolved = Resolved(params, start, cfg.days, own + record + later + sets)
+    # the people held on the first day, as ICE counted them (a run from the latest data)
+    state = published.state(start) if published is not None and cfg.start_rule == "latest" else None
+    observed = state.overrides if state is not None else ()
+    resolved = Resolved(params, start, days, own + record + observed + later + sets)
     inputs = read_inputs(resolved)
     _check_conflicts(params, resolved, inputs)
     draws = (
         draw_parameters(resolved, cfg.replicates, cfg.seed) if cfg.parameter_uncertainty else None
     )
-    return Prepared(cfg, scenario, params, resolved, inputs, draws, fit, left_out)
+    return Prepared(cfg, scenario, params, resolved, inputs, draws, fit, left_out, state, bridge)
 
 
 def _check_start_only(

@@ -227,6 +227,12 @@ METRICS: dict[str, Metric] = {
         "US-citizen children whose parent was booked into detention after an ICE arrest",
         _total("us_citizen_children_parent_detained"),
     ),
+    "deaths_in_custody_total": Metric(
+        "persons",
+        "expected deaths in ICE custody: people held a day times the death rate "
+        "(impacts.deaths_per_detention_day)",
+        _total("deaths_in_custody"),
+    ),
     "population_at_risk_end": Metric(
         "persons", "unauthorized population at the end", _end("population_at_risk")
     ),

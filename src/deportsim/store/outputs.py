@@ -21,7 +21,7 @@ import queue
 import shutil
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +95,16 @@ def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
         # the published record the run followed (deportsim.model.record), and the arrest stage
         # fitted on it; None for a scenario that does not follow the record
         "record": _record(prep),
+        # where the people held on the first day came from (a run from the latest data: ICE's
+        # figures of a month, deportsim.model.record.Record.state), and the days simulated to
+        # bridge the latest data to a later start; None for a run from its scenario's start
+        "state": None
+        if prep.state is None
+        else {
+            **prep.state.describe(),
+            "simulated_from": prep.resolved.start.isoformat(),
+            "bridge_days": prep.bridge,
+        },
         # a run with an as-of date (a forecast) uses only what was published by then: the dated
         # values and overrides published later, left out (deportsim.parameters.known)
         "as_of": None
@@ -249,7 +259,11 @@ class TimeseriesStream:
         x = prep.inputs
         self.path = path
         # drawn parameters: each block's replicates' own factors (deportsim.run.draws)
-        daily = prep.draws.series_factors if prep.draws is not None else factors(x)
+        daily: dict[str, F] | Callable[[int, int], dict[str, F]] = (
+            prep.draws.series_factors if prep.draws is not None else factors(x)
+        )
+        if prep.bridge:  # the bridge's days are not kept (deportsim.run.prepare)
+            daily = _after_bridge(daily, prep.bridge)
         self.rows = TimeseriesBlocks(prep.start, prep.days, x.regions, daily)
         self.pending: dict[int, tuple[dict[str, F], dict[str, F]]] = {}
         self.next = 0  # the first replicate not yet in order
@@ -352,3 +366,13 @@ def write_outputs(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return manifest
+
+
+def _after_bridge(
+    daily: dict[str, F] | Callable[[int, int], dict[str, F]], bridge: int
+) -> dict[str, F] | Callable[[int, int], dict[str, F]]:
+    """Daily factors without the bridge's first ``bridge`` days (the last axis is the day)."""
+    if callable(daily):
+        whole = daily
+        return lambda first, end: {n: v[..., bridge:] for n, v in whole(first, end).items()}
+    return {n: v[..., bridge:] for n, v in daily.items()}

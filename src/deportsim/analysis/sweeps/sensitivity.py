@@ -206,8 +206,13 @@ def analyse(spec: SweepSpec, table: Any, metric: str, seed: int) -> Indices:
     )
 
 
-def tornado_png(ind: Indices, scenario: str, n_samples: int, top: int = 15) -> bytes:
-    """A tornado chart: the ``top`` parameters by total index, with S1, and 95% intervals."""
+def tornado_png(
+    ind: Indices, scenario: str, n_samples: int, top: int = 15, credit: str | None = None
+) -> bytes:
+    """A tornado chart: the ``top`` parameters by total index, with S1, and 95% intervals.
+
+    ``credit``: a line of small text at the figure's foot (the report's charts carry one).
+    """
     order = ind.ranked()[:top][::-1]  # largest at the top
     names = [ind.paths[j] for j in order]
     y = np.arange(len(order))
@@ -233,7 +238,11 @@ def tornado_png(ind: Indices, scenario: str, n_samples: int, top: int = 15) -> b
     ax.set_title(f"{scenario}: what drives {ind.metric} ({n_samples:,} samples)", fontsize=10)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
+    if credit is None:
+        fig.tight_layout()
+    else:
+        fig.text(0.995, 0.005, credit, ha="right", va="bottom", fontsize=7, color="#555555")
+        fig.tight_layout(rect=(0.0, 0.03, 1.0, 1.0))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     return buf.getvalue()

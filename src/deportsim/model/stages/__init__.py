@@ -136,7 +136,7 @@ STAGES = (
         captures=(),
         series=(
             "removed_no_conviction", "us_citizen_children_affected",
-            "us_citizen_children_parent_detained", "workers_removed",
+            "us_citizen_children_parent_detained", "deaths_in_custody", "workers_removed",
             *(f"workers_removed_{s}" for s in impacts.SECTORS),
         ),
         reads=impacts.READS,

@@ -20,6 +20,7 @@ READS = (
     Read("border_convicted", "impacts.border_convicted_share", "probability", DAILY),
     Read("parent_share", "impacts.parent_share", "probability", DAILY),
     Read("children_per_parent", "impacts.children_per_parent", "persons/person", DAILY),
+    Read("death_rate", "impacts.deaths_per_detention_day", "1/day", DAILY),
     Read("sector_share", "impacts.sector_construction", "probability", DAILY,
          key="construction"),
     Read("sector_share", "impacts.sector_agriculture", "probability", DAILY, key="agriculture"),

@@ -1,0 +1,142 @@
+"""Runs start from the latest data by default (issue 21): the observed state, the bridge, the term.
+
+``deportsim run`` with no ``--start`` starts on the first day after the latest month of ICE's
+figures, from the people ICE held then; a later start is reached by simulating the days between
+(the bridge) and says so; with neither ``--years`` nor ``--until`` a run ends with the term.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deportsim import api
+from deportsim.cli import main
+from deportsim.model.record import published_record
+from deportsim.run.config import TERM_END
+
+DAY = dt.timedelta(days=1)
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(["run", *args, "--no-catalog", "--fixed-parameters"])
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def test_a_run_starts_after_the_latest_data_from_the_people_held_then(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = published_record()
+    data_end = record.data_end
+    assert data_end is not None
+    code, out, _ = _cli(capsys, "--replicates", "4", "--years", "0.1", "--out", str(tmp_path))
+    assert code == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["start"] == (data_end + DAY).isoformat()
+    # ICE's latest monthly average daily population, all arresting agencies: the curated cell
+    latest = record.months("detained_adp")[-1]
+    assert latest.after == data_end + DAY
+    first_day = _first_day(tmp_path, "detained")
+    assert np.all(np.abs(first_day / latest.value - 1) < 0.02), (first_day, latest.value)
+    # the manifest and the output say where the state came from
+    state = json.loads((tmp_path / "manifest.json").read_text())["state"]
+    assert (state["month"], state["data"], state["bridge_days"]) == (
+        latest.month, latest.source, 0,
+    )  # fmt: skip
+    held = state["values"]
+    assert held["detention.initial_detained_ice"] + held["detention.initial_detained_cbp"] == (
+        pytest.approx(latest.value, abs=1)
+    )
+    month = dt.date.fromisoformat(f"{latest.month}-01")
+    assert f"average daily population of {month:%B %Y} ({latest.source}, the latest data)" in out
+    assert "courts.initial_backlog" in out  # an older part of the state, named with its date
+
+
+def _first_day(folder: Path, metric: str) -> np.ndarray:
+    import pyarrow.compute as pc  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pq.read_table(folder / "timeseries.parquet")
+    rows = table.filter(
+        pc.and_(
+            pc.equal(table.column("metric").cast("string"), metric),
+            pc.equal(table.column("region").cast("string"), "US"),
+        )
+    ).to_pydict()
+    first = min(rows["date"])
+    return np.array([v for d, v in zip(rows["date"], rows["value"], strict=True) if d == first])
+
+
+def test_a_run_ends_with_the_term_unless_told_otherwise() -> None:
+    prep = api.prepare(api.RunConfig.latest("directive-2025", replicates=1))
+    assert prep.start + dt.timedelta(days=prep.days - 1) == TERM_END
+    prep = api.prepare(api.RunConfig.latest("directive-2025", replicates=1, years=1.0))
+    assert prep.days == 365
+    until = dt.date(2027, 6, 30)
+    prep = api.prepare(api.RunConfig.latest("directive-2025", replicates=1, until=until))
+    assert prep.start + dt.timedelta(days=prep.days - 1) == until
+
+
+def test_a_later_start_is_bridged_from_the_latest_data_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_end = published_record().data_end
+    assert data_end is not None
+    start = data_end + dt.timedelta(days=40)
+    until = (start + dt.timedelta(days=20)).isoformat()
+    code, out, _ = _cli(capsys, "--replicates", "3", "--start", start.isoformat(),
+                        "--until", until, "--out", str(tmp_path / "bridged"))  # fmt: skip
+    assert code == 0
+    assert f"bridge: the latest data end on {data_end}; the 39 days from {data_end + DAY}" in out
+    summary = json.loads((tmp_path / "bridged" / "summary.json").read_text())
+    assert (summary["start"], summary["days"]) == (start.isoformat(), 21)
+    manifest = json.loads((tmp_path / "bridged" / "manifest.json").read_text())
+    assert (manifest["state"]["bridge_days"], manifest["state"]["simulated_from"]) == (
+        39, (data_end + DAY).isoformat(),
+    )  # fmt: skip
+    # the bridge is the run from the latest data: the same days, the same numbers
+    code, _, _ = _cli(capsys, "--replicates", "3", "--until", until,
+                      "--out", str(tmp_path / "whole"))  # fmt: skip
+    assert code == 0
+    whole = _first_day_of(tmp_path / "whole", start)
+    assert np.array_equal(_first_day(tmp_path / "bridged", "detained"), whole)
+
+
+def _first_day_of(folder: Path, day: dt.date) -> np.ndarray:
+    import pyarrow.compute as pc  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    table = pq.read_table(folder / "timeseries.parquet")
+    rows = table.filter(
+        pc.and_(
+            pc.equal(table.column("metric").cast("string"), "detained"),
+            pc.equal(table.column("region").cast("string"), "US"),
+        )
+    ).to_pydict()
+    return np.array([v for d, v in zip(rows["date"], rows["value"], strict=True) if d == day])
+
+
+def test_an_earlier_start_takes_the_people_held_in_its_month() -> None:
+    prep = api.prepare(
+        api.RunConfig.latest("directive-2025", replicates=1, years=0.1, start=dt.date(2025, 7, 15))
+    )
+    assert prep.state is not None
+    assert (prep.state.month, prep.state.after_data, prep.bridge) == ("2025-07", False, 0)
+    ice = next(m for m in published_record().months("detained_ice") if m.month == "2025-07")
+    assert prep.resolved.canonical("detention.initial_detained_ice")[0] == round(ice.value)
+
+
+def test_years_and_until_together_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _cli(capsys, "--years", "1", "--until", "2027-01-01")
+    assert code == 2
+    assert err.strip() == (
+        "deportsim: error: <command line>: --until: give --years or --until, not both"
+    )
+    code, _, err = _cli(capsys, "--until", "2027-13-01")
+    assert (code, "--until" in err) == (2, True)
