@@ -34,7 +34,7 @@ SMALL = [
 PIPELINE = ("one-replicate", "default", "run-200")
 ENGINE_NETWORK = ("one-replicate", "one-replicate-exact", "1000x10y")
 OFFICIAL = ("import-all", "calibrate", "backtest")
-ANSWERS = ("claims", "requirements", "report", "compare-estimates")
+ANSWERS = ("claims", "requirements", "report", "compare-estimates", "status", "run")
 # sweeps: 1 vs 2 local workers, the 1,000-sample sweep locally and on a loopback Dask cluster,
 # and a sensitivity analysis; about 45 minutes on 2 cores (docs/performance.md)
 SWEEP = ("local-1", "local-2", "local-1000", "cluster-1000", "sensitivity")

@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
 from deportsim import api
@@ -58,10 +60,8 @@ def test_a_run_starts_after_the_latest_data_from_the_people_held_then(
     assert "courts.initial_backlog" in out  # an older part of the state, named with its date
 
 
-def _first_day(folder: Path, metric: str) -> np.ndarray:
-    import pyarrow.compute as pc  # noqa: PLC0415
-    import pyarrow.parquet as pq  # noqa: PLC0415
-
+def _first_day(folder: Path, metric: str, day: dt.date | None = None) -> np.ndarray:
+    """Each replicate's national ``metric`` on ``day`` (default: the run's first)."""
     table = pq.read_table(folder / "timeseries.parquet")
     rows = table.filter(
         pc.and_(
@@ -69,8 +69,8 @@ def _first_day(folder: Path, metric: str) -> np.ndarray:
             pc.equal(table.column("region").cast("string"), "US"),
         )
     ).to_pydict()
-    first = min(rows["date"])
-    return np.array([v for d, v in zip(rows["date"], rows["value"], strict=True) if d == first])
+    day = day or min(rows["date"])
+    return np.array([v for d, v in zip(rows["date"], rows["value"], strict=True) if d == day])
 
 
 def test_a_run_ends_with_the_term_unless_told_otherwise() -> None:
@@ -104,22 +104,8 @@ def test_a_later_start_is_bridged_from_the_latest_data_and_says_so(
     code, _, _ = _cli(capsys, "--replicates", "3", "--until", until,
                       "--out", str(tmp_path / "whole"))  # fmt: skip
     assert code == 0
-    whole = _first_day_of(tmp_path / "whole", start)
+    whole = _first_day(tmp_path / "whole", "detained", start)
     assert np.array_equal(_first_day(tmp_path / "bridged", "detained"), whole)
-
-
-def _first_day_of(folder: Path, day: dt.date) -> np.ndarray:
-    import pyarrow.compute as pc  # noqa: PLC0415
-    import pyarrow.parquet as pq  # noqa: PLC0415
-
-    table = pq.read_table(folder / "timeseries.parquet")
-    rows = table.filter(
-        pc.and_(
-            pc.equal(table.column("metric").cast("string"), "detained"),
-            pc.equal(table.column("region").cast("string"), "US"),
-        )
-    ).to_pydict()
-    return np.array([v for d, v in zip(rows["date"], rows["value"], strict=True) if d == day])
 
 
 def test_an_earlier_start_takes_the_people_held_in_its_month() -> None:
