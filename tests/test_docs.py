@@ -34,18 +34,72 @@ class Example:
     expected: list[str] = field(default_factory=list)
 
 
-def _examples() -> list[Example]:
+@dataclass
+class Block:
+    """One console block of a file: where its body starts and ends, and its commands."""
+
+    file: str
+    start: int
+    end: int
+    examples: list[Example]
+
+
+def parse_block(body: str, file: str) -> list[Example]:
+    """The commands of one console block's ``body``, each with its exit code and output lines."""
     found: list[Example] = []
-    for path in DOCS:
-        for block in BLOCK.findall(path.read_text(encoding="utf-8")):
-            for line in block.splitlines():
-                if line.startswith("$ "):
-                    found.append(Example(str(path.relative_to(ROOT)), line[2:].strip()))
-                elif line.strip() == "# exit 2" and found:
-                    found[-1].exit_code = 2
-                elif line.strip() and found:
-                    found[-1].expected.append(line.rstrip())
+    for line in body.splitlines():
+        if line.startswith("$ "):
+            found.append(Example(file, line[2:].strip()))
+        elif line.strip() == "# exit 2" and found:
+            found[-1].exit_code = 2
+        elif line.strip() and found:
+            found[-1].expected.append(line.rstrip())
     return found
+
+
+def console_blocks(text: str, file: str) -> list[Block]:
+    """Every console block of a Markdown ``text``, with the span of its body in ``text``."""
+    return [
+        Block(file, m.start(1), m.end(1), parse_block(m.group(1), file))
+        for m in BLOCK.finditer(text)
+    ]
+
+
+def run_command(command: str, cwd: Path = ROOT, timeout: float = 120) -> tuple[int, str]:
+    """Run a docs' shell line as the tests do: its exit code and its stdout + stderr."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env["COLUMNS"] = "100"  # a stable width for tables
+    done = subprocess.run(  # noqa: S602 - doc examples are shell lines by design
+        command,
+        shell=True,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def first_missing(output: str, expected: list[str]) -> str | None:
+    """The first of the ``expected`` lines not in ``output`` after the previous one, or None."""
+    position = 0
+    for line in expected:
+        at = output.find(line.strip(), position)
+        if at < 0:
+            return line.strip()
+        position = at + len(line.strip())
+    return None
+
+
+def _examples() -> list[Example]:
+    return [
+        example
+        for path in DOCS
+        for block in console_blocks(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+        for example in block.examples
+    ]
 
 
 EXAMPLES = _examples()
@@ -65,30 +119,14 @@ def test_the_docs_have_executable_examples() -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.file}: {e.command}" for e in EXAMPLES])
 def test_doc_example(example: Example) -> None:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env["COLUMNS"] = "100"  # a stable width for tables
-    done = subprocess.run(  # noqa: S602 - doc examples are shell lines by design
-        example.command,
-        shell=True,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    returncode, output = run_command(example.command)
+    assert returncode == example.exit_code, (
+        f"{example.file}: `{example.command}` exited {returncode}:\n{output}"
     )
-    output = done.stdout + done.stderr
-    assert done.returncode == example.exit_code, (
-        f"{example.file}: `{example.command}` exited {done.returncode}:\n{output}"
+    missing = first_missing(output, example.expected)
+    assert missing is None, (
+        f"{example.file}: `{example.command}` did not print {missing!r} (in order):\n{output}"
     )
-    position = 0
-    for line in example.expected:
-        at = output.find(line.strip(), position)
-        assert at >= 0, (
-            f"{example.file}: `{example.command}` did not print {line.strip()!r} "
-            f"(in order):\n{output}"
-        )
-        position = at + len(line.strip())
 
 
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
