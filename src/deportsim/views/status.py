@@ -26,7 +26,7 @@ def status_lines(st: Status) -> list[str]:
     lines = [f"Where the operation stands: ICE's latest data are to {st.as_of:%d %B %Y} "
              f"({st.data})", ""]  # fmt: skip
     for title, readings in (
-        (f"Now ({st.month})", st.now),
+        (f"Now ({st.as_of:%B %Y})", st.now),
         (f"So far, {st.since:%d %B %Y} to {st.as_of:%d %B %Y}", st.so_far),
     ):
         heading = "value, or median (90% interval)" if title.startswith("So far") else "value"
