@@ -18,14 +18,15 @@ from typing import Any
 
 import numpy as np
 
+from deportsim.analysis.goals import arrests_goal, million_goal, record_2012
 from deportsim.model.stages.impacts import SECTORS
 from deportsim.official.national import Figure, national
 from deportsim.official.vintage import month_end, month_start
-from deportsim.parameters import Resolved, load_parameters
+from deportsim.parameters import ParameterSet, Resolved, load_parameters
 from deportsim.run import RunConfig, RunOutput, execute, prepare
 from deportsim.scenarios import load_scenario
 
-__all__ = ["GOALS", "SINCE", "Goal", "Reading", "Status", "status"]
+__all__ = ["LABELS", "SCENARIO", "SINCE", "Reading", "Status", "status"]
 
 #: The day the "so far" totals start: the presidential inauguration of 2025.
 SINCE = dt.date(2025, 1, 20)
@@ -33,27 +34,12 @@ SINCE = dt.date(2025, 1, 20)
 SCENARIO = "directive-2025"
 
 
-@dataclass(frozen=True)
-class Goal:
-    """A figure to compare with, and where it comes from."""
-
-    label: str
-    value: float
-    source: str
-
-
-#: The goals and records the figures are set against.
-GOALS = {
-    "arrests_per_day": Goal(
-        "goal: 3,000 ICE arrests a day", 3000.0,
-        "The White House, goal of at least 3,000 ICE arrests a day (May 2025, as reported)",
-    ),
-    "record_fy2012": Goal(
-        "the FY2012 record: 409,849 removals", 409849.0,
-        "U.S. Immigration and Customs Enforcement, FY2012 removals announced 21 Dec 2012",
-    ),
-    "million": Goal("a million removals a year", 1_000_000.0, "the 2025 directive's stated aim"),
-}  # fmt: skip
+#: What the status says of each goal it sets a figure against.
+LABELS = {
+    "arrests": "goal: 3,000 ICE arrests a day",
+    "record": "the FY2012 record: 409,849 removals",
+    "million": "a million removals a year",
+}
 
 
 @dataclass(frozen=True)
@@ -128,8 +114,14 @@ def _since(figures: list[Figure], since: dt.date) -> tuple[float, list[Figure]]:
     return total, used
 
 
-def _against(value: float, *goals: Goal) -> list[dict[str, Any]]:
-    return [{"label": g.label, "value": g.value, "share": value / g.value} for g in goals]
+def _against(value: float, *goals: str) -> list[dict[str, Any]]:
+    """``value`` against each named goal (:data:`LABELS`): its label, value and share."""
+    figures = {"arrests": arrests_goal, "record": record_2012, "million": million_goal}
+    out = []
+    for name in goals:
+        goal = figures[name]().value
+        out.append({"label": LABELS[name], "value": goal, "share": value / goal})
+    return out
 
 
 def _estimate(key: str, label: str, values: np.ndarray, unit: str, run: str) -> Reading:
@@ -148,7 +140,6 @@ def status(replicates: int = 40, seed: int = 0) -> Status:
         [f for f in s if f.period <= last] for s in (ice, cbp, held, removed)
     )
     as_of = month_end(last)
-    arrests, record, million = GOALS["arrests_per_day"], GOALS["record_fy2012"], GOALS["million"]
 
     params = load_parameters()
     plan = load_scenario(SCENARIO, params)
@@ -157,17 +148,17 @@ def status(replicates: int = 40, seed: int = 0) -> Status:
     now = [
         Reading("ice_book_ins_per_day_month", f"ICE book-ins a day, {_month(last)}",
                 _per_day(ice[-1:]), "persons/day", "observed", _cells(ice[-1:]),
-                against=_against(_per_day(ice[-1:]), arrests)),
+                against=_against(_per_day(ice[-1:]), "arrests")),
         Reading("ice_book_ins_per_day_3_months", "ICE book-ins a day, last 3 months",
                 _per_day(ice[-3:]), "persons/day", "observed", _cells(ice[-3:]),
-                against=_against(_per_day(ice[-3:]), arrests)),
+                against=_against(_per_day(ice[-3:]), "arrests")),
         Reading("detained_month", f"people detained on an average day, {_month(last)}",
                 held[-1].value, "persons", "observed", _cells(held[-1:]),
                 against=[{"label": f"the beds planned in {SCENARIO}", "value": beds,
                           "share": held[-1].value / beds}]),
         Reading("removals_pace_per_year", "removals from ICE detention, yearly pace of the "
                 "last 3 months", pace, "persons/year", "observed", _cells(removed[-3:]),
-                against=_against(pace, record, million)),
+                against=_against(pace, "record", "million")),
     ]  # fmt: skip
 
     so_far: list[Reading] = []
@@ -179,7 +170,7 @@ def status(replicates: int = 40, seed: int = 0) -> Status:
         total, used = _since(figures, SINCE)
         so_far.append(Reading(key, label, total, "persons", "observed", _cells(used)))
 
-    out = _model_run(as_of, replicates, seed)
+    out = _model_run(as_of, replicates, seed, params)
     run = f"model estimate: {SCENARIO}, {replicates} replicates, seed {seed}, parameters drawn"
     metrics = out.summary["metrics"]
     for key, label in (
@@ -211,11 +202,11 @@ def status(replicates: int = 40, seed: int = 0) -> Status:
     return Status(as_of, last, held[-1].file, SINCE, now, so_far, info, monthly, beds)
 
 
-def _model_run(as_of: dt.date, replicates: int, seed: int) -> RunOutput:
+def _model_run(as_of: dt.date, replicates: int, seed: int, params: ParameterSet) -> RunOutput:
     """directive-2025 from :data:`SINCE` to ``as_of``, parameters drawn, in memory."""
     cfg = RunConfig(scenario=SCENARIO, replicates=replicates, seed=seed, start=SINCE,
                     until=as_of, parameter_uncertainty=True)  # fmt: skip
-    return execute(prepare(cfg))
+    return execute(prepare(cfg, params))  # the parameter files read once
 
 
 def _month(period: str) -> str:

@@ -164,23 +164,23 @@ class Record:
         ``detention.initial_detained_ice`` and ``_cbp``; None when the record holds no month
         for both agencies by then (a start before it).
         """
-        series = [self.months(name) for name in _STATE_SERIES.values()]
-        if not all(series):
+        end = self.data_end
+        if end is None:
             return None
-        last = min(months[-1].month for months in series)
-        month = min(f"{start:%Y-%m}", last)
-        found = [next((m for m in months if m.month == month), None) for months in series]
-        if any(m is None for m in found):
-            return None
-        after = start > month_end(last)
-        out = []
-        for path, m in zip(_STATE_SERIES, found, strict=True):
-            assert m is not None  # noqa: S101 - checked above
-            when = "the latest data" if after else "the month the run starts in"
+        month = min(f"{start:%Y-%m}", f"{end:%Y-%m}")
+        found = {path: next((m for m in self.months(name) if m.month == month), None)
+                 for path, name in _STATE_SERIES.items()}  # fmt: skip
+        after = start > end
+        when = "the latest data" if after else "the month the run starts in"
+        out, sources = [], []
+        for path, m in found.items():
+            if m is None:
+                return None
             note = f"ICE's average daily population in {m.month} ({m.source}), {when}"
             people = float(round(m.value))  # whole people, as the parameter files give them
             out.append(Override(path, None, people, None, None, STATE_ORIGIN, note, exact=True))
-        return State(month, found[0].source if found[0] else "", tuple(out), after)
+            sources.append(m.source)
+        return State(month, sources[0], tuple(out), after)
 
     @property
     def data_end(self) -> dt.date | None:

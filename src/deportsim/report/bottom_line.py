@@ -15,12 +15,15 @@ from html import escape
 from typing import Any
 
 from deportsim.analysis.claims.verdicts import Interval, threshold_verdict
+from deportsim.analysis.goals import Goal, arrests_goal, million_goal, record_2012
 from deportsim.report.claims import VERDICTS
-from deportsim.report.goals import Goal, arrests_goal, million_goal, record_2012
 from deportsim.report.runs import ScenarioRun
 from deportsim.views.formatting import metric_text
 
-__all__ = ["bottom_line", "bottom_line_html", "claim_number", "verdict_rows", "verdicts_html"]
+__all__ = [
+    "bottom_line", "bottom_line_html", "claim_interval", "claim_number", "verdict_rows",
+    "verdicts_html",
+]  # fmt: skip
 
 #: How a figure stands against a goal, by the claims' verdict rule (a 5% margin either side).
 _AGAINST = {"supported": "above", "not_supported": "short of", "depends": "close to"}
@@ -126,13 +129,19 @@ def claim_number(value: Any, unit: str) -> str:
     return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
 
 
+def claim_interval(result: dict[str, Any], unit: str) -> tuple[str, str, str]:
+    """A claim's result as text: its 5th percentile, median and 95th percentile."""
+    p05, p50, p95 = (claim_number(result.get(k), unit) for k in ("p05", "p50", "p95"))
+    return p05, p50, p95
+
+
 def verdict_rows(claims: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
     """Each claim in one line: its words, its verdict, and the reason (result; what binds)."""
     rows = []
     for c in claims:
         unit = str(c.get("unit") or "")
         result = c["result"]
-        p05, p50, p95 = (claim_number(result.get(k), unit) for k in ("p05", "p50", "p95"))
+        p05, p50, p95 = claim_interval(result, unit)
         words = _UNITS.get(unit, f" {unit}" if unit not in {"", "ratio"} else "")
         reason = f"model median {p50}{words} (90%: {p05} – {p95})"
         if c["binding_constraint"]:

@@ -5,7 +5,7 @@ empty for none) and returns a :class:`~deportsim.report.chartkit.Chart`. Three c
 model against what it is asked and what happened: arrests against the goal of 3,000 a day and
 ICE's book-ins beside the model's; the detained population against the beds funded and ICE's
 average daily population; removals against a million a year, the FY2012 record and ICE's
-book-outs to removal (goals and record: :mod:`deportsim.report.goals`). Their ``*_figure``
+book-outs to removal (goals and record: :mod:`deportsim.analysis.goals`). Their ``*_figure``
 functions give the figure itself, before it is rendered.
 """
 
@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from deportsim.analysis.goals import arrests_goal, million_goal, record_2012
 from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.report.chartkit import (
     MAX_SCENARIOS,
@@ -40,7 +41,6 @@ from deportsim.report.chartkit import (
     span,
     time_axis,
 )
-from deportsim.report.goals import arrests_goal, million_goal, record_2012
 from deportsim.report.metros import metro_arrests
 from deportsim.report.observed import Observed
 from deportsim.report.runs import ScenarioRun

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from deportsim.report.bottom_line import claim_number
+from deportsim.report.bottom_line import claim_interval
 from deportsim.report.chartkit import PALETTE
 from deportsim.report.claims import VERDICTS
 from deportsim.report.metros import METRO_COLUMNS, metro_rows
@@ -106,7 +106,7 @@ def metros(runs: Sequence[ScenarioRun]) -> str:
 
 
 def _result(result: dict[str, Any], unit: str) -> str:
-    p05, p50, p95 = (claim_number(result.get(k), unit) for k in ("p05", "p50", "p95"))
+    p05, p50, p95 = claim_interval(result, unit)
     shown = "" if unit in {"", "share"} else f" {unit}"
     return f'<td class="num">{_e(p50)}{_e(shown)}<span>90%: {_e(p05)} – {_e(p95)}</span></td>'
 

@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from deportsim._version import __version__
-from deportsim.analysis.status import GOALS, SCENARIO, Status
+from deportsim.analysis.goals import arrests_goal
+from deportsim.analysis.status import LABELS, SCENARIO, Status
 
 __all__ = ["status_chart"]
 
@@ -26,7 +27,7 @@ def status_chart(st: Status) -> bytes:
     comma = FuncFormatter(lambda v, _p: f"{v:,.0f}")
     for ax, key, title, goal, goal_label in (
         (top, "ice_book_ins", "ICE book-ins a day (observed), against the goal of 3,000 arrests "
-         "a day", GOALS["arrests_per_day"].value, GOALS["arrests_per_day"].label),
+         "a day", arrests_goal().value, LABELS["arrests"]),
         (bottom, "detained", "People in ICE detention on an average day (observed), against "
          f"the beds planned in {SCENARIO}", st.beds, f"beds planned: {st.beds:,.0f}"),
     ):  # fmt: skip

@@ -1,8 +1,8 @@
-"""The figures the report measures a run against: the stated goals and the FY2012 record.
+"""The figures a run or the record is measured against: the stated goals and the FY2012 record.
 
 They are the claims' own figures (``analysis/claims/claims.yaml``), each with its source, so the
-report's goal lines and bottom line say what the claims test: 3,000 ICE arrests a day, a million
-removals a year, and ICE's FY2012 record of removals.
+report's goal lines and bottom line and ``deportsim status`` say what the claims test: 3,000 ICE
+arrests a day, a million removals a year, and ICE's FY2012 record of removals.
 """
 
 from __future__ import annotations
