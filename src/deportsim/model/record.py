@@ -33,6 +33,7 @@ import numpy as np
 
 from deportsim.model.arrest_fit import ArrestFit, fit_arrests
 from deportsim.model.stages import read_inputs
+from deportsim.official.national import Figure, versions
 from deportsim.official.vintage import (
     Reader,
     Rule,
@@ -79,30 +80,46 @@ _STATE_SERIES = {
     "detention.initial_detained_ice": "detained_ice",
     "detention.initial_detained_cbp": "detained_cbp",
 }
+#: ICE's count of people in alternatives to detention: (table, agency, category). ICE prints it
+#: for its workbook's data date, not by month.
+ATD_COUNT = ("atd_participants", "all", "all")
+#: An ATD count is a run's first-day value if it was taken at most this many days from that day.
+ATD_NEAR_DAYS = 92
 
 
 @dataclass(frozen=True)
 class State:
-    """The observed state a run starts from: the people held, by arresting agency.
+    """The observed state a run starts from: the people held, by arresting agency, and on ATD.
 
     ``month`` is the month whose average daily population it is: the month the run starts in,
     or the record's last one for a start after it (``after_data``: the run starts after the
-    latest data).
+    latest data). ``atd`` is ICE's count of people in alternatives to detention nearest the
+    first day (its figure), if one was taken within :data:`ATD_NEAR_DAYS` days of it.
     """
 
     month: str
     source: str  # the workbook
     overrides: tuple[Override, ...]
     after_data: bool
+    atd: Figure | None = None
 
     def describe(self) -> dict[str, Any]:
         """The manifest's ``state``: where the run's first-day stocks came from."""
-        return {
+        out = {
             "data": self.source,
             "month": self.month,
             "after_data": self.after_data,
             "values": {ov.path: round(float(np.asarray(ov.value)), 1) for ov in self.overrides},
         }
+        if self.atd is not None:
+            out["atd_count"] = {"date": self.atd.period, "data": self.atd.file,
+                                "sheet": self.atd.sheet, "cell": self.atd.cell}  # fmt: skip
+        return out
+
+    def held(self, agency: str) -> float:
+        """The people held on the first day who were arrested by ``agency`` (ICE or CBP)."""
+        path = f"detention.initial_detained_{agency.lower()}"
+        return float(next(np.asarray(ov.value) for ov in self.overrides if ov.path == path))
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,8 @@ class Record:
     """The record as known on the vintage's date: each series by month, gaps filled."""
 
     data: Vintage
+    #: ICE's counts of people in alternatives to detention published by the vintage's date.
+    atd_counts: tuple[Figure, ...] = ()
     _walked: dict[str, list[Month]] = field(default_factory=dict, repr=False, compare=False)
 
     def months(self, name: str) -> list[Month]:
@@ -161,8 +180,10 @@ class Record:
         """The people held on ``start``'s month (or the record's last, for a later start).
 
         The average daily population by arresting agency of that month, as exact start values of
-        ``detention.initial_detained_ice`` and ``_cbp``; None when the record holds no month
-        for both agencies by then (a start before it).
+        ``detention.initial_detained_ice`` and ``_cbp``, and ICE's count of people in
+        alternatives to detention nearest ``start`` (within :data:`ATD_NEAR_DAYS` days; for a
+        start after the data, nearest the data's end) as ``detention.atd_initial``; None when
+        the record holds no month for both agencies by then (a start before it).
         """
         end = self.data_end
         if end is None:
@@ -180,7 +201,19 @@ class Record:
             people = float(round(m.value))  # whole people, as the parameter files give them
             out.append(Override(path, None, people, None, None, STATE_ORIGIN, note, exact=True))
             sources.append(m.source)
-        return State(month, sources[0], tuple(out), after)
+        atd = self._atd_near(min(start, end + dt.timedelta(days=1)))
+        if atd is not None:
+            note = (f"ICE's count of people in alternatives to detention on {atd.period} "
+                    f"({atd.file}, {atd.sheet} {atd.cell})")  # fmt: skip
+            out.append(Override("detention.atd_initial", None, float(round(atd.value)), None,
+                                None, STATE_ORIGIN, note, exact=True))  # fmt: skip
+        return State(month, sources[0], tuple(out), after, atd)
+
+    def _atd_near(self, day: dt.date) -> Figure | None:
+        """ICE's ATD count taken nearest ``day``, within :data:`ATD_NEAR_DAYS` days (else None)."""
+        dated = [(abs((dt.date.fromisoformat(f.period) - day).days), f) for f in self.atd_counts]
+        near = [(gap, f) for gap, f in dated if gap <= ATD_NEAR_DAYS]
+        return min(near, key=lambda pair: pair[0])[1] if near else None
 
     @property
     def data_end(self) -> dt.date | None:
@@ -400,4 +433,20 @@ def published_record(
     as_of: dt.date | None = None, read: Reader | None = None, rule: Rule = "published"
 ) -> Record:
     """The record as known on ``as_of`` by ``rule`` (default: everything published)."""
-    return Record(vintage(as_of or LATEST, read, rule, names=RECORD_SERIES))
+    day = as_of or LATEST
+    known = vintage(day, read, rule, names=RECORD_SERIES)
+    figures = (read or _versions)(*ATD_COUNT)
+    counts = [f for f in figures if f.data_date is not None and f.data_date <= day]
+    return Record(known, tuple(f for f in counts if _is_day(f.period)))
+
+
+def _versions(table: str, agency: str, category: str) -> list[Figure]:
+    return versions(table, agency, category=category)
+
+
+def _is_day(period: str) -> bool:
+    try:
+        dt.date.fromisoformat(period)
+    except ValueError:
+        return False
+    return True

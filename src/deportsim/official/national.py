@@ -31,8 +31,17 @@ __all__ = [
     "versions",
 ]
 
-#: The tables kept in the curated national table (national totals, by arresting agency).
-CURATED_TABLES = ("book_ins", "adp", "alos", "book_outs", "final_releases", "removals")
+#: The tables kept in the curated national table (national totals, by arresting agency; ATD
+#: participants are counts on each workbook's data date).
+CURATED_TABLES = (
+    "book_ins",
+    "adp",
+    "alos",
+    "book_outs",
+    "final_releases",
+    "removals",
+    "atd_participants",
+)
 #: Breakdowns kept besides the totals: book-outs to removal (monthly from FY2024) are the
 #: removals from detention that the backtest compares with.
 CURATED_CATEGORIES = {"book_outs": ("all", "release_to_remove")}

@@ -33,6 +33,9 @@ model's process noise. How a draw works (docs/model.md, "Parameter uncertainty")
   themselves (``exact`` overrides) are never drawn: a replicate's factor leaves those days as
   recorded, and on them the arrest target moves against the booking share drawn so that ICE's
   book-ins stay as recorded.
+- Values carried forward by the model to a run's first day (:mod:`deportsim.run.carry`: the
+  people at large, for a run from the latest data) are drawn the same way, over their file's
+  range moved with the value (the file's low and high times the carried value over the file's).
 - A fitted value may also **walk** (a forecast's productivity, an override with ``walk``): on top
   of its draw, replicate ``r`` multiplies it by ``exp(W)``, where ``W`` starts at 0 and takes a
   normal step of standard deviation ``walk`` at the start of every 30-day month of the run
@@ -67,6 +70,7 @@ from deportsim.model.stages import read_inputs
 from deportsim.model.stages.impacts import SECTORS
 from deportsim.parameters import Override, Resolved
 from deportsim.parameters.schema import Uncertainty
+from deportsim.run.carry import CARRIED_ORIGIN
 
 __all__ = [
     "CALIBRATED_STREAM",
@@ -301,6 +305,19 @@ def _spread(resolved: Resolved, path: str) -> tuple[float, float, float] | None:
     return ov.value, ov.spread[0], ov.spread[1]
 
 
+#: How a value with its own range is drawn, by the origin of the override that gives it.
+_SPREADS = {
+    CARRIED_ORIGIN: "triangular (carried forward by the model: the file's range moved with "
+    "the value, deportsim.run.carry)",
+    "": "triangular (fitted on the record, bootstrap 5-95%)",
+}
+
+
+def _origin(resolved: Resolved, path: str) -> str:
+    ov = _whole_run(resolved, path)
+    return ov.origin if ov is not None else ""
+
+
 def _reason(resolved: Resolved, path: str, reference: float, sets: set[str]) -> str | None:
     """Why a parameter with a range is not drawn, or None when it is."""
     param = resolved.params[path]
@@ -356,7 +373,7 @@ def draw_parameters(resolved: Resolved, replicates: int, seed: int) -> Parameter
             u = _uniforms(streams, name, replicates)
             range_ = Uncertainty(distribution="triangular", low=lo, high=hi)
             values = quantile(u, range_, reference, 1.0)
-            how = {"distribution": "triangular (fitted on the record, bootstrap 5-95%)",
+            how = {"distribution": _SPREADS.get(_origin(resolved, path), _SPREADS[""]),
                    "low": lo, "high": hi, "stream": name}  # fmt: skip
         elif path in best:
             values = np.array([row[path] / best[path] for row in rows])[row_of] * reference

@@ -7,6 +7,7 @@ written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from deportsim.model.network import conflicts
 from deportsim.model.record import State, published_record
 from deportsim.parameters import Override, ParameterSet, Resolved, load_parameters, parse_set
 from deportsim.parameters.known import LeftOut, known_by, overrides_known_by
+from deportsim.run.carry import Carried, carried
 from deportsim.run.config import DEFAULT_START, RunConfig, check_config, check_last_day
 from deportsim.run.draws import ParameterDraws, draw_parameters
 from deportsim.scenarios import SCENARIOS_DIR, Scenario, load_scenario
@@ -43,6 +45,9 @@ class Prepared:
     #: Days simulated before the run's start to bridge the gap from the latest data to a later
     #: start (``resolved`` starts that many days earlier); its results begin after them.
     bridge: int = 0
+    #: The people at large on the first day, carried forward by the model (a run from the
+    #: latest data that starts after the parameter files' own day), else None.
+    carried: Carried | None = None
 
     @property
     def start(self) -> dt.date:
@@ -141,16 +146,25 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
         record = published.overrides(before, fit, forecast=cfg.as_of is not None)
         if cfg.as_of is not None:
             record += published.remeasured()
-    # the people held on the first day, as ICE counted them (a run from the latest data)
+    # the people held on the first day, as ICE counted them, and the people at large carried
+    # forward by the model (a run from the latest data)
     state = published.state(start) if published is not None and cfg.start_rule == "latest" else None
     observed = state.overrides if state is not None else ()
-    resolved = Resolved(params, start, days, own + record + observed + later + sets)
+    carry = None
+    if state is not None and published is not None:
+        given = {ov.path for ov in scenario.overrides + sets if ov.start is None}
+        check = functools.partial(_check_conflicts, params)
+        carry = carried(params, published, start, state, given=given, check=check)
+    forward = carry.overrides if carry is not None else ()
+    resolved = Resolved(params, start, days, own + record + forward + observed + later + sets)
     inputs = read_inputs(resolved)
     _check_conflicts(params, resolved, inputs)
     draws = (
         draw_parameters(resolved, cfg.replicates, cfg.seed) if cfg.parameter_uncertainty else None
     )
-    return Prepared(cfg, scenario, params, resolved, inputs, draws, fit, left_out, state, bridge)
+    return Prepared(
+        cfg, scenario, params, resolved, inputs, draws, fit, left_out, state, bridge, carry
+    )
 
 
 def _check_start_only(

@@ -104,6 +104,8 @@ def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
             **prep.state.describe(),
             "simulated_from": prep.resolved.start.isoformat(),
             "bridge_days": prep.bridge,
+            # the people at large, carried forward by the model (deportsim.run.carry)
+            "carried_forward": None if prep.carried is None else prep.carried.describe(),
         },
         # a run with an as-of date (a forecast) uses only what was published by then: the dated
         # values and overrides published later, left out (deportsim.parameters.known)

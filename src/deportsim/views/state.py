@@ -8,6 +8,16 @@ from deportsim.run import Prepared
 
 __all__ = ["state_lines"]
 
+#: The carried values the output names, in its order.
+_CARRIED = (
+    ("population.final_orders", "with final orders"),
+    ("population.convicted", "convicted"),
+    ("population.recent_entrants", "recent entrants"),
+    ("courts.initial_backlog", "pending court cases"),
+    ("detention.atd_initial", "on ATD"),
+    ("population.unauthorized_total", "in the population at risk"),
+)
+
 
 def state_lines(prep: Prepared) -> list[str]:
     """Where the first day's state came from: ICE's month, the bridge, older file values.
@@ -17,14 +27,24 @@ def state_lines(prep: Prepared) -> list[str]:
     state = prep.state
     if state is None:
         return []
-    held = {ov.path.rsplit("_", 1)[-1]: float(ov.value) for ov in state.overrides}  # type: ignore[arg-type]
     month = dt.date.fromisoformat(f"{state.month}-01")
     when = "the latest data" if state.after_data else "the month the run starts in"
     lines = [
         f"state: the people held on the first day are ICE's average daily population of "
-        f"{month:%B %Y} ({state.source}, {when}): {held.get('ice', 0):,.0f} arrested by ICE, "
-        f"{held.get('cbp', 0):,.0f} by CBP"
+        f"{month:%B %Y} ({state.source}, {when}): {state.held('ICE'):,.0f} arrested by ICE, "
+        f"{state.held('CBP'):,.0f} by CBP"
     ]
+    if state.atd is not None:
+        atd = dt.date.fromisoformat(state.atd.period)
+        lines.append(f"on ATD: {state.atd.value:,.0f}, ICE's count of {atd:%-d %B %Y} "
+                     f"({state.atd.file})")  # fmt: skip
+    if prep.carried is not None:
+        values = {ov.path: float(ov.value) for ov in prep.carried.overrides}  # type: ignore[arg-type]
+        named = [f"{values[path]:,.0f} {what}" for path, what in _CARRIED if path in values]
+        lines.append(
+            f"carried forward by the model from {prep.carried.origin} under ICE's published "
+            f"record ({prep.carried.scenario}): " + ", ".join(named)
+        )
     if prep.bridge:
         last = prep.start - dt.timedelta(days=1)
         lines.append(
