@@ -20,6 +20,11 @@ in rendered Markdown:
   summary.json, written as the CLI writes it (:func:`deportsim.views.formatting.metric_text`).
   ``RUN.METRIC.mean`` takes another statistic, ``A.METRIC - B.METRIC`` a difference, and a
   suffix ``~3`` rounds to three significant digits (``494,009`` gives ``494,000``);
+- ``<!-- claim: RUN.ID.FIELD -->1,939<!-- /claim -->``: a field of claim ``ID`` in the run's
+  claims.json (``result.p50``, ``details.first_year.p50``, ``explanation``, ...), a number
+  written as the claims write it (shares as whole percentages), with the same ``~N`` suffix;
+- ``<!-- claims: RUN -->`` ... ``<!-- /claims -->``: the run's verdicts as a Markdown table
+  (claim, verdict, median and 90% interval, what binds);
 - ``<!-- time: RUN -->about 9 seconds<!-- /time -->``: the run's measured wall time;
 - ``<!-- output: RUN lines=10 -->`` just before a fenced block: the block holds the first 10
   lines of the run's output.
@@ -52,6 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deportsim.report.bottom_line import claim_interval, claim_number
 from deportsim.views.formatting import metric_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,6 +126,19 @@ PROSE_RUNS = (
     ),
     ProseRun("claims-default", "deportsim claims --out out/claims", "docs/guide.md", slow=True),
     ProseRun(
+        "claims-fixed",
+        "deportsim claims --fixed-parameters --out out/claims-fixed",
+        "docs/guide.md",
+        slow=True,
+    ),
+    ProseRun(
+        "requirements-default",
+        "deportsim requirements directive-2025 --target removals_per_year=1000000 "
+        "--out out/requirements",
+        "docs/guide.md",
+        slow=True,
+    ),
+    ProseRun(
         "report-default",
         "deportsim report directive-2025 --compare baseline-fy2024 --out out/report",
         "docs/guide.md",
@@ -128,6 +147,11 @@ PROSE_RUNS = (
 )
 
 RUN_MARK = re.compile(r"<!-- run: (?P<key>[^>]+?) -->(?P<text>.*?)<!-- /run -->", re.DOTALL)
+CLAIM_MARK = re.compile(r"<!-- claim: (?P<key>[^>]+?) -->(?P<text>.*?)<!-- /claim -->", re.DOTALL)
+CLAIMS_MARK = re.compile(
+    r"(?P<mark><!-- claims: (?P<key>\S+) -->\n)(?P<text>.*?)(?=^<!-- /claims -->)",
+    re.DOTALL | re.MULTILINE,
+)
 TIME_MARK = re.compile(r"<!-- time: (?P<key>[^>]+?) -->(?P<text>.*?)<!-- /time -->", re.DOTALL)
 OUTPUT_MARK = re.compile(
     r"(?P<mark><!-- output: (?P<key>\S+) lines=(?P<lines>\d+) -->\n```\w*\n)(?P<text>.*?)(?=^```)",
@@ -223,6 +247,37 @@ def run_value(key: str, summaries: dict[str, dict[str, Any]]) -> str:
     return metric_text(value, unit)
 
 
+def claim_value(key: str, claims: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """The text of a ``claim`` marker's KEY (``RUN.ID.FIELD[.FIELD...][~N]``)."""
+    expr, _, digits = key.strip().partition("~")
+    run, claim_id, *path = expr.split(".")
+    claim = claims[run][claim_id]
+    value: Any = claim
+    for part in path:
+        value = value[part]
+    if isinstance(value, str):
+        return value
+    unit = str(claim.get("unit") or "")
+    if unit == "share":
+        return f"{value:.0%}"
+    if digits:
+        value = round_significant(float(value), int(digits))
+    return claim_number(value, unit)
+
+
+def claims_table(claims: dict[str, dict[str, Any]]) -> str:
+    """The verdicts of a claims run as a Markdown table, in the run's order."""
+    lines = ["| claim | verdict | model: median (90% interval) | binds |", "|---|---|---|---|"]
+    for c in claims.values():
+        unit = str(c.get("unit") or "")
+        p05, p50, p95 = claim_interval(c["result"], unit)
+        words = f" {unit}" if unit not in {"", "share", "ratio"} else ""
+        binds = str(c["binding_constraint"] or "").replace("_", " ")
+        verdict = str(c["verdict"]).replace("_", " ")
+        lines.append(f"| `{c['id']}` | {verdict} | {p50} ({p05} to {p95}){words} | {binds} |")
+    return "\n".join(lines) + "\n"
+
+
 def duration_text(seconds: float) -> str:
     """A wall time for prose: ``about 8 seconds``, ``about 45 seconds``, ``about 6 minutes``."""
     if seconds < 10:
@@ -238,8 +293,10 @@ def replace_markers(
     summaries: dict[str, dict[str, Any]],
     seconds: dict[str, float],
     outputs: dict[str, str],
+    claims: dict[str, dict[str, dict[str, Any]]] | None = None,
 ) -> str:
-    """``text`` with its run, time and output markers refreshed (those whose runs are known)."""
+    """``text`` with its markers refreshed (those whose runs are known)."""
+    claims = claims or {}
 
     def run_sub(m: re.Match[str]) -> str:
         try:
@@ -259,7 +316,21 @@ def replace_markers(
         lines = outputs[m["key"]].splitlines()[: int(m["lines"])]
         return m["mark"] + "".join(f"{line.rstrip()}\n" for line in lines)
 
+    def claim_sub(m: re.Match[str]) -> str:
+        try:
+            value = claim_value(m["key"], claims)
+        except KeyError:
+            return m[0]
+        return f"<!-- claim: {m['key']} -->{value}<!-- /claim -->"
+
+    def claims_sub(m: re.Match[str]) -> str:
+        if m["key"] not in claims:
+            return m[0]
+        return m["mark"] + claims_table(claims[m["key"]])
+
     text = RUN_MARK.sub(run_sub, text)
+    text = CLAIM_MARK.sub(claim_sub, text)
+    text = CLAIMS_MARK.sub(claims_sub, text)
     text = TIME_MARK.sub(time_sub, text)
     return OUTPUT_MARK.sub(output_sub, text)
 
@@ -314,7 +385,9 @@ def changed_blocks(old: str, new: str, file: str) -> list[str]:
         if a != b:
             first = next((line for line in a.splitlines() if line.startswith("$ ")), "?")
             changes.append(f"{file}: console block `{first[2:]}`")
-    for pattern, kind in ((RUN_MARK, "run"), (OUTPUT_MARK, "output")):
+    marks = ((RUN_MARK, "run"), (CLAIM_MARK, "claim"), (CLAIMS_MARK, "claims"),
+             (OUTPUT_MARK, "output"))  # fmt: skip
+    for pattern, kind in marks:
         for a, b in zip(pattern.finditer(old), pattern.finditer(new), strict=False):
             if a["text"] != b["text"]:
                 changes.append(f"{file}: {kind} marker {a['key']}")
@@ -359,17 +432,18 @@ def _refresh_blocks(
 
 @dataclass
 class ProseResults:
-    """What the prose runs give: summaries, wall times and printed output, by run name."""
+    """What the prose runs give: summaries, wall times, printed output and claims, by run."""
 
     summaries: dict[str, dict[str, Any]]
     seconds: dict[str, float]
     outputs: dict[str, str]
+    claims: dict[str, dict[str, dict[str, Any]]]
 
 
 def _prose_runs(
     skip_slow: bool, recorded: dict[str, float], rows: list, failures: list[str]
 ) -> ProseResults:
-    results = ProseResults({}, {}, {})
+    results = ProseResults({}, {}, {}, {})
     PROSE_OUT.mkdir(parents=True, exist_ok=True)
     for run in PROSE_RUNS:
         if run.slow and skip_slow:
@@ -391,6 +465,9 @@ def _prose_runs(
         if out and (PROSE_OUT / out[1] / "summary.json").exists():
             summary_file = PROSE_OUT / out[1] / "summary.json"
             results.summaries[run.name] = json.loads(summary_file.read_text(encoding="utf-8"))
+        if out and (PROSE_OUT / out[1] / "claims.json").exists():
+            found = json.loads((PROSE_OUT / out[1] / "claims.json").read_text(encoding="utf-8"))
+            results.claims[run.name] = {c["id"]: c for c in found}
     return results
 
 
@@ -413,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     changes = []
     for name in FILES:
         new_texts[name] = replace_markers(
-            new_texts[name], prose.summaries, prose.seconds, prose.outputs
+            new_texts[name], prose.summaries, prose.seconds, prose.outputs, prose.claims
         )
         changes += changed_blocks(texts[name], new_texts[name], name)
     for failure in failures:

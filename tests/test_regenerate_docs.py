@@ -127,3 +127,52 @@ def test_the_timing_section_is_created_then_replaced_and_read_back(regen: Module
     later = regen.replace_section(text + "\n## After\n\nkept\n", section.replace("1.2 |", "3.0 |"))
     assert regen.recorded_seconds(later) == {"deportsim x | y": 3.0}
     assert later.endswith("## After\n\nkept\n")
+
+
+CLAIMS = {
+    "c": {
+        "arrests": {
+            "id": "arrests", "unit": "persons/day", "verdict": "not_supported",
+            "binding_constraint": "reachable_population", "explanation": "About 1,939 a day.",
+            "result": {"p05": 1678.6, "p50": 1938.6, "p95": 2161.7},
+            "details": {"first_year": {"p50": 1245.48}},
+        },
+        "share": {
+            "id": "share", "unit": "share", "verdict": "supported", "binding_constraint": None,
+            "explanation": "", "result": {"p05": 0.7228, "p50": 0.7973, "p95": 0.8544},
+        },
+    }
+}  # fmt: skip
+
+
+def test_claim_markers_read_claims_json(regen: ModuleType) -> None:
+    text = (
+        "<!-- claim: c.arrests.result.p50~2 -->1,960<!-- /claim --> a day, "
+        "<!-- claim: c.arrests.details.first_year.p50 -->1,200<!-- /claim --> first; "
+        "<!-- claim: c.share.result.p05 -->70%<!-- /claim -->; "
+        "> <!-- claim: c.arrests.explanation --><!-- /claim -->\n"
+        "<!-- claim: c.missing.result.p50 -->kept<!-- /claim -->\n"
+    )
+    new = regen.replace_markers(text, {}, {}, {}, CLAIMS)
+    assert new == (
+        "<!-- claim: c.arrests.result.p50~2 -->1,900<!-- /claim --> a day, "
+        "<!-- claim: c.arrests.details.first_year.p50 -->1,245<!-- /claim --> first; "
+        "<!-- claim: c.share.result.p05 -->72%<!-- /claim -->; "
+        "> <!-- claim: c.arrests.explanation -->About 1,939 a day.<!-- /claim -->\n"
+        "<!-- claim: c.missing.result.p50 -->kept<!-- /claim -->\n"
+    )
+    assert regen.changed_blocks(text, new, "g.md")[0] == "g.md: claim marker c.arrests.result.p50~2"
+
+
+def test_a_claims_marker_becomes_the_verdicts_table(regen: ModuleType) -> None:
+    text = "before\n<!-- claims: c -->\n| old |\n<!-- /claims -->\nafter\n"
+    new = regen.replace_markers(text, {}, {}, {}, CLAIMS)
+    assert new == (
+        "before\n<!-- claims: c -->\n"
+        "| claim | verdict | model: median (90% interval) | binds |\n"
+        "|---|---|---|---|\n"
+        "| `arrests` | not supported | 1,939 (1,679 to 2,162) persons/day "
+        "| reachable population |\n"
+        "| `share` | supported | 79.7% (72.3% to 85.4%) |  |\n"
+        "<!-- /claims -->\nafter\n"
+    )

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from deportsim import api
 from deportsim.cli.options import (
+    SCENARIO_START,
     CatalogOption,
     FixedParameters,
     NoCatalogOption,
@@ -26,6 +27,7 @@ from deportsim.cli.options import (
     catalog_choice,
     echo_recorded,
     parse_start,
+    start_rule,
 )
 from deportsim.cli.progress import counted, timed
 from deportsim.views.estimates import HEADINGS, estimate_header, estimate_line, estimate_rows
@@ -243,7 +245,14 @@ def requirements(
     replicates: Annotated[int, typer.Option(help="Replicates of the stochastic runs.")] = 100,
     seed: Annotated[int, typer.Option(help="Seed of the stochastic runs.")] = 0,
     years: Years = 4.0,
-    start: Start = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            help="First day, YYYY-MM-DD, from the latest data's state as for deportsim run (the "
+            "people ICE held then; a later day bridged); default, or 'scenario': the "
+            "scenario's own start and first-day values (2025-01-20 for the built-in ones)."
+        ),
+    ] = None,
     sets: SetOption = None,
     out: ScenarioOut = None,
     catalog: CatalogOption = None,
@@ -251,9 +260,11 @@ def requirements(
     fixed_parameters: FixedParameters = False,
 ) -> None:
     """Find the resources, year by year, to reach a target; write requirements.json."""
+    first, rule = start_rule(start, "scenario")
     cfg = api.RunConfig(
         scenario=scenario, replicates=replicates, seed=seed, years=years, sets=tuple(sets or ()),
-        parameter_uncertainty=not fixed_parameters, start=parse_start(start),
+        parameter_uncertainty=not fixed_parameters, start=first,
+        start_rule="latest" if rule == "latest" else "scenario",
     )  # fmt: skip
     err = Console(stderr=True)
     status = err.status("searching") if err.is_terminal else None  # no spinner in a pipe
@@ -287,6 +298,7 @@ def requirements(
     echo_recorded(recorded)
     typer.echo(f"Results in {out_dir}/ ({', '.join(reversed([p.name for p in done.files]))})")
     typer.echo(
-        f"Check: deportsim run {done.files[0]} --years {years:g} --replicates {replicates} "
-        f"--seed {seed}{' --fixed-parameters' if fixed_parameters else ''}"
+        f"Check: deportsim run {done.files[0]} --start {first or SCENARIO_START} "
+        f"--years {years:g} --replicates {replicates} --seed {seed}"
+        f"{' --fixed-parameters' if fixed_parameters else ''}"
     )

@@ -72,6 +72,22 @@ NoCatalogOption = Annotated[
 ]
 
 
+#: ``--start scenario``: the scenario's own start and first-day values (not the latest data's).
+SCENARIO_START = "scenario"
+
+
+def start_rule(text: str | None, default: str) -> tuple[dt.date | None, str]:
+    """``--start`` as a first day and the rule of the first day's state.
+
+    A date: that day, from the latest data's state (``latest``: ICE's people held, carried
+    forward); ``scenario``: the scenario's own start and values; none: ``default``'s rule.
+    """
+    if text == SCENARIO_START:
+        return None, "scenario"
+    day = parse_start(text)
+    return day, ("latest" if day is not None else default)
+
+
 def parse_start(text: str | None, option: str = "--start") -> dt.date | None:
     """``--start`` (or ``option``) as a date (UserError naming it if it is not YYYY-MM-DD).
 

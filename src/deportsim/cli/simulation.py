@@ -25,6 +25,7 @@ from deportsim.cli.options import (
     SetOption,
     catalog_choice,
     parse_start,
+    start_rule,
 )
 from deportsim.cli.progress import timed
 from deportsim.views.formatting import metric_text
@@ -71,7 +72,8 @@ def run(
         typer.Option(
             help="First day, YYYY-MM-DD (default: the first day after the latest month of "
             "official data, from the people held then; a later day is reached by simulating "
-            "the days between)."
+            "the days between), or 'scenario': the scenario's own start and first-day values "
+            "(the default before 0.4; with --years 4, the old default run)."
         ),
     ] = None,
     until: Annotated[
@@ -101,10 +103,11 @@ def run(
     ] = None,
 ) -> None:
     """Run a scenario; write summary.json, timeseries.parquet and manifest.json."""
+    first, rule = start_rule(start, "latest")
     cfg = api.RunConfig.latest(
-        scenario, years=years, until=parse_start(until, "--until"), start=parse_start(start),
+        scenario, years=years, until=parse_start(until, "--until"), start=first,
         replicates=replicates, seed=seed, sets=tuple(sets or ()), parameters=parameters,
-        parameter_uncertainty=not fixed_parameters,
+        parameter_uncertainty=not fixed_parameters, from_scenario=rule == "scenario",
     )  # fmt: skip
     progress = timed()
     bar: list[tuple[TaskID, str, int]] = []  # the run's task, scenario and days, once prepared

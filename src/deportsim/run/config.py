@@ -78,6 +78,7 @@ class RunConfig:
         years: float | None = None,
         until: dt.date | None = None,
         start: dt.date | None = None,
+        from_scenario: bool = False,
         **options: Any,
     ) -> RunConfig:
         """``deportsim run``'s config: from the latest data, to the end of the presidential term.
@@ -85,16 +86,18 @@ class RunConfig:
         With no ``start``, the run starts on the first day after the latest month of official
         data, from the people held then (a later ``start`` is bridged from there, an earlier one
         starts from that month's); with neither ``years`` nor ``until``, it ends on 20 January
-        2029 (:data:`TERM_END`). ``options``: the other fields. Both ``years`` and ``until``:
-        UserError naming ``--until``.
+        2029 (:data:`TERM_END`). ``from_scenario``: from the scenario's own start and first-day
+        values instead (``--start scenario``). ``options``: the other fields. Both ``years`` and
+        ``until``: UserError naming ``--until``.
         """
         if years is not None and until is not None:
             where = Location("<command line>", path="--until")
             raise UserError("give --years or --until, not both", where)
         if years is None and until is None:
             until = TERM_END
+        rule: Literal["scenario", "latest"] = "scenario" if from_scenario else "latest"
         return cls(scenario=scenario, years=4.0 if years is None else years, until=until,
-                   start=start, start_rule="latest", **options)  # fmt: skip
+                   start=start, start_rule=rule, **options)  # fmt: skip
 
     @property
     def days(self) -> int:

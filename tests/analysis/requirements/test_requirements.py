@@ -286,8 +286,8 @@ def test_with_drawn_parameters_the_scenario_file_repeats_the_run_and_needs_more(
 
     cfg = api.RunConfig(
         scenario=str(tmp_path / "drawn" / "requirements-scenario.yaml"), years=1.0,
-        replicates=20, seed=0, parameter_uncertainty=True, start=START,
-    )  # fmt: skip
+        replicates=20, seed=0, parameter_uncertainty=True, start=START, start_rule="latest",
+    )  # fmt: skip  # --start DATE: from the latest data's state, as the command did
     sim = api.run(cfg).sim
     again = api.requirements(
         dataclasses.replace(cfg, scenario="directive-2025"), ["removals_per_year=800000"],
