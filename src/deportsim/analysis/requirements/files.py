@@ -45,7 +45,8 @@ METHOD = {
     "for the most removals in a day, scaled together to the least level that still reaches "
     "it; court backlog: the least number of judges; levels rounded up",
     "confirm": "stochastic run up to the end of the year, each replicate drawing the uncertain "
-    "parameters unless --fixed-parameters (the draws scale the levels found too); if the share "
+    "parameters unless --fixed-parameters (the levels found kept as found, as policy levers "
+    "are); if the share "
     "of replicates reaching the target is below the probability, the aim rises in the ratio of "
     "the target to the replicates' value at that probability (from the second raise, to where "
     "the last two aims' line meets the target, if higher), plus 0.1% of the target, and the "

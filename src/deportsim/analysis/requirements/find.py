@@ -13,10 +13,11 @@ the levers):
    target), and the year searched again, at most :data:`ROUNDS` times in all.
 
 With ``parameter_uncertainty`` each replicate of the stochastic runs draws the uncertain
-parameters as ``deportsim run`` does (:mod:`deportsim.run.draws`): the same draws
-scale the plan's levels, so a run of the requirements' scenario file repeats the final run
-exactly. The probability is then over both the model's randomness and what is not known about
-the parameters; the mean-field search stays at the parameters' values.
+parameters as ``deportsim run`` does (:mod:`deportsim.run.draws`), the plan's levels kept as
+found in every replicate (policy levers are exact, as the scenario file's overrides are), so a
+run of the requirements' scenario file repeats the final run exactly. The probability is then
+over both the model's randomness and what is not known about the parameters; the mean-field
+search stays at the parameters' values.
 
 A target that the search cannot reach in a year
 (:data:`~deportsim.analysis.requirements.search.ARREST_LIMIT`,
@@ -288,6 +289,26 @@ def _raise_aims(
     return short
 
 
+def _levels_exact(
+    drawn: ParameterDraws, before: Resolved, after: Resolved
+) -> dict[str, NDArray[np.bool_]]:
+    """The draws' exact days, and the days a plan sets a lever to a level of its own.
+
+    A level the search finds is a policy value, kept as found in every replicate (policy levers
+    are exact, :mod:`deportsim.run.draws`), as the written scenario file's overrides are: so
+    that the file repeats the run.
+    """
+    exact = dict(drawn.exact)
+    for path in drawn.paths:
+        if not after.params[path].spec.lever:
+            continue
+        changed = np.asarray(after.canonical(path) != before.canonical(path))
+        days = changed.reshape(changed.shape[0], -1).any(axis=1)
+        if np.any(days):
+            exact[path] = exact.get(path, np.zeros_like(days)) | days
+    return exact
+
+
 class _Stochastic:
     """Stochastic runs of the scenario with a plan, for the first ``days`` days.
 
@@ -317,10 +338,10 @@ class _Stochastic:
         inputs_for = None
         if self.drawn is not None:
             own, draws = self.drawn
-            planned = dataclasses.replace(
-                draws(days), base=apply_resolved(own(days), plan, self.years)
-            )
-            inputs_for = planned.inputs
+            before, drawn = own(days), draws(days)
+            after = apply_resolved(before, plan, self.years)
+            exact = _levels_exact(drawn, before, after)
+            inputs_for = dataclasses.replace(drawn, base=after, exact=exact).inputs
         sim = simulate(x, self.replicates, Streams(self.seed), inputs_for=inputs_for)
         self.count += 1
         self._last = (key, days, sim)

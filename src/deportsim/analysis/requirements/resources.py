@@ -209,7 +209,8 @@ def apply_resolved(resolved: Resolved, plan: Plan, years: list[Year]) -> Resolve
 
     What a run of the requirements' scenario file sees: the parameter files' series, each lever
     raised to the plan's level in the plan's years. A replicate's parameter draws scale these
-    series (:class:`deportsim.run.draws.ParameterDraws`), the plan's levels included.
+    series (:class:`deportsim.run.draws.ParameterDraws`) but for the days a plan sets a lever,
+    which keep its level (policy levers are exact).
     """
 
     def series(lever: Lever) -> F:
