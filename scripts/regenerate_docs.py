@@ -53,6 +53,7 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -298,12 +299,17 @@ def replace_markers(
     """``text`` with its markers refreshed (those whose runs are known)."""
     claims = claims or {}
 
-    def run_sub(m: re.Match[str]) -> str:
-        try:
-            value = run_value(m["key"], summaries)
-        except KeyError:
-            return m[0]
-        return f"<!-- run: {m['key']} -->{value}<!-- /run -->"
+    def inline(kind: str, value_of: Callable[[str], str]) -> Callable[[re.Match[str]], str]:
+        """A marker ``<!-- KIND: KEY -->text<!-- /KIND -->`` with its text from ``value_of``."""
+
+        def sub(m: re.Match[str]) -> str:
+            try:
+                value = value_of(m["key"])
+            except KeyError:
+                return m[0]  # a run not made (--skip-slow) or a key it does not have
+            return f"<!-- {kind}: {m['key']} -->{value}<!-- /{kind} -->"
+
+        return sub
 
     def time_sub(m: re.Match[str]) -> str:
         if m["key"] not in seconds:
@@ -316,20 +322,13 @@ def replace_markers(
         lines = outputs[m["key"]].splitlines()[: int(m["lines"])]
         return m["mark"] + "".join(f"{line.rstrip()}\n" for line in lines)
 
-    def claim_sub(m: re.Match[str]) -> str:
-        try:
-            value = claim_value(m["key"], claims)
-        except KeyError:
-            return m[0]
-        return f"<!-- claim: {m['key']} -->{value}<!-- /claim -->"
-
     def claims_sub(m: re.Match[str]) -> str:
         if m["key"] not in claims:
             return m[0]
         return m["mark"] + claims_table(claims[m["key"]])
 
-    text = RUN_MARK.sub(run_sub, text)
-    text = CLAIM_MARK.sub(claim_sub, text)
+    text = RUN_MARK.sub(inline("run", lambda key: run_value(key, summaries)), text)
+    text = CLAIM_MARK.sub(inline("claim", lambda key: claim_value(key, claims)), text)
     text = CLAIMS_MARK.sub(claims_sub, text)
     text = TIME_MARK.sub(time_sub, text)
     return OUTPUT_MARK.sub(output_sub, text)

@@ -72,3 +72,16 @@ def test_the_requirements_check_line_repeats_its_final_run(
     assert np.median(per_replicate) * 365.25 / year["days"] == pytest.approx(reached, abs=0.02)
     # from a date, the run and the search both start from the latest data's state
     assert ("state: the people held on the first day" in run) == (first != "scenario")
+
+
+def test_a_report_from_a_date_says_where_its_first_day_came_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pages = {}
+    for name, start in (("latest", ("--start", "2026-04-01")), ("own", ())):
+        _cli(capsys, "report", "directive-2025", *start, "--years", "0.1", "--replicates", "2",
+             "--no-claims", "--out", str(tmp_path / name))  # fmt: skip
+        pages[name] = (tmp_path / name / "report.html").read_text(encoding="utf-8")
+    assert "From 1 April 2026, the first day's state:" in pages["latest"]
+    assert "carried forward by the model from 2025-01-20" in pages["latest"]
+    assert "the first day's state" not in pages["own"]  # the scenario's own values

@@ -20,6 +20,7 @@ from deportsim.store.catalog.records import CatalogChoice
 from deportsim.store.catalog.runs import run_fields
 from deportsim.store.save import default_out
 from deportsim.views.parameters import parameter_rows
+from deportsim.views.state import state_lines
 
 if TYPE_CHECKING:
     from deportsim.report.sensitivity import Sensitivity
@@ -127,6 +128,7 @@ def report(
                         prep.params, replace(prep.scenario, overrides=prep.resolved.overrides)
                     ),
                     sources=[s.model_dump(exclude_none=True) for s in prep.scenario.sources],
+                    state=tuple(state_lines(prep)),
                 )
             )
             del done  # keep only what the report reads: several runs need not fit in memory

@@ -22,11 +22,9 @@ from deportsim.cli.options import (
     ScenarioOut,
     Seed,
     SetOption,
-    Start,
     Years,
     catalog_choice,
     echo_recorded,
-    parse_start,
     start_rule,
 )
 from deportsim.cli.progress import counted, timed
@@ -34,6 +32,18 @@ from deportsim.views.estimates import HEADINGS, estimate_header, estimate_line, 
 from deportsim.views.requirements import render_requirements
 
 __all__ = ["claims", "compare_estimates", "report", "requirements"]
+
+#: ``--start`` of report and requirements: a date from the latest data's state, or the scenario's.
+StartRule = Annotated[
+    str | None,
+    typer.Option(
+        "--start",
+        help="First day, YYYY-MM-DD, from the latest data's state as for deportsim run (the "
+        "people ICE held then, on ATD, the people at large carried forward; a later day "
+        "bridged); default, or 'scenario': the scenario's own start and first-day values "
+        "(2025-01-20 for the built-in ones).",
+    ),
+]
 
 _VERDICTS = {"supported": "supported", "not_supported": "not supported", "depends": "depends"}
 
@@ -86,7 +96,7 @@ def report(
     replicates: Annotated[int, typer.Option(help="Monte Carlo replicates.")] = 100,
     seed: Seed = 0,
     years: Years = 4.0,
-    start: Start = None,
+    start: StartRule = None,
     sets: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter in every scenario: PATH=VALUE [UNIT]."),
@@ -117,10 +127,11 @@ def report(
     no_catalog: NoCatalogOption = False,
 ) -> None:
     """Run scenarios; write a self-contained report.html with charts, and a PNG per chart."""
+    first, rule = start_rule(start, "scenario")
     cfg = api.RunConfig(
-        scenario=scenario, replicates=replicates, seed=seed, years=years,
-        start=parse_start(start), sets=tuple(sets or ()), parameters=parameters,
-        parameter_uncertainty=not fixed_parameters,
+        scenario=scenario, replicates=replicates, seed=seed, years=years, start=first,
+        start_rule="latest" if rule == "latest" else "scenario", sets=tuple(sets or ()),
+        parameters=parameters, parameter_uncertainty=not fixed_parameters,
     )  # fmt: skip
     if claims_file is not None and no_claims:
         cli = api.Location("<command line>")
@@ -245,14 +256,7 @@ def requirements(
     replicates: Annotated[int, typer.Option(help="Replicates of the stochastic runs.")] = 100,
     seed: Annotated[int, typer.Option(help="Seed of the stochastic runs.")] = 0,
     years: Years = 4.0,
-    start: Annotated[
-        str | None,
-        typer.Option(
-            help="First day, YYYY-MM-DD, from the latest data's state as for deportsim run (the "
-            "people ICE held then; a later day bridged); default, or 'scenario': the "
-            "scenario's own start and first-day values (2025-01-20 for the built-in ones)."
-        ),
-    ] = None,
+    start: StartRule = None,
     sets: SetOption = None,
     out: ScenarioOut = None,
     catalog: CatalogOption = None,

@@ -59,6 +59,9 @@ class ScenarioRun:
     summary: dict[str, Any]
     parameters: list[dict[str, Any]]
     sources: list[dict[str, Any]]
+    #: Where the first day's state came from (:func:`deportsim.views.state.state_lines`): empty
+    #: for a run from its scenario's own start and values.
+    state: tuple[str, ...] = ()
 
     @classmethod
     def from_sim(
@@ -70,6 +73,7 @@ class ScenarioRun:
         description: str,
         parameters: list[dict[str, Any]],
         sources: list[dict[str, Any]],
+        state: tuple[str, ...] = (),
     ) -> ScenarioRun:
         """Keep what the report needs from a run's results and summary."""
         return cls(
@@ -87,6 +91,7 @@ class ScenarioRun:
             summary=summary,
             parameters=parameters,
             sources=sources,
+            state=state,
         )
 
     @property

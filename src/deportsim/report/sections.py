@@ -34,8 +34,15 @@ def scenarios(runs: Sequence[ScenarioRun]) -> str:
     parts = ['<section id="scenarios"><h2>Scenarios</h2>']
     for i, run in enumerate(runs):
         sources = "".join(f"<li>{_e(citation(s))}</li>" for s in run.sources)
+        state = "".join(f"<li>{_e(line)}</li>" for line in run.state)
         parts.append(
             f"<h3>{swatch(i)}{_e(run.name)}: {_e(run.title)}</h3><p>{_e(run.description)}</p>"
+            + (
+                f'<p class="small">From {run.start:%-d %B %Y}, the first day\'s state:</p>'
+                f'<ul class="small">{state}</ul>'
+                if state
+                else ""
+            )
             + (
                 f'<p class="small">Policy sources:</p><ul class="small">{sources}</ul>'
                 if sources
