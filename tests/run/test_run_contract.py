@@ -18,6 +18,7 @@ from deportsim.cli.app import main
 from deportsim.model import NATIONAL_SERIES
 from deportsim.model.record import published_record
 from deportsim.parameters import ParameterSet
+from deportsim.views.formatting import metric_text
 
 CONTRACT_UNITS = {
     "arrests_total": "persons", "arrests_per_day_mean": "persons/day", "book_ins_total": "persons",
@@ -217,8 +218,17 @@ def test_run_prints_every_required_metric(
 ) -> None:
     _cli_run(tmp_path / "printed")
     printed = capsys.readouterr().out
-    lines = {line.split()[1] for line in printed.splitlines() if line.startswith("│")}
-    assert lines == set(CONTRACT_UNITS)
+    rows = [[c.strip() for c in line.strip("│").split("│")]
+            for line in printed.splitlines() if line.startswith("│")]  # fmt: skip
+    assert {row[0] for row in rows} == set(CONTRACT_UNITS)
+    # one statistic everywhere: the table's cells are summary.json's median and 90% interval,
+    # written as the report writes them (tests/report/test_report_page.py)
+    metrics = json.loads((tmp_path / "printed" / "summary.json").read_text())["metrics"]
+    for name, median, interval in rows:
+        m = metrics[name]
+        assert median == metric_text(m["p50"], m["unit"]), name
+        low, high = (metric_text(m[q], m["unit"]) for q in ("p05", "p95"))
+        assert interval == f"{low} – {high}", name
 
 
 def test_timeseries_written_during_the_run_is_the_one_written_after(tmp_path: Path) -> None:
