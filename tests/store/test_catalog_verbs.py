@@ -311,8 +311,8 @@ def test_a_catalog_that_fails_keeps_the_command_s_outputs(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(records, "_warned", False)
-    # the module, not the function deportsim.store.catalog.recording that shares its name
-    monkeypatch.setattr(importlib.import_module("deportsim.store.catalog.recording"), "keep", full)
+    # the recorder module's own reference to keep
+    monkeypatch.setattr(importlib.import_module("deportsim.store.catalog.recorder"), "keep", full)
     out, err = cli(*ESTIMATES, "--out", str(tmp_path / "b"), "--catalog", str(tmp_path / "cat"))
     assert [line for line in err.splitlines() if "warning" in line] == [
         f"deportsim: warning: not recorded in the catalog {tmp_path / 'cat'}: No space left on "

@@ -25,7 +25,7 @@ from deportsim.engine import Streams
 from deportsim.model import SimResult, simulate
 from deportsim.parameters import load_parameters
 from deportsim.run import RunConfig, check_config, prepare
-from deportsim.store.catalog.recording import recording
+from deportsim.store.catalog.recorder import recording
 from deportsim.store.catalog.records import CatalogChoice
 from deportsim.store.catalog.runs import run_fields
 

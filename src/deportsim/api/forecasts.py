@@ -41,7 +41,7 @@ from deportsim.parameters import load_parameters
 from deportsim.run import RunConfig
 from deportsim.run.config import check_config
 from deportsim.scenarios import load_scenario
-from deportsim.store.catalog.recording import recording
+from deportsim.store.catalog.recorder import recording
 from deportsim.store.catalog.records import CatalogChoice
 from deportsim.store.outputs import lock_output, stage
 from deportsim.store.save import default_out, remove_stale_partials

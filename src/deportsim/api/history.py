@@ -19,7 +19,7 @@ from deportsim.model.calibration import (
     shipped_model_stays,
 )
 from deportsim.model.replay import load_history
-from deportsim.store.catalog.recording import recording
+from deportsim.store.catalog.recorder import recording
 from deportsim.store.catalog.records import CatalogChoice
 
 __all__ = ["CALIBRATION_BOOTSTRAP", "CALIBRATION_SEED", "backtest", "calibrate"]

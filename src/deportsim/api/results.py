@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deportsim.analysis.forecasts.evaluate import Row
-from deportsim.analysis.forecasts.model import Forecast
-from deportsim.analysis.forecasts.targets import Target
-from deportsim.analysis.requirements.find import Requirements
-from deportsim.official.store import ImportedFile
+if TYPE_CHECKING:  # annotations only: the answers' types load no model when imported
+    from deportsim.analysis.forecasts.evaluate import Row
+    from deportsim.analysis.forecasts.model import Forecast
+    from deportsim.analysis.forecasts.targets import Target
+    from deportsim.analysis.requirements.find import Requirements
+    from deportsim.official.store import ImportedFile
 
 __all__ = [
     "DataImport",

@@ -6,16 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from deportsim.api.results import ParameterTable, ScenarioInfo
+from deportsim.api.results import ParameterTable
 from deportsim.model.record import published_record
 from deportsim.parameters import ParameterSet, load_parameters
 from deportsim.run import Prepared, RunConfig, RunOutput, execute, prepare
-from deportsim.scenarios import builtin_scenarios, load_scenario
+from deportsim.scenarios import load_scenario
 from deportsim.store.catalog.records import CatalogChoice
 from deportsim.store.save import default_out, save_run
 from deportsim.views.parameters import parameter_rows
 
-__all__ = ["Out", "folder_for", "params", "run", "run_prepared", "scenarios"]
+__all__ = ["Out", "folder_for", "params", "run", "run_prepared"]
 
 #: Where a verb writes: a folder, ``"default"`` for ``out/<scenario>/``, or None for nowhere.
 Out = Path | Literal["default"] | None
@@ -68,14 +68,6 @@ def run(
     if on_prepared is not None:
         on_prepared(prep)
     return run_prepared(prep, out, on_day, catalog=catalog, overwrite=overwrite)
-
-
-def scenarios(parameters: Path | None = None) -> list[ScenarioInfo]:
-    """The built-in scenarios, by name, each with its title (checked against ``parameters``)."""
-    params_set = load_parameters(parameters)
-    return [
-        ScenarioInfo(name, load_scenario(name, params_set).title) for name in builtin_scenarios()
-    ]
 
 
 def params(scenario: str | None = None, parameters: Path | None = None) -> ParameterTable:

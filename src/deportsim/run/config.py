@@ -6,11 +6,14 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from deportsim.core.errors import Location, UserError
 from deportsim.core.units import DAYS_PER_YEAR
-from deportsim.official.vintage import Reader, Rule
+from deportsim.defaults import DEFAULT_SCENARIO
+
+if TYPE_CHECKING:  # annotations only: a run's options load no data libraries
+    from deportsim.official.vintage import Reader, Rule
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -27,7 +30,6 @@ __all__ = [
     "memory_estimate",
 ]
 
-DEFAULT_SCENARIO = "directive-2025"
 DEFAULT_START = dt.date(2025, 1, 20)
 #: The last day of the presidential term: where a run from the latest data ends by default.
 TERM_END = dt.date(2029, 1, 20)

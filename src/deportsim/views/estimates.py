@@ -9,7 +9,10 @@ removal in the estimates file's dollar year.
 
 from __future__ import annotations
 
-from deportsim.analysis.estimates.compare import Comparison, EstimateResult
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations only: the views load no model
+    from deportsim.analysis.estimates.compare import Comparison, EstimateResult
 
 __all__ = ["HEADINGS", "estimate_header", "estimate_line", "estimate_rows", "signed_usd"]
 

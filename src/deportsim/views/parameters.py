@@ -10,14 +10,15 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
-from deportsim.parameters import Parameter, ParameterSet
-from deportsim.scenarios import Scenario
+if TYPE_CHECKING:  # annotations only: the command line's help loads no parameter files
+    from deportsim.parameters import Parameter, ParameterSet
+    from deportsim.scenarios import Scenario
 
 __all__ = ["kind_label", "parameter_rows", "render_csv", "render_json", "render_table"]
 

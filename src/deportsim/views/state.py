@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from deportsim.run import Prepared
+if TYPE_CHECKING:  # for annotations only: the views load no model
+    from deportsim.run import Prepared
 
 __all__ = ["state_lines"]
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from deportsim.analysis.status import Reading, Status
+from typing import TYPE_CHECKING
+
 from deportsim.views.formatting import metric_text
+
+if TYPE_CHECKING:  # for annotations only: the views load no model
+    from deportsim.analysis.status import Reading, Status
 
 __all__ = ["status_lines"]
 

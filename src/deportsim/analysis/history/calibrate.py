@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from deportsim.analysis.history.settings import BOOTSTRAP, SEED
 from deportsim.core.folders import writable_folder, write_text_atomic
 from deportsim.engine import Streams
 from deportsim.model.calibration import (
@@ -45,10 +46,7 @@ __all__ = ["BLOCK_MONTHS", "BOOTSTRAP", "SEED", "calibrate", "fit_agency", "writ
 
 F = NDArray[np.float64]
 
-#: Bootstrap refits kept as the parameters' uncertainty.
-BOOTSTRAP = 30
 BLOCK_MONTHS = 12
-SEED = 20241001
 _STARTS = ((0.0, 10.0, 60.0), (0.0, 40.0, 40.01), (1.0, 20.0, 140.0), (-1.0, 30.0, 110.0),
            (2.0, 5.0, 55.0))  # fmt: skip
 

@@ -19,7 +19,7 @@ summaries in place. To record a command's runs::
         raise
     record.finish(outputs=catalog.keep(record, {"sweep.parquet": path}), timings={"wall_s": t})
 
-or, the same in one place (:mod:`deportsim.store.catalog.recording`)::
+or, the same in one place (:mod:`deportsim.store.catalog.recorder`)::
 
     with catalog.recording("claims", out=out, seed=..., ...) as rec:
         ...
@@ -29,18 +29,30 @@ or, the same in one place (:mod:`deportsim.store.catalog.recording`)::
 the catalog; :func:`resume` takes a stopped run up again under the same id.
 """
 
-from deportsim.store.catalog.outputs import keep, write_metrics
-from deportsim.store.catalog.query import STATUSES, connect, display_status, find, list_runs, resume
-from deportsim.store.catalog.recording import Recording, recording
-from deportsim.store.catalog.records import (
-    CATALOG_ENV,
-    NO_CATALOG_ENV,
-    CatalogChoice,
-    RunRecord,
-    begin,
-    catalog_dir,
-    disabled,
-)
+from typing import TYPE_CHECKING
+
+from deportsim.core.lazy import exports as _exports
+
+if TYPE_CHECKING:
+    from deportsim.store.catalog.outputs import keep, write_metrics
+    from deportsim.store.catalog.query import (
+        connect,
+        display_status,
+        find,
+        list_runs,
+        resume,
+    )
+    from deportsim.store.catalog.recorder import Recording, recording
+    from deportsim.store.catalog.records import (
+        CATALOG_ENV,
+        NO_CATALOG_ENV,
+        STATUSES,
+        CatalogChoice,
+        RunRecord,
+        begin,
+        catalog_dir,
+        disabled,
+    )
 
 __all__ = [
     "CATALOG_ENV",
@@ -61,3 +73,14 @@ __all__ = [
     "resume",
     "write_metrics",
 ]
+
+#: imported on first use: the catalog's settings (``records``) load neither DuckDB nor Arrow
+__getattr__, __dir__ = _exports(__name__, {
+    "keep": "deportsim.store.catalog.outputs", "write_metrics": "deportsim.store.catalog.outputs",
+    **dict.fromkeys(("connect", "display_status", "find", "list_runs", "resume"),
+                    "deportsim.store.catalog.query"),
+    "Recording": "deportsim.store.catalog.recorder",
+    "recording": "deportsim.store.catalog.recorder",
+    **dict.fromkeys(("STATUSES", "CATALOG_ENV", "NO_CATALOG_ENV", "CatalogChoice", "RunRecord",
+                     "begin", "catalog_dir", "disabled"), "deportsim.store.catalog.records"),
+})  # fmt: skip

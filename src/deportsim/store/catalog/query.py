@@ -27,6 +27,7 @@ import pyarrow as pa
 from deportsim.core.errors import Location, UserError, clip, printable, shown
 from deportsim.store.catalog.records import (
     INTERRUPTED,
+    STATUSES,
     CatalogChoice,
     RunRecord,
     catalog_dir,
@@ -51,8 +52,6 @@ __all__ = [
     "warn_unreadable",
 ]
 
-#: Statuses shown: ``running`` is an ``incomplete`` record whose process is still alive.
-STATUSES = ("complete", "running", "incomplete", "interrupted", "failed")
 
 #: A larger file in ``records/`` is not read: a record is a few KB (a damaged file, not a run).
 MAX_RECORD_BYTES = 4 * 2**20

@@ -45,6 +45,7 @@ __all__ = [
     "CATALOG_ENV",
     "INTERRUPTED",
     "NO_CATALOG_ENV",
+    "STATUSES",
     "CatalogChoice",
     "RunRecord",
     "begin",
@@ -59,6 +60,8 @@ __all__ = [
     "write_json_atomic",
 ]
 
+#: Statuses shown: ``running`` is an ``incomplete`` record whose process is still alive.
+STATUSES = ("complete", "running", "incomplete", "interrupted", "failed")
 CATALOG_ENV = "DEPORTSIM_CATALOG"
 NO_CATALOG_ENV = "DEPORTSIM_NO_CATALOG"
 

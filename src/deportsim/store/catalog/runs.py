@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from deportsim.store.catalog.recording import Recording
+from deportsim.store.catalog.recorder import Recording
 from deportsim.store.catalog.records import CatalogChoice, RunRecord, begin
 from deportsim.store.outputs import OUTPUT_FILES
 

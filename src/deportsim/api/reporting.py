@@ -15,7 +15,7 @@ from deportsim.model.record import published_record
 from deportsim.parameters import load_parameters
 from deportsim.run import Prepared, RunConfig, execute, prepare
 from deportsim.scenarios import load_scenario
-from deportsim.store.catalog.recording import recording
+from deportsim.store.catalog.recorder import recording
 from deportsim.store.catalog.records import CatalogChoice
 from deportsim.store.catalog.runs import run_fields
 from deportsim.store.save import default_out
