@@ -42,6 +42,10 @@ RUNS = [
     *([str(HERE / "pipeline.py"), "--case", case] for case in PIPELINE),
     *([str(HERE / "official.py"), "--case", case] for case in OFFICIAL),
     *([str(HERE / "answers.py"), "--case", case] for case in ANSWERS),
+    *(
+        [str(HERE / "startup.py"), "--case", case]
+        for case in ("help", "version", "run-help", "scenarios")
+    ),
     *([str(HERE / "sweep.py"), "--case", case] for case in SWEEP),
     *([str(HERE / "engine_network.py"), "--case", case] for case in ENGINE_NETWORK),
     [

@@ -81,7 +81,7 @@ _WHERE = {
     "runs_export": "deportsim.api.catalog",
     "runs_list": "deportsim.api.catalog",
     "runs_show": "deportsim.api.catalog",
-    "ICE_PAGE": "deportsim.official.update",
+    "ICE_PAGE": "deportsim.defaults",
     "data_import": "deportsim.api.data",
     "data_info": "deportsim.api.data",
     "data_update": "deportsim.api.data",

@@ -20,12 +20,11 @@ from pathlib import Path
 
 from deportsim.core.errors import Location, UserError
 from deportsim.core.paths import data_dir
+from deportsim.defaults import ICE_PAGE
 from deportsim.official import importer, store
 
 __all__ = ["ICE_PAGE", "Update", "find_workbook_links", "update"]
 
-#: ICE's Detention Management page, where the workbooks are published.
-ICE_PAGE = "https://www.ice.gov/detain/detention-management"
 
 _TIMEOUT_S = 30
 _HREF = re.compile(r"""href\s*=\s*["']([^"']+\.xlsx)(?:\?[^"']*)?["']""", re.IGNORECASE)
