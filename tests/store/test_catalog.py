@@ -107,6 +107,8 @@ def test_two_runs_at_once_are_both_recorded_whole(
 
 def test_eight_writers_at_once_lose_nothing(tmp_path: Path) -> None:
     folder, writers, each = tmp_path / "catalog", 8, 5
+    gate = tmp_path / "gate"  # made before the writers start: each says it is ready in it
+    gate.mkdir()
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(folder), str(w), str(each)],
@@ -115,8 +117,6 @@ def test_eight_writers_at_once_lose_nothing(tmp_path: Path) -> None:
         )
         for w in range(writers)
     ]
-    gate = tmp_path / "gate"
-    gate.mkdir()
     deadline = time.monotonic() + 60
     while len(list(gate.glob("ready-*"))) < writers and time.monotonic() < deadline:
         time.sleep(0.01)

@@ -7,6 +7,7 @@ run with the same seed differ because of the scenario, not because of noise.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import numpy as np
@@ -15,6 +16,7 @@ from numpy.typing import NDArray
 __all__ = ["Streams"]
 
 
+@functools.lru_cache(maxsize=4096)
 def _name_words(name: str) -> tuple[int, ...]:
     digest = hashlib.blake2b(name.encode("utf-8"), digest_size=16).digest()
     return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
@@ -30,6 +32,8 @@ class Streams:
         self.batch = batch
         self._streams: dict[str, np.random.Generator] = {}
         self._state_names: dict[str, None] = {}
+        #: Each stream's state words generated so far (a prefix of the same sequence at any length)
+        self._words: dict[str, NDArray[np.uint64]] = {}
 
     def __call__(self, name: str) -> np.random.Generator:
         """The generator for ``name`` (created on first use, then reused)."""
@@ -50,9 +54,16 @@ class Streams:
         if first < 0 or count < 0:
             raise ValueError("first and count must be non-negative")
         self._state_names.setdefault(name)
-        seq = np.random.SeedSequence(self.seed, spawn_key=(*_name_words(name), self.batch))
-        words = seq.generate_state(4 * (first + count), np.uint64)[4 * first :]
-        states: NDArray[np.uint64] = words.astype(np.uint64).reshape(count, 4)
+        need = 4 * (first + count)
+        words = self._words.get(name)
+        if words is None or words.size < need:
+            # a SeedSequence's words are the same whatever their number: generate ahead (twice
+            # what is known) so that replicates asked for one by one do not each start again
+            size = max(need, 2 * (0 if words is None else words.size))
+            seq = np.random.SeedSequence(self.seed, spawn_key=(*_name_words(name), self.batch))
+            words = np.asarray(seq.generate_state(size, np.uint64), dtype=np.uint64)
+            self._words[name] = words  # one assignment: a thread sees the old or the new array
+        states: NDArray[np.uint64] = words[4 * first : need].astype(np.uint64).reshape(count, 4)
         states[~states.any(axis=1), 0] = 1  # xoshiro256** must not start from all zeros
         return states
 
