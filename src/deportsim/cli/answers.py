@@ -130,7 +130,7 @@ def report(
     first, rule = start_rule(start, "scenario")
     cfg = api.RunConfig(
         scenario=scenario, replicates=replicates, seed=seed, years=years, start=first,
-        start_rule="latest" if rule == "latest" else "scenario", sets=tuple(sets or ()),
+        start_rule=rule, sets=tuple(sets or ()),
         parameters=parameters, parameter_uncertainty=not fixed_parameters,
     )  # fmt: skip
     if claims_file is not None and no_claims:
@@ -268,7 +268,7 @@ def requirements(
     cfg = api.RunConfig(
         scenario=scenario, replicates=replicates, seed=seed, years=years, sets=tuple(sets or ()),
         parameter_uncertainty=not fixed_parameters, start=first,
-        start_rule="latest" if rule == "latest" else "scenario",
+        start_rule=rule,
     )  # fmt: skip
     err = Console(stderr=True)
     status = err.status("searching") if err.is_terminal else None  # no spinner in a pipe

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Collection
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -76,7 +76,11 @@ NoCatalogOption = Annotated[
 SCENARIO_START = "scenario"
 
 
-def start_rule(text: str | None, default: str) -> tuple[dt.date | None, str]:
+#: How a run's first day is set: from the latest data's state, or the scenario's own.
+Rule = Literal["scenario", "latest"]
+
+
+def start_rule(text: str | None, default: Rule) -> tuple[dt.date | None, Rule]:
     """``--start`` as a first day and the rule of the first day's state.
 
     A date: that day, from the latest data's state (``latest``: ICE's people held, carried

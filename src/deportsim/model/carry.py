@@ -50,11 +50,12 @@ class Stocks:
 def carry_forward(x: Inputs) -> Stocks:
     """The stocks at the end of the last day of a mean-field run of ``x`` (all its days)."""
     pipe = build(x)
-    held = ("detention", "hold", "staging", "transport")
+    # where people are held (hold rooms only in a run that has any); transport's queue too
+    held = [n for n in ("detention", "hold", "staging", "transport") if n in pipe.network.by_name]
     record: dict[str, tuple[str, ...]] = {
         "atd": ("occupancy",), "appeal": ("occupancy",),
         **{f"community[{pool}]": ("occupancy",) for pool in POOLS},
-        **{name: ("occupancy",) for name in held if name in pipe.network.by_name},
+        **dict.fromkeys(held, ("occupancy",)),
         "transport": ("occupancy", "waiting"),
     }  # fmt: skip
     res = run_network(pipe.network, x.days, 1, MeanField(), initial=pipe.initial, settled=True,
@@ -67,6 +68,5 @@ def carry_forward(x: Inputs) -> Stocks:
         pools={pool: last(f"community[{pool}]") for pool in POOLS},
         atd=last("atd"),
         appeal=last("appeal"),
-        held=sum(last(name) for name in held if name in pipe.network.by_name)
-        + last("transport", "waiting"),
+        held=sum(last(name) for name in held) + last("transport", "waiting"),
     )
