@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -17,7 +18,15 @@ from typing import Any
 import pytest
 
 from deportsim.cli.app import interrupted_line
-from deportsim.core.signals import held
+from deportsim.core.signals import (
+    Interrupted,
+    check_stop,
+    clear_stop,
+    held,
+    request_stop,
+    stop_requested,
+)
+from deportsim.engine.batches import over_threads
 from deportsim.run import RunConfig, prepare
 from deportsim.store import save
 
@@ -86,3 +95,54 @@ def test_the_command_line_says_whether_results_were_kept() -> None:
     assert interrupted_line("SIGINT", kept=True) == (
         "interrupted (SIGINT) as its results were put in place: they are complete and kept"
     )
+
+
+@pytest.fixture
+def discarding() -> Iterator[None]:
+    """SIGTERM only notes a stop, as the command line's handler does when its exception is lost."""
+
+    def note(signum: int, _frame: FrameType | None) -> None:
+        request_stop(signum)
+
+    old = signal.signal(signal.SIGTERM, note)
+    clear_stop()
+    yield
+    clear_stop()
+    signal.signal(signal.SIGTERM, old)
+
+
+@pytest.mark.usefixtures("discarding")
+def test_a_stop_whose_exception_was_lost_is_raised_when_the_held_block_ends() -> None:
+    with pytest.raises(Interrupted) as info, held():
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert info.value.signum == signal.SIGTERM
+    assert getattr(info.value, "after_held", False)
+
+
+@pytest.mark.usefixtures("discarding")
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_stop_whose_exception_was_lost_ends_the_batches_at_their_next_report(
+    threads: int,
+) -> None:
+    reports: list[tuple[int, int]] = []
+    signals = [signal.SIGTERM]  # sent once
+
+    def batch(r0: int, r1: int, done: Callable[[int], None]) -> int:
+        for day in range(10):
+            if (r0, day) == (0, 3) and signals:
+                os.kill(os.getpid(), signals.pop())
+                deadline = time.monotonic() + 10
+                while stop_requested() is None:  # noted by the main thread's handler
+                    assert time.monotonic() < deadline
+                    time.sleep(0.001)
+            done(r1 - r0)
+            reports.append((r0, day))
+        return r1 - r0
+
+    with pytest.raises(Interrupted):
+        over_threads(4, batch, batch_size=2, threads=threads, days=10)
+    assert (0, 3) not in reports  # the batch that saw the stop reported nothing more
+    assert len(reports) < 20  # not every batch ran to its end
+    clear_stop()
+    check_stop()  # nothing asked for: nothing raised
+    assert over_threads(4, batch, batch_size=2, threads=threads, days=10) == [2, 2]

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -222,3 +223,52 @@ def test_a_full_disk_is_one_line_and_keeps_earlier_results(
     assert _partials(out) == []
     [record] = _records(tmp_path)
     assert record["status"] == "failed"
+
+
+class _SignalOnCollection:
+    """Sends ``sig`` to this process when collected: its handler's exception is then discarded."""
+
+    def __init__(self, sig: signal.Signals) -> None:
+        self.sig = sig
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), self.sig)  # the handler runs here, and what it raises is dropped
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_whose_exception_python_discards_still_stops_the_run(
+    tmp_path: Path,
+    earlier: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    sig: signal.Signals,
+    code: int,
+) -> None:
+    """A handler that runs inside a finalizer (in CI: an import's module-lock callback) raises
+    where Python prints "Exception ignored" and goes on: before, the run then finished and
+    replaced the earlier results, and still said they were not kept."""
+    out = _copy_of(earlier, tmp_path / "x")
+    before = _digests(out)
+    execute = save.execute
+
+    def signalled(*args: Any, **kwargs: Any) -> Any:
+        _SignalOnCollection(sig)  # collected at once: the signal arrives in its finalizer
+        return execute(*args, **kwargs)
+
+    monkeypatch.setattr(save, "execute", signalled)
+    monkeypatch.setenv("DEPORTSIM_CATALOG", str(tmp_path / "catalog"))
+    monkeypatch.delenv("DEPORTSIM_NO_CATALOG", raising=False)
+    old = signal.signal(sig, signal.default_int_handler)  # not ignored (a background test run)
+    try:
+        with pytest.raises(SystemExit) as info:
+            main(["run", *SMALL, "--out", str(out), "--overwrite"])
+    finally:
+        signal.signal(sig, old)
+    assert info.value.code == code
+    assert capsys.readouterr().err.splitlines() == [
+        f"deportsim: interrupted ({sig.name}); unfinished results were not kept"
+    ]  # and no "Exception ignored" traceback
+    assert _digests(out) == before
+    assert _partials(out) == []
+    [record] = _records(tmp_path)
+    assert (record["status"], record["error"]) == ("interrupted", sig.name)

@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # the names as the type checker sees them; imported on first 
     from deportsim.api.sweeps import Execution, sensitivity, sweep
     from deportsim.core.errors import Location, UserError
     from deportsim.core.folders import DiskFullError
+    from deportsim.core.signals import Interrupted, clear_stop, request_stop
     from deportsim.run import DEFAULT_SCENARIO, Prepared, RunConfig, RunOutput, execute, prepare
     from deportsim.run.results import METRICS, REQUIRED_METRICS
     from deportsim.store.catalog import CATALOG_ENV, NO_CATALOG_ENV, STATUSES, CatalogChoice
@@ -116,6 +117,9 @@ _WHERE = {
     "Location": "deportsim.core.errors",
     "UserError": "deportsim.core.errors",
     "DiskFullError": "deportsim.core.folders",
+    "Interrupted": "deportsim.core.signals",
+    "clear_stop": "deportsim.core.signals",
+    "request_stop": "deportsim.core.signals",
     "DEFAULT_SCENARIO": "deportsim.defaults",
     "Prepared": "deportsim.run",
     "RunConfig": "deportsim.run",
@@ -152,6 +156,7 @@ __all__ = [
     "EvaluationAnswer",
     "Execution",
     "ForecastAnswer",
+    "Interrupted",
     "Location",
     "Out",
     "ParameterTable",
@@ -171,6 +176,7 @@ __all__ = [
     "backtest",
     "calibrate",
     "claims",
+    "clear_stop",
     "compare_estimates",
     "data_import",
     "data_info",
@@ -181,6 +187,7 @@ __all__ = [
     "params",
     "prepare",
     "report",
+    "request_stop",
     "requirements",
     "run",
     "run_prepared",

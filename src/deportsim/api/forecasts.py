@@ -34,7 +34,7 @@ from deportsim.api.results import EvaluationAnswer, ForecastAnswer
 from deportsim.core.dates import iso_date
 from deportsim.core.errors import Location, UserError
 from deportsim.core.folders import DiskFullError
-from deportsim.core.signals import held
+from deportsim.core.signals import check_stop, held
 from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.official.vintage import Reader, vintage
 from deportsim.parameters import load_parameters
@@ -120,6 +120,7 @@ def _put(
             try:
                 for name, data in files.items():
                     (tmp / name).write_bytes(data)
+                check_stop()  # asked to stop, its exception lost: nothing is put in place
                 with held():  # the files in place together, or the earlier ones kept
                     for name in files:
                         (tmp / name).replace(out / name)

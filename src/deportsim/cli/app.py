@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from types import FrameType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -74,33 +74,39 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-class Interrupted(KeyboardInterrupt):
-    """SIGINT or SIGTERM received: raised in the main thread as Ctrl-C is, so a run cleans up."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
 @contextlib.contextmanager
 def _interrupts() -> Iterator[list[int]]:
-    """Turn SIGINT and SIGTERM into :class:`Interrupted`; yield the signals received.
+    """Turn SIGINT and SIGTERM into :class:`api.Interrupted`; yield the signals received.
 
-    A signal ignored when the process started (a background job's SIGINT) stays ignored. The
-    earlier handlers are restored on leaving (``main`` may be called more than once, in tests).
+    Each is also noted as a stop asked for (:func:`api.request_stop`), so that a run whose
+    exception Python discarded still stops before putting its results in place. A signal ignored
+    when the process started (a background job's SIGINT) stays ignored. The earlier handlers are
+    restored on leaving (``main`` may be called more than once, in tests).
     """
     received: list[int] = []
+    interrupted, request_stop = api.Interrupted, api.request_stop  # loaded before any signal
 
     def handler(signum: int, _frame: FrameType | None) -> None:
         received.append(signum)
-        raise Interrupted(signum)
+        request_stop(signum)
+        raise interrupted(signum)
 
+    def unraisable(info: Any) -> None:
+        # the handler's exception raised where Python discards it (a finalizer): the stop it
+        # asked for is noted and acted on, so nothing is printed for it
+        if not isinstance(info.exc_value, interrupted):
+            hook(info)
+
+    api.clear_stop()
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable
     earlier = handle_signals(handler)
     try:
         yield received
     finally:
         for sig, old in earlier.items():
             signal.signal(sig, old)
+        sys.unraisablehook = hook
+        api.clear_stop()
 
 
 def interrupted_line(name: str, kept: bool) -> str:

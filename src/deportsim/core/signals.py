@@ -10,6 +10,14 @@ be left half-started).
 
 Only the main thread may change signal handlers; elsewhere (a server's worker thread, where no
 command-line handler is installed) the block runs as it is.
+
+A stop that was asked for is also noted (:func:`request_stop`, by the command line's handler), for
+the rare signal whose exception Python discards: a handler runs at whatever point the main thread
+has reached, and an exception raised inside a finalizer or a weak-reference callback (an import's
+module lock, a garbage collection) is printed as "Exception ignored" and dropped, so the command
+would go on and put its results in place after all. The places that would go on check the note
+(:func:`check_stop`): every progress report of a run, the wait for worker processes, and the
+step before any result is put in place; each raises :class:`Interrupted` then.
 """
 
 from __future__ import annotations
@@ -20,9 +28,49 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
-__all__ = ["held"]
+__all__ = ["Interrupted", "check_stop", "clear_stop", "held", "request_stop", "stop_requested"]
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM received: raised in the main thread as Ctrl-C is, so a run cleans up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class _Stop:
+    """The first stop asked for in this process since :func:`clear_stop` (a signal number)."""
+
+    lock = threading.Lock()
+    signum: int | None = None
+
+
+def request_stop(signum: int) -> None:
+    """Note that the command was asked to stop by ``signum`` (its handler calls this first)."""
+    with _Stop.lock:
+        if _Stop.signum is None:
+            _Stop.signum = signum
+
+
+def stop_requested() -> int | None:
+    """The signal that asked the command to stop, or None."""
+    return _Stop.signum
+
+
+def clear_stop() -> None:
+    """Forget any stop asked for (a command starts or ends; tests run commands one by one)."""
+    with _Stop.lock:
+        _Stop.signum = None
+
+
+def check_stop() -> None:
+    """Raise :class:`Interrupted` if the command was asked to stop (from any thread)."""
+    signum = _Stop.signum
+    if signum is not None:
+        raise Interrupted(signum)
 
 
 @contextlib.contextmanager
@@ -52,6 +100,8 @@ def held(kept: bool = True) -> Iterator[None]:
         for signum in dict.fromkeys(came):  # each signal once, in the order it came
             try:
                 signal.raise_signal(signum)
+                if stop_requested() is not None:  # its exception was discarded: raise it here
+                    raise Interrupted(signum)
             except BaseException as exc:
                 # what the held block did is done: say so to whoever reports the interruption
                 exc.after_held = kept  # type: ignore[attr-defined]

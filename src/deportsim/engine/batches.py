@@ -17,6 +17,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from deportsim.core.signals import check_stop
+
 __all__ = ["DEFAULT_BATCH", "over_threads"]
 
 #: Replicates per batch: large enough that NumPy's per-call cost is shared, small enough to split.
@@ -101,8 +103,10 @@ class _Progress:
     def add(self, n: int) -> None:
         """Count ``n`` more replicate-days, and report the days of the whole run now done.
 
-        Raises :class:`_Stopped` once the run has stopped, which ends the batch reporting.
+        Raises :class:`_Stopped` once the run has stopped, which ends the batch reporting, and
+        :class:`~deportsim.core.signals.Interrupted` once the command was asked to stop.
         """
+        check_stop()  # a stop asked for whose exception was lost (deportsim.core.signals)
         if self.stopped:
             raise _Stopped
         if self.on_day is None:

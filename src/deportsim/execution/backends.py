@@ -17,7 +17,7 @@ from multiprocessing import resource_tracker
 from typing import Any, Protocol, TypeVar
 
 from deportsim.core.errors import Location, UserError
-from deportsim.core.signals import held
+from deportsim.core.signals import check_stop, held
 
 __all__ = [
     "SCHEDULER_ENV",
@@ -46,6 +46,8 @@ Progress = Callable[[int, int], None]
 
 #: Seconds between a local worker's checks that the process that started it is still there.
 PARENT_POLL_S = 0.25
+#: Seconds between two looks at whether the command was asked to stop, while workers run.
+STOP_POLL_S = 0.25
 
 
 class Backend(Protocol):
@@ -127,7 +129,8 @@ class LocalBackend:
                     )
                     pending = {pool.submit(fn, a): i for i, a in todo.items()}
                 while pending:
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    finished, _ = wait(pending, timeout=STOP_POLL_S, return_when=FIRST_COMPLETED)
+                    check_stop()  # a stop asked for whose exception was lost
                     for fut in finished:
                         i = pending.pop(fut)
                         on_result(i, fut.result())

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from deportsim.core.errors import Location, UserError
+from deportsim.core.signals import check_stop
 from deportsim.report.assumptions import tornado_charts
 from deportsim.report.charts import CHARTS, MAX_SCENARIOS
 from deportsim.report.claims import check_claims
@@ -61,6 +62,7 @@ def build_report(
             for chart in charts:
                 (tmp / chart.filename).write_bytes(chart.png)
             (tmp / REPORT_FILE).write_text(page, encoding="utf-8")
+            check_stop()  # asked to stop, its exception lost: nothing is put in place
             (out / REPORT_FILE).unlink(missing_ok=True)  # never an old page over new charts
             names = [c.filename for c in charts] + [REPORT_FILE]
             for name in names:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from deportsim.core.processes import process_ended
-from deportsim.core.signals import held
+from deportsim.core.signals import check_stop, held
 from deportsim.run import Prepared, RunOutput, execute
 from deportsim.store.catalog.records import CatalogChoice
 from deportsim.store.catalog.runs import begin_run, finish_run
@@ -80,6 +80,7 @@ def _save_locked(
         stream = TimeseriesStream(tmp / "timeseries.parquet", prep)  # written as batches end
         result = execute(prep, on_day, stream.add)
         stream.close()
+        check_stop()  # asked to stop, its exception lost: the results are not put in place
     except BaseException as exc:
         if stream is not None:
             stream.abort()  # a run that fails leaves no partial files behind

@@ -21,7 +21,7 @@ from deportsim.analysis.requirements.find import ROUNDS, Requirements, YearResul
 from deportsim.analysis.requirements.resources import LEVERS, overrides
 from deportsim.analysis.requirements.search import ARREST_LIMIT, JUDGE_LIMIT
 from deportsim.core.folders import remove_stale_parts, write_text_atomic
-from deportsim.core.signals import held
+from deportsim.core.signals import check_stop, held
 from deportsim.scenarios import Scenario
 from deportsim.store.outputs import lock_output
 
@@ -240,6 +240,8 @@ def write_requirements(
         FILES[0]: scenario_yaml(req, scenario),
         FILES[1]: json.dumps(to_json(req, scenario, wall_time), indent=2, allow_nan=False) + "\n",
     }
-    with lock_output(out), held():
-        remove_stale_parts(out)
-        return [write_text_atomic(out / name, text) for name, text in texts.items()]
+    with lock_output(out):
+        check_stop()  # asked to stop, its exception lost: nothing is put in place
+        with held():
+            remove_stale_parts(out)
+            return [write_text_atomic(out / name, text) for name, text in texts.items()]
