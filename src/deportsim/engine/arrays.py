@@ -38,20 +38,20 @@ class NetArrays(NamedTuple):
     first_hazard: Floats  # chance of leaving on the day of admission, by class
     st_limited: Bools  # the station has a capacity
     st_places: Bools  # capacity in places (else in starts a day)
-    st_pooled: Bools  # one capacity for all regions (kept in region 0 of ``cap``)
+    st_pooled: Bools  # one capacity for all regions (kept in region 0 of its row)
     st_share_off: Ints  # first entry in ``share_station`` of each station
     st_share_n: Ints  # number of stations whose occupants and queues take this one's places
     share_station: Ints  # those stations
-    cap: Floats  # (stations, days, regions)
+    st_cap_row: Ints  # capacity by day and region: its row of the daily table
     st_overflow: Ints  # 0 queue, 1 lose, 2 divert
     cls_divert: Ints  # class that takes diverted people, or -1
     cls_has_arr: Bools  # the class has external arrivals
-    arr_rate: Floats  # (classes, days, regions) expected external arrivals
+    cls_arr_row: Ints  # expected external arrivals by day and region: its row
     cls_leg_off: Ints  # first route leg of each class
     cls_leg_n: Ints  # number of route legs of each class
     cls_certain: Bools  # one leg taken by everyone, every day: no draw
     leg_target: Ints  # a class, or -1 - sink
-    leg_prob: Floats  # (legs, days, regions)
+    leg_row: Ints  # the leg's chance by day and region: its row
     exit_sink: int  # sink of people whose routes send them nowhere
     lost_sink: int  # sink of people refused by a station that loses them
     cls_exit_stream: Ints  # random stream of each decision, by class or station
@@ -63,8 +63,8 @@ class NetArrays(NamedTuple):
     # act; each has one entry ``e`` per class of its station: ``cap_e0[c] + j`` for class ``j``
     st_cap0: Ints  # first capture of each station
     st_ncap: Ints  # number of captures of each station
-    capture_rate: Floats  # (captures, days, regions): captures a day when people are plentiful
-    capture_half: Floats  # (captures, days, regions): people present when captures are half that
+    capture_rate_row: Ints  # captures a day when people are plentiful (by day and region): row
+    capture_half_row: Ints  # people present when captures are half that: row
     # (infinite: no saturation, the rate is a chance per person)
     cap_e0: Ints  # first entry of each capture
     cap_key: Ints  # key of each capture in ``State.captured``, or -1 when not kept
@@ -78,6 +78,11 @@ class NetArrays(NamedTuple):
     st_key: Ints  # result key of each station, or -1 when none of its series is kept
     cls_key: Ints  # result key of each class, or -1 when not kept
     slot: Ints  # (keys, SERIES_INDEX): place of each key's series in the store, or -1
+    # the daily table (deportsim.engine.table): row ``i``'s value on day ``t`` in region ``g``
+    # is ``day_values[day_offset[i] + t * day_step[i] + g]``
+    day_values: Floats
+    day_offset: Ints
+    day_step: Ints
 
 
 class Mode(NamedTuple):

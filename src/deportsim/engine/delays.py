@@ -205,16 +205,15 @@ class Delay:
             raise ValueError("a stay needs at least 2 age bins")
         if self.kind == "hyperexponential":
             return self._two_bins()
-        pmf, surv = self.day_law(horizon + 2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            hazard = np.where(surv > 1e-15, pmf / surv, 1.0)
-        end = horizon  # first age held by the last bin
-        for age in range(1, horizon):
-            level = hazard[age]
-            flat = level > 0 and np.all(np.abs(hazard[age : age + 8] - level) <= 1e-9 * level)
-            if flat or surv[age] < tail_mass:
-                end = age
+        # most stays settle within days (an exponential one at once): their law is first
+        # computed over a few days only, and over the whole horizon if that does not settle it
+        # (each day's figures are the same either way: the law is computed day by day)
+        for n in (SHORT_LAW, horizon + 2):
+            pmf, surv = self.day_law(min(n, horizon + 2))
+            end = _settled(pmf, surv, horizon, tail_mass, whole=n > horizon)
+            if end is not None:
                 break
+        assert end is not None  # noqa: S101 - the whole horizon always settles it
         if end <= max_bins:
             edges = np.arange(1, end + 1)
         else:
@@ -267,6 +266,30 @@ class Delay:
             mean=self.mean,
             delay=self,
         )
+
+
+#: Days of a stay's law computed first (:meth:`Delay.daily`): enough to see an exponential
+#: stay's constant hazard (a window of 8 days from day 1).
+SHORT_LAW = 16
+
+
+def _settled(pmf: F, surv: F, horizon: int, tail_mass: float, whole: bool) -> int | None:
+    """The first age held by the last bin (:meth:`Delay.daily`), or None if not known yet.
+
+    From that age the hazard no longer changes (within 1e-9 over 8 days) or fewer than
+    ``tail_mass`` of stays remain; ``horizon`` if neither happens. ``pmf`` and ``surv`` may cover
+    only the first days (``whole`` false): None if those do not settle it.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard = np.where(surv > 1e-15, pmf / surv, 1.0)
+    for age in range(1, horizon):
+        if not whole and age + 8 > hazard.size - 1:
+            return None  # the window (or surv[end]) reaches past the days computed
+        level = hazard[age]
+        flat = level > 0 and np.all(np.abs(hazard[age : age + 8] - level) <= 1e-9 * level)
+        if flat or surv[age] < tail_mass:
+            return age
+    return horizon
 
 
 @dataclass(frozen=True, eq=False)

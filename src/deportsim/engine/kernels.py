@@ -107,6 +107,12 @@ def run_days(
 
 
 @inline
+def daily_value(net: NetArrays, row: int, t: int, g: int) -> float:
+    """Row ``row`` of the daily table on day ``t``, region ``g`` (:mod:`deportsim.engine.table`)."""
+    return float(net.day_values[net.day_offset[row] + t * net.day_step[row] + g])
+
+
+@inline
 def _carry(tomorrow: Floats, today: Floats, r: int, start: bool) -> None:
     """Start of a day: ``tomorrow[r]`` becomes ``today``; end: what is left goes back.
 
@@ -194,8 +200,9 @@ def _candidates(
             came = day.today[g, k]
             day.today[g, k] = 0.0
             if net.cls_has_arr[k]:
-                x = poisson(st.rng, net.cls_arr_stream[k], r, net.arr_rate[k, t, g],
-                            mode.stochastic, mode.exact_below)  # fmt: skip
+                lam = daily_value(net, net.cls_arr_row[k], t, g)
+                x = poisson(st.rng, net.cls_arr_stream[k], r, lam, mode.stochastic,
+                            mode.exact_below)  # fmt: skip
                 came += x
                 st.external[r] += x
             _record(net, st, _ARR, net.st_key[s], step, r, g, came)
@@ -217,7 +224,7 @@ def _free(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t
     regions = day.free.size
     pooled = net.st_pooled[s]
     for pool in range(1 if pooled else regions):
-        room = net.cap[s, t, pool]
+        room = daily_value(net, net.st_cap_row[s], t, pool)
         if net.st_places[s]:
             used = 0.0
             g0, g1 = (0, regions) if pooled else (pool, pool + 1)
@@ -387,7 +394,7 @@ def _legs(
         else:
             rest, mass = people, 1.0
             for leg in range(l0, l0 + n_legs):
-                pj = net.leg_prob[leg, t, g]
+                pj = daily_value(net, net.leg_row[leg], t, g)
                 q = pj / mass if mass > 1e-15 else 0.0
                 x = binomial(st.rng, stream, r, rest, q, mode.stochastic, mode.exact_below)
                 _send(net, st, day, net.leg_target[leg], x, s, r, g, step)
@@ -413,7 +420,8 @@ def _capture(
     """
     k0, e0 = net.st_k0[s], net.cap_e0[c]
     for g in range(st.occ.shape[1]):
-        rate, half = net.capture_rate[c, t, g], net.capture_half[c, t, g]
+        rate = daily_value(net, net.capture_rate_row[c], t, g)
+        half = daily_value(net, net.capture_half_row[c], t, g)
         found = 0.0
         for j in range(net.st_nk[s]):
             found += net.ent_weight[e0 + j] * day.present[j, g]

@@ -4,7 +4,9 @@ Classes are numbered across all stations, a station's classes consecutive and in
 each class's age bins sit side by side in one axis; routes become legs with a target (a class, or
 ``-1 - sink`` for a sink) and a probability by day and region. Captures are numbered across all
 stations too, a station's consecutive in the order they act, and each has one entry per class of
-its station (weight, route legs, random streams). Everything is checked and shaped here, once, so
+its station (weight, route legs, random streams). Values by day and region (capacities, arrival
+rates, capture rates, route chances) are rows of one daily table (:mod:`deportsim.engine.table`),
+stored once when they are the same every day. Everything is checked and shaped here, once, so
 the loop itself never fails.
 """
 
@@ -18,12 +20,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from deportsim.engine.arrays import SERIES_INDEX, NetArrays
+from deportsim.engine.table import DailyTable, by_day, full
 
 if TYPE_CHECKING:
     from deportsim.engine.network import Capture, Key, Network, Route
     from deportsim.engine.station import Station
 
-__all__ = ["ClassRecord", "Plan", "RecordSpec", "daily", "keeps_classes"]
+__all__ = ["ClassRecord", "Plan", "RecordSpec", "keeps_classes"]
 
 #: The series to keep: the same for every key, or by key (a station, or "station[class]").
 RecordSpec = Sequence[str] | Mapping[str, Sequence[str]]
@@ -68,22 +71,6 @@ def keeps_classes(record_classes: ClassRecord, station: Station, capture: str = 
     return wanted and len(station.classes) > 1
 
 
-def daily(value: float | ArrayLike, days: int, regions: int, what: str) -> F:
-    """A rate or probability as an array of shape (days, regions)."""
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.ndim == 0:
-        return np.full((days, regions), float(arr))
-    if arr.shape == (days,):
-        return np.repeat(arr[:, None], regions, axis=1)
-    if arr.shape == (regions,) and days != regions:
-        return np.broadcast_to(arr, (days, regions)).copy()
-    if arr.shape == (days, regions):
-        return arr
-    raise ValueError(
-        f"{what}: shape {arr.shape} fits neither (days,), (regions,) nor (days, regions)"
-    )
-
-
 @dataclass(frozen=True)
 class Plan:
     """The flat form of a network over ``days`` days (see the module docstring)."""
@@ -117,22 +104,21 @@ class Plan:
         st_index = {s.name: i for i, s in enumerate(net.stations)}
         sinks = tuple(dict.fromkeys((*net.sinks, "lost")))
         ages, age_off, hazard, advance, first = _stays(net)
+        table = DailyTable(days, g)
+        cap_rows = _capacity(net, table)
         routes = [(key, net.routes.get(key) or ()) for key in classes]
-        legs = _Legs.build(net, number, sinks, routes, days=days, regions=g)
+        legs = _Legs.build(net, number, sinks, routes, table)
         caps = _Captures.build(
             net,
             number,
             sinks,
-            days=days,
+            table,
             leg_offset=legs.target.size,
             recorded="captured" in _all_series(record),
             record_classes=record_classes,
         )
-        arr_rate = np.zeros((len(classes), days, g))
-        for key, rate in net.arrivals.items():
-            arr_rate[number[key]] = daily(rate, days, g, f"arrivals {key}")
-        if np.any(arr_rate < 0) or not np.all(np.isfinite(arr_rate)):
-            raise ValueError("arrivals must be finite and not negative")
+        arr_rows = _arrivals(net, classes, table)
+        day_values, day_offset, day_step = table.pack()
         streams, (exits, arrive, first_day, route, age, capture, capture_route) = _number(
             [f"{st}.exit.{c}" for st, c in classes],
             [f"{st}.arrivals.{c}" for st, c in classes],
@@ -174,7 +160,7 @@ class Plan:
             ),
             st_share_n=_ints(len(s.shares_places_with) for s in net.stations),
             share_station=_ints(st_index[o] for s in net.stations for o in s.shares_places_with),
-            cap=_capacity(net, days),
+            st_cap_row=cap_rows,
             st_overflow=_ints(_OVERFLOW[s.overflow] for s in net.stations),
             cls_divert=_ints(
                 number[(s.divert_to, net.target_class(s.divert_to, c))] if s.divert_to else -1
@@ -182,12 +168,12 @@ class Plan:
                 for c in s.classes
             ),
             cls_has_arr=np.array([key in net.arrivals for key in classes]),
-            arr_rate=arr_rate,
+            cls_arr_row=arr_rows,
             cls_leg_off=legs.offset,
             cls_leg_n=legs.count,
             cls_certain=legs.certain,
             leg_target=np.concatenate([legs.target, caps.legs.target]),
-            leg_prob=np.concatenate([legs.prob, caps.legs.prob]),
+            leg_row=np.concatenate([legs.row, caps.legs.row]),
             exit_sink=sinks.index("exit"),
             lost_sink=sinks.index("lost"),
             cls_exit_stream=exits,
@@ -197,8 +183,8 @@ class Plan:
             cls_age_stream=age,
             st_cap0=caps.st_first,
             st_ncap=caps.st_count,
-            capture_rate=caps.rate,
-            capture_half=caps.half,
+            capture_rate_row=caps.rate,
+            capture_half_row=caps.half,
             cap_e0=caps.first_entry,
             cap_key=caps.cap_key,
             ent_weight=caps.weight,
@@ -211,6 +197,9 @@ class Plan:
             st_key=_ints(st_key),
             cls_key=_ints(cls_key),
             slot=slot,
+            day_values=day_values,
+            day_offset=day_offset,
+            day_step=day_step,
         )
         recorded = tuple(dict.fromkeys(name for _, name in pairs))
         return cls(arrays, classes, sinks, streams, tuple(keys), recorded, pairs, caps.keys)
@@ -247,26 +236,37 @@ def _stays(net: Network) -> tuple[Ints, Ints, F, F, F]:
     return bins, offsets, hazard, advance, np.array([d.first for d in stays])
 
 
-def _capacity(net: Network, days: int) -> F:
-    """Capacity by station, day and region (a pooled capacity in region 0)."""
-    g = len(net.regions)
-    cap = np.zeros((len(net.stations), days, g))
-    for i, s in enumerate(net.stations):
-        by_day = s.capacity_by_day(days, g)
-        if by_day is not None:
-            cap[i] = by_day[:, None] if s.pooled else by_day
-    return cap
+def _capacity(net: Network, table: DailyTable) -> Ints:
+    """Each station's row of capacity by day and region (a pooled capacity in region 0)."""
+    rows = []
+    for s in net.stations:
+        cap = s.capacity_by_day(table.days, table.regions)
+        rows.append(
+            table.add(by_day(0.0 if cap is None else cap, table.days, table.regions, s.name))
+        )
+    return _ints(rows)
+
+
+def _arrivals(net: Network, classes: Sequence[Key], table: DailyTable) -> Ints:
+    """Each class's row of expected external arrivals by day and region (none: zeros)."""
+    rows = []
+    for key in classes:
+        rate = by_day(net.arrivals.get(key, 0.0), table.days, table.regions, f"arrivals {key}")
+        if np.any(rate < 0) or not np.all(np.isfinite(rate)):
+            raise ValueError("arrivals must be finite and not negative")
+        rows.append(table.add(rate))
+    return _ints(rows)
 
 
 @dataclass(frozen=True)
 class _Legs:
-    """Every class's routes as legs: offset and count per class, target and probability per leg."""
+    """Every class's routes as legs: offset and count per class, target and chance row per leg."""
 
     offset: Ints
     count: Ints
     certain: Bools
     target: Ints
-    prob: F
+    row: Ints  # the leg's chance by day and region: its row of the daily table
 
     @classmethod
     def build(
@@ -275,26 +275,27 @@ class _Legs:
         number: Mapping[Key, int],
         sinks: Sequence[str],
         entries: Sequence[tuple[Key, Sequence[Route]]],
+        table: DailyTable,
         *,
-        days: int,
-        regions: int,
         offset: int = 0,
     ) -> _Legs:
         """Check every entry's route probabilities and number its legs, entry by entry.
 
         An entry is a (station, class) and the routes its people take (after a stay, or after a
-        capture); legs are numbered from ``offset``.
+        capture); legs are numbered from ``offset``, and their chances added to ``table``.
         """
+        days, regions = table.days, table.regions
         starts: list[int] = []
         count: list[int] = []
         certain: list[bool] = []
         target: list[int] = []
-        prob: list[F] = []
+        rows: list[int] = []
         for key, legs in entries:
-            probs = [daily(r.probability, days, regions, f"route {key} -> {r.to}") for r in legs]
+            probs = [by_day(r.probability, days, regions, f"route {key} -> {r.to}") for r in legs]
             if probs:
-                stacked = np.stack(probs, axis=-1)
-                if np.any(stacked < 0) or np.any(stacked.sum(axis=-1) > 1 + 1e-9):
+                varies = any(p.ndim == 2 for p in probs)
+                total = sum(full(p, days) if varies else p for p in probs)
+                if any(np.any(p < 0) for p in probs) or np.any(total > 1 + 1e-9):
                     raise ValueError(
                         f"routes from {key}: probabilities must be >= 0 and sum to at most 1"
                     )
@@ -306,14 +307,11 @@ class _Legs:
                     target.append(number[(r.to, r.to_class or net.target_class(r.to, key[1]))])
                 else:
                     target.append(-1 - list(sinks).index(r.to))
-            prob.extend(probs)
+            rows.extend(table.add(p) for p in probs)
         return cls(
-            _ints(starts),
-            _ints(count),
-            np.array(certain, dtype=np.bool_),
-            _ints(target),
-            np.stack(prob) if prob else np.zeros((0, days, regions)),
-        )
+            _ints(starts), _ints(count), np.array(certain, dtype=np.bool_), _ints(target),
+            _ints(rows),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -322,8 +320,8 @@ class _Captures:
 
     st_first: Ints  # first capture of each station
     st_count: Ints  # captures of each station
-    rate: F  # (captures, days, regions)
-    half: F  # (captures, days, regions)
+    rate: Ints  # each capture's row of its rate by day and region in the daily table
+    half: Ints  # each capture's row of its half-saturation people
     first_entry: Ints  # first entry of each capture
     weight: F  # by entry
     legs: _Legs  # by entry
@@ -339,8 +337,8 @@ class _Captures:
         net: Network,
         number: Mapping[Key, int],
         sinks: Sequence[str],
+        table: DailyTable,
         *,
-        days: int,
         leg_offset: int,
         recorded: bool,
         record_classes: ClassRecord,
@@ -348,9 +346,9 @@ class _Captures:
         """Number the captures and their entries; legs are numbered from ``leg_offset``.
 
         Keys are kept only when ``recorded`` (the ``captured`` series is), class keys only with
-        ``record_classes`` (:func:`keeps_classes`).
+        ``record_classes`` (:func:`keeps_classes`). Rates, half-saturation people and route
+        chances are added to ``table``.
         """
-        g = len(net.regions)
         at = [(s, c) for s in net.stations for c in net.capture_lists.get(s.name, ())]
         count = _ints(len(net.capture_lists.get(s.name, ())) for s in net.stations)
         entries = [((s.name, k), c.routes) for s, c in at for k in s.classes]
@@ -366,11 +364,11 @@ class _Captures:
         return cls(
             st_first=_ints(np.cumsum(count) - count),
             st_count=count,
-            rate=_by_capture(at, "capacity", days, g),
-            half=_by_capture(at, "half", days, g),
+            rate=_by_capture(at, "capacity", table),
+            half=_by_capture(at, "half", table),
             first_entry=_ints(np.cumsum([0] + [len(s.classes) for s, _ in at])[:-1]),
             weight=np.array([c.weights.get(k, 1.0) for s, c in at for k in s.classes]),
-            legs=_Legs.build(net, number, sinks, entries, days=days, regions=g, offset=leg_offset),
+            legs=_Legs.build(net, number, sinks, entries, table, offset=leg_offset),
             streams=tuple(n for n, _ in named),
             route_streams=tuple(n for _, n in named),
             keys=tuple(keys),
@@ -389,15 +387,16 @@ def _capture_streams(station: str, name: str, cls: str) -> tuple[str, str]:
     return f"{station}.capture.{tag}{cls}", f"{station}.capture_route.{tag}{cls}"
 
 
-def _by_capture(at: Sequence[tuple[Station, Capture]], field: str, days: int, regions: int) -> F:
-    """Each capture's ``capacity`` or ``half`` by day and region: (captures, days, regions)."""
-    out = np.zeros((len(at), days, regions))
-    for i, (s, capture) in enumerate(at):
+def _by_capture(at: Sequence[tuple[Station, Capture]], field: str, table: DailyTable) -> Ints:
+    """Each capture's row of its ``capacity`` or ``half`` by day and region in ``table``."""
+    rows = []
+    for s, capture in at:
         what = f"capture {capture.name!r} {field} at {s.name}"
-        out[i] = daily(getattr(capture, field), days, regions, what)
-    if field == "half":  # infinite: searchers who never saturate
-        if np.any(out < 0) or np.any(np.isnan(out)):
-            raise ValueError("capture half must not be negative (infinite: no saturation)")
-    elif np.any(out < 0) or not np.all(np.isfinite(out)):
-        raise ValueError(f"capture {field} must be finite and not negative")
-    return out
+        out = by_day(getattr(capture, field), table.days, table.regions, what)
+        if field == "half":  # infinite: searchers who never saturate
+            if np.any(out < 0) or np.any(np.isnan(out)):
+                raise ValueError("capture half must not be negative (infinite: no saturation)")
+        elif np.any(out < 0) or not np.all(np.isfinite(out)):
+            raise ValueError(f"capture {field} must be finite and not negative")
+        rows.append(table.add(out))
+    return _ints(rows)
