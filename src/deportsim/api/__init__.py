@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # the names as the type checker sees them; imported on first 
     from deportsim.core.folders import DiskFullError
     from deportsim.core.signals import Interrupted, clear_stop, request_stop
     from deportsim.run import DEFAULT_SCENARIO, Prepared, RunConfig, RunOutput, execute, prepare
+    from deportsim.run.config import BANDS_ABOVE
     from deportsim.run.results import METRICS, REQUIRED_METRICS
     from deportsim.store.catalog import CATALOG_ENV, NO_CATALOG_ENV, STATUSES, CatalogChoice
     from deportsim.store.outputs import write_outputs
@@ -117,6 +118,7 @@ _WHERE = {
     "Location": "deportsim.core.errors",
     "UserError": "deportsim.core.errors",
     "DiskFullError": "deportsim.core.folders",
+    "BANDS_ABOVE": "deportsim.run.config",
     "Interrupted": "deportsim.core.signals",
     "clear_stop": "deportsim.core.signals",
     "request_stop": "deportsim.core.signals",
@@ -139,6 +141,7 @@ _WHERE = {
 __getattr__, __dir__ = _exports(__name__, _WHERE)
 
 __all__ = [
+    "BANDS_ABOVE",
     "CALIBRATION_BOOTSTRAP",
     "CALIBRATION_SEED",
     "CATALOG_ENV",

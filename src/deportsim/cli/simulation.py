@@ -30,6 +30,7 @@ from deportsim.cli.options import (
 from deportsim.cli.progress import timed
 from deportsim.views.formatting import metric_text
 from deportsim.views.parameters import render_csv, render_json, render_table
+from deportsim.views.series import series_line
 from deportsim.views.state import state_lines
 
 __all__ = ["params", "run", "scenarios"]
@@ -49,6 +50,14 @@ REGION_COLUMNS = (
     ("removals_total", "removals"),
     ("us_citizen_children_affected_total", "US-citizen children"),
 )
+
+
+class Series(StrEnum):
+    """What ``deportsim run --series`` writes to timeseries.parquet."""
+
+    auto = "auto"
+    replicates = "replicates"
+    quantiles = "quantiles"
 
 
 class Format(StrEnum):
@@ -101,6 +110,16 @@ def run(
             "of arrests, ICE book-ins, people detained, removals and US-citizen children.",
         ),
     ] = None,
+    series: Annotated[
+        Series,
+        typer.Option(
+            "--series",
+            help="What timeseries.parquet holds: every replicate's daily series ('replicates'), "
+            "or each day's mean, median and 90% interval over the replicates ('quantiles', a "
+            f"file of the same size for any number of replicates); 'auto': replicates up to "
+            f"{api.BANDS_ABOVE} replicates, quantiles above.",
+        ),
+    ] = Series.auto,
 ) -> None:
     """Run a scenario; write summary.json, timeseries.parquet and manifest.json."""
     first, rule = start_rule(start, "latest")
@@ -108,6 +127,7 @@ def run(
         scenario, years=years, until=parse_start(until, "--until"), start=first,
         replicates=replicates, seed=seed, sets=tuple(sets or ()), parameters=parameters,
         parameter_uncertainty=not fixed_parameters, from_scenario=rule == "scenario",
+        series=series.value,
     )  # fmt: skip
     progress = timed()
     bar: list[tuple[TaskID, str, int]] = []  # the run's task, scenario and days, once prepared
@@ -140,7 +160,8 @@ def run(
             overwrite=overwrite,
         )  # fmt: skip
     _print_summary(result.summary, result.folder or Path(), result.run_id,
-                   by_region=by is By.region, state=state_lines(result.prepared))  # fmt: skip
+                   by_region=by is By.region, state=state_lines(result.prepared),
+                   series=series_line(result.manifest))  # fmt: skip
 
 
 def _print_regions(summary: dict[str, Any]) -> None:
@@ -166,6 +187,7 @@ def _print_summary(
     *,
     by_region: bool = False,
     state: list[str] | None = None,
+    series: str | None = None,
 ) -> None:
     metrics = summary["metrics"]
     title = f"{summary['scenario']}: {summary['replicates']} replicates"
@@ -188,6 +210,8 @@ def _print_summary(
     if by_region:
         _print_regions(summary)
     typer.echo(f"Intervals include: {', '.join(summary['intervals']['include'])}")
+    if series is not None:
+        typer.echo(series)
     if run_id is not None:
         typer.echo(f"Recorded in the catalog as run {run_id} (deportsim runs show {run_id})")
     # plain echo: this line is read by scripts, so it must never be wrapped

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # annotations only: a run's options load no data libraries
     from deportsim.official.vintage import Reader, Rule
 
 __all__ = [
+    "BANDS_ABOVE",
     "DEFAULT_SCENARIO",
     "DEFAULT_START",
     "LAST_DAY",
@@ -24,6 +25,7 @@ __all__ = [
     "REPLICATE_DAY_BYTES",
     "TERM_END",
     "RunConfig",
+    "SeriesChoice",
     "available_memory",
     "check_config",
     "check_last_day",
@@ -43,6 +45,14 @@ LAST_DAY = dt.date(2100, 12, 31)
 REPLICATE_DAY_BYTES = 1_500
 #: What a run holds whatever its size: the modules, parameters and compiled loop.
 BASE_BYTES = 600 * 2**20
+
+
+#: What ``--series`` may ask for: every replicate's series in timeseries.parquet, or bands
+#: (:mod:`deportsim.run.bands`); ``auto``: bands above :data:`BANDS_ABOVE` replicates.
+SeriesChoice = Literal["auto", "replicates", "quantiles"]
+#: With ``--series auto``, runs of more replicates than this write bands (the default run has
+#: 100 replicates, and keeps writing every one).
+BANDS_ABOVE = 100
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,8 @@ class RunConfig:
     as_of: dt.date | None = None
     vintage_rule: Rule = "published"  # how the vintage decides what was known (official.vintage)
     read: Reader | None = field(default=None, compare=False, repr=False)  # default: the store
+    #: What timeseries.parquet holds (:data:`SeriesChoice`); see :meth:`series_kind`
+    series: SeriesChoice = "auto"
 
     @classmethod
     def latest(
@@ -100,6 +112,13 @@ class RunConfig:
         rule: Literal["scenario", "latest"] = "scenario" if from_scenario else "latest"
         return cls(scenario=scenario, years=4.0 if years is None else years, until=until,
                    start=start, start_rule=rule, **options)  # fmt: skip
+
+    @property
+    def series_kind(self) -> Literal["replicates", "quantiles"]:
+        """What the run writes to timeseries.parquet: every replicate's series, or bands."""
+        if self.series == "auto":
+            return "quantiles" if self.replicates > BANDS_ABOVE else "replicates"
+        return self.series
 
     @property
     def days(self) -> int:

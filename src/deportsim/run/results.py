@@ -23,7 +23,7 @@ from deportsim.model.pipeline import BATCH
 
 __all__ = [
     "BLOCK", "METRICS", "REGIONAL_METRICS", "REQUIRED_METRICS", "Metric", "TimeseriesBlocks",
-    "summarise", "summarise_regions", "timeseries_batches",
+    "dates", "summarise", "summarise_regions", "timeseries_batches",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -335,6 +335,16 @@ def timeseries_batches(sim: SimResult, start: dt.date) -> Iterator[pa.RecordBatc
         yield from rows.block(r0, national, stored)
 
 
+def dates(days: NDArray[np.int32]) -> pa.Array:
+    """Days since 1970-01-01 as an Arrow ``date32`` array.
+
+    Built on the same buffer: ``cast`` would load ``pyarrow.compute``, and with it pandas (half
+    a second of a run's start-up).
+    """
+    days = np.ascontiguousarray(days, dtype=np.int32)
+    return pa.Array.from_buffers(pa.date32(), days.size, [None, pa.py_buffer(days)])
+
+
 class TimeseriesBlocks:
     """Rows of timeseries.parquet for one block of replicates at a time.
 
@@ -382,7 +392,7 @@ class TimeseriesBlocks:
         size, days = series[0][2].shape
         block = size * days  # rows per series
         replicate = np.repeat(np.arange(r0, r0 + size, dtype=np.int32), days)
-        date = pa.array(np.tile(self.days, size)).cast(pa.date32())
+        date = dates(np.tile(self.days, size))
         for lo in range(0, len(series), SERIES_PER_GROUP):
             group = series[lo : lo + SERIES_PER_GROUP]
             k = len(group)

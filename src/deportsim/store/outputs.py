@@ -36,6 +36,8 @@ from deportsim.core.checksums import file_sha256
 from deportsim.core.errors import Location, UserError
 from deportsim.core.folders import DiskFullError, writable_folder, write_text_atomic
 from deportsim.model.accounts import factors
+from deportsim.run.bands import STATISTICS, band_batches
+from deportsim.run.config import BANDS_ABOVE
 from deportsim.run.results import BLOCK, TimeseriesBlocks, timeseries_batches
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "OUTPUT_FILES", "PARTIAL_PREFIX", "DiskFullError", "TimeseriesStream", "earlier_status",
     "lock_output", "manifest_base", "partial_folders", "stage", "start_output", "write_outputs",
+    "write_timeseries",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -86,6 +89,8 @@ def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
         },
         "command": sys.argv,
         "parameters_hash": _parameters_hash(prep.params),
+        # what timeseries.parquet holds: every replicate's series, or their daily bands
+        "series": _series(prep),
         "parameters": prep.resolved.used(),
         # whether each replicate drew its own parameters (deportsim.run.draws); the
         # "parameters" above are then the values before the draws
@@ -116,6 +121,18 @@ def manifest_base(prep: Prepared, status: str) -> dict[str, Any]:
             "left_out": [x.describe() for x in prep.left_out],
         },
     }
+
+
+def _series(prep: Prepared) -> dict[str, Any]:
+    """The manifest's ``series`` block: what timeseries.parquet holds, and why."""
+    cfg = prep.config
+    kind = cfg.series_kind
+    out: dict[str, Any] = {"kind": kind, "asked": cfg.series}
+    if cfg.series == "auto":
+        out["bands_above"] = BANDS_ABOVE
+    if kind == "quantiles":
+        out["statistics"] = list(STATISTICS)
+    return out
 
 
 def _record(prep: Prepared) -> dict[str, Any] | None:
@@ -242,9 +259,15 @@ def _write_tables(path: Path, tables: Iterable[pa.Table | pa.RecordBatch]) -> No
             writer.close()
 
 
-def _write_timeseries(result: RunOutput, path: Path) -> None:
-    """timeseries.parquet of a finished run, block after block (:func:`timeseries_batches`)."""
-    _write_tables(path, timeseries_batches(result.sim, result.prepared.start))
+def write_timeseries(result: RunOutput, path: Path) -> None:
+    """timeseries.parquet of a finished run, as its ``--series`` says.
+
+    Every replicate's series, block after block (:func:`timeseries_batches`), or their bands
+    (:func:`~deportsim.run.bands.band_batches`): :attr:`~deportsim.run.RunConfig.series_kind`.
+    """
+    sim, start = result.sim, result.prepared.start
+    bands = result.prepared.config.series_kind == "quantiles"
+    _write_tables(path, band_batches(sim, start) if bands else timeseries_batches(sim, start))
 
 
 class TimeseriesStream:
@@ -352,7 +375,7 @@ def write_outputs(
     try:
         _dump_json(result.summary, tmp / "summary.json")
         if staged is None:
-            _write_timeseries(result, tmp / "timeseries.parquet")
+            write_timeseries(result, tmp / "timeseries.parquet")
         manifest = manifest_base(result.prepared, "complete")
         manifest["wall_time_s"] = round(wall_s, 3)
         manifest["outputs"] = {

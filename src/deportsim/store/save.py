@@ -20,6 +20,7 @@ from deportsim.store.outputs import (
     stage,
     start_output,
     write_outputs,
+    write_timeseries,
 )
 
 __all__ = ["default_out", "remove_stale_partials", "save_run"]
@@ -77,9 +78,13 @@ def _save_locked(
     stream: TimeseriesStream | None = None
     try:
         tmp = stage(out)
-        stream = TimeseriesStream(tmp / "timeseries.parquet", prep)  # written as batches end
-        result = execute(prep, on_day, stream.add)
-        stream.close()
+        if prep.config.series_kind == "quantiles":  # bands need every replicate: at the end
+            result = execute(prep, on_day)
+            write_timeseries(result, tmp / "timeseries.parquet")
+        else:
+            stream = TimeseriesStream(tmp / "timeseries.parquet", prep)  # written as batches end
+            result = execute(prep, on_day, stream.add)
+            stream.close()
         check_stop()  # asked to stop, its exception lost: the results are not put in place
     except BaseException as exc:
         if stream is not None:
