@@ -27,6 +27,9 @@ CASES = {
     "one-replicate": {"replicates": 1, "years": 4.0, "write": False},
     # target (issue 4): `deportsim run directive-2025 --replicates 200` in under 10 s
     "run-200": {"replicates": 200, "years": 4.0, "write": True},
+    # target (issue 22): 1,000 replicates x 10 years, parameters drawn, daily bands written,
+    # under 60 s and 2 GB on 2 cores
+    "1000x10y": {"replicates": 1000, "years": 10.0, "write": True},
 }
 
 
@@ -39,6 +42,9 @@ def main() -> None:
     case = CASES[args.case]
     if args.case == "run-200":
         _run_200(args.scenario)
+        return
+    if args.case == "1000x10y":
+        _big(args.scenario)
         return
     cfg = RunConfig(
         scenario=args.scenario, replicates=int(case["replicates"]), years=float(case["years"])
@@ -70,6 +76,36 @@ def main() -> None:
                 "run_s": round(t2 - t1, 3),
                 "per_replicate_ms": round(1000 * (t2 - t1) / cfg.replicates, 2),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            }
+        )
+    )
+
+
+def _big(scenario: str) -> None:
+    """The command for 1,000 replicates over 10 years, as typed: wall time and peak memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = Path(sys.executable).with_name("deportsim")
+        cmd = [str(exe), "run", scenario, "--replicates", "1000", "--years", "10", "--no-catalog",
+               "--series", "quantiles", "--out", str(Path(tmp) / "out")]  # fmt: skip
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, check=False, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        size = sum(p.stat().st_size for p in (Path(tmp) / "out").glob("*") if p.is_file())
+    print(
+        json.dumps(
+            {
+                "benchmark": "pipeline",
+                "case": "1000x10y",
+                "scenario": scenario,
+                "replicates": 1000,
+                "years": 10.0,
+                "exit_code": done.returncode,
+                "error": done.stderr.strip().splitlines()[-1:] if done.returncode else None,
+                "command_s": round(wall, 2),
+                "peak_rss_mb": round(
+                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+                ),
+                "files_mb": round(size / 2**20, 1),
             }
         )
     )

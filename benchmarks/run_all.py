@@ -31,7 +31,7 @@ SMALL = [
     "--days", "365", "--replicates", "1000", "--tools", "engine,simpy,simpy-fast,ciw",
     "--simpy-days", "365", "--simpy-replicates", "30", "--ciw-replicates", "3",
 ]  # fmt: skip
-PIPELINE = ("one-replicate", "default", "run-200")
+PIPELINE = ("one-replicate", "default", "run-200", "1000x10y")
 ENGINE_NETWORK = ("one-replicate", "one-replicate-exact", "1000x10y")
 OFFICIAL = ("import-all", "calibrate", "backtest")
 ANSWERS = ("claims", "requirements", "report", "compare-estimates", "status", "run")

@@ -21,6 +21,7 @@ from deportsim.model import NATIONAL_SERIES
 from deportsim.run.bands import STATISTICS, _band
 from deportsim.run.config import BANDS_ABOVE
 from deportsim.run.results import TIMESERIES_REGIONAL
+from deportsim.store.outputs import write_timeseries
 
 SMALL = ("baseline-fy2024", "--years", "0.1", "--no-catalog")
 
@@ -35,9 +36,10 @@ def _run(out: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[str
 def test_each_band_is_the_statistics_of_that_day_over_the_replicates(tmp_path: Path) -> None:
     cfg = RunConfig(scenario="baseline-fy2024", replicates=7, years=0.1, seed=3,
                     parameter_uncertainty=True, series="quantiles")  # fmt: skip
-    result = api.run(cfg, out=tmp_path / "x", catalog=False)
+    saved = api.run(cfg, out=tmp_path / "x", catalog=False)  # spooled, no series kept
     table = pq.read_table(tmp_path / "x" / "timeseries.parquet").to_pandas()
     assert list(table.columns) == ["statistic", "date", "region", "metric", "value"]
+    result = api.run(cfg)  # the same run, its series kept
     sim, days = result.sim, result.sim.days
     series = len(NATIONAL_SERIES) + len(TIMESERIES_REGIONAL) * len(sim.regions)
     assert len(table) == series * len(STATISTICS) * days
@@ -56,9 +58,20 @@ def test_each_band_is_the_statistics_of_that_day_over_the_replicates(tmp_path: P
             assert np.array_equal(got[s], np.quantile(values, q, axis=0)), (metric, s)
         assert np.all(got["p05"] <= got["p50"])
         assert np.all(got["p50"] <= got["p95"])
-    assert result.manifest["series"] == {
+    assert saved.manifest["series"] == {
         "kind": "quantiles", "asked": "quantiles", "statistics": list(STATISTICS),
     }  # fmt: skip
+    # made batch by batch without keeping the series: the very same summary and file
+    assert saved.summary == result.summary
+    assert saved.sim.national == {}
+    assert np.array_equal(saved.sim.flows["final"], sim.flows["final"])
+    write_timeseries(result, tmp_path / "kept.parquet")
+    assert pq.read_table(tmp_path / "kept.parquet").equals(
+        pq.read_table(tmp_path / "x" / "timeseries.parquet")
+    )
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
+        "manifest.json", "summary.json", "timeseries.parquet",
+    ]  # fmt: skip
 
 
 def test_series_auto_writes_bands_above_its_threshold_and_says_so(
@@ -109,3 +122,17 @@ def test_a_band_is_numpys_quantile_to_the_last_bit(replicates: int) -> None:
     band = _band(values)
     assert np.array_equal(band[0], values.mean(axis=0))
     assert np.array_equal(band[1:], np.quantile(values, (0.05, 0.5, 0.95), axis=0))
+
+
+def test_a_run_that_keeps_no_series_summarises_the_same_across_a_bridge(tmp_path: Path) -> None:
+    """From a day after the latest data (bridged), fixed parameters, batches of the default size."""
+    cfg = RunConfig.latest("directive-2025", start=dt.date(2026, 9, 1), years=0.2,
+                           replicates=30, series="quantiles")  # fmt: skip
+    saved = api.run(cfg, out=tmp_path / "x", catalog=False)
+    kept = api.run(cfg)
+    assert saved.prepared.bridge > 0
+    assert saved.summary == kept.summary
+    write_timeseries(kept, tmp_path / "kept.parquet")
+    assert pq.read_table(tmp_path / "kept.parquet").equals(
+        pq.read_table(tmp_path / "x" / "timeseries.parquet")
+    )

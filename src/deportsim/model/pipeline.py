@@ -98,6 +98,7 @@ def simulate(
     on_batch: Callable[[int, dict[str, F], dict[str, F]], None] | None = None,
     inputs_for: Callable[[int], Inputs] | None = None,
     skip: int = 0,
+    keep: bool = True,
 ) -> SimResult:
     """Run ``replicates`` replicates of the pipeline over ``x.days`` days.
 
@@ -121,6 +122,9 @@ def simulate(
     the days and regions, and ``SimResult.factors`` are per replicate, (replicates, days).
     ``skip``: the first days are simulated but not kept (a bridge from the state of a date to a
     later start): every series, ``on_batch``'s included, begins after them.
+    ``keep`` False: the series are given to ``on_batch`` only, batch after batch, and not kept
+    for the whole run (the result's ``national``, ``regional`` and ``factors`` are empty), so
+    that memory does not grow with the number of replicates.
     """
     pipe = pipeline if pipeline is not None else build(x)
     record = _record(pipe)
@@ -128,11 +132,17 @@ def simulate(
     if not 0 <= skip < x.days:
         raise ValueError(f"skip must be from 0 to {x.days - 1} days, not {skip}")
     kept = x.days - skip
-    national = {n: np.zeros((replicates, kept)) for n in NATIONAL_SERIES}
-    regional = {n: np.zeros((replicates, kept, len(x.regions))) for n in REGIONAL_STORED}
+    whole = keep  # the series of the whole run are kept
+    national = {n: np.zeros((replicates, kept)) for n in NATIONAL_SERIES} if whole else {}
+    regional = (
+        {n: np.zeros((replicates, kept, len(x.regions))) for n in REGIONAL_STORED} if whole else {}
+    )
     flows = {n: np.zeros(replicates) for n in ("initial", "final", "arrived", "left")}
-
-    per_replicate = {n: np.zeros((replicates, x.days)) for n in factors(x)} if inputs_for else {}
+    per_replicate = (
+        {n: np.zeros((replicates, x.days)) for n in factors(x)}
+        if inputs_for is not None and whole
+        else {}
+    )
     if inputs_for is not None:  # replicates run one by one anyway: keep every thread busy
         batch = max(1, min(batch, -(-replicates // threads)))
 
@@ -149,7 +159,7 @@ def simulate(
             initial=pr.initial, settled=True, record=_record(pr), record_classes=CLASS_SERIES,
             on_day=lambda _t: done(1),
         )  # fmt: skip
-        for name, values in factors(xr).items():
+        for name, values in factors(xr).items() if keep else ():
             per_replicate[name][r] = values
         nat, reg = series(xr, pr, res)
         return nat, reg, res
@@ -183,10 +193,11 @@ def simulate(
         if skip:
             nat = {name: values[:, skip:] for name, values in nat.items()}
             reg = {name: values[:, skip:] for name, values in reg.items()}
-        for name, values in nat.items():
-            national[name][r0:r1] = values
-        for name, values in reg.items():
-            regional[name][r0:r1] = values
+        if keep:
+            for name, values in nat.items():
+                national[name][r0:r1] = values
+            for name, values in reg.items():
+                regional[name][r0:r1] = values
         flows["initial"][r0:r1] = np.concatenate([r.initial_people for r in results])
         flows["final"][r0:r1] = np.concatenate([r.final_people for r in results])
         flows["arrived"][r0:r1] = np.concatenate([r.external_people for r in results])
@@ -200,5 +211,5 @@ def simulate(
         replicates, run_batch, batch_size=batch, threads=threads, days=x.days, on_day=on_day
     )
     daily = per_replicate if inputs_for is not None else factors(x)
-    daily = {name: values[..., skip:] for name, values in daily.items()}
+    daily = {name: values[..., skip:] for name, values in daily.items()} if keep else {}
     return SimResult(national, regional, x.regions, kept, replicates, flows, daily)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from deportsim.model import NATIONAL_SERIES, SimResult
 from deportsim.run.results import TIMESERIES_REGIONAL, dates
 
-__all__ = ["STATISTICS", "band_batches"]
+__all__ = ["STATISTICS", "band_batches", "band_series", "from_sim"]
 
 F = NDArray[np.float64]
 
@@ -59,41 +59,64 @@ def _band(values: F) -> F:
     return out
 
 
-def band_batches(sim: SimResult, start: dt.date) -> Iterator[pa.RecordBatch]:
-    """The long table ``statistic, date, region, metric, value``, one record batch per metric.
+def band_series(regions: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The series a band file holds, in its order: ``(metric, region)``, region 0 for ``US``.
 
-    Every national series (region ``US``), then the regional series of
-    :data:`~deportsim.run.results.TIMESERIES_REGIONAL` region by region, as in the file of every
-    replicate; within a metric and region, the statistics one after the other, day by day.
+    Every national series, then the regional series of
+    :data:`~deportsim.run.results.TIMESERIES_REGIONAL` region by region (``g + 1``).
+    """
+    national = [(name, 0) for name in NATIONAL_SERIES]
+    by_region = [(n, g + 1) for n in TIMESERIES_REGIONAL for g in range(len(regions))]
+    return national + by_region
+
+
+def from_sim(sim: SimResult) -> Callable[[str, int], F]:
+    """A run's series as :func:`band_batches` reads them.
+
+    ``(metric, region) -> (replicates, days)``; each regional series is computed once, for all
+    its regions.
+    """
+    last: dict[str, F] = {}
+
+    def values(metric: str, region: int) -> F:
+        if region == 0:
+            return sim.national[metric]
+        if metric not in last:
+            last.clear()
+            last[metric] = sim.region(metric)
+        return last[metric][:, :, region - 1]
+
+    return values
+
+
+def band_batches(
+    values: Callable[[str, int], F], days: int, regions: tuple[str, ...], start: dt.date
+) -> Iterator[pa.RecordBatch]:
+    """The long table ``statistic, date, region, metric, value``, one record batch per series.
+
+    ``values(metric, region)``: the series' (replicates, days) values, of the series of
+    :func:`band_series` in their order (:func:`from_sim` reads them from a run); within a
+    series, the statistics one after the other, day by day.
     """
     first = (start - dt.date(1970, 1, 1)).days
-    days = dates(np.arange(sim.days, dtype=np.int32) + np.int32(first))
-    regions = pa.array(["US", *sim.regions])
+    day = dates(np.arange(days, dtype=np.int32) + np.int32(first))
+    region_names = pa.array(["US", *regions])
     metrics = pa.array(list(dict.fromkeys([*NATIONAL_SERIES, *TIMESERIES_REGIONAL])))
     number = {name: i for i, name in enumerate(metrics.to_pylist())}
     statistics = pa.array(list(STATISTICS))
-    stat = np.repeat(np.arange(len(STATISTICS), dtype=np.int32), sim.days)
-    date = pa.concat_arrays([days] * len(STATISTICS))
-
-    def batch(metric: str, region: int, values: list[F]) -> pa.RecordBatch:
-        n = len(values) * stat.size
-        return pa.record_batch(
+    stat = np.repeat(np.arange(len(STATISTICS), dtype=np.int32), days)
+    date = pa.concat_arrays([day] * len(STATISTICS))
+    for metric, region in band_series(regions):
+        yield pa.record_batch(
             {
-                "statistic": pa.DictionaryArray.from_arrays(np.tile(stat, len(values)), statistics),
-                "date": pa.concat_arrays([date] * len(values)),
+                "statistic": pa.DictionaryArray.from_arrays(stat, statistics),
+                "date": date,
                 "region": pa.DictionaryArray.from_arrays(
-                    np.repeat(np.arange(region, region + len(values), dtype=np.int32), stat.size),
-                    regions,
+                    np.full(stat.size, region, dtype=np.int32), region_names
                 ),
                 "metric": pa.DictionaryArray.from_arrays(
-                    np.full(n, number[metric], dtype=np.int32), metrics
+                    np.full(stat.size, number[metric], dtype=np.int32), metrics
                 ),
-                "value": pa.array(np.concatenate([_band(v).reshape(-1) for v in values])),
+                "value": pa.array(_band(values(metric, region)).reshape(-1)),
             }
         )
-
-    for name in NATIONAL_SERIES:
-        yield batch(name, 0, [sim.national[name]])
-    for name in TIMESERIES_REGIONAL:
-        by_region = sim.region(name)  # (replicates, days, regions)
-        yield batch(name, 1, [by_region[:, :, g] for g in range(len(sim.regions))])

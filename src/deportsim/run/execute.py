@@ -13,12 +13,24 @@ from numpy.typing import NDArray
 from deportsim._version import __version__
 from deportsim.engine import Streams
 from deportsim.model import SimResult, simulate
+from deportsim.model.accounts import factors
 from deportsim.run.prepare import Prepared
-from deportsim.run.results import summarise, summarise_regions
+from deportsim.run.results import (
+    METRICS,
+    REGIONAL_METRICS,
+    metric_stats,
+    metric_values,
+    regional_stats,
+    regional_values,
+    summarise,
+    summarise_regions,
+)
 
-__all__ = ["RunOutput", "execute"]
+__all__ = ["BatchSeries", "RunOutput", "batch_factors", "execute"]
 
 F = NDArray[np.float64]
+#: ``(r0, national, regional, factors)``: a batch's series and daily factors (replicates ``r0 ..``)
+BatchSeries = Callable[[int, dict[str, F], dict[str, F], dict[str, F]], None]
 
 
 @dataclass(frozen=True)
@@ -38,18 +50,26 @@ def execute(
     prep: Prepared,
     on_day: Callable[[int], None] | None = None,
     on_batch: Callable[[int, dict[str, F], dict[str, F]], None] | None = None,
+    *,
+    on_series: BatchSeries | None = None,
 ) -> RunOutput:
     """Run the model for a prepared run and summarise it.
 
     ``on_day`` reports progress; ``on_batch`` receives each batch of replicates' series as it
-    ends (:func:`deportsim.model.pipeline.simulate`).
+    ends (:func:`deportsim.model.pipeline.simulate`). With ``on_series``, the run keeps no series:
+    each batch's series and daily factors go to ``on_series`` (and ``on_batch``), the summary is
+    made batch by batch (:class:`_BatchSummary`, the same numbers), and the result's ``sim`` has
+    the flows but no series: memory does not grow with the replicates.
     """
     cfg = prep.config
     streams = Streams(cfg.seed)
     draws = prep.draws
+    lean = None if on_series is None else _BatchSummary(prep, on_series, on_batch)
     sim = simulate(
-        prep.inputs, cfg.replicates, streams, on_day=on_day, on_batch=on_batch,
+        prep.inputs, cfg.replicates, streams, on_day=on_day,
+        on_batch=on_batch if lean is None else lean.add,
         inputs_for=draws.inputs if draws is not None else None, skip=prep.bridge,
+        keep=lean is None,
     )  # fmt: skip
     sources = ["process noise", *(["parameter uncertainty"] if draws is not None else [])]
     summary = {
@@ -62,9 +82,59 @@ def execute(
         "scenario_hash": prep.scenario.content_hash,
         "sets": list(cfg.sets),
         "intervals": {"quantiles": [0.05, 0.5, 0.95], "include": sources},
-        "metrics": summarise(sim),
+        "metrics": summarise(sim) if lean is None else metric_stats(lean.values),
         # the same statistics by region of arrest, for the metrics the model keeps by region
-        "regions": summarise_regions(sim),
+        "regions": (
+            summarise_regions(sim)
+            if lean is None
+            else regional_stats(lean.regional, prep.inputs.regions)
+        ),
     }
     names = streams.names + (draws.streams if draws is not None else ())
     return RunOutput(prep, sim, summary, names)
+
+
+def batch_factors(prep: Prepared, r0: int, r1: int) -> dict[str, F]:
+    """The daily factors of replicates ``r0 .. r1 - 1`` after the bridge's days.
+
+    With drawn parameters each replicate's own, (replicates, days); otherwise the run's, (days,)
+    (:func:`deportsim.model.accounts.factors`).
+    """
+    draws = prep.draws
+    daily = draws.series_factors(r0, r1) if draws is not None else factors(prep.inputs)
+    return {name: values[..., prep.bridge :] for name, values in daily.items()}
+
+
+class _BatchSummary:
+    """The summary's metrics made batch by batch, as each batch of replicates ends.
+
+    Every metric of a replicate depends on that replicate's series alone
+    (:func:`~deportsim.run.results.metric_values`), so its values, computed batch by batch and
+    put in their rows, are the very ones the whole run's series give. Batches may end in any
+    order and on any thread: each writes its own rows.
+    """
+
+    def __init__(
+        self,
+        prep: Prepared,
+        on_series: BatchSeries,
+        on_batch: Callable[[int, dict[str, F], dict[str, F]], None] | None,
+    ) -> None:
+        replicates, regions = prep.config.replicates, len(prep.inputs.regions)
+        self.prep, self.on_series, self.on_batch = prep, on_series, on_batch
+        self.values = {name: np.empty(replicates) for name in METRICS}
+        self.regional = {name: np.empty((replicates, regions)) for name in REGIONAL_METRICS}
+
+    def add(self, r0: int, national: dict[str, F], regional: dict[str, F]) -> None:
+        """A batch's series (replicates ``r0 ..``): its rows of every metric, then on."""
+        rows = len(next(iter(national.values())))
+        daily = batch_factors(self.prep, r0, r0 + rows)
+        x = self.prep.inputs
+        part = SimResult(national, regional, x.regions, self.prep.days, rows, {}, daily)
+        for name, values in metric_values(part).items():
+            self.values[name][r0 : r0 + rows] = values
+        for name, values in regional_values(part).items():
+            self.regional[name][r0 : r0 + rows] = values
+        self.on_series(r0, national, regional, daily)
+        if self.on_batch is not None:
+            self.on_batch(r0, national, regional)

@@ -23,7 +23,8 @@ from deportsim.model.pipeline import BATCH
 
 __all__ = [
     "BLOCK", "METRICS", "REGIONAL_METRICS", "REQUIRED_METRICS", "Metric", "TimeseriesBlocks",
-    "dates", "summarise", "summarise_regions", "timeseries_batches",
+    "dates", "metric_stats", "metric_values", "regional_stats", "regional_values", "summarise",
+    "summarise_regions", "timeseries_batches",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -278,7 +279,17 @@ def _stats(unit: str, values: F) -> dict[str, Any]:
 
 def summarise(sim: SimResult) -> dict[str, dict[str, Any]]:
     """Every metric as ``{unit, mean, p05, p50, p95}`` over replicates (values rounded to 0.01)."""
-    return {name: _stats(m.unit, m.compute(sim)) for name, m in METRICS.items()}
+    return metric_stats(metric_values(sim))
+
+
+def metric_values(sim: SimResult) -> dict[str, F]:
+    """Every metric's value in each replicate, (replicates,), each from its replicate alone."""
+    return {name: m.compute(sim) for name, m in METRICS.items()}
+
+
+def metric_stats(values: dict[str, F]) -> dict[str, dict[str, Any]]:
+    """The summary's ``metrics`` block from every metric's values (:func:`metric_values`)."""
+    return {name: _stats(METRICS[name].unit, v) for name, v in values.items()}
 
 
 #: The metrics with a regional form: those made of one series that the model keeps by region.
@@ -294,17 +305,30 @@ def summarise_regions(sim: SimResult) -> dict[str, dict[str, dict[str, Any]]]:
     The same statistics as :func:`summarise`, of the same reduction of the series' regional form
     (the regions add up to the national figure for totals and means; not for peaks).
     """
+    return regional_stats(regional_values(sim), sim.regions)
+
+
+def regional_values(sim: SimResult) -> dict[str, F]:
+    """Each of :data:`REGIONAL_METRICS` in each replicate and region, (replicates, regions)."""
     by_series: dict[str, F] = {}
-    out: dict[str, dict[str, dict[str, Any]]] = {r: {} for r in sim.regions}
+    out: dict[str, F] = {}
     for name in REGIONAL_METRICS:
-        m = METRICS[name]
-        over = m.compute
+        over = METRICS[name].compute
         assert isinstance(over, _Over)  # noqa: S101 - REGIONAL_METRICS holds these only
         if over.series not in by_series:
             by_series[over.series] = sim.region(over.series)
-        values = over.reduce(by_series[over.series], sim.days)  # (replicates, regions)
-        for g, region in enumerate(sim.regions):
-            out[region][name] = _stats(m.unit, values[:, g])
+        out[name] = over.reduce(by_series[over.series], sim.days)
+    return out
+
+
+def regional_stats(
+    values: dict[str, F], regions: tuple[str, ...]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """The ``regions`` block from :func:`regional_values`."""
+    out: dict[str, dict[str, dict[str, Any]]] = {r: {} for r in regions}
+    for name, v in values.items():
+        for g, region in enumerate(regions):
+            out[region][name] = _stats(METRICS[name].unit, v[:, g])
     return out
 
 

@@ -12,6 +12,7 @@ a run killed midway never leaves results that look complete.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import hashlib
 import json
@@ -36,7 +37,7 @@ from deportsim.core.checksums import file_sha256
 from deportsim.core.errors import Location, UserError
 from deportsim.core.folders import DiskFullError, writable_folder, write_text_atomic
 from deportsim.model.accounts import factors
-from deportsim.run.bands import STATISTICS, band_batches
+from deportsim.run.bands import STATISTICS, band_batches, from_sim
 from deportsim.run.config import BANDS_ABOVE
 from deportsim.run.results import BLOCK, TimeseriesBlocks, timeseries_batches
 
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OUTPUT_FILES", "PARTIAL_PREFIX", "DiskFullError", "TimeseriesStream", "earlier_status",
-    "lock_output", "manifest_base", "partial_folders", "stage", "start_output", "write_outputs",
-    "write_timeseries",
+    "lock_output", "manifest_base", "partial_folders", "stage", "start_output", "write_bands",
+    "write_outputs", "write_timeseries",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -266,8 +267,20 @@ def write_timeseries(result: RunOutput, path: Path) -> None:
     (:func:`~deportsim.run.bands.band_batches`): :attr:`~deportsim.run.RunConfig.series_kind`.
     """
     sim, start = result.sim, result.prepared.start
-    bands = result.prepared.config.series_kind == "quantiles"
-    _write_tables(path, band_batches(sim, start) if bands else timeseries_batches(sim, start))
+    if result.prepared.config.series_kind == "quantiles":
+        write_bands(path, from_sim(sim), sim.regions, start, sim.days)
+    else:
+        _write_tables(path, timeseries_batches(sim, start))
+
+
+def write_bands(
+    path: Path, values: Callable[[str, int], F], regions: tuple[str, ...], start: dt.date, days: int
+) -> None:
+    """timeseries.parquet as the daily bands of the series ``values`` gives.
+
+    ``values(metric, region)``: (replicates, days) (:func:`~deportsim.run.bands.band_batches`).
+    """
+    _write_tables(path, band_batches(values, days, regions, start))
 
 
 class TimeseriesStream:

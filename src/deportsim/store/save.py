@@ -19,9 +19,10 @@ from deportsim.store.outputs import (
     partial_folders,
     stage,
     start_output,
+    write_bands,
     write_outputs,
-    write_timeseries,
 )
+from deportsim.store.spool import BandSpool
 
 __all__ = ["default_out", "remove_stale_partials", "save_run"]
 
@@ -78,9 +79,15 @@ def _save_locked(
     stream: TimeseriesStream | None = None
     try:
         tmp = stage(out)
-        if prep.config.series_kind == "quantiles":  # bands need every replicate: at the end
-            result = execute(prep, on_day)
-            write_timeseries(result, tmp / "timeseries.parquet")
+        if prep.config.series_kind == "quantiles":  # bands need every replicate: spooled
+            cfg, x = prep.config, prep.inputs
+            spool = BandSpool(tmp / ".bands", cfg.replicates, prep.days, x.regions)
+            try:
+                result = execute(prep, on_day, on_series=spool.add)  # no series kept
+                write_bands(tmp / "timeseries.parquet", spool.values, x.regions, prep.start,
+                            prep.days)  # fmt: skip
+            finally:
+                spool.close()
         else:
             stream = TimeseriesStream(tmp / "timeseries.parquet", prep)  # written as batches end
             result = execute(prep, on_day, stream.add)
