@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from deportsim.engine import EngineResult, MeanField, Stochastic, Streams, over_threads
 from deportsim.engine import simulate as run_network
+from deportsim.engine.runs import CHUNK
 from deportsim.model.accounts import (
     NATIONAL_SERIES,
     REGIONAL_SERIES,
@@ -85,6 +86,38 @@ class SimResult:
         return regional(name, self.regional, self.factors)
 
 
+def _in_chunks(done: Callable[[int], None], days: int) -> Callable[[int], None]:
+    """An ``on_day`` that reports a replicate's days to ``done`` a chunk at a time.
+
+    The engine reports each day, and ``done`` takes a lock: once a day for each replicate
+    cost about a millisecond a replicate. Progress moves as often as the engine's calls end.
+    """
+    pending = [0]
+
+    def on_day(t: int) -> None:
+        pending[0] += 1
+        if pending[0] == CHUNK or t == days - 1:
+            done(pending[0])
+            pending[0] = 0
+
+    return on_day
+
+
+def _kept(
+    x: Inputs, replicates: int, days: int, keep: bool, drawn: bool
+) -> tuple[dict[str, F], dict[str, F], dict[str, F]]:
+    """Zeros for the whole run's series, to be filled batch by batch; nothing unless ``keep``.
+
+    The national and regional series, and (``drawn``) each replicate's own daily factors.
+    """
+    if not keep:
+        return {}, {}, {}
+    national = {n: np.zeros((replicates, days)) for n in NATIONAL_SERIES}
+    regional = {n: np.zeros((replicates, days, len(x.regions))) for n in REGIONAL_STORED}
+    own = {n: np.zeros((replicates, x.days)) for n in factors(x)} if drawn else {}
+    return national, regional, own
+
+
 def simulate(
     x: Inputs,
     replicates: int,
@@ -99,6 +132,7 @@ def simulate(
     inputs_for: Callable[[int], Inputs] | None = None,
     skip: int = 0,
     keep: bool = True,
+    on_factors: Callable[[int, dict[str, F]], None] | None = None,
 ) -> SimResult:
     """Run ``replicates`` replicates of the pipeline over ``x.days`` days.
 
@@ -124,7 +158,9 @@ def simulate(
     later start): every series, ``on_batch``'s included, begins after them.
     ``keep`` False: the series are given to ``on_batch`` only, batch after batch, and not kept
     for the whole run (the result's ``national``, ``regional`` and ``factors`` are empty), so
-    that memory does not grow with the number of replicates.
+    that memory does not grow with the number of replicates. ``on_factors(r0, factors)``, with
+    ``inputs_for``: each batch's daily factors, (replicates, days) from ``skip`` on, just before
+    ``on_batch`` receives its series (from the inputs the batch ran on: not computed again).
     """
     pipe = pipeline if pipeline is not None else build(x)
     record = _record(pipe)
@@ -132,23 +168,14 @@ def simulate(
     if not 0 <= skip < x.days:
         raise ValueError(f"skip must be from 0 to {x.days - 1} days, not {skip}")
     kept = x.days - skip
-    whole = keep  # the series of the whole run are kept
-    national = {n: np.zeros((replicates, kept)) for n in NATIONAL_SERIES} if whole else {}
-    regional = (
-        {n: np.zeros((replicates, kept, len(x.regions))) for n in REGIONAL_STORED} if whole else {}
-    )
+    national, regional, per_replicate = _kept(x, replicates, kept, keep, inputs_for is not None)
     flows = {n: np.zeros(replicates) for n in ("initial", "final", "arrived", "left")}
-    per_replicate = (
-        {n: np.zeros((replicates, x.days)) for n in factors(x)}
-        if inputs_for is not None and whole
-        else {}
-    )
     if inputs_for is not None:  # replicates run one by one anyway: keep every thread busy
         batch = max(1, min(batch, -(-replicates // threads)))
 
     def run_one(
         r: int, done: Callable[[int], None]
-    ) -> tuple[dict[str, F], dict[str, F], EngineResult]:
+    ) -> tuple[dict[str, F], dict[str, F], EngineResult, dict[str, F]]:
         """Replicate ``r`` with its own inputs, on its own network."""
         assert inputs_for is not None  # noqa: S101 - only called with per-replicate inputs
         xr = inputs_for(r)
@@ -157,12 +184,13 @@ def simulate(
             pr.network, x.days, 1,
             MeanField() if mean_field else Stochastic(streams, first_replicate=r),
             initial=pr.initial, settled=True, record=_record(pr), record_classes=CLASS_SERIES,
-            on_day=lambda _t: done(1),
+            on_day=_in_chunks(done, x.days),
         )  # fmt: skip
-        for name, values in factors(xr).items() if keep else ():
+        daily = factors(xr)
+        for name, values in daily.items() if keep else ():
             per_replicate[name][r] = values
         nat, reg = series(xr, pr, res)
-        return nat, reg, res
+        return nat, reg, res, daily
 
     def run_batch(r0: int, r1: int, done: Callable[[int], None]) -> None:
         """One batch on one thread, its series written into its rows of the results."""
@@ -170,6 +198,8 @@ def simulate(
             ones = [run_one(r, done) for r in range(r0, r1)]
             nat = {n: np.concatenate([o[0][n] for o in ones]) for n in ones[0][0]}
             reg = {n: np.concatenate([o[1][n] for o in ones]) for n in ones[0][1]}
+            if on_factors is not None:
+                on_factors(r0, {n: np.stack([o[3][n] for o in ones])[:, skip:] for n in ones[0][3]})
             store(r0, r1, nat, reg, [o[2] for o in ones])
             return
         res = run_network(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,7 @@ def execute(
         prep.inputs, cfg.replicates, streams, on_day=on_day,
         on_batch=on_batch if lean is None else lean.add,
         inputs_for=draws.inputs if draws is not None else None, skip=prep.bridge,
-        keep=lean is None,
+        keep=lean is None, on_factors=None if lean is None else lean.factors,
     )  # fmt: skip
     sources = ["process noise", *(["parameter uncertainty"] if draws is not None else [])]
     summary = {
@@ -124,11 +125,20 @@ class _BatchSummary:
         self.prep, self.on_series, self.on_batch = prep, on_series, on_batch
         self.values = {name: np.empty(replicates) for name in METRICS}
         self.regional = {name: np.empty((replicates, regions)) for name in REGIONAL_METRICS}
+        self.given: dict[int, dict[str, F]] = {}  # drawn parameters: each batch's own factors
+        self.lock = threading.Lock()
+
+    def factors(self, r0: int, daily: dict[str, F]) -> None:
+        """The daily factors of the batch from ``r0``, from the inputs it ran on."""
+        with self.lock:
+            self.given[r0] = daily
 
     def add(self, r0: int, national: dict[str, F], regional: dict[str, F]) -> None:
         """A batch's series (replicates ``r0 ..``): its rows of every metric, then on."""
         rows = len(next(iter(national.values())))
-        daily = batch_factors(self.prep, r0, r0 + rows)
+        with self.lock:
+            given = self.given.pop(r0, None)
+        daily = given if given is not None else batch_factors(self.prep, r0, r0 + rows)
         x = self.prep.inputs
         part = SimResult(national, regional, x.regions, self.prep.days, rows, {}, daily)
         for name, values in metric_values(part).items():
