@@ -36,8 +36,11 @@ def test_every_exported_name_is_its_object_even_after_every_submodule_is_importe
 
 def test_the_command_lines_start_up_loads_no_model_nor_data_library() -> None:
     code = (
-        "import sys\n"
+        "import sys, typer\n"
         "from deportsim.cli.app import app\n"
+        # Typer reads the options' annotations (help texts included) when it builds the
+        # commands, as every command does first
+        "typer.main.get_command(app)\n"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -64,8 +64,8 @@ if TYPE_CHECKING:  # the names as the type checker sees them; imported on first 
     from deportsim.core.errors import Location, UserError
     from deportsim.core.folders import DiskFullError
     from deportsim.core.signals import Interrupted, clear_stop, request_stop
+    from deportsim.defaults import BANDS_ABOVE
     from deportsim.run import DEFAULT_SCENARIO, Prepared, RunConfig, RunOutput, execute, prepare
-    from deportsim.run.config import BANDS_ABOVE
     from deportsim.run.results import METRICS, REQUIRED_METRICS
     from deportsim.store.catalog import CATALOG_ENV, NO_CATALOG_ENV, STATUSES, CatalogChoice
     from deportsim.store.outputs import write_outputs
@@ -118,7 +118,7 @@ _WHERE = {
     "Location": "deportsim.core.errors",
     "UserError": "deportsim.core.errors",
     "DiskFullError": "deportsim.core.folders",
-    "BANDS_ABOVE": "deportsim.run.config",
+    "BANDS_ABOVE": "deportsim.defaults",
     "Interrupted": "deportsim.core.signals",
     "clear_stop": "deportsim.core.signals",
     "request_stop": "deportsim.core.signals",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from deportsim.core.errors import Location, UserError
 from deportsim.core.units import DAYS_PER_YEAR
-from deportsim.defaults import DEFAULT_SCENARIO
+from deportsim.defaults import BANDS_ABOVE, DEFAULT_SCENARIO
 
 if TYPE_CHECKING:  # annotations only: a run's options load no data libraries
     from deportsim.official.vintage import Reader, Rule
@@ -50,9 +50,6 @@ BASE_BYTES = 600 * 2**20
 #: What ``--series`` may ask for: every replicate's series in timeseries.parquet, or bands
 #: (:mod:`deportsim.run.bands`); ``auto``: bands above :data:`BANDS_ABOVE` replicates.
 SeriesChoice = Literal["auto", "replicates", "quantiles"]
-#: With ``--series auto``, runs of more replicates than this write bands (the default run has
-#: 100 replicates, and keeps writing every one).
-BANDS_ABOVE = 100
 
 
 @dataclass(frozen=True)
