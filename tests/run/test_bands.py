@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -136,3 +138,20 @@ def test_a_run_that_keeps_no_series_summarises_the_same_across_a_bridge(tmp_path
     assert pq.read_table(tmp_path / "kept.parquet").equals(
         pq.read_table(tmp_path / "x" / "timeseries.parquet")
     )
+
+
+def test_a_spool_that_would_not_fit_on_the_disk_is_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "x"
+    _run(out, capsys, "--replicates", "3")  # an earlier complete run there
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    free = SimpleNamespace(total=2**40, used=2**40 - 2**20, free=2**20)  # 1 MiB free
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: free)
+    with pytest.raises(SystemExit) as info:
+        main(["run", *SMALL, "--out", str(out), "--overwrite", "--replicates", "300"])
+    assert info.value.code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"deportsim: error: {out}: --replicates/--years: 300 replicates over ")
+    assert "GiB of disk there while the run makes its daily bands" in line
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

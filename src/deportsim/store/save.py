@@ -22,7 +22,7 @@ from deportsim.store.outputs import (
     write_bands,
     write_outputs,
 )
-from deportsim.store.spool import BandSpool
+from deportsim.store.spool import BandSpool, check_room
 
 __all__ = ["default_out", "remove_stale_partials", "save_run"]
 
@@ -73,6 +73,8 @@ def _save_locked(
 ) -> RunOutput:
     t0 = time.perf_counter()
     remove_stale_partials(out)
+    if prep.config.series_kind == "quantiles":
+        check_room(out, prep.config.replicates, prep.days, prep.inputs.regions)
     start_output(prep, out, overwrite)
     record = begin_run(prep, out, catalog)
     tmp: Path | None = None

@@ -12,17 +12,36 @@ replicate. The file is removed with the staging folder.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
+from deportsim.core.errors import Location, UserError
 from deportsim.model.accounts import regional
 from deportsim.run.bands import band_series
 
-__all__ = ["BandSpool"]
+__all__ = ["BandSpool", "check_room"]
 
 F = NDArray[np.float64]
+
+
+def check_room(out: Path, replicates: int, days: int, regions: tuple[str, ...]) -> None:
+    """Refuse a run whose spool would not fit on the disk of ``out`` (UserError), before it runs.
+
+    The spool takes 8 bytes per replicate, day and band series; a tenth more is asked for, for
+    the files themselves.
+    """
+    need = 8 * replicates * days * len(band_series(regions))
+    free = shutil.disk_usage(out).free
+    if need * 1.1 > free:
+        raise UserError(
+            f"{replicates:,} replicates over {days:,} days need about {need / 2**30:.1f} GiB of "
+            f"disk there while the run makes its daily bands, more than the "
+            f"{free / 2**30:.1f} GiB free; lower --replicates or --years, or choose another --out",
+            Location(out, path="--replicates/--years"),
+        )
 
 
 class BandSpool:
