@@ -41,9 +41,21 @@ def test_the_short_law_gives_the_very_same_daily_form(monkeypatch: pytest.Monkey
     days = delays.SHORT_LAW
     short = [d.daily() for d in stays]
     monkeypatch.setattr(delays, "SHORT_LAW", 10**9)  # the whole horizon at once, as before
+    delays._daily_form.cache_clear()  # computed again, not the forms kept from above
     whole = [d.daily() for d in stays]
+    delays._daily_form.cache_clear()
     assert all(_same(a, b) for a, b in zip(short, whole, strict=True))
     # the short law settles the exponential stays, and a long gamma stay needs the whole one
     assert delays._settled(*Delay.exponential(40.0).day_law(days), 3650, 1e-4, False)
     assert delays._settled(*Delay("gamma", 90.0, 0.5).day_law(days), 3650, 1e-4,
                            False) is None  # fmt: skip
+
+
+def test_a_stays_daily_form_is_computed_once_and_cannot_be_changed() -> None:
+    stay = Delay.exponential(41.5)
+    form = stay.daily()
+    assert stay.daily() is form
+    assert Delay.exponential(41.5).daily() is form  # an equal stay: the same form
+    assert stay.daily(max_bins=8) is not form
+    with pytest.raises(ValueError, match="read-only"):
+        form.hazard[0] = 0.5

@@ -21,6 +21,7 @@ approximated. :meth:`DailyStay.approximation_error` measures the distance to the
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -192,6 +193,15 @@ class Delay:
     ) -> DailyStay:
         """The daily form (see the module docstring) in at most ``max_bins`` age bins.
 
+        Computed once for each stay and set of arguments (:func:`_daily_form`): a network is
+        built again for every replicate with drawn parameters, and most of its stays are not
+        drawn. The form's arrays are read-only, since the same form may serve many networks.
+        """
+        return _daily_form(self, max_bins, tail_mass, horizon)
+
+    def _daily(self, max_bins: int, tail_mass: float, horizon: int) -> DailyStay:
+        """The daily form, computed (:meth:`daily`).
+
         Ages are kept one day at a time up to the age from which the hazard no longer changes
         (within 1e-9) or fewer than ``tail_mass`` of stays remain (at most ``horizon`` days); a
         last bin holds everyone older, with the constant hazard that keeps the mean exact. When
@@ -234,12 +244,14 @@ class Delay:
             tail = 1.0 / (1.0 + max(mean_tail, 0.0))
         else:
             tail = 1.0
-        return DailyStay(
-            first=float(pmf[0]),
-            hazard=np.append(bin_hazard, tail),
-            advance=np.append(np.clip(advance, 0.0, 1.0), 0.0),
-            mean=self.mean,
-            delay=self,
+        return _read_only(
+            DailyStay(
+                first=float(pmf[0]),
+                hazard=np.append(bin_hazard, tail),
+                advance=np.append(np.clip(advance, 0.0, 1.0), 0.0),
+                mean=self.mean,
+                delay=self,
+            )
         )
 
     def _two_bins(self) -> DailyStay:
@@ -259,13 +271,28 @@ class Delay:
         stay1, stay2 = w1 * (1.0 - d1.first), w2 * (1.0 - d2.first)
         q = stay1 / (stay1 + stay2)
         h = q * h1 + (1.0 - q) * h2
-        return DailyStay(
-            first=1.0 - stay1 - stay2,
-            hazard=np.array([h, h2]),
-            advance=np.array([(1.0 - q) * (h1 - h2) / (1.0 - h), 0.0]),
-            mean=self.mean,
-            delay=self,
+        return _read_only(
+            DailyStay(
+                first=1.0 - stay1 - stay2,
+                hazard=np.array([h, h2]),
+                advance=np.array([(1.0 - q) * (h1 - h2) / (1.0 - h), 0.0]),
+                mean=self.mean,
+                delay=self,
+            )
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _daily_form(delay: Delay, max_bins: int, tail_mass: float, horizon: int) -> DailyStay:
+    """:meth:`Delay.daily`, once for each stay and arguments (a stay is a frozen value)."""
+    return delay._daily(max_bins, tail_mass, horizon)
+
+
+def _read_only(form: DailyStay) -> DailyStay:
+    """``form``, its arrays made read-only (a cached form is shared)."""
+    form.hazard.flags.writeable = False
+    form.advance.flags.writeable = False
+    return form
 
 
 #: Days of a stay's law computed first (:meth:`Delay.daily`): enough to see an exponential
