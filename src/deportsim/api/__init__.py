@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # the names as the type checker sees them; imported on first 
     from deportsim.api.sweeps import Execution, sensitivity, sweep
     from deportsim.core.errors import Location, UserError
     from deportsim.core.folders import DiskFullError
-    from deportsim.core.signals import Interrupted, clear_stop, request_stop
+    from deportsim.core.signals import Interrupted, clear_stop, request_stop, stop_requested
     from deportsim.defaults import BANDS_ABOVE
     from deportsim.run import DEFAULT_SCENARIO, Prepared, RunConfig, RunOutput, execute, prepare
     from deportsim.run.results import METRICS, REQUIRED_METRICS
@@ -122,6 +122,7 @@ _WHERE = {
     "Interrupted": "deportsim.core.signals",
     "clear_stop": "deportsim.core.signals",
     "request_stop": "deportsim.core.signals",
+    "stop_requested": "deportsim.core.signals",
     "DEFAULT_SCENARIO": "deportsim.defaults",
     "Prepared": "deportsim.run",
     "RunConfig": "deportsim.run",
@@ -201,6 +202,7 @@ __all__ = [
     "scenarios",
     "sensitivity",
     "status",
+    "stop_requested",
     "sweep",
     "write_outputs",
 ]

@@ -75,19 +75,18 @@ def _fail(message: str, code: int) -> None:
 
 
 @contextlib.contextmanager
-def _interrupts() -> Iterator[list[int]]:
-    """Turn SIGINT and SIGTERM into :class:`api.Interrupted`; yield the signals received.
+def _interrupts() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into :class:`api.Interrupted` while the block runs.
 
-    Each is also noted as a stop asked for (:func:`api.request_stop`), so that a run whose
-    exception Python discarded still stops before putting its results in place. A signal ignored
+    The first is noted as the stop asked for (:func:`api.request_stop`; the block reads it with
+    :func:`api.stop_requested`), so that a run whose exception Python discarded still stops
+    before putting its results in place. A signal ignored
     when the process started (a background job's SIGINT) stays ignored. The earlier handlers are
     restored on leaving (``main`` may be called more than once, in tests).
     """
-    received: list[int] = []
     interrupted, request_stop = api.Interrupted, api.request_stop  # loaded before any signal
 
     def handler(signum: int, _frame: FrameType | None) -> None:
-        received.append(signum)
         request_stop(signum)
         raise interrupted(signum)
 
@@ -101,7 +100,7 @@ def _interrupts() -> Iterator[list[int]]:
     hook, sys.unraisablehook = sys.unraisablehook, unraisable
     earlier = handle_signals(handler)
     try:
-        yield received
+        yield
     finally:
         for sig, old in earlier.items():
             signal.signal(sig, old)
@@ -150,16 +149,17 @@ def main(argv: list[str] | None = None) -> None:
     """
     args = sys.argv[1:] if argv is None else argv
     kept: list[bool] = []
-    with _interrupts() as received:
+    with _interrupts():
         try:
             code = _run(args, kept)
         except SystemExit as exc:
-            if not received or exc.code in (0, 2):
+            if (signum := api.stop_requested()) is None or exc.code in (0, 2):
                 raise
-            sys.exit(128 + received[0])  # a verb that said what was kept (a sweep)
-    if received or code == 130:
-        name = signal.Signals(received[0]).name if received else "SIGINT"
-        _fail(interrupted_line(name, any(kept)), 128 + (received or [2])[0])
+            sys.exit(128 + signum)  # a verb that said what was kept (a sweep)
+        received = api.stop_requested()
+    if received is not None or code == 130:
+        signum = received or signal.SIGINT
+        _fail(interrupted_line(signal.Signals(signum).name, any(kept)), 128 + signum)
     sys.exit(code)
 
 

@@ -27,7 +27,7 @@ from deportsim.run.results import (
     summarise_regions,
 )
 
-__all__ = ["BatchSeries", "RunOutput", "batch_factors", "execute"]
+__all__ = ["BatchSeries", "RunOutput", "daily_factors", "execute"]
 
 F = NDArray[np.float64]
 #: ``(r0, national, regional, factors)``: a batch's series and daily factors (replicates ``r0 ..``)
@@ -95,15 +95,17 @@ def execute(
     return RunOutput(prep, sim, summary, names)
 
 
-def batch_factors(prep: Prepared, r0: int, r1: int) -> dict[str, F]:
-    """The daily factors of replicates ``r0 .. r1 - 1`` after the bridge's days.
+def daily_factors(prep: Prepared) -> Callable[[int, int], dict[str, F]]:
+    """``(r0, r1) ->`` the daily factors of replicates ``r0 .. r1 - 1``, after the bridge's days.
 
     With drawn parameters each replicate's own, (replicates, days); otherwise the run's, (days,)
-    (:func:`deportsim.model.accounts.factors`).
+    (:func:`deportsim.model.accounts.factors`), computed once.
     """
-    draws = prep.draws
-    daily = draws.series_factors(r0, r1) if draws is not None else factors(prep.inputs)
-    return {name: values[..., prep.bridge :] for name, values in daily.items()}
+    skip, draws = prep.bridge, prep.draws
+    if draws is not None:
+        return lambda r0, r1: {n: v[:, skip:] for n, v in draws.series_factors(r0, r1).items()}
+    fixed = {name: values[skip:] for name, values in factors(prep.inputs).items()}
+    return lambda _r0, _r1: fixed
 
 
 class _BatchSummary:
@@ -123,6 +125,7 @@ class _BatchSummary:
     ) -> None:
         replicates, regions = prep.config.replicates, len(prep.inputs.regions)
         self.prep, self.on_series, self.on_batch = prep, on_series, on_batch
+        self.daily = daily_factors(prep)
         self.values = {name: np.empty(replicates) for name in METRICS}
         self.regional = {name: np.empty((replicates, regions)) for name in REGIONAL_METRICS}
         self.given: dict[int, dict[str, F]] = {}  # drawn parameters: each batch's own factors
@@ -138,7 +141,7 @@ class _BatchSummary:
         rows = len(next(iter(national.values())))
         with self.lock:
             given = self.given.pop(r0, None)
-        daily = given if given is not None else batch_factors(self.prep, r0, r0 + rows)
+        daily = given if given is not None else self.daily(r0, r0 + rows)
         x = self.prep.inputs
         part = SimResult(national, regional, x.regions, self.prep.days, rows, {}, daily)
         for name, values in metric_values(part).items():

@@ -36,9 +36,9 @@ from deportsim._version import __version__
 from deportsim.core.checksums import file_sha256
 from deportsim.core.errors import Location, UserError
 from deportsim.core.folders import DiskFullError, writable_folder, write_text_atomic
-from deportsim.model.accounts import factors
 from deportsim.run.bands import STATISTICS, band_batches, from_sim
 from deportsim.run.config import BANDS_ABOVE
+from deportsim.run.execute import daily_factors
 from deportsim.run.results import BLOCK, TimeseriesBlocks, timeseries_batches
 
 if TYPE_CHECKING:
@@ -288,21 +288,17 @@ class TimeseriesStream:
 
     Batches may end in any order (they run side by side) and be of any size; they are written in
     replicate order, in blocks of :data:`~deportsim.run.results.BLOCK` replicates, on a thread of
-    their own, so the file is the same as :func:`_write_timeseries` writes after the run, however
+    their own, so the file is the same as :func:`write_timeseries` writes after the run, however
     the replicates were batched. :meth:`add` is the model's ``on_batch``; :meth:`close` writes
     the last block and waits for it.
     """
 
     def __init__(self, path: Path, prep: Prepared) -> None:
-        x = prep.inputs
         self.path = path
-        # drawn parameters: each block's replicates' own factors (deportsim.run.draws)
-        daily: dict[str, F] | Callable[[int, int], dict[str, F]] = (
-            prep.draws.series_factors if prep.draws is not None else factors(x)
+        # each block's factors (drawn parameters: its replicates' own), the bridge left out
+        self.rows = TimeseriesBlocks(
+            prep.start, prep.days, prep.inputs.regions, daily_factors(prep)
         )
-        if prep.bridge:  # the bridge's days are not kept (deportsim.run.prepare)
-            daily = _after_bridge(daily, prep.bridge)
-        self.rows = TimeseriesBlocks(prep.start, prep.days, x.regions, daily)
         self.pending: dict[int, tuple[dict[str, F], dict[str, F]]] = {}
         self.next = 0  # the first replicate not yet in order
         self.buffer: list[tuple[dict[str, F], dict[str, F]]] = []  # in order, not yet a block
@@ -404,13 +400,3 @@ def write_outputs(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return manifest
-
-
-def _after_bridge(
-    daily: dict[str, F] | Callable[[int, int], dict[str, F]], bridge: int
-) -> dict[str, F] | Callable[[int, int], dict[str, F]]:
-    """Daily factors without the bridge's first ``bridge`` days (the last axis is the day)."""
-    if callable(daily):
-        whole = daily
-        return lambda first, end: {n: v[..., bridge:] for n, v in whole(first, end).items()}
-    return {n: v[..., bridge:] for n, v in daily.items()}

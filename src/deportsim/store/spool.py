@@ -22,18 +22,22 @@ from deportsim.core.errors import Location, UserError
 from deportsim.model.accounts import regional
 from deportsim.run.bands import band_series
 
-__all__ = ["BandSpool", "check_room"]
+__all__ = ["BandSpool", "check_room", "spool_bytes"]
 
 F = NDArray[np.float64]
+
+
+def spool_bytes(replicates: int, days: int, regions: tuple[str, ...]) -> int:
+    """The size of a run's spool: 8 bytes per replicate, day and band series."""
+    return 8 * replicates * days * len(band_series(regions))
 
 
 def check_room(out: Path, replicates: int, days: int, regions: tuple[str, ...]) -> None:
     """Refuse a run whose spool would not fit on the disk of ``out`` (UserError), before it runs.
 
-    The spool takes 8 bytes per replicate, day and band series; a tenth more is asked for, for
-    the files themselves.
+    A tenth more than :func:`spool_bytes` is asked for, for the files themselves.
     """
-    need = 8 * replicates * days * len(band_series(regions))
+    need = spool_bytes(replicates, days, regions)
     free = shutil.disk_usage(out).free
     if need * 1.1 > free:
         raise UserError(
@@ -52,7 +56,7 @@ class BandSpool:
         self.series = band_series(regions)
         self.place = {key: i for i, key in enumerate(self.series)}
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.ftruncate(self.fd, len(self.series) * replicates * days * 8)
+        os.ftruncate(self.fd, spool_bytes(replicates, days, regions))
 
     def _offset(self, metric: str, region: int, r0: int) -> int:
         return (self.place[(metric, region)] * self.replicates + r0) * self.days * 8
