@@ -30,6 +30,8 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from deportsim.engine.snapshot import Snapshot
+
 __all__ = ["SERIES", "EngineResult"]
 
 F = NDArray[np.float64]
@@ -51,6 +53,8 @@ class EngineResult:
     external_people: F  # (replicates,) external arrivals over the run
     # (replicates, steps, regions) per capture: "station.name", and "station.name[class]"
     captures: dict[str, F] = field(default_factory=dict)
+    #: the state on the day asked for with ``snapshot_at`` (:mod:`deportsim.engine.snapshot`)
+    snapshot: Snapshot | None = None
 
     @classmethod
     def concat(cls, parts: Sequence[EngineResult]) -> EngineResult:
@@ -73,6 +77,11 @@ class EngineResult:
             final_people=np.concatenate([p.final_people for p in parts]),
             external_people=np.concatenate([p.external_people for p in parts]),
             captures={n: np.concatenate([p.captures[n] for p in parts]) for n in first.captures},
+            snapshot=(
+                None
+                if any(p.snapshot is None for p in parts)
+                else Snapshot.join([p.snapshot for p in parts if p.snapshot is not None])
+            ),
         )
 
     @property

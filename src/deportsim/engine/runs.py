@@ -8,6 +8,7 @@ The step order of a day is written once, in :func:`deportsim.engine.kernels.run_
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
@@ -21,6 +22,7 @@ from deportsim.engine.network import Key, Network
 from deportsim.engine.plan import ClassRecord, Plan, RecordSpec
 from deportsim.engine.result import SERIES, EngineResult
 from deportsim.engine.sampling import MeanField, Sampler, Stochastic
+from deportsim.engine.snapshot import Snapshot
 from deportsim.engine.streams import Streams
 
 __all__ = ["CHUNK", "REFILL_ROUNDS", "run_batches", "simulate"]
@@ -48,6 +50,8 @@ def simulate(
     period: int = 1,
     threads: int = 1,
     on_day: Callable[[int], None] | None = None,
+    resume: Snapshot | None = None,
+    snapshot_at: int | None = None,
 ) -> EngineResult:
     """Run the network for ``days`` days; every replicate and region advances together.
 
@@ -72,6 +76,14 @@ def simulate(
     every station and capture (True), or of the stations and captures (``"station.capture"``)
     it names. With ``"captured"`` recorded, each capture's own count is kept too
     (:attr:`EngineResult.captures`).
+
+    ``snapshot_at``: the state at the start of that day is kept (:attr:`EngineResult.snapshot`).
+    ``resume``: the run goes on from a snapshot (:mod:`deportsim.engine.snapshot`) instead of
+    placing people on day 0: it runs days ``resume.day .. days - 1`` only, its series are 0
+    before them and its ``initial_people`` are the snapshot's. From ``resume.day`` on it gives
+    the numbers of the run the snapshot was taken from, provided the network's values before
+    that day are the same (not checked here; its structure is). ``on_day`` then counts the days
+    run from 0.
     """
     asked = record.values() if isinstance(record, Mapping) else [record]
     unknown = {name for names in asked for name in names} - set(SERIES)
@@ -80,22 +92,39 @@ def simulate(
     if threads < 1 or period < 1 or days < 1 or replicates < 1:
         raise ValueError("days, replicates, period and threads must be at least 1")
     plan = Plan.build(net, days, record, record_classes)
-    run = _Run(plan, days, replicates, len(net.regions), sampler, period=period)
-    run.place(initial or {}, net if settled else None)
+    first = 0 if resume is None else resume.day
+    if snapshot_at is not None and not first < snapshot_at < days:
+        raise ValueError(f"snapshot_at must be a day after {first} and before {days}")
+    if resume is not None:
+        resume.check_fits(
+            plan.classes, plan.streams, net.regions, age_bins=plan.age_bins,
+            replicates=replicates, days=days,
+        )  # fmt: skip
+        if first % period or initial:
+            raise ValueError("a run goes on from a snapshot on a step's first day, with no initial")
+    run = _Run(plan, days, replicates, len(net.regions), sampler, period=period, resume=resume)
+    if resume is None:
+        run.place(initial or {}, net if settled else None)
+    if snapshot_at is not None:
+        run.want_snapshot()
+    cuts = {*range(first, days, CHUNK), *(() if snapshot_at is None else (snapshot_at,))}
+    bounds = [*sorted(cuts), days]
 
     def advance(r0: int, r1: int, done: Callable[[int], None]) -> None:
         """Replicates ``r0 .. r1 - 1`` through every day, a chunk of days at a time."""
         scratch = run.scratch()
-        for t0 in range(0, days, CHUNK):
-            t1 = min(t0 + CHUNK, days)
+        for t0, t1 in itertools.pairwise(bounds):
+            if t0 == snapshot_at:
+                run.keep(r0, r1, t0)
             run.advance(t0, t1, r0, r1, scratch)
             done((r1 - r0) * (t1 - t0))
 
     per_thread = -(-replicates // threads)  # one range of replicates per thread
     over_threads(
-        replicates, advance, batch_size=per_thread, threads=threads, days=days, on_day=on_day
-    )
-    return run.result(net.regions)
+        replicates, advance, batch_size=per_thread, threads=threads, days=days - first,
+        on_day=on_day,
+    )  # fmt: skip
+    return run.result(net.regions, snapshot_at)
 
 
 def run_batches(
@@ -143,8 +172,9 @@ class _Run:
     """The arrays of one run (state, results, random streams) and the compiled loop over them."""
 
     def __init__(
-        self, plan: Plan, days: int, replicates: int, regions: int, sampler: Sampler, *, period: int
-    ) -> None:
+        self, plan: Plan, days: int, replicates: int, regions: int, sampler: Sampler, *,
+        period: int, resume: Snapshot | None = None,
+    ) -> None:  # fmt: skip
         self.plan, self.days, self.replicates, self.period = plan, days, replicates, period
         self.mode = Mode(sampler.stochastic, sampler.exact_below, REFILL_ROUNDS, days, period)
         steps = -(-days // period)
@@ -153,13 +183,41 @@ class _Run:
             occ=np.zeros((replicates, regions, plan.age_bins)),
             queue=queue,
             tomorrow=np.zeros_like(queue),
-            rng=sampler.states(plan.streams, replicates),
+            rng=(sampler.states(plan.streams, replicates) if resume is None else resume.rng.copy()),
             external=np.zeros(replicates),
             store=np.zeros((replicates, steps, len(plan.pairs), regions)),
             sinks=np.zeros((replicates, steps, len(plan.sinks), regions)),
             captured=np.zeros((replicates, steps, len(plan.capture_keys), regions)),
         )
         self.initial = np.zeros(replicates)
+        if resume is not None:
+            self.state.occ[...] = resume.occ
+            self.state.queue[...] = resume.queue
+            self.state.tomorrow[...] = resume.tomorrow
+            self.initial = resume.people
+        self.before = resume
+        self.kept: tuple[F, F, F, NDArray[np.uint64], F, F] | None = None
+
+    def want_snapshot(self) -> None:
+        """Make room for a snapshot (before the threads start: each then keeps its own rows)."""
+        st, n = self.state, self.replicates
+        self.kept = (
+            np.empty_like(st.occ), np.empty_like(st.queue), np.empty_like(st.tomorrow),
+            np.empty_like(st.rng), np.zeros(n), np.zeros(n),
+        )  # fmt: skip
+
+    def keep(self, r0: int, r1: int, day: int) -> None:
+        """Keep the state of replicates ``r0 .. r1 - 1`` at the start of ``day`` (a snapshot)."""
+        st = self.state
+        if self.kept is None:
+            raise RuntimeError("no snapshot was asked for")
+        occ, queue, tomorrow, rng, arrived, left = self.kept
+        occ[r0:r1], queue[r0:r1] = st.occ[r0:r1], st.queue[r0:r1]
+        tomorrow[r0:r1], rng[:, r0:r1] = st.tomorrow[r0:r1], st.rng[:, r0:r1]
+        before = self.before
+        arrived[r0:r1] = st.external[r0:r1] + (0.0 if before is None else before.arrived[r0:r1])
+        gone = st.sinks[r0:r1, : day // self.period].sum(axis=(1, 2, 3))
+        left[r0:r1] = gone + (0.0 if before is None else before.left[r0:r1])
 
     def place(self, initial: Mapping[Key, float | ArrayLike], net: Network | None = None) -> None:
         """Put people in stations before day 0.
@@ -196,9 +254,12 @@ class _Run:
         """Days ``t0 .. t1 - 1`` for replicates ``r0 .. r1 - 1`` (releases the GIL)."""
         run_days(t0, t1, r0, r1, self.plan.arrays, self.mode, self.state, day)
 
-    def result(self, regions: tuple[str, ...]) -> EngineResult:
-        """The run's results, sharing its arrays."""
+    def result(self, regions: tuple[str, ...], snapshot_at: int | None = None) -> EngineResult:
+        """The run's results, sharing its arrays (with the state kept on ``snapshot_at``)."""
         p, st = self.plan, self.state
+        snapshot = None
+        if snapshot_at is not None and self.kept is not None:
+            snapshot = Snapshot(snapshot_at, p.classes, p.streams, regions, *self.kept)
         inside = st.occ.sum(axis=(1, 2)) + st.queue.sum(axis=(1, 2))
         return EngineResult(
             days=self.days,
@@ -211,6 +272,7 @@ class _Run:
             initial_people=self.initial,
             final_people=inside + st.tomorrow.sum(axis=(1, 2)),
             external_people=st.external,
+            snapshot=snapshot,
         )
 
 

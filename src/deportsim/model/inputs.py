@@ -11,7 +11,8 @@ arrays of shape (regions,).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -115,3 +116,32 @@ class Inputs:
     children_per_parent: F
     death_rate: F  # deaths in custody per person held per day
     sector_share: dict[str, F]
+
+    def same_before(self, other: Inputs, day: int) -> bool:
+        """Whether ``other`` holds the same values as these inputs on every day before ``day``.
+
+        Daily arrays (of ``days`` days, or the officers' history before them) are compared on
+        those days only, everything else whole: two runs whose inputs are the same before
+        ``day`` are the same run until then (:meth:`deportsim.model.SimResult.then`).
+        """
+        if self.regions != other.regions or not 0 < day <= min(self.days, other.days):
+            return False
+        if len(self.regions) in {self.days, other.days}:  # a regional array would read as daily
+            return False
+        return all(
+            _same(getattr(self, f.name), getattr(other, f.name), (self.days, other.days), day)
+            for f in fields(self)
+            if f.name != "days"
+        )
+
+
+def _same(a: Any, b: Any, days: tuple[int, int], day: int) -> bool:
+    """One field of two inputs, daily arrays compared before ``day`` (see ``same_before``)."""
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k], days, day) for k in a)
+    if not isinstance(a, np.ndarray):
+        return bool(a == b)
+    history = a.shape[0] - days[0]  # the officers' history: days before the run, then the run
+    if a.ndim and history >= 0 and b.shape[0] - days[1] == history:
+        return bool(np.array_equal(a[: history + day], b[: history + day]))
+    return a.shape == b.shape and bool(np.array_equal(a, b))

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from deportsim.engine import EngineResult, MeanField, Stochastic, Streams, over_threads
 from deportsim.engine import simulate as run_network
 from deportsim.engine.runs import CHUNK
+from deportsim.engine.snapshot import Snapshot
 from deportsim.model.accounts import (
     NATIONAL_SERIES,
     REGIONAL_SERIES,
@@ -80,10 +81,69 @@ class SimResult:
     replicates: int
     flows: dict[str, F]
     factors: dict[str, F]
+    #: the state on the day asked for with ``snapshot_at`` (:mod:`deportsim.engine.snapshot`)
+    snapshot: Snapshot | None = None
 
     def region(self, name: str) -> F:
         """A regional series by name, shape (replicates, days, regions)."""
         return regional(name, self.regional, self.factors)
+
+    def then(self, rest: SimResult, day: int) -> SimResult:
+        """This run's first ``day`` days followed by ``rest``, which went on from its snapshot.
+
+        ``rest`` is a run resumed from this run's snapshot of day ``day`` (:func:`simulate`'s
+        ``resume``), its inputs the same as this run's before that day; the result is the whole
+        run, day 0 on, as one run would have given it. Its snapshot is ``rest``'s.
+        """
+        if not 0 < day <= self.days or rest.replicates != self.replicates:
+            raise ValueError(f"cannot join a run of {self.days} days at day {day}")
+
+        def join(head: dict[str, F], tail: dict[str, F]) -> dict[str, F]:
+            return {n: np.concatenate([head[n][:, :day], v], axis=1) for n, v in tail.items()}
+
+        factors = {n: _join(self.factors[n], v, day) for n, v in rest.factors.items()}
+        at = self.snapshot
+        if at is None or at.day != day:
+            raise ValueError(f"this run kept no snapshot of day {day} for another to go on from")
+        flows = {
+            "initial": self.flows["initial"], "final": rest.flows["final"],
+            "arrived": at.arrived + rest.flows["arrived"], "left": at.left + rest.flows["left"],
+        }  # fmt: skip
+        return SimResult(
+            join(self.national, rest.national), join(self.regional, rest.regional),
+            self.regions, day + rest.days, self.replicates, flows, factors, rest.snapshot,
+        )  # fmt: skip
+
+
+def _join(head: F, tail: F, day: int) -> F:
+    """A daily factor's first ``day`` days then ``tail``: (days,) each, or (replicates, days)."""
+    if head.ndim == tail.ndim == 1:
+        return np.concatenate([head[:day], tail])
+    rows = max(np.atleast_2d(head).shape[0], np.atleast_2d(tail).shape[0])
+    parts = [
+        np.broadcast_to(head[..., :day], (rows, day)),
+        np.broadcast_to(tail, (rows, tail.shape[-1])),
+    ]
+    return np.concatenate(parts, axis=1)
+
+
+def _flows_into(flows: dict[str, F], r0: int, r1: int, results: list[EngineResult]) -> None:
+    """A batch's people at the start and end, and arrived and left, into rows ``r0 .. r1``."""
+    flows["initial"][r0:r1] = np.concatenate([r.initial_people for r in results])
+    flows["final"][r0:r1] = np.concatenate([r.final_people for r in results])
+    flows["arrived"][r0:r1] = np.concatenate([r.external_people for r in results])
+    flows["left"][r0:r1] = np.concatenate(
+        [sum(v.sum(axis=(1, 2)) for v in r.sinks.values()) for r in results]
+    )
+
+
+def _first_kept(days: int, skip: int, resume: Snapshot | None) -> int:
+    """The first day whose series a run keeps: ``skip``, or the day it goes on from."""
+    if not 0 <= skip < days:
+        raise ValueError(f"skip must be from 0 to {days - 1} days, not {skip}")
+    if resume is not None and skip:
+        raise ValueError("a run that goes on from a snapshot skips no days of its own")
+    return skip if resume is None else resume.day
 
 
 def _in_chunks(done: Callable[[int], None], days: int) -> Callable[[int], None]:
@@ -133,6 +193,8 @@ def simulate(
     skip: int = 0,
     keep: bool = True,
     on_factors: Callable[[int, dict[str, F]], None] | None = None,
+    resume: Snapshot | None = None,
+    snapshot_at: int | None = None,
 ) -> SimResult:
     """Run ``replicates`` replicates of the pipeline over ``x.days`` days.
 
@@ -161,12 +223,17 @@ def simulate(
     that memory does not grow with the number of replicates. ``on_factors(r0, factors)``, with
     ``inputs_for``: each batch's daily factors, (replicates, days) from ``skip`` on, just before
     ``on_batch`` receives its series (from the inputs the batch ran on: not computed again).
+    ``snapshot_at``: the state at the start of that day is kept in the result's ``snapshot``;
+    ``resume``: the run goes on from such a snapshot (of a run whose inputs were the same before
+    its day), its series beginning on that day (:meth:`SimResult.then` puts the two together):
+    the same numbers as one run from day 0, in the time of the days after the snapshot.
     """
     pipe = pipeline if pipeline is not None else build(x)
     record = _record(pipe)
     threads = threads or os.cpu_count() or 1
-    if not 0 <= skip < x.days:
-        raise ValueError(f"skip must be from 0 to {x.days - 1} days, not {skip}")
+    skip = _first_kept(x.days, skip, resume)
+    ran = x.days - (0 if resume is None else resume.day)  # days the engine runs
+    snapshots: dict[int, list[Snapshot]] = {}  # by first replicate, when one is asked for
     kept = x.days - skip
     national, regional, per_replicate = _kept(x, replicates, kept, keep, inputs_for is not None)
     flows = {n: np.zeros(replicates) for n in ("initial", "final", "arrived", "left")}
@@ -183,8 +250,9 @@ def simulate(
         res = run_network(
             pr.network, x.days, 1,
             MeanField() if mean_field else Stochastic(streams, first_replicate=r),
-            initial=pr.initial, settled=True, record=_record(pr), record_classes=CLASS_SERIES,
-            on_day=_in_chunks(done, x.days),
+            initial=pr.initial if resume is None else None, settled=True, record=_record(pr),
+            record_classes=CLASS_SERIES, on_day=_in_chunks(done, ran),
+            resume=None if resume is None else resume.rows(r, r + 1), snapshot_at=snapshot_at,
         )  # fmt: skip
         daily = factors(xr)
         for name, values in daily.items() if keep else ():
@@ -207,11 +275,13 @@ def simulate(
             x.days,
             r1 - r0,
             MeanField() if mean_field else Stochastic(streams, first_replicate=r0),
-            initial=pipe.initial,
+            initial=pipe.initial if resume is None else None,
             settled=True,
             record=record,
             record_classes=CLASS_SERIES,
             on_day=lambda _t: done(r1 - r0),
+            resume=None if resume is None else resume.rows(r0, r1),
+            snapshot_at=snapshot_at,
         )
         nat, reg = series(x, pipe, res)
         store(r0, r1, nat, reg, [res])
@@ -228,18 +298,16 @@ def simulate(
                 national[name][r0:r1] = values
             for name, values in reg.items():
                 regional[name][r0:r1] = values
-        flows["initial"][r0:r1] = np.concatenate([r.initial_people for r in results])
-        flows["final"][r0:r1] = np.concatenate([r.final_people for r in results])
-        flows["arrived"][r0:r1] = np.concatenate([r.external_people for r in results])
-        flows["left"][r0:r1] = np.concatenate(
-            [sum(v.sum(axis=(1, 2)) for v in r.sinks.values()) for r in results]
-        )
+        _flows_into(flows, r0, r1, results)
+        snapshots[r0] = [r.snapshot for r in results if r.snapshot is not None]
         if on_batch is not None:
             on_batch(r0, nat, reg)
 
-    over_threads(
-        replicates, run_batch, batch_size=batch, threads=threads, days=x.days, on_day=on_day
-    )
+    over_threads(replicates, run_batch, batch_size=batch, threads=threads, days=ran, on_day=on_day)
     daily = per_replicate if inputs_for is not None else factors(x)
     daily = {name: values[..., skip:] for name, values in daily.items()} if keep else {}
-    return SimResult(national, regional, x.regions, kept, replicates, flows, daily)
+    parts = [p for r0 in sorted(snapshots) for p in snapshots[r0]]
+    return SimResult(
+        national, regional, x.regions, kept, replicates, flows, daily,
+        Snapshot.join(parts) if snapshot_at is not None else None,
+    )  # fmt: skip

@@ -19,7 +19,7 @@ import pytest
 
 from deportsim import api
 from deportsim.analysis.requirements.files import write_requirements
-from deportsim.analysis.requirements.find import Requirements
+from deportsim.analysis.requirements.find import Requirements, find_requirements
 from deportsim.analysis.requirements.resources import LEVERS, apply, overrides, years_of
 from deportsim.analysis.requirements.search import Search, parse_targets
 from deportsim.cli.app import main
@@ -336,3 +336,45 @@ def test_a_year_on_the_published_record_cannot_be_planned(tmp_path: Path) -> Non
     assert info.value.location.path == "--start"
     assert not (tmp_path / "a").exists()
     assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("drawn", [False, True])
+def test_runs_that_go_on_from_earlier_states_give_the_numbers_of_runs_from_day_0(
+    drawn: bool,
+) -> None:
+    """Searches and confirmations reuse earlier runs' states (continued.py): nothing changes.
+
+    With officers trained in 90 days (the record's fit is 730: a year's levels then change the
+    two years before it, which leaves nothing to reuse in two years), year 2's runs go on from
+    day 275 of earlier ones.
+    """
+    cfg = api.RunConfig(
+        scenario="directive-2025", years=2.0, replicates=8, seed=3, start=START,
+        parameter_uncertainty=drawn, sets=("arrests.new_officer_ramp_days=90",),
+    )  # fmt: skip
+    prep = api.prepare(cfg)
+    (target,) = parse_targets(["removals_per_year=900000"])
+    runs = [
+        find_requirements(
+            prep.resolved,
+            (target,),
+            probability=0.8,
+            replicates=8,
+            seed=3,
+            parameter_uncertainty=drawn,
+            reuse=reuse,
+        )
+        for reuse in (True, False)
+    ]
+    reused, fresh = runs
+    assert reused.days_reused >= 275 * (fresh.mean_field_runs // 3)
+    assert fresh.days_reused == 0
+    assert reused.plan == fresh.plan
+    assert [r.rounds for r in reused.results] == [r.rounds for r in fresh.results]
+    assert reused.mean_field_runs == fresh.mean_field_runs
+    for a, b in ((reused.sim, fresh.sim), (reused.own_sim, fresh.own_sim)):
+        assert a.days == b.days == prep.resolved.days
+        for name, values in b.national.items():
+            np.testing.assert_array_equal(a.national[name], values, err_msg=name)
+        for name, values in b.regional.items():
+            np.testing.assert_array_equal(a.regional[name], values, err_msg=name)

@@ -36,12 +36,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.analysis.claims.constraints import Binding, binding
+from deportsim.analysis.requirements.continued import Continued
 from deportsim.analysis.requirements.resources import (
     LEVERS,
     Plan,
     Year,
     apply,
     apply_resolved,
+    changes_from,
     level,
     plan_key,
     years_of,
@@ -49,6 +51,7 @@ from deportsim.analysis.requirements.resources import (
 from deportsim.analysis.requirements.search import Found, Search, Target, with_levels
 from deportsim.core.errors import Location, UserError
 from deportsim.engine import Streams
+from deportsim.engine.snapshot import Snapshot
 from deportsim.model import Inputs, SimResult, read_inputs, simulate
 from deportsim.model.accounts import COSTS
 from deportsim.parameters import Resolved
@@ -62,6 +65,8 @@ F = NDArray[np.float64]
 ROUNDS = 6
 #: The margin added to the aim, as a share of the target, after a confirmation falls short.
 STEP = 0.001
+#: States of stochastic runs kept for later runs to go on from (each with its run's series).
+KEEP = 2
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,8 @@ class Requirements:
     stochastic_runs: int = 0
     notes: list[str] = field(default_factory=list)
     parameter_uncertainty: bool = False  # the stochastic runs' replicates drew the parameters
+    #: days of the runs (mean-field and stochastic) taken from earlier runs' states, not run
+    days_reused: int = 0
 
     @property
     def include(self) -> list[str]:
@@ -154,12 +161,16 @@ def find_requirements(
     seed: int = 0,
     parameter_uncertainty: bool = False,
     on_status: Callable[[str], None] | None = None,
+    reuse: bool = True,
 ) -> Requirements:
     """Search, year by year, the resources with which the run reaches ``targets``.
 
     ``resolved`` holds the scenario's own parameters over the whole run; the stochastic runs
     use ``replicates`` replicates from ``seed``, each drawing the uncertain parameters if
-    ``parameter_uncertainty``. ``on_status`` receives a line of progress.
+    ``parameter_uncertainty``. ``on_status`` receives a line of progress. ``reuse``: runs go on
+    from the state of earlier runs where their inputs are the same until then
+    (:mod:`deportsim.analysis.requirements.continued`), which gives the same numbers as runs
+    from day 0 in less time; False runs each from day 0.
     """
     years = years_of(resolved.start, resolved.days)
     check_options(probability, from_year, len(years))
@@ -177,10 +188,11 @@ def find_requirements(
     def draws(days: int) -> ParameterDraws:
         return draw_parameters(own(days), replicates, seed)
 
-    search = Search(base, years)
+    search = Search(base, years, reuse=reuse)
     runs = _Stochastic(
-        base, years, replicates, seed, (own, draws) if parameter_uncertainty else None
-    )
+        base, years, replicates, seed, (own, draws) if parameter_uncertainty else None,
+        reuse=reuse,
+    )  # fmt: skip
     plan: Plan = {}
     results: list[YearResult] = []
     for year in years:
@@ -216,6 +228,7 @@ def find_requirements(
         targets, probability, from_year, replicates, seed, resolved, years, plan,
         own_x, apply(own_x, plan, years), sim, own_sim, results, search.runs, runs.count,
         parameter_uncertainty=parameter_uncertainty,
+        days_reused=sum(c.days_skipped for c in (search.continued, runs.continued) if c),
     )  # fmt: skip
 
 
@@ -323,11 +336,14 @@ class _Stochastic:
         replicates: int,
         seed: int,
         drawn: tuple[Callable[[int], Resolved], Callable[[int], ParameterDraws]] | None = None,
+        *,
+        reuse: bool = True,
     ) -> None:
         self.base, self.years, self.drawn = base, years, drawn
         self.replicates, self.seed = replicates, seed
         self.count = 0
         self._last: tuple[object, int, SimResult] | None = None
+        self.continued = Continued(keep=KEEP) if reuse else None
 
     def run(self, plan: Plan, days: int) -> SimResult:
         """The run (the last one again if it had the same plan and days)."""
@@ -335,14 +351,25 @@ class _Stochastic:
         if self._last is not None and self._last[:2] == (key, days):
             return self._last[2]
         x = apply(self.base(days), plan, self.years)
-        inputs_for = None
+        inputs_for, exact = None, None
         if self.drawn is not None:
             own, draws = self.drawn
             before, drawn = own(days), draws(days)
             after = apply_resolved(before, plan, self.years)
             exact = _levels_exact(drawn, before, after)
             inputs_for = dataclasses.replace(drawn, base=after, exact=exact).inputs
-        sim = simulate(x, self.replicates, Streams(self.seed), inputs_for=inputs_for)
+
+        def go(resume: Snapshot | None, at: int | None) -> SimResult:
+            return simulate(
+                x, self.replicates, Streams(self.seed), inputs_for=inputs_for, resume=resume,
+                snapshot_at=at,
+            )  # fmt: skip
+
+        if self.continued is None:
+            sim = go(None, None)
+        else:
+            year = next((y for y in self.years if y.end == days), self.years[-1])
+            sim = self.continued.run(x, go, snapshot_at=changes_from(year, x), exact=exact)
         self.count += 1
         self._last = (key, days, sim)
         return sim

@@ -37,6 +37,7 @@ __all__ = [
     "Year",
     "apply",
     "apply_resolved",
+    "changes_from",
     "level",
     "overrides",
     "plan_key",
@@ -178,6 +179,15 @@ def _raised(
 
 def _ahead(ramp: float) -> int:
     return min(math.ceil(ramp), HISTORY_DAYS)
+
+
+def changes_from(year: Year, x: Inputs) -> int:
+    """The first day a plan's levels for ``year`` change in :func:`apply`'s inputs ``x``.
+
+    The year's first day, less the officers' ramp-up (they are raised ahead of the year); 0 at
+    the least.
+    """
+    return max(year.first - _ahead(x.officer_ramp), 0)
 
 
 def apply(x: Inputs, plan: Plan, years: list[Year]) -> Inputs:

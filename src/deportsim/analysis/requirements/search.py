@@ -25,10 +25,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.analysis.claims.constraints import binding
-from deportsim.analysis.requirements.resources import LEVERS, Plan, Year, apply, plan_key
+from deportsim.analysis.requirements.continued import Continued
+from deportsim.analysis.requirements.resources import (
+    LEVERS,
+    Plan,
+    Year,
+    apply,
+    changes_from,
+    plan_key,
+)
 from deportsim.core.errors import Location, UserError
 from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.engine import Streams
+from deportsim.engine.snapshot import Snapshot
 from deportsim.model import Inputs, SimResult, simulate
 
 __all__ = [
@@ -47,6 +56,8 @@ JUDGE_LIMIT = 20_000.0
 UNLIMITED = 1e8
 #: Bisections stop when the bracket is this narrow, relative to its upper end.
 PRECISION = 0.002
+#: States of mean-field runs kept for later runs to go on from (a replicate's each: small).
+KEEP = 16
 
 
 @dataclass(frozen=True)
@@ -163,20 +174,31 @@ class Search:
 
     ``base(days)`` gives the scenario's own inputs for the first ``days`` days. A metric's value
     for a plan and year is computed once: a search raised to a higher aim probes many of the
-    same levels again.
+    same levels again. With ``reuse``, a run goes on from the state of an earlier one on the
+    first day its levels differ (:mod:`deportsim.analysis.requirements.continued`; the same
+    numbers).
     """
 
-    def __init__(self, base: Callable[[int], Inputs], years: list[Year]) -> None:
+    def __init__(
+        self, base: Callable[[int], Inputs], years: list[Year], *, reuse: bool = True
+    ) -> None:
         self.base = functools.cache(base)
         self.years = years
         self.runs = 0
         self._values: dict[tuple[object, ...], float] = {}
+        self.continued = Continued(keep=KEEP) if reuse else None
 
     def run(self, plan: Plan, year: Year) -> tuple[Inputs, SimResult]:
         """The mean-field run of ``plan`` up to the end of ``year``, with its inputs."""
         x = apply(self.base(year.end), plan, self.years)
         self.runs += 1
-        return x, simulate(x, 1, Streams(0), mean_field=True)
+
+        def go(resume: Snapshot | None, at: int | None) -> SimResult:
+            return simulate(x, 1, Streams(0), mean_field=True, resume=resume, snapshot_at=at)
+
+        if self.continued is None:
+            return x, go(None, None)
+        return x, self.continued.run(x, go, snapshot_at=changes_from(year, x))
 
     def value(self, plan: Plan, year: Year, metric: TargetMetric) -> float:
         """The metric of ``year`` in the mean-field run of ``plan``."""
