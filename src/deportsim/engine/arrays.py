@@ -33,9 +33,11 @@ class NetArrays(NamedTuple):
     st_nk: Ints  # number of classes of each station
     cls_age_off: Ints  # first age bin of each class in the state's age axis
     cls_ages: Ints  # age bins of each class (the last is the tail)
-    hazard: Floats  # chance of leaving during the next day, by age bin
-    advance: Floats  # chance that those who stay move on to the next bin, by age bin
-    first_hazard: Floats  # chance of leaving on the day of admission, by class
+    # values that may differ from replicate to replicate (parameters drawn for each) have a first
+    # axis of value rows: row ``r * vstep`` is replicate ``r``'s (one row shared by all: 0)
+    hazard: Floats  # (value rows, age bins): chance of leaving during the next day
+    advance: Floats  # (value rows, age bins): chance that those who stay move on to the next bin
+    first_hazard: Floats  # (value rows, classes): chance of leaving on the day of admission
     st_limited: Bools  # the station has a capacity
     st_places: Bools  # capacity in places (else in starts a day)
     st_pooled: Bools  # one capacity for all regions (kept in region 0 of its row)
@@ -49,7 +51,7 @@ class NetArrays(NamedTuple):
     cls_arr_row: Ints  # expected external arrivals by day and region: its row
     cls_leg_off: Ints  # first route leg of each class
     cls_leg_n: Ints  # number of route legs of each class
-    cls_certain: Bools  # one leg taken by everyone, every day: no draw
+    cls_certain: Bools  # one leg taken by everyone, every day, in every value row: no draw
     leg_target: Ints  # a class, or -1 - sink
     leg_row: Ints  # the leg's chance by day and region: its row
     exit_sink: int  # sink of people whose routes send them nowhere
@@ -68,7 +70,7 @@ class NetArrays(NamedTuple):
     # (infinite: no saturation, the rate is a chance per person)
     cap_e0: Ints  # first entry of each capture
     cap_key: Ints  # key of each capture in ``State.captured``, or -1 when not kept
-    ent_weight: Floats  # how easy the entry's class is to find for the capture
+    ent_weight: Floats  # (value rows, entries): how easy the entry's class is to find
     ent_leg_off: Ints  # first route leg of the entry's captured people
     ent_leg_n: Ints
     ent_certain: Bools
@@ -78,11 +80,12 @@ class NetArrays(NamedTuple):
     st_key: Ints  # result key of each station, or -1 when none of its series is kept
     cls_key: Ints  # result key of each class, or -1 when not kept
     slot: Ints  # (keys, SERIES_INDEX): place of each key's series in the store, or -1
-    # the daily table (deportsim.engine.table): row ``i``'s value on day ``t`` in region ``g``
-    # is ``day_values[day_offset[i] + t * day_step[i] + g]``
+    # the daily tables (deportsim.engine.table), one per value row ``v``: row ``i``'s value on
+    # day ``t`` in region ``g`` is ``day_values[day_offset[v, i] + t * day_step[v, i] + g]``
     day_values: Floats
-    day_offset: Ints
-    day_step: Ints
+    day_offset: Ints  # (value rows, table rows)
+    day_step: Ints  # (value rows, table rows)
+    vstep: int  # 1: a value row per replicate; 0: one row for all
 
 
 class Mode(NamedTuple):

@@ -90,26 +90,27 @@ def run_days(
        a recorded step; flows are summed over them).
     """
     for r in range(r0, r1):  # each replicate's results are written one after the other
+        v = r * net.vstep  # the replicate's row of the network's values (0: shared by all)
         for t in range(t0, t1):
             step = t // mode.period  # the recorded step; stocks are averaged over its days
             weight = 1.0 / min(mode.period, mode.days - step * mode.period)
             _carry(st.tomorrow, day.today, r, True)
             for s in range(net.st_k0.size):
-                _exits(net, mode, st, day, s, r)
+                _exits(net, mode, st, day, s, r, v)
                 for c in range(net.st_cap0[s], net.st_cap0[s] + net.st_ncap[s]):
-                    _capture(net, mode, st, day, s, c, r, t, step)
-                _candidates(net, mode, st, day, s, r, t, step)
-                _free(net, mode, st, day, s, r, t)
-                _admit(net, mode, st, day, s, r)
-                _leave(net, mode, st, day, s, r, t, step)
+                    _capture(net, mode, st, day, s, c, r, v, t, step)
+                _candidates(net, mode, st, day, s, r, v, t, step)
+                _free(net, mode, st, day, s, r, v, t)
+                _admit(net, mode, st, day, s, r, v)
+                _leave(net, mode, st, day, s, r, v, t, step)
                 _stocks(net, st, day, s, r, step, weight)
             _carry(st.tomorrow, day.today, r, False)  # routed here today but not taken: none
 
 
 @inline
-def daily_value(net: NetArrays, row: int, t: int, g: int) -> float:
-    """Row ``row`` of the daily table on day ``t``, region ``g`` (:mod:`deportsim.engine.table`)."""
-    return float(net.day_values[net.day_offset[row] + t * net.day_step[row] + g])
+def daily_value(net: NetArrays, v: int, row: int, t: int, g: int) -> float:
+    """Row ``row`` of values row ``v``'s daily table on day ``t``, region ``g`` (see table.py)."""
+    return float(net.day_values[net.day_offset[v, row] + t * net.day_step[v, row] + g])
 
 
 @inline
@@ -158,7 +159,7 @@ def _send(
 
 
 @inline
-def _exits(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) -> None:
+def _exits(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, v: int) -> None:
     """Step 1: leavers by age bin (into ``done``), ageing, and the people still present."""
     for j in range(net.st_nk[s]):
         k = net.st_k0[s] + j
@@ -169,7 +170,7 @@ def _exits(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) 
             for a in range(off, off + ages):
                 x = st.occ[r, g, a]
                 if x > 0.0:
-                    d = binomial(st.rng, stream, r, x, net.hazard[a], mode.stochastic,
+                    d = binomial(st.rng, stream, r, x, net.hazard[v, a], mode.stochastic,
                                  mode.exact_below)  # fmt: skip
                     x -= d
                     st.occ[r, g, a] = x
@@ -180,8 +181,8 @@ def _exits(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) 
             for a in range(off + ages - 2, off - 1, -1):
                 x = st.occ[r, g, a]
                 if x > 0.0:
-                    if net.advance[a] < 1.0:
-                        x = binomial(st.rng, net.cls_age_stream[k], r, x, net.advance[a],
+                    if net.advance[v, a] < 1.0:
+                        x = binomial(st.rng, net.cls_age_stream[k], r, x, net.advance[v, a],
                                      mode.stochastic, mode.exact_below)  # fmt: skip
                     st.occ[r, g, a] -= x
                     st.occ[r, g, a + 1] += x
@@ -191,8 +192,9 @@ def _exits(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) 
 
 @inline
 def _candidates(
-    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int, step: int
-) -> None:
+    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, v: int, t: int,
+    step: int,
+) -> None:  # fmt: skip
     """Step 2a: the queue plus people routed in plus external (Poisson) arrivals, into ``want``."""
     for j in range(net.st_nk[s]):
         k = net.st_k0[s] + j
@@ -200,7 +202,7 @@ def _candidates(
             came = day.today[g, k]
             day.today[g, k] = 0.0
             if net.cls_has_arr[k]:
-                lam = daily_value(net, net.cls_arr_row[k], t, g)
+                lam = daily_value(net, v, net.cls_arr_row[k], t, g)
                 x = poisson(st.rng, net.cls_arr_stream[k], r, lam, mode.stochastic,
                             mode.exact_below)  # fmt: skip
                 came += x
@@ -213,7 +215,9 @@ def _candidates(
 
 
 @inline
-def _free(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int) -> None:
+def _free(
+    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, v: int, t: int
+) -> None:
     """Step 2b: free places (capacity less people present) or starts left, into ``free``.
 
     At a station that shares its places with others, their occupants and queues, as they are
@@ -224,7 +228,7 @@ def _free(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t
     regions = day.free.size
     pooled = net.st_pooled[s]
     for pool in range(1 if pooled else regions):
-        room = daily_value(net, net.st_cap_row[s], t, pool)
+        room = daily_value(net, v, net.st_cap_row[s], t, pool)
         if net.st_places[s]:
             used = 0.0
             g0, g1 = (0, regions) if pooled else (pool, pool + 1)
@@ -298,7 +302,7 @@ _share_inline = inline(_share)
 
 
 @inline
-def _admit(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) -> None:
+def _admit(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, v: int) -> None:
     """Step 2c: admissions by class priority, with same-day leavers and refills.
 
     ``want`` is left holding the people refused. Each person admitted leaves the same day with
@@ -322,7 +326,7 @@ def _admit(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) 
                 else:
                     for i in range(width):
                         day.take[i] = day.want[j, lo + i]
-                h = net.first_hazard[net.st_k0[s] + j]
+                h = net.first_hazard[v, net.st_k0[s] + j]
                 for i in range(width):
                     n = day.take[i]
                     if n > 0.0:
@@ -341,8 +345,9 @@ def _admit(net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int) 
 
 @inline
 def _leave(
-    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, t: int, step: int
-) -> None:
+    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, r: int, v: int, t: int,
+    step: int,
+) -> None:  # fmt: skip
     """Steps 3 and 4: admissions recorded, leavers routed, refused people queued, lost, diverted."""
     for j in range(net.st_nk[s]):
         k = net.st_k0[s] + j
@@ -356,7 +361,7 @@ def _leave(
             _record(net, st, _ADM, net.cls_key[k], step, r, g, a)
             _record(net, st, _DONE, net.st_key[s], step, r, g, left)
             _record(net, st, _DONE, net.cls_key[k], step, r, g, left)
-            _route(net, mode, st, day, k, left, s, r, g, t, step)
+            _route(net, mode, st, day, k, left, s, r, v, g, t, step)
             refused = day.want[j, g]
             if net.st_overflow[s] == _QUEUE:
                 st.queue[r, g, k] = refused
@@ -373,17 +378,17 @@ def _leave(
 @inline
 def _route(
     net: NetArrays, mode: Mode, st: State, day: Scratch, k: int, left: float, s: int, r: int,
-    g: int, t: int, step: int,
+    v: int, g: int, t: int, step: int,
 ) -> None:  # fmt: skip
     """Split the people who left class ``k`` over its route legs (sequential binomials)."""
     _legs(net, mode, st, day, net.cls_leg_off[k], net.cls_leg_n[k], net.cls_certain[k],
-          net.cls_route_stream[k], left, s, r, g, t, step)  # fmt: skip
+          net.cls_route_stream[k], left, s, r, v, g, t, step)  # fmt: skip
 
 
 @inline
 def _legs(
     net: NetArrays, mode: Mode, st: State, day: Scratch, l0: int, n_legs: int, certain: bool,
-    stream: int, people: float, s: int, r: int, g: int, t: int, step: int,
+    stream: int, people: float, s: int, r: int, v: int, g: int, t: int, step: int,
 ) -> None:  # fmt: skip
     """Send ``people`` over legs ``l0 ..`` (sequential binomials); the rest go to ``exit``."""
     moved = 0.0
@@ -394,7 +399,7 @@ def _legs(
         else:
             rest, mass = people, 1.0
             for leg in range(l0, l0 + n_legs):
-                pj = daily_value(net, net.leg_row[leg], t, g)
+                pj = daily_value(net, v, net.leg_row[leg], t, g)
                 q = pj / mass if mass > 1e-15 else 0.0
                 x = binomial(st.rng, stream, r, rest, q, mode.stochastic, mode.exact_below)
                 _send(net, st, day, net.leg_target[leg], x, s, r, g, step)
@@ -406,7 +411,7 @@ def _legs(
 
 @inline
 def _capture(
-    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, c: int, r: int, t: int,
+    net: NetArrays, mode: Mode, st: State, day: Scratch, s: int, c: int, r: int, v: int, t: int,
     step: int,
 ) -> None:  # fmt: skip
     """Step 1b: capture ``c`` takes some of the people present, fewer as they grow scarce.
@@ -420,17 +425,17 @@ def _capture(
     """
     k0, e0 = net.st_k0[s], net.cap_e0[c]
     for g in range(st.occ.shape[1]):
-        rate = daily_value(net, net.capture_rate_row[c], t, g)
-        half = daily_value(net, net.capture_half_row[c], t, g)
+        rate = daily_value(net, v, net.capture_rate_row[c], t, g)
+        half = daily_value(net, v, net.capture_half_row[c], t, g)
         found = 0.0
         for j in range(net.st_nk[s]):
-            found += net.ent_weight[e0 + j] * day.present[j, g]
+            found += net.ent_weight[v, e0 + j] * day.present[j, g]
         if rate <= 0.0 or found <= 0.0:
             continue
         per_person = rate if math.isinf(half) else rate / (found + half)
         for j in range(net.st_nk[s]):
             k, e = k0 + j, e0 + j
-            p = min(net.ent_weight[e] * per_person, 1.0)
+            p = min(net.ent_weight[v, e] * per_person, 1.0)
             if p <= 0.0:
                 continue  # a class this capture never takes: nothing to draw or record
             taken = 0.0
@@ -447,7 +452,7 @@ def _capture(
             _record_capture(st, net.cap_key[c], step, r, g, taken)
             _record_capture(st, net.ent_key[e], step, r, g, taken)
             _legs(net, mode, st, day, net.ent_leg_off[e], net.ent_leg_n[e], net.ent_certain[e],
-                  net.ent_route_stream[e], taken, s, r, g, t, step)  # fmt: skip
+                  net.ent_route_stream[e], taken, s, r, v, g, t, step)  # fmt: skip
 
 
 @inline

@@ -12,6 +12,7 @@ the loop itself never fails.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from deportsim.engine.network import Capture, Key, Network, Route
     from deportsim.engine.station import Station
 
-__all__ = ["ClassRecord", "Plan", "RecordSpec", "keeps_classes"]
+__all__ = ["ClassRecord", "Plan", "RecordSpec", "StructureError", "keeps_classes"]
 
 #: The series to keep: the same for every key, or by key (a station, or "station[class]").
 RecordSpec = Sequence[str] | Mapping[str, Sequence[str]]
@@ -38,6 +39,11 @@ F = NDArray[np.float64]
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 _OVERFLOW = {"queue": 0, "lose": 1, "divert": 2}
+#: Fields of :class:`NetArrays` that hold a network's structure (the others: its values).
+_VALUES = {"hazard", "advance", "first_hazard", "ent_weight", "cls_certain", "ent_certain"}
+_STRUCTURE = tuple(
+    f for f in NetArrays._fields if f not in _VALUES and not f.startswith("day_") and f != "vstep"
+)
 
 
 def _all_series(record: RecordSpec) -> set[str]:
@@ -69,6 +75,10 @@ def keeps_classes(record_classes: ClassRecord, station: Station, capture: str = 
         name = f"{station.name}.{capture}" if capture else station.name
         wanted = name in record_classes
     return wanted and len(station.classes) > 1
+
+
+class StructureError(ValueError):
+    """Plans of networks whose structures differ cannot run as one (:meth:`Plan.stack`)."""
 
 
 @dataclass(frozen=True)
@@ -149,9 +159,9 @@ class Plan:
             st_nk=_ints(len(s.classes) for s in net.stations),
             cls_age_off=age_off,
             cls_ages=ages,
-            hazard=hazard,
-            advance=advance,
-            first_hazard=first,
+            hazard=hazard[None, :],
+            advance=advance[None, :],
+            first_hazard=first[None, :],
             st_limited=np.array([s.capacity is not None for s in net.stations]),
             st_places=np.array([s.capacity_kind == "places" for s in net.stations]),
             st_pooled=np.array([s.pooled for s in net.stations]),
@@ -187,7 +197,7 @@ class Plan:
             capture_half_row=caps.half,
             cap_e0=caps.first_entry,
             cap_key=caps.cap_key,
-            ent_weight=caps.weight,
+            ent_weight=caps.weight[None, :],
             ent_leg_off=caps.legs.offset,
             ent_leg_n=caps.legs.count,
             ent_certain=caps.legs.certain,
@@ -198,11 +208,53 @@ class Plan:
             cls_key=_ints(cls_key),
             slot=slot,
             day_values=day_values,
-            day_offset=day_offset,
-            day_step=day_step,
+            day_offset=day_offset[None, :],
+            day_step=day_step[None, :],
+            vstep=0,
         )
         recorded = tuple(dict.fromkeys(name for _, name in pairs))
         return cls(arrays, classes, sinks, streams, tuple(keys), recorded, pairs, caps.keys)
+
+    @classmethod
+    def stack(cls, plans: Sequence[Plan]) -> Plan:
+        """One plan whose value rows are the plans' (one per replicate), if they differ only there.
+
+        The plans must be of networks with the same structure (stations, classes, age bins,
+        routes, captures, random streams and what is kept): only their values (stays, daily
+        tables, capture weights) may differ. A class or capture entry is certain (no draw) only
+        if it is in every plan; where it is not, the leg drawn with chance 1 gives the same count
+        without drawing. :class:`StructureError` names the first field that differs.
+        """
+        first = plans[0]
+        if len(plans) == 1:
+            return first
+        a0 = first.arrays
+        for p in plans[1:]:
+            if (p.classes, p.sinks, p.streams, p.keys, p.pairs, p.capture_keys) != (
+                first.classes, first.sinks, first.streams, first.keys, first.pairs,
+                first.capture_keys,
+            ):  # fmt: skip
+                raise StructureError("plans of networks of different structures cannot be stacked")
+            for name in _STRUCTURE:
+                if not np.array_equal(getattr(p.arrays, name), getattr(a0, name)):
+                    raise StructureError(f"plans differ in {name}: they cannot be stacked")
+        arrays = [p.arrays for p in plans]
+        sizes = np.cumsum([0] + [a.day_values.size for a in arrays])[:-1]
+        stacked = a0._replace(
+            hazard=np.concatenate([a.hazard for a in arrays]),
+            advance=np.concatenate([a.advance for a in arrays]),
+            first_hazard=np.concatenate([a.first_hazard for a in arrays]),
+            ent_weight=np.concatenate([a.ent_weight for a in arrays]),
+            cls_certain=np.logical_and.reduce([a.cls_certain for a in arrays]),
+            ent_certain=np.logical_and.reduce([a.ent_certain for a in arrays]),
+            day_values=np.concatenate([a.day_values for a in arrays]),
+            day_offset=np.concatenate(
+                [a.day_offset + n for a, n in zip(arrays, sizes, strict=True)]
+            ),
+            day_step=np.concatenate([a.day_step for a in arrays]),
+            vstep=1,
+        )
+        return dataclasses.replace(first, arrays=stacked)
 
 
 def _number(*kinds: Sequence[str]) -> tuple[tuple[str, ...], list[Ints]]:

@@ -84,6 +84,19 @@ class EngineResult:
             ),
         )
 
+    def rows(self, r0: int, r1: int) -> EngineResult:
+        """Replicates ``r0 .. r1 - 1`` only (views of this result's arrays; no snapshot)."""
+        if not 0 <= r0 < r1 <= self.replicates:
+            raise ValueError(f"replicates {r0}..{r1 - 1} of a result of {self.replicates}")
+        return EngineResult(
+            days=self.days, period=self.period, replicates=r1 - r0, regions=self.regions,
+            store={k: {n: v[r0:r1] for n, v in s.items()} for k, s in self.store.items()},
+            sink_store={n: v[r0:r1] for n, v in self.sink_store.items()},
+            initial_people=self.initial_people[r0:r1], final_people=self.final_people[r0:r1],
+            external_people=self.external_people[r0:r1],
+            captures={n: v[r0:r1] for n, v in self.captures.items()},
+        )  # fmt: skip
+
     @property
     def steps(self) -> int:
         """Recorded steps: ``days`` divided by ``period``, rounded up."""

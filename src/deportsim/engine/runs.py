@@ -35,15 +35,17 @@ CHUNK = 64
 REFILL_ROUNDS = 200
 
 F = NDArray[np.float64]
+#: People placed in stations before day 0: by (station, class), a number or one by region
+Initial = Mapping[Key, float | ArrayLike]
 
 
 def simulate(
-    net: Network,
+    net: Network | Sequence[Network],
     days: int,
     replicates: int,
     sampler: Sampler,
     *,
-    initial: Mapping[Key, float | ArrayLike] | None = None,
+    initial: Initial | Sequence[Initial] | None = None,
     settled: bool = False,
     record: RecordSpec = SERIES,
     record_classes: ClassRecord = False,
@@ -52,6 +54,7 @@ def simulate(
     on_day: Callable[[int], None] | None = None,
     resume: Snapshot | None = None,
     snapshot_at: int | None = None,
+    plan: Plan | None = None,
 ) -> EngineResult:
     """Run the network for ``days`` days; every replicate and region advances together.
 
@@ -84,6 +87,14 @@ def simulate(
     the numbers of the run the snapshot was taken from, provided the network's values before
     that day are the same (not checked here; its structure is). ``on_day`` then counts the days
     run from 0.
+
+    ``net`` may also be one network per replicate (their parameters drawn for each), with the
+    same structure and different values (:meth:`~deportsim.engine.plan.Plan.stack`), and
+    ``initial`` then one mapping per replicate: the replicates still run together, in one call
+    of the loop, each with its own values, and give the numbers each would give on its own.
+    ``plan``: the networks' plan, already made (:meth:`Plan.build` with these ``days``,
+    ``record`` and ``record_classes``; :meth:`Plan.stack` of the plans of several), so that it
+    need not be made here.
     """
     asked = record.values() if isinstance(record, Mapping) else [record]
     unknown = {name for names in asked for name in names} - set(SERIES)
@@ -91,20 +102,25 @@ def simulate(
         raise ValueError(f"unknown series {sorted(unknown)}; choose from {SERIES}")
     if threads < 1 or period < 1 or days < 1 or replicates < 1:
         raise ValueError("days, replicates, period and threads must be at least 1")
-    plan = Plan.build(net, days, record, record_classes)
+    nets = [net] if isinstance(net, Network) else list(net)
+    if len(nets) != 1 and len(nets) != replicates:
+        raise ValueError(f"{len(nets)} networks for {replicates} replicates: give one or one each")
+    if plan is None:
+        plan = Plan.stack([Plan.build(n, days, record, record_classes) for n in nets])
+    regions = nets[0].regions
     first = 0 if resume is None else resume.day
     if snapshot_at is not None and not first < snapshot_at < days:
         raise ValueError(f"snapshot_at must be a day after {first} and before {days}")
     if resume is not None:
         resume.check_fits(
-            plan.classes, plan.streams, net.regions, age_bins=plan.age_bins,
+            plan.classes, plan.streams, regions, age_bins=plan.age_bins,
             replicates=replicates, days=days,
         )  # fmt: skip
         if first % period or initial:
             raise ValueError("a run goes on from a snapshot on a step's first day, with no initial")
-    run = _Run(plan, days, replicates, len(net.regions), sampler, period=period, resume=resume)
+    run = _Run(plan, days, replicates, len(regions), sampler, period=period, resume=resume)
     if resume is None:
-        run.place(initial or {}, net if settled else None)
+        run.place_each(nets, initial, settled)
     if snapshot_at is not None:
         run.want_snapshot()
     cuts = {*range(first, days, CHUNK), *(() if snapshot_at is None else (snapshot_at,))}
@@ -124,7 +140,7 @@ def simulate(
         replicates, advance, batch_size=per_thread, threads=threads, days=days - first,
         on_day=on_day,
     )  # fmt: skip
-    return run.result(net.regions, snapshot_at)
+    return run.result(regions, snapshot_at)
 
 
 def run_batches(
@@ -219,8 +235,25 @@ class _Run:
         gone = st.sinks[r0:r1, : day // self.period].sum(axis=(1, 2, 3))
         left[r0:r1] = gone + (0.0 if before is None else before.left[r0:r1])
 
-    def place(self, initial: Mapping[Key, float | ArrayLike], net: Network | None = None) -> None:
-        """Put people in stations before day 0.
+    def place_each(
+        self, nets: Sequence[Network], initial: Initial | Sequence[Initial] | None, settled: bool
+    ) -> None:
+        """:meth:`place` for one network, or for each replicate's own (and its own people)."""
+        if len(nets) == 1:
+            if not (initial is None or isinstance(initial, Mapping)):
+                raise ValueError("one network: give initial as one mapping")
+            self.place(initial or {}, nets[0] if settled else None)
+            return
+        people = [initial or {}] * len(nets) if isinstance(initial, Mapping | None) else initial
+        if len(people) != len(nets):
+            raise ValueError(f"{len(people)} initial mappings for {len(nets)} networks")
+        for r, (n, init) in enumerate(zip(nets, people, strict=True)):
+            self.place(init, n if settled else None, rows=slice(r, r + 1))
+
+    def place(
+        self, initial: Initial, net: Network | None = None, rows: slice = slice(None)
+    ) -> None:
+        """Put people in stations before day 0 (in replicates ``rows``: all by default).
 
         They go to the tail age bin, or (``net`` given) are spread over the age bins in the
         settled shares of their class's stay.
@@ -236,13 +269,13 @@ class _Run:
             if np.any(count < 0) or not np.all(np.isfinite(count)):
                 raise ValueError(f"initial {key}: people must be finite and not negative")
             if net is None:
-                occ[:, :, off + bins - 1] += count
+                occ[rows, :, off + bins - 1] += count
                 continue
             shares = net.by_name[key[0]].daily_stays[key[1]].settled()
             spread = count[:, None] * shares[None, :]  # (regions, bins)
             if self.mode.stochastic:
                 spread = _whole(spread, np.rint(count))
-            occ[:, :, off : off + bins] += spread[None, :, :]
+            occ[rows, :, off : off + bins] += spread[None, :, :]
         self.initial = occ.sum(axis=(1, 2))
 
     def scratch(self) -> Scratch:

@@ -8,6 +8,7 @@ the model's series (:func:`deportsim.model.accounts.series`).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from numpy.typing import NDArray
 
 from deportsim.engine import EngineResult, MeanField, Stochastic, Streams, over_threads
 from deportsim.engine import simulate as run_network
-from deportsim.engine.runs import CHUNK
+from deportsim.engine.ahead import Ahead
+from deportsim.engine.plan import Plan, StructureError
 from deportsim.engine.snapshot import Snapshot
 from deportsim.model.accounts import (
     NATIONAL_SERIES,
@@ -38,6 +40,9 @@ F = NDArray[np.float64]
 #: Replicates run together on the engine; each batch's station series are turned into the model's
 #: series and dropped, which bounds memory whatever the number of replicates.
 BATCH = 25
+#: At most this many replicate-days in a batch (a long run's batches are smaller): a batch's daily
+#: results take about 2.5 kB a replicate-day until its series are made
+BATCH_DAYS = 40_000
 #: Stations whose series the accounts read class by class (not the captures': their totals do).
 CLASS_SERIES = ("community", "detention", "transport")
 
@@ -127,6 +132,43 @@ def _join(head: F, tail: F, day: int) -> F:
     return np.concatenate(parts, axis=1)
 
 
+def _batch_size(batch: int, days: int, replicates: int, threads: int, *, own: bool) -> int:
+    """Replicates a batch: at most ``batch`` and :data:`BATCH_DAYS` replicate-days.
+
+    With their ``own`` inputs, at least as many batches as threads (a batch is one engine call).
+    """
+    size = max(1, min(batch, BATCH_DAYS // days))
+    return min(size, -(-replicates // threads)) if own else size
+
+
+def _own_batch(
+    inputs_for: Callable[[int], Inputs] | None, days: int, batch: int, replicates: int, r0: int
+) -> tuple[list[Inputs], list[Pipeline], Plan | None]:
+    """A batch's own inputs, networks and their plan (None: their structures differ).
+
+    What the engine needs before it runs replicates ``r0 ..`` that each have their own
+    parameters, made on :class:`~deportsim.engine.ahead.Ahead`'s thread.
+    """
+    assert inputs_for is not None  # noqa: S101 - only made for replicates with their own inputs
+    xs = [inputs_for(r) for r in range(r0, min(r0 + batch, replicates))]
+    pipes = [build(xr) for xr in xs]
+    plans = [Plan.build(p.network, days, _record(p), CLASS_SERIES) for p in pipes]
+    try:
+        return xs, pipes, Plan.stack(plans)
+    except StructureError:
+        return xs, pipes, None
+
+
+def _own_series(
+    xs: list[Inputs], pipes: list[Pipeline], results: list[EngineResult]
+) -> tuple[dict[str, F], dict[str, F], list[dict[str, F]]]:
+    """Replicates run each on its own inputs: their series joined, and each one's daily factors."""
+    ones = [series(xr, pr, res) for xr, pr, res in zip(xs, pipes, results, strict=True)]
+    nat = {n: np.concatenate([o[0][n] for o in ones]) for n in ones[0][0]}
+    reg = {n: np.concatenate([o[1][n] for o in ones]) for n in ones[0][1]}
+    return nat, reg, [factors(xr) for xr in xs]
+
+
 def _flows_into(flows: dict[str, F], r0: int, r1: int, results: list[EngineResult]) -> None:
     """A batch's people at the start and end, and arrived and left, into rows ``r0 .. r1``."""
     flows["initial"][r0:r1] = np.concatenate([r.initial_people for r in results])
@@ -144,23 +186,6 @@ def _first_kept(days: int, skip: int, resume: Snapshot | None) -> int:
     if resume is not None and skip:
         raise ValueError("a run that goes on from a snapshot skips no days of its own")
     return skip if resume is None else resume.day
-
-
-def _in_chunks(done: Callable[[int], None], days: int) -> Callable[[int], None]:
-    """An ``on_day`` that reports a replicate's days to ``done`` a chunk at a time.
-
-    The engine reports each day, and ``done`` takes a lock: once a day for each replicate
-    cost about a millisecond a replicate. Progress moves as often as the engine's calls end.
-    """
-    pending = [0]
-
-    def on_day(t: int) -> None:
-        pending[0] += 1
-        if pending[0] == CHUNK or t == days - 1:
-            done(pending[0])
-            pending[0] = 0
-
-    return on_day
 
 
 def _kept(
@@ -229,7 +254,6 @@ def simulate(
     the same numbers as one run from day 0, in the time of the days after the snapshot.
     """
     pipe = pipeline if pipeline is not None else build(x)
-    record = _record(pipe)
     threads = threads or os.cpu_count() or 1
     skip = _first_kept(x.days, skip, resume)
     ran = x.days - (0 if resume is None else resume.day)  # days the engine runs
@@ -237,54 +261,47 @@ def simulate(
     kept = x.days - skip
     national, regional, per_replicate = _kept(x, replicates, kept, keep, inputs_for is not None)
     flows = {n: np.zeros(replicates) for n in ("initial", "final", "arrived", "left")}
-    if inputs_for is not None:  # replicates run one by one anyway: keep every thread busy
-        batch = max(1, min(batch, -(-replicates // threads)))
+    batch = _batch_size(batch, x.days, replicates, threads, own=inputs_for is not None)
 
-    def run_one(
-        r: int, done: Callable[[int], None]
-    ) -> tuple[dict[str, F], dict[str, F], EngineResult, dict[str, F]]:
-        """Replicate ``r`` with its own inputs, on its own network."""
-        assert inputs_for is not None  # noqa: S101 - only called with per-replicate inputs
-        xr = inputs_for(r)
-        pr = build(xr)
-        res = run_network(
-            pr.network, x.days, 1,
-            MeanField() if mean_field else Stochastic(streams, first_replicate=r),
-            initial=pr.initial if resume is None else None, settled=True, record=_record(pr),
-            record_classes=CLASS_SERIES, on_day=_in_chunks(done, ran),
-            resume=None if resume is None else resume.rows(r, r + 1), snapshot_at=snapshot_at,
+    def engine(
+        pipes: list[Pipeline], r0: int, r1: int, done: Callable[[int], None],
+        plan: Plan | None = None,
+    ) -> EngineResult:  # fmt: skip
+        """Replicates ``r0 .. r1 - 1`` on the engine: one network for all, or one each."""
+        one = len(pipes) == 1
+        return run_network(
+            pipes[0].network if one else [p.network for p in pipes], x.days, r1 - r0,
+            MeanField() if mean_field else Stochastic(streams, first_replicate=r0), plan=plan,
+            initial=(
+                None if resume is not None else pipes[0].initial if one
+                else [p.initial for p in pipes]
+            ),
+            settled=True, record=_record(pipes[0]), record_classes=CLASS_SERIES,
+            on_day=lambda _t: done(r1 - r0),
+            resume=None if resume is None else resume.rows(r0, r1), snapshot_at=snapshot_at,
         )  # fmt: skip
-        daily = factors(xr)
-        for name, values in daily.items() if keep else ():
-            per_replicate[name][r] = values
-        nat, reg = series(xr, pr, res)
-        return nat, reg, res, daily
 
     def run_batch(r0: int, r1: int, done: Callable[[int], None]) -> None:
         """One batch on one thread, its series written into its rows of the results."""
-        if inputs_for is not None:
-            ones = [run_one(r, done) for r in range(r0, r1)]
-            nat = {n: np.concatenate([o[0][n] for o in ones]) for n in ones[0][0]}
-            reg = {n: np.concatenate([o[1][n] for o in ones]) for n in ones[0][1]}
-            if on_factors is not None:
-                on_factors(r0, {n: np.stack([o[3][n] for o in ones])[:, skip:] for n in ones[0][3]})
-            store(r0, r1, nat, reg, [o[2] for o in ones])
+        if inputs_for is None:
+            res = engine([pipe], r0, r1, done)
+            nat, reg = series(x, pipe, res)
+            store(r0, r1, nat, reg, [res])
             return
-        res = run_network(
-            pipe.network,
-            x.days,
-            r1 - r0,
-            MeanField() if mean_field else Stochastic(streams, first_replicate=r0),
-            initial=pipe.initial if resume is None else None,
-            settled=True,
-            record=record,
-            record_classes=CLASS_SERIES,
-            on_day=lambda _t: done(r1 - r0),
-            resume=None if resume is None else resume.rows(r0, r1),
-            snapshot_at=snapshot_at,
-        )
-        nat, reg = series(x, pipe, res)
-        store(r0, r1, nat, reg, [res])
+        # each replicate's own inputs and network, made ready on another thread, run together
+        xs, pipes, plan = ready.take(r0)
+        if plan is not None:
+            results = [engine(pipes, r0, r1, done, plan)]
+            parts = [results[0].rows(i, i + 1) for i in range(r1 - r0)]
+        else:  # networks of different shapes: one replicate at a time
+            results = parts = [engine([p], r0 + i, r0 + i + 1, done) for i, p in enumerate(pipes)]
+        nat, reg, daily = _own_series(xs, pipes, parts)
+        for i, own in enumerate(daily if keep else ()):
+            for name, values in own.items():
+                per_replicate[name][r0 + i] = values
+        if on_factors is not None:
+            on_factors(r0, {n: np.stack([d[n] for d in daily])[:, skip:] for n in daily[0]})
+        store(r0, r1, nat, reg, results)
 
     def store(
         r0: int, r1: int, nat: dict[str, F], reg: dict[str, F], results: list[EngineResult]
@@ -303,7 +320,12 @@ def simulate(
         if on_batch is not None:
             on_batch(r0, nat, reg)
 
-    over_threads(replicates, run_batch, batch_size=batch, threads=threads, days=ran, on_day=on_day)
+    starts = range(0, replicates, batch) if inputs_for is not None else range(0)
+    made = functools.partial(_own_batch, inputs_for, x.days, batch, replicates)
+    with Ahead(starts, made, ahead=threads) as ready:
+        over_threads(
+            replicates, run_batch, batch_size=batch, threads=threads, days=ran, on_day=on_day
+        )
     daily = per_replicate if inputs_for is not None else factors(x)
     daily = {name: values[..., skip:] for name, values in daily.items()} if keep else {}
     parts = [p for r0 in sorted(snapshots) for p in snapshots[r0]]
