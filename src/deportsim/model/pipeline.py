@@ -43,6 +43,9 @@ BATCH = 25
 #: At most this many replicate-days in a batch (a long run's batches are smaller): a batch's daily
 #: results take about 2.5 kB a replicate-day until its series are made
 BATCH_DAYS = 40_000
+#: At most this many replicates in a batch when each has its own parameters: their inputs,
+#: networks and plans (about 2 MB a replicate over 3 years) are made a batch or two ahead
+OWN_BATCH = 10
 #: Stations whose series the accounts read class by class (not the captures': their totals do).
 CLASS_SERIES = ("community", "detention", "transport")
 
@@ -135,10 +138,10 @@ def _join(head: F, tail: F, day: int) -> F:
 def _batch_size(batch: int, days: int, replicates: int, threads: int, *, own: bool) -> int:
     """Replicates a batch: at most ``batch`` and :data:`BATCH_DAYS` replicate-days.
 
-    With their ``own`` inputs, at least as many batches as threads (a batch is one engine call).
+    With their ``own`` inputs, at most :data:`OWN_BATCH`, and at least as many batches as threads.
     """
     size = max(1, min(batch, BATCH_DAYS // days))
-    return min(size, -(-replicates // threads)) if own else size
+    return min(size, OWN_BATCH, -(-replicates // threads)) if own else size
 
 
 def _own_batch(

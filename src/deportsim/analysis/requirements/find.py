@@ -66,7 +66,7 @@ ROUNDS = 6
 #: The margin added to the aim, as a share of the target, after a confirmation falls short.
 STEP = 0.001
 #: States of stochastic runs kept for later runs to go on from (each with its run's series).
-KEEP = 2
+KEEP = 1
 
 
 @dataclass(frozen=True)
