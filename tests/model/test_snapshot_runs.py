@@ -73,3 +73,13 @@ def test_joining_needs_the_snapshot_the_rest_went_on_from() -> None:
         head.then(rest, 80)
     with pytest.raises(ValueError, match="skips no days"):
         _run(False, resume=head.snapshot, skip=10)
+
+
+def test_a_run_s_first_days_are_enough_to_go_on_from() -> None:
+    whole = _run(True)
+    head = _run(True, snapshot_at=90)
+    rest = _run(True, resume=head.snapshot)
+    short = head.head(90)
+    assert short.days == 90
+    assert short.snapshot is head.snapshot
+    _assert_same(whole, short.then(rest, 90))

@@ -8,6 +8,7 @@ the model's series (:func:`deportsim.model.accounts.series`).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Callable
@@ -95,6 +96,18 @@ class SimResult:
     def region(self, name: str) -> F:
         """A regional series by name, shape (replicates, days, regions)."""
         return regional(name, self.regional, self.factors)
+
+    def head(self, days: int) -> SimResult:
+        """This run's first ``days`` days only (copies: the rest of its arrays can be freed)."""
+        if not 0 < days <= self.days:
+            raise ValueError(f"a run of {self.days} days has no first {days} days")
+        return dataclasses.replace(
+            self,
+            national={n: v[:, :days].copy() for n, v in self.national.items()},
+            regional={n: v[:, :days].copy() for n, v in self.regional.items()},
+            factors={n: v[..., :days].copy() for n, v in self.factors.items()},
+            days=days,
+        )
 
     def then(self, rest: SimResult, day: int) -> SimResult:
         """This run's first ``day`` days followed by ``rest``, which went on from its snapshot.

@@ -38,7 +38,7 @@ class _Kept:
 
     inputs: Inputs
     exact: Masks  # by parameter, the days its replicates' draws keep as set (compared too)
-    sim: SimResult  # from day 0, with its snapshot
+    sim: SimResult  # its days before the snapshot, from day 0, with the snapshot
 
     @property
     def day(self) -> int:
@@ -82,6 +82,6 @@ class Continued:
         sim = rest if base is None else base.sim.then(rest, first)
         self.days_run += inputs.days - first
         self.days_skipped += first
-        if at is not None:
-            self._kept = [*self._kept, _Kept(inputs, masks, sim)][-self.keep :]
+        if at is not None:  # kept: the days before the snapshot (the rest is another run's)
+            self._kept = [*self._kept, _Kept(inputs, masks, sim.head(at))][-self.keep :]
         return sim
