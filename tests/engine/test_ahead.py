@@ -55,3 +55,8 @@ def test_closing_stops_the_thread_even_when_nothing_is_taken() -> None:
         ahead.take(5)
     with pytest.raises(KeyError):
         ahead.take(500)
+
+
+def test_no_thread_is_started_when_there_is_nothing_to_make() -> None:
+    with Ahead(range(0), lambda k: k, ahead=1) as ahead:
+        assert ahead._thread.ident is None  # never started

@@ -37,7 +37,8 @@ class Ahead(Generic[K, T]):
         self._thread = threading.Thread(target=self._work, name="deportsim-ahead", daemon=True)
 
     def __enter__(self) -> Ahead[K, T]:
-        self._thread.start()
+        if self._keys:  # nothing to make: no thread
+            self._thread.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
