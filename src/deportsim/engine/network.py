@@ -10,6 +10,7 @@ arrive the next day. Running a network: :mod:`deportsim.engine.runs`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -110,7 +111,7 @@ class Network:
             if other not in self.by_name or other == s.name:
                 raise ValueError(f"{s.name}: shares_places_with {other!r}: not another station")
 
-    @property
+    @functools.cached_property  # a network is not changed once made: its stations are set
     def by_name(self) -> dict[str, Station]:
         """Stations by name."""
         return {s.name: s for s in self.stations}

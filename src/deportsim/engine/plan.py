@@ -304,7 +304,7 @@ def _arrivals(net: Network, classes: Sequence[Key], table: DailyTable) -> Ints:
     rows = []
     for key in classes:
         rate = by_day(net.arrivals.get(key, 0.0), table.days, table.regions, f"arrivals {key}")
-        if np.any(rate < 0) or not np.all(np.isfinite(rate)):
+        if not (rate.min() >= 0 and np.isfinite(rate).all()):  # NaN fails the first
             raise ValueError("arrivals must be finite and not negative")
         rows.append(table.add(rate))
     return _ints(rows)
@@ -337,6 +337,8 @@ class _Legs:
         capture); legs are numbered from ``offset``, and their chances added to ``table``.
         """
         days, regions = table.days, table.regions
+        stations = net.by_name
+        sink = {name: i for i, name in enumerate(sinks)}
         starts: list[int] = []
         count: list[int] = []
         certain: list[bool] = []
@@ -344,26 +346,33 @@ class _Legs:
         rows: list[int] = []
         for key, legs in entries:
             probs = [by_day(r.probability, days, regions, f"route {key} -> {r.to}") for r in legs]
-            if probs:
-                varies = any(p.ndim == 2 for p in probs)
-                total = sum(full(p, days) if varies else p for p in probs)
-                if any(np.any(p < 0) for p in probs) or np.any(total > 1 + 1e-9):
-                    raise ValueError(
-                        f"routes from {key}: probabilities must be >= 0 and sum to at most 1"
-                    )
+            if probs and not _chances(probs, days):
+                raise ValueError(
+                    f"routes from {key}: probabilities must be >= 0 and sum to at most 1"
+                )
             starts.append(offset + len(target))
             count.append(len(legs))
-            certain.append(len(legs) == 1 and bool(np.all(probs[0] == 1.0)))
+            certain.append(len(legs) == 1 and bool((probs[0] == 1.0).all()))
             for r in legs:
-                if r.to in net.by_name:
-                    target.append(number[(r.to, r.to_class or net.target_class(r.to, key[1]))])
+                if r.to in stations:
+                    to_class = r.to_class or net.target_class(r.to, key[1])
+                    target.append(number[(r.to, to_class)])
                 else:
-                    target.append(-1 - list(sinks).index(r.to))
+                    target.append(-1 - sink[r.to])
             rows.extend(table.add(p) for p in probs)
         return cls(
             _ints(starts), _ints(count), np.array(certain, dtype=np.bool_), _ints(target),
             _ints(rows),
         )  # fmt: skip
+
+
+def _chances(probs: Sequence[F], days: int) -> bool:
+    """Whether the chances of one entry's legs are all at least 0 and add up to at most 1."""
+    if any(p.ndim == 2 for p in probs):  # some vary by day
+        every = np.stack([full(p, days) for p in probs])  # (legs, days, regions)
+        return bool(every.min() >= 0) and bool(every.sum(axis=0).max() <= 1 + 1e-9)
+    legs = np.stack(probs)  # (legs, regions)
+    return bool(legs.min() >= 0) and bool(legs.sum(axis=0).max() <= 1 + 1e-9)
 
 
 @dataclass(frozen=True)

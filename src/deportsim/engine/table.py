@@ -28,18 +28,20 @@ def by_day(value: float | ArrayLike, days: int, regions: int, what: str) -> F:
     ``value``: a number, or an array of shape (days,), (regions,) or (days, regions) (read as
     (days,) when both fit).
     """
+    if isinstance(value, float | int):  # the commonest: a number (no array to look at)
+        return np.full(regions, float(value))
     arr = np.asarray(value, dtype=np.float64)
     if arr.ndim == 0:
         return np.full(regions, float(arr))
     if arr.shape == (days,):
-        if np.all(arr == arr[0]):
+        if (arr == arr[0]).all():
             return np.full(regions, arr[0])
         return np.repeat(arr[:, None], regions, axis=1)
     if arr.shape == (regions,) and days != regions:
         return arr.copy()
     if arr.shape == (days, regions):
         row: F = arr[0].copy()
-        return row if np.all(arr == row) else arr
+        return row if (arr == row).all() else arr
     raise ValueError(
         f"{what}: shape {arr.shape} fits neither (days,), (regions,) nor (days, regions)"
     )
