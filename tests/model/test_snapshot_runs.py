@@ -83,3 +83,22 @@ def test_a_run_s_first_days_are_enough_to_go_on_from() -> None:
     assert short.days == 90
     assert short.snapshot is head.snapshot
     _assert_same(whole, short.then(rest, 90))
+
+
+def test_inputs_are_the_same_before_the_first_day_a_daily_value_differs() -> None:
+    x = _prepared(False).inputs
+    beds = x.beds.copy()
+    beds[120:] += 500.0
+    later = dataclasses.replace(x, beds=beds)
+    assert later.same_before(x, 120)
+    assert not later.same_before(x, 121)
+    history = x.officers_history.copy()
+    history[5] += 1.0  # two years before the run: the runs differ from day 0
+    assert not dataclasses.replace(x, officers_history=history).same_before(x, 1)
+    assert x.same_before(_prepared(False).inputs, x.days)  # the same run: every day
+    cfg = RunConfig(scenario="directive-2025", replicates=3, years=100 / 365)
+    shorter = prepare(cfg).inputs  # a shorter run of the same scenario: its days are the same
+    assert shorter.days < x.days
+    assert shorter.same_before(x, shorter.days)
+    assert not dataclasses.replace(x, stay_cv=x.stay_cv + 0.1).same_before(x, 1)  # a number
+    assert not x.same_before(x, 0)  # day 0 has no days before it to compare
