@@ -7,13 +7,8 @@ import functools
 
 import numpy as np
 
-from deportsim.engine import Stochastic, Streams
-from deportsim.engine import simulate as run_network
+from deportsim.engine import Streams
 from deportsim.model import Inputs, SimResult, simulate
-from deportsim.model.accounts import series
-from deportsim.model.inputs import stacked
-from deportsim.model.network import build
-from deportsim.model.pipeline import CLASS_SERIES, _record
 from deportsim.run.config import RunConfig
 from deportsim.run.prepare import Prepared, prepare
 
@@ -47,22 +42,3 @@ def test_a_batch_whose_networks_differ_in_shape_runs_replicate_by_replicate_with
             np.testing.assert_array_equal(mixed.national[name][r], values[r], err_msg=name)
     assert every.national["in_hold_rooms"][1].max() > 0
     assert not np.array_equal(none.national["detained"][1], every.national["detained"][1])
-
-
-def test_a_batch_s_series_from_its_stacked_inputs_are_each_replicate_s_own() -> None:
-    """The accounts of a batch made at once (stacked inputs) give each replicate's numbers."""
-    prep = _prepared()
-    assert prep.draws is not None
-    xs = [prep.draws.inputs(r) for r in range(3)]
-    pipes = [build(xr) for xr in xs]
-    res = run_network([p.network for p in pipes], prep.inputs.days, 3, Stochastic(Streams(2)),
-                      initial=[p.initial for p in pipes], settled=True, record=_record(pipes[0]),
-                      record_classes=CLASS_SERIES)  # fmt: skip
-    nat, reg = series(stacked(xs), pipes[0], res, each=xs)
-    for r in range(3):
-        own_nat, own_reg = series(xs[r], pipes[r], res.rows(r, r + 1))
-        for name, values in own_nat.items():
-            np.testing.assert_array_equal(nat[name][r], values[0], err_msg=name)
-        for name, values in own_reg.items():
-            np.testing.assert_array_equal(reg[name][r], values[0], err_msg=name)
-    assert not np.array_equal(nat["cost_total"][0], nat["cost_total"][1])

@@ -8,8 +8,6 @@ workers by sector) times the removals, so their intervals reflect the variation 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -96,15 +94,8 @@ def regional(name: str, stored: dict[str, F], daily: dict[str, F]) -> F:
     return np.asarray(stored[base] * scale, dtype=np.float64)
 
 
-def series(
-    x: Inputs, pipe: Pipeline, res: EngineResult, each: Sequence[Inputs] | None = None
-) -> tuple[dict[str, F], dict[str, F]]:
-    """The model's national series and stored regional series for one batch of replicates.
-
-    ``each``: the replicates' own inputs, when each has its own (its parameters drawn); ``x`` is
-    then their :func:`~deportsim.model.inputs.stacked` form, and every value of a replicate's
-    series is the one its own inputs give.
-    """
+def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], dict[str, F]]:
+    """The model's national series and stored regional series for one batch of replicates."""
     s, cap, sinks = res.series, res.captures, res.sinks
     reg = _arrests(x, cap)
     border = _path(s, BORDER, "admitted")
@@ -150,33 +141,19 @@ def series(
     nat["on_appeal"] = _national(s["appeal"]["occupancy"])
     nat["relief_granted"] = _national(sinks["relief"])
     convicted = _national(s["transport[convicted]"]["completed"])
-    border = _national(s[f"transport[{BORDER}]"]["completed"]) * _by_day(x.border_convicted)
+    border = _national(s[f"transport[{BORDER}]"]["completed"]) * x.border_convicted[None, :]
     nat["removed_no_conviction"] = nat["removals"] - convicted - border
-    nat["us_citizen_children_parent_detained"] = nat["book_ins_ice"] * _by_day(
-        daily["children_per_removed"]
+    nat["us_citizen_children_parent_detained"] = (
+        nat["book_ins_ice"] * daily["children_per_removed"][None, :]
     )
     # expected deaths: the people held (hold rooms included) times the rate a day
-    nat["deaths_in_custody"] = (in_beds + nat["in_hold_rooms"]) * _by_day(x.death_rate)
-    findable = [_each(x.findability[p]) * s[f"community[{p}]"]["occupancy"] for p in POOLS]
+    nat["deaths_in_custody"] = (in_beds + nat["in_hold_rooms"]) * x.death_rate[None, :]
+    findable = [x.findability[p] * s[f"community[{p}]"]["occupancy"] for p in POOLS]
     nat["reachable_pool"] = _national(np.sum(findable, axis=0))
-    none = np.zeros(x.days)  # before the jail transfers' time
-    gross = (
-        officer_capacity(x, none) if each is None
-        else np.stack([officer_capacity(xr, none) for xr in each])
-    )  # fmt: skip
+    gross = officer_capacity(x, np.zeros(x.days))  # before the jail transfers' time
     nat["officer_capacity"] = np.broadcast_to(gross, nat["arrests"].shape)
     _costs(x, nat)
     return nat, reg
-
-
-def _by_day(a: F) -> F:
-    """A daily value as (replicates, days): one row for all, or (stacked inputs) one each."""
-    return a[None, :] if a.ndim == 1 else a
-
-
-def _each(v: float | F) -> float | F:
-    """A number of the inputs, against (replicates, days, regions): each replicate's, if stacked."""
-    return v[:, None, None] if isinstance(v, np.ndarray) and v.ndim == 1 else v
 
 
 def _national(a: F) -> F:
@@ -198,7 +175,7 @@ def _arrests(x: Inputs, cap: dict[str, F]) -> dict[str, F]:
     anyone = cap[f"community.{SEARCH_ANYONE}"]
     both = x.channel_share["collateral"] + x.channel_share["worksite"]
     part = np.divide(x.channel_share["collateral"], both, out=np.zeros_like(both), where=both > 0)
-    collateral = anyone * _by_day(part)[:, :, None]
+    collateral = anyone * part[None, :, None]
     collateral = np.where(anyone == np.round(anyone), np.round(collateral), collateral)
     reg["arrests_collateral"] = collateral
     reg["arrests_worksite"] = anyone - collateral
@@ -216,8 +193,8 @@ def _holding(x: Inputs, detained: F, book_ins: F) -> tuple[F, F, F]:
     arrested in the region and held in another; and transfers a day: each region's book-ins times
     the share of its detainees held elsewhere, summed over regions.
     """
-    share = x.facility_share[None, :, :] if x.facility_share.ndim == 2 else x.facility_share
-    beds = share * _by_day(x.beds)[:, :, None]
+    share = x.facility_share[None, :, :]
+    beds = share * x.beds[None, :, None]
     local = np.minimum(detained, beds)
     away = detained - local
     spare = beds - local
@@ -243,16 +220,16 @@ def _book_outs(x: Inputs, s: dict[str, dict[str, F]], nat: dict[str, F]) -> None
     """
     removal = np.zeros_like(nat["book_outs"])
     for path in PATHS:
-        share = _by_day(removal_share(x, path))
+        share = removal_share(x, path)[None, :]
         removal += _national(_path(s, path, "completed")) * share
     nat["book_outs_removal"] = removal
     released = nat["book_outs"] - removal
     nat["book_outs_released"] = released
     rest = np.ones_like(x.removal_share_contested)
     for reason in RELEASE_REASONS:
-        nat[f"released_{reason}"] = released * _by_day(x.release_share[reason])
+        nat[f"released_{reason}"] = released * x.release_share[reason][None, :]
         rest = rest - x.release_share[reason]
-    nat["released_transfer"] = released * _by_day(np.maximum(rest, 0.0))
+    nat["released_transfer"] = released * np.maximum(rest, 0.0)[None, :]
 
 
 def _transport(x: Inputs, nat: dict[str, F]) -> None:

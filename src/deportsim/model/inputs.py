@@ -11,14 +11,13 @@ arrays of shape (regions,).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Inputs", "stacked"]
+__all__ = ["Inputs"]
 
 F = NDArray[np.float64]
 
@@ -146,27 +145,3 @@ def _same(a: Any, b: Any, days: tuple[int, int], day: int) -> bool:
     if a.ndim and history >= 0 and b.shape[0] - days[1] == history:
         return bool(np.array_equal(a[: history + day], b[: history + day]))
     return a.shape == b.shape and bool(np.array_equal(a, b))
-
-
-def stacked(xs: Sequence[Inputs]) -> Inputs:
-    """The inputs of several replicates as one, for the accounts of a batch of them.
-
-    Every array gains a first axis of replicates and every number becomes an array of them
-    (dictionaries likewise, key by key); ``days`` and ``regions`` are the replicates' own, which
-    must agree. Only :func:`deportsim.model.accounts.series` reads such inputs.
-    """
-    first = xs[0]
-    if any(x.days != first.days or x.regions != first.regions for x in xs):
-        raise ValueError("inputs of different days or regions cannot be stacked")
-
-    def stack(values: list[Any]) -> Any:
-        if isinstance(values[0], dict):
-            return {k: stack([v[k] for v in values]) for k in values[0]}
-        return np.stack([np.asarray(v, dtype=np.float64) for v in values])
-
-    kept = ("days", "regions")
-    names = [f.name for f in fields(first)]
-    values = {
-        n: getattr(first, n) if n in kept else stack([getattr(x, n) for x in xs]) for n in names
-    }
-    return Inputs(**values)

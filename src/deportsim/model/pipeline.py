@@ -30,7 +30,7 @@ from deportsim.model.accounts import (
     regional,
     series,
 )
-from deportsim.model.inputs import Inputs, stacked
+from deportsim.model.inputs import Inputs
 from deportsim.model.network import BORDER, PATHS, Pipeline, build
 from deportsim.model.stages.population import POOLS
 
@@ -178,19 +178,11 @@ def _own_batch(
 def _own_series(
     xs: list[Inputs], pipes: list[Pipeline], results: list[EngineResult]
 ) -> tuple[dict[str, F], dict[str, F], list[dict[str, F]]]:
-    """Replicates each on its own inputs: their series, and each one's daily factors.
-
-    ``results``: the batch's one result (its replicates ran together), or one each; the series
-    are made for the whole batch at once from the replicates' stacked inputs where they can be.
-    """
-    daily = [factors(xr) for xr in xs]
-    if len(results) == 1:
-        nat, reg = series(stacked(xs) if len(xs) > 1 else xs[0], pipes[0], results[0], each=xs)
-        return nat, reg, daily
+    """Replicates run each on its own inputs: their series joined, and each one's daily factors."""
     ones = [series(xr, pr, res) for xr, pr, res in zip(xs, pipes, results, strict=True)]
     nat = {n: np.concatenate([o[0][n] for o in ones]) for n in ones[0][0]}
     reg = {n: np.concatenate([o[1][n] for o in ones]) for n in ones[0][1]}
-    return nat, reg, daily
+    return nat, reg, [factors(xr) for xr in xs]
 
 
 def _flows_into(flows: dict[str, F], r0: int, r1: int, results: list[EngineResult]) -> None:
@@ -316,9 +308,10 @@ def simulate(
         xs, pipes, plan = ready.take(r0)
         if plan is not None:
             results = [engine(pipes, r0, r1, done, plan)]
+            parts = [results[0].rows(i, i + 1) for i in range(r1 - r0)]
         else:  # networks of different shapes: one replicate at a time
-            results = [engine([p], r0 + i, r0 + i + 1, done) for i, p in enumerate(pipes)]
-        nat, reg, daily = _own_series(xs, pipes, results)
+            results = parts = [engine([p], r0 + i, r0 + i + 1, done) for i, p in enumerate(pipes)]
+        nat, reg, daily = _own_series(xs, pipes, parts)
         for i, own in enumerate(daily if keep else ()):
             for name, values in own.items():
                 per_replicate[name][r0 + i] = values
