@@ -90,7 +90,8 @@ def simulate(
 
     ``net`` may also be one network per replicate (their parameters drawn for each), with the
     same structure and different values (:meth:`~deportsim.engine.plan.Plan.stack`), and
-    ``initial`` then one mapping per replicate: the replicates still run together, in one call
+    ``initial`` then one mapping per replicate (a list of one network and one mapping: the
+    same as giving them alone): the replicates still run together, in one call
     of the loop, each with its own values, and give the numbers each would give on its own.
     ``plan``: the networks' plan, already made (:meth:`Plan.build` with these ``days``,
     ``record`` and ``record_classes``; :meth:`Plan.stack` of the plans of several), so that it
@@ -239,16 +240,13 @@ class _Run:
         self, nets: Sequence[Network], initial: Initial | Sequence[Initial] | None, settled: bool
     ) -> None:
         """:meth:`place` for one network, or for each replicate's own (and its own people)."""
-        if len(nets) == 1:
-            if not (initial is None or isinstance(initial, Mapping)):
-                raise ValueError("one network: give initial as one mapping")
-            self.place(initial or {}, nets[0] if settled else None)
-            return
         people = [initial or {}] * len(nets) if isinstance(initial, Mapping | None) else initial
         if len(people) != len(nets):
             raise ValueError(f"{len(people)} initial mappings for {len(nets)} networks")
+        one = len(nets) == 1  # one network for every replicate
         for r, (n, init) in enumerate(zip(nets, people, strict=True)):
-            self.place(init, n if settled else None, rows=slice(r, r + 1))
+            self.place(init, n if settled else None, rows=slice(None) if one else slice(r, r + 1))
+        self.initial = self.state.occ.sum(axis=(1, 2))
 
     def place(
         self, initial: Initial, net: Network | None = None, rows: slice = slice(None)
@@ -276,7 +274,6 @@ class _Run:
             if self.mode.stochastic:
                 spread = _whole(spread, np.rint(count))
             occ[rows, :, off : off + bins] += spread[None, :, :]
-        self.initial = occ.sum(axis=(1, 2))
 
     def scratch(self) -> Scratch:
         """Scratch space for one thread of the loop."""

@@ -118,34 +118,25 @@ class SimResult:
         """
         if not 0 < day <= self.days or rest.replicates != self.replicates:
             raise ValueError(f"cannot join a run of {self.days} days at day {day}")
-
-        def join(head: dict[str, F], tail: dict[str, F]) -> dict[str, F]:
-            return {n: np.concatenate([head[n][:, :day], v], axis=1) for n, v in tail.items()}
-
-        factors = {n: _join(self.factors[n], v, day) for n, v in rest.factors.items()}
         at = self.snapshot
         if at is None or at.day != day:
             raise ValueError(f"this run kept no snapshot of day {day} for another to go on from")
+
+        def join(head: dict[str, F], tail: dict[str, F], axis: int = 1) -> dict[str, F]:
+            return {
+                n: np.concatenate([np.take(head[n], range(day), axis=axis), v], axis=axis)
+                for n, v in tail.items()
+            }
+
         flows = {
             "initial": self.flows["initial"], "final": rest.flows["final"],
             "arrived": at.arrived + rest.flows["arrived"], "left": at.left + rest.flows["left"],
         }  # fmt: skip
         return SimResult(
             join(self.national, rest.national), join(self.regional, rest.regional),
-            self.regions, day + rest.days, self.replicates, flows, factors, rest.snapshot,
+            self.regions, day + rest.days, self.replicates, flows,
+            join(self.factors, rest.factors, axis=-1), rest.snapshot,
         )  # fmt: skip
-
-
-def _join(head: F, tail: F, day: int) -> F:
-    """A daily factor's first ``day`` days then ``tail``: (days,) each, or (replicates, days)."""
-    if head.ndim == tail.ndim == 1:
-        return np.concatenate([head[:day], tail])
-    rows = max(np.atleast_2d(head).shape[0], np.atleast_2d(tail).shape[0])
-    parts = [
-        np.broadcast_to(head[..., :day], (rows, day)),
-        np.broadcast_to(tail, (rows, tail.shape[-1])),
-    ]
-    return np.concatenate(parts, axis=1)
 
 
 def _batch_size(batch: int, days: int, replicates: int, threads: int, *, own: bool) -> int:
@@ -254,9 +245,11 @@ def simulate(
     batches may come in any order): national (replicates, days) and the stored regional
     (replicates, days, regions) arrays of replicates ``r0 ..``.
     ``inputs_for(r)``, if given, is replicate ``r``'s own inputs (its drawn parameters:
-    :mod:`deportsim.run.draws`): each replicate then runs on its own network, one after
-    another within its batch, with the same random numbers it would draw in a batch; ``x`` gives
-    the days and regions, and ``SimResult.factors`` are per replicate, (replicates, days).
+    :mod:`deportsim.run.draws`): each replicate then runs on its own network, a batch's
+    networks together in one call of the engine (one replicate at a time if their structures
+    differ), made ready on a thread of their own (:class:`~deportsim.engine.ahead.Ahead`); the
+    same numbers as each alone. ``x`` gives the days and regions, and ``SimResult.factors`` are
+    per replicate, (replicates, days).
     ``skip``: the first days are simulated but not kept (a bridge from the state of a date to a
     later start): every series, ``on_batch``'s included, begins after them.
     ``keep`` False: the series are given to ``on_batch`` only, batch after batch, and not kept
@@ -284,15 +277,11 @@ def simulate(
         plan: Plan | None = None,
     ) -> EngineResult:  # fmt: skip
         """Replicates ``r0 .. r1 - 1`` on the engine: one network for all, or one each."""
-        one = len(pipes) == 1
         return run_network(
-            pipes[0].network if one else [p.network for p in pipes], x.days, r1 - r0,
+            [p.network for p in pipes], x.days, r1 - r0,
             MeanField() if mean_field else Stochastic(streams, first_replicate=r0), plan=plan,
-            initial=(
-                None if resume is not None else pipes[0].initial if one
-                else [p.initial for p in pipes]
-            ),
-            settled=True, record=_record(pipes[0]), record_classes=CLASS_SERIES,
+            initial=None if resume is not None else [p.initial for p in pipes], settled=True,
+            record=_record(pipes[0]), record_classes=CLASS_SERIES,
             on_day=lambda _t: done(r1 - r0),
             resume=None if resume is None else resume.rows(r0, r1), snapshot_at=snapshot_at,
         )  # fmt: skip
