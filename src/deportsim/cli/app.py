@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from deportsim import api
-from deportsim.cli import answers, forecasts, history, simulation, status, sweeps
+from deportsim.cli import answers, forecasts, history, serve, simulation, status, sweeps
 from deportsim.cli.data import data_app
 from deportsim.cli.runs import runs_app
 from deportsim.cli.signals import handle_signals
@@ -67,6 +67,7 @@ app.command()(sweeps.sweep)
 app.command()(sweeps.sensitivity)
 app.add_typer(runs_app, name="runs")  # deportsim runs list | show | compare | export
 app.add_typer(data_app, name="data")  # deportsim data import | info | update
+app.command()(serve.serve)
 
 
 def _fail(message: str, code: int) -> None:

@@ -80,6 +80,9 @@ class RunConfig:
     read: Reader | None = field(default=None, compare=False, repr=False)  # default: the store
     #: What timeseries.parquet holds (:data:`SeriesChoice`); see :meth:`series_kind`
     series: SeriesChoice = "auto"
+    #: Expected values in place of every random count (one deterministic replicate): an
+    #: instant preview of a run's central path, without its uncertainty
+    mean_field: bool = False
 
     @classmethod
     def latest(
@@ -169,6 +172,11 @@ def check_config(cfg: RunConfig) -> None:
     :data:`LAST_DAY`.
     """
     cli = Location("<command line>")
+    if cfg.mean_field and (cfg.replicates != 1 or cfg.parameter_uncertainty):
+        raise UserError(
+            "a mean-field run is one deterministic replicate with fixed parameters",
+            cli.with_path("--replicates"),
+        )
     if not 1 <= cfg.replicates <= MAX_REPLICATES:
         raise UserError(
             f"replicates must be between 1 and {MAX_REPLICATES:,}", cli.with_path("--replicates")

@@ -71,8 +71,10 @@ def execute(
         on_batch=on_batch if lean is None else lean.add,
         inputs_for=draws.inputs if draws is not None else None, skip=prep.bridge,
         keep=lean is None, on_factors=None if lean is None else lean.factors,
+        mean_field=cfg.mean_field,
     )  # fmt: skip
-    sources = ["process noise", *(["parameter uncertainty"] if draws is not None else [])]
+    sources = [] if cfg.mean_field else ["process noise"]
+    sources += ["parameter uncertainty"] if draws is not None else []
     summary = {
         "scenario": prep.scenario.name,
         "model_version": __version__,
@@ -83,6 +85,8 @@ def execute(
         "scenario_hash": prep.scenario.content_hash,
         "sets": list(cfg.sets),
         "intervals": {"quantiles": [0.05, 0.5, 0.95], "include": sources},
+        # a mean-field preview: expected values, one path, no interval (RunConfig.mean_field)
+        **({"mean_field": True} if cfg.mean_field else {}),
         "metrics": summarise(sim) if lean is None else metric_stats(lean.values),
         # the same statistics by region of arrest, for the metrics the model keeps by region
         "regions": (

@@ -1,0 +1,176 @@
+"""What a job asks: its id, the run it stands for, and the checks made before it is queued.
+
+A job's id (:func:`job_id`) hashes everything that decides its result: the request, the content of
+the scenarios it names, the model's version and the official data's (:func:`data_version`).
+:func:`check_request` refuses at once what the verb would refuse at once, naming the request's
+field (:func:`as_request_error` turns the command line's option names into fields), and
+:func:`run_config` is the :class:`~deportsim.run.RunConfig` a request stands for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from deportsim._version import __version__
+from deportsim.api.requests import (
+    JobRequest,
+    PreviewRequest,
+    ReportRequest,
+    RequirementsRequest,
+    RunRequest,
+)
+from deportsim.api.stored import scenario_ref
+from deportsim.core.errors import Location, UserError
+from deportsim.core.units import DAYS_PER_YEAR
+from deportsim.run import RunConfig
+from deportsim.run.config import TERM_END
+
+__all__ = [
+    "OPTION_FIELDS",
+    "as_request_error",
+    "check_request",
+    "data_version",
+    "job_id",
+    "run_config",
+    "run_years",
+    "scenario_config",
+]
+
+
+def data_version() -> str:
+    """A hash of the official data the model reads: the imported workbooks and curated tables."""
+    from deportsim import official  # noqa: PLC0415 (DuckDB loads only when asked)
+    from deportsim.official import store  # noqa: PLC0415 (as above)
+
+    h = hashlib.sha256()
+    for f in store.info().files:
+        h.update(json.dumps(f, sort_keys=True, default=str).encode())
+    for path in sorted((Path(official.__file__).parent / "curated").glob("*.csv")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _scenario_names(kind: str, request: JobRequest) -> list[str]:
+    names = []
+    if hasattr(request, "scenario"):
+        names.append(request.scenario)
+    if isinstance(request, ReportRequest):
+        names.extend(request.compare)
+    del kind
+    return names
+
+
+def job_id(
+    kind: str, request: JobRequest, scenarios: Path | None, data: str
+) -> tuple[str, dict[str, str]]:
+    """The job's id, and the content hashes of the scenarios it names (UserError if unknown).
+
+    The id hashes the kind, the request, those hashes, the model's version and ``data`` (the
+    official data's version, :func:`data_version`): the same question asked twice is one job.
+    """
+    from deportsim.parameters import load_parameters  # noqa: PLC0415 (the model loads on use)
+    from deportsim.scenarios import load_scenario  # noqa: PLC0415 (as above)
+
+    hashes = {}
+    for name in _scenario_names(kind, request):
+        ref = scenario_ref(name, scenarios)
+        hashes[name] = load_scenario(ref, load_parameters(), label="scenario").content_hash
+    key = {
+        "kind": kind, "request": request.model_dump(mode="json"), "scenarios": hashes,
+        "model": __version__, "data": data,
+    }  # fmt: skip
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+    return f"{kind}-{digest[:20]}", hashes
+
+
+#: The request field each command-line option stands for, in the messages of a request's errors.
+OPTION_FIELDS = {
+    "--set": "sets", "--replicates": "replicates", "--seed": "seed", "--years": "years",
+    "--start": "start", "--until": "until", "--replicates/--years": "replicates",
+    "--target": "targets", "--probability": "probability", "--from-year": "from_year",
+    "--as-of": "as_of", "--months": "months", "--compare": "compare", "SCENARIO": "scenario",
+}  # fmt: skip
+
+
+def check_request(kind: str, request: JobRequest | PreviewRequest, scenarios: Path | None) -> None:
+    """Refuse a request the verb would refuse at once (UserError naming the request field).
+
+    Checks what needs no run: the scenarios named, each ``PATH=VALUE`` of ``sets`` and a run's
+    options (:func:`~deportsim.run.config.check_config`); a job then fails only on what shows
+    while it runs.
+    """
+    from deportsim.analysis.requirements.search import parse_targets  # noqa: PLC0415 (as above)
+    from deportsim.parameters import load_parameters  # noqa: PLC0415 (the model loads on use)
+    from deportsim.parameters.resolve import parse_set  # noqa: PLC0415 (as above)
+    from deportsim.run.config import check_config  # noqa: PLC0415 (as above)
+
+    try:
+        params = load_parameters()
+        for i, text in enumerate(getattr(request, "sets", ())):
+            try:
+                parse_set(params, text)
+            except UserError as exc:
+                where = Location("<request>", path=f"sets.{i}")
+                raise UserError(f"{text}: {exc.message}", where) from None
+        if isinstance(request, RunRequest | PreviewRequest):
+            check_config(run_config(request, scenarios))
+        if isinstance(request, RequirementsRequest | ReportRequest):
+            check_config(scenario_config(request, scenarios))
+        if isinstance(request, RequirementsRequest):
+            parse_targets(request.targets)
+    except UserError as exc:
+        raise as_request_error(exc) from None
+    del kind
+
+
+def as_request_error(exc: UserError) -> UserError:
+    """``exc`` with a command-line option in its location named as the request's field."""
+    loc = exc.location
+    if loc is None or loc.file not in {"<command line>", "--set"}:
+        return exc
+    if loc.file == "--set":
+        return UserError(exc.message, Location("<request>", path="sets"))
+    field = OPTION_FIELDS.get(loc.path or "", loc.path)
+    return UserError(exc.message, Location("<request>", path=field))
+
+
+def run_years(request: JobRequest | PreviewRequest) -> float | None:
+    """The years a request's run spans, from its ``years`` or its ``start`` and ``until``."""
+    years: float | None = getattr(request, "years", None)
+    until: dt.date | None = getattr(request, "until", None)
+    if isinstance(request, RunRequest | PreviewRequest) and years is None and until is None:
+        until = TERM_END  # a run from the latest data goes to the end of the term
+    if until is None:
+        return years
+    first = getattr(request, "start", None) or dt.datetime.now(dt.UTC).date()
+    return (until - first).days / DAYS_PER_YEAR
+
+
+def run_config(request: RunRequest | PreviewRequest, scenarios: Path | None) -> RunConfig:
+    """The run a request asks for (a preview: one mean-field replicate, fixed parameters)."""
+    ref = scenario_ref(request.scenario, scenarios)
+    if isinstance(request, PreviewRequest):
+        options: dict[str, Any] = {"replicates": 1, "mean_field": True}
+    else:
+        options = {"replicates": request.replicates, "seed": request.seed,
+                   "parameter_uncertainty": not request.fixed_parameters,
+                   "series": request.series}  # fmt: skip
+    return RunConfig.latest(
+        ref, years=request.years, until=request.until, start=request.start,
+        from_scenario=request.from_scenario, sets=tuple(request.sets), **options,
+    )  # fmt: skip
+
+
+def scenario_config(req: RequirementsRequest | ReportRequest, scenarios: Path | None) -> RunConfig:
+    """The run of a requirements or report request (from the scenario's start by default)."""
+    return RunConfig(
+        scenario=scenario_ref(req.scenario, scenarios), replicates=req.replicates,
+        seed=req.seed, years=req.years, start=req.start,
+        start_rule="latest" if req.start is not None else "scenario", sets=tuple(req.sets),
+        parameter_uncertainty=not req.fixed_parameters,
+    )  # fmt: skip

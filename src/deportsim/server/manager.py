@@ -1,0 +1,190 @@
+"""The server's jobs: one computation per distinct request, limits per client, timeouts.
+
+:class:`Manager` turns a request into a job (:mod:`deportsim.api.jobs`): its id is the hash of
+everything that decides its result, so an identical request finds the job already there —
+complete, or still running, which it then joins — and nothing is computed twice. A job that was
+cancelled, interrupted by a server restart or failed inside deportsim is computed afresh when asked
+for again; one that failed on the user's mistake answers the same again.
+
+Jobs run on the pool (:mod:`deportsim.execution.pool`); the job's record (``job.json``) is written
+only here, on submission and when its worker ends, so a restart finds every job as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from deportsim.api.jobs import (
+    ACTIVE,
+    MAIN_FILE,
+    JobFolder,
+    JobPool,
+    JobSpec,
+    JobStore,
+    check_request,
+    data_version,
+    job_id,
+    now,
+    on_ended,
+    perform,
+    run_years,
+)
+from deportsim.api.requests import JobRequest
+from deportsim.server.problems import ProblemError
+from deportsim.server.settings import Settings
+
+__all__ = ["Manager"]
+
+#: Seconds between two looks for jobs past their time.
+TIMEOUT_POLL_S = 1.0
+
+
+@dataclass
+class _Active:
+    future: concurrent.futures.Future[Any]
+    client: str
+    started: float = field(default_factory=time.monotonic)
+    timed_out: bool = False
+
+
+class Manager:
+    """Submits, finds, cancels and times out the jobs of one server."""
+
+    def __init__(self, settings: Settings, pool: JobPool | None) -> None:
+        self.settings = settings
+        self.store = JobStore(settings.jobs)
+        self.interrupted = self.store.recover()
+        self.pool = pool
+        self.data = data_version()
+        self.active: dict[str, _Active] = {}
+        self.lock = threading.Lock()
+        #: Jobs computed since the server started (each distinct request once): tests count them
+        self.computed = 0
+
+    def folder(self, jid: str) -> JobFolder:
+        """The job ``jid``'s folder (a 404 problem if there is none)."""
+        f = self.store.folder(jid)
+        if f is None:
+            raise ProblemError(404, "not found", f"no job {jid}")
+        return f
+
+    def _check_limits(self, request: JobRequest) -> None:
+        lim = self.settings.limits
+        replicates = getattr(request, "replicates", None)
+        if replicates is not None and replicates > lim.replicates:
+            raise ProblemError(422, "over a limit", f"replicates: at most {lim.replicates:,} on "
+                               "this server", limit=f"replicates <= {lim.replicates}")  # fmt: skip
+        years = run_years(request)
+        if years is not None and years > lim.years:
+            raise ProblemError(422, "over a limit", f"years: at most {lim.years:g} on this "
+                               "server", limit=f"years <= {lim.years:g}")  # fmt: skip
+
+    def submit(self, kind: str, request: JobRequest, client: str) -> tuple[dict[str, Any], bool]:
+        """The job for ``request`` (found or started); whether it was started now."""
+        if self.settings.read_only or self.pool is None:
+            raise ProblemError(403, "read-only server", "this server computes no new jobs; it "
+                               "serves the results it has", limit="read-only")  # fmt: skip
+        self._check_limits(request)
+        jid, hashes = job_id(kind, request, self.settings.scenarios, self.data)
+        check_request(kind, request, self.settings.scenarios)
+        with self.lock:
+            f = self.store.folder(jid)
+            record = None if f is None else f.record()
+            if record is not None and (record["status"] in ACTIVE or record["status"] == "complete"
+                                       or _user_failure(record)):  # fmt: skip
+                return record, False
+            self._check_load(client)
+            record = {
+                "id": jid, "kind": kind, "status": "queued", "request":
+                request.model_dump(mode="json"), "scenarios": hashes, "created": now(),
+                "model_version": _version(), "data_version": self.data, "main": MAIN_FILE[kind],
+            }  # fmt: skip
+            f = self.store.create(jid, record)
+            spec = JobSpec(str(f.path), kind, record["request"], str(self.settings.scenarios),
+                           str(self.settings.catalog))  # fmt: skip
+            fut = self.pool.submit(perform, spec)
+            self.active[jid] = _Active(fut, client)
+            self.computed += 1
+        fut.add_done_callback(on_ended(lambda result: self._ended(jid, result)))
+        return record, True
+
+    def _check_load(self, client: str) -> None:
+        lim = self.settings.limits
+        mine = sum(1 for a in self.active.values() if a.client == client)
+        if mine >= lim.jobs_per_client:
+            raise ProblemError(429, "too many jobs", f"at most {lim.jobs_per_client} jobs of one "
+                               "client queued or running at once; wait for one to end",
+                               limit=f"jobs_per_client <= {lim.jobs_per_client}")  # fmt: skip
+        if len(self.active) >= lim.jobs:
+            raise ProblemError(503, "server busy", f"{lim.jobs} jobs are queued or running; try "
+                               "again later", limit=f"jobs <= {lim.jobs}")  # fmt: skip
+
+    def _ended(self, jid: str, result: dict[str, Any]) -> None:
+        """A worker ended the job: record how (in the pool's callback thread)."""
+        with self.lock:
+            active = self.active.pop(jid, None)
+            f = self.store.folder(jid)
+            if f is None:
+                return
+            status = result.get("status", "failed")
+            error = result.get("error")
+            if active is not None and active.timed_out and status == "cancelled":
+                status = "failed"
+                error = {"title": "timed out", "detail": "the job ran longer than this server "
+                         f"allows ({self.settings.limits.job_seconds:g} s)"}  # fmt: skip
+            if status == "complete" and f.result() is None:
+                status, error = (
+                    "failed",
+                    {"title": "internal error", "detail": "the job ended without its result"},
+                )
+            f.update(status=status, finished=now(), error=error)
+
+    def cancel(self, jid: str) -> dict[str, Any]:
+        """Ask the job to stop; its record (cancelled at once if it had not started)."""
+        f = self.folder(jid)
+        with self.lock:
+            active = self.active.get(jid)
+            if active is None:
+                return f.record() or {}
+            f.ask_cancel()
+            if active.future.cancel():  # still queued: never started
+                self.active.pop(jid, None)
+                return f.update(status="cancelled", finished=now())
+        return f.record() or {}
+
+    async def watch_timeouts(self) -> None:
+        """Cancel jobs that run past :attr:`Limits.job_seconds` (a task of the server's)."""
+        limit = self.settings.limits.job_seconds
+        while True:
+            await asyncio.sleep(TIMEOUT_POLL_S)
+            t = time.monotonic()
+            with self.lock:
+                late = [(j, a) for j, a in self.active.items()
+                        if t - a.started > limit and not a.timed_out]  # fmt: skip
+            for jid, active in late:
+                active.timed_out = True
+                folder = self.store.folder(jid)
+                if folder is not None:
+                    folder.ask_cancel()
+
+    def close(self) -> None:
+        """Stop the pool (running jobs end; a restart lists them as interrupted)."""
+        if self.pool is not None:
+            self.pool.close()
+
+
+def _user_failure(record: dict[str, Any]) -> bool:
+    """A job that failed on the user's mistake: asked again, it would fail the same way."""
+    error = record.get("error") or {}
+    return record.get("status") == "failed" and error.get("title") == "the request cannot be done"
+
+
+def _version() -> str:
+    from deportsim import api  # noqa: PLC0415 (the version, resolved lazily by the API)
+
+    return str(api.__version__)

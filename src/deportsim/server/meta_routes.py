@@ -1,0 +1,181 @@
+"""What runs are made of, and what exists: scenarios, parameters, status, the run catalog."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from deportsim import api
+from deportsim.api.requests import StatusRequest
+from deportsim.api.stored import (
+    STORED_ID,
+    builtin_file,
+    scenario_ref,
+    store_scenario,
+    stored_scenarios,
+)
+from deportsim.server.jobs_routes import ERRORS, accepted, manager
+from deportsim.server.models import (
+    JobView,
+    ScenarioDocument,
+    ScenarioEntry,
+    StoredScenarioView,
+)
+from deportsim.server.problems import ProblemError
+from deportsim.views.parameters import render_csv
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1")
+ScenarioId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
+RunId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,80}$", description="A catalog run's id.")]
+
+
+@router.get("/health", tags=["meta"])
+def health(request: Request) -> dict[str, Any]:
+    """The server is up: its version, data version, mode and where jobs run."""
+    m = manager(request)
+    return {"status": "ok", "version": api.__version__, "data_version": m.data,
+            "read_only": m.settings.read_only, "jobs_started": m.computed,
+            "workers": None if m.pool is None else m.pool.label}  # fmt: skip
+
+
+@router.get("/scenarios", response_model=list[ScenarioEntry], tags=["scenarios"])
+def list_scenarios(request: Request) -> list[ScenarioEntry]:
+    """The built-in scenarios, then the stored ones."""
+    built = [ScenarioEntry(id=s.name, title=s.title, builtin=True) for s in api.scenarios()]
+    folder = manager(request).settings.scenarios
+    stored = []
+    for sid in stored_scenarios(folder):
+        text = (folder / f"{sid}.yaml").read_text(encoding="utf-8")
+        title = next((ln.split(":", 1)[1].strip() for ln in text.splitlines()
+                      if ln.startswith("title:")), sid)  # fmt: skip
+        stored.append(ScenarioEntry(id=sid, title=title, builtin=False))
+    return built + stored
+
+
+@router.post("/scenarios", status_code=201, response_model=StoredScenarioView,
+             responses={200: {"model": StoredScenarioView}, **ERRORS},
+             tags=["scenarios"])  # fmt: skip
+async def post_scenario(request: Request, body: ScenarioDocument) -> JSONResponse:
+    """Check a scenario document and keep it under the hash of its text.
+
+    201, or 200 if the same document was kept before. Mistakes are a 422 naming the line and
+    path, as the command line names them.
+    """
+    m = manager(request)
+    if m.settings.read_only:
+        raise ProblemError(403, "read-only server", "this server stores no scenario",
+                           limit="read-only")  # fmt: skip
+    kept = await asyncio.to_thread(store_scenario, body.document, m.settings.scenarios)
+    view = StoredScenarioView(**kept.to_json(), links={"self": f"/v1/scenarios/{kept.id}"})
+    return JSONResponse(view.model_dump(), status_code=201 if kept.created else 200,
+                        headers={"Location": f"/v1/scenarios/{kept.id}"})  # fmt: skip
+
+
+@router.get("/scenarios/{scenario_id}", tags=["scenarios"],
+            responses={200: {"content": {"application/yaml": {}}}, **ERRORS})  # fmt: skip
+def get_scenario(request: Request, scenario_id: ScenarioId) -> Response:
+    """A scenario's file: a built-in one or a stored document (YAML)."""
+    folder = manager(request).settings.scenarios
+    path: FilePath | None
+    if STORED_ID.fullmatch(scenario_id):
+        path = folder / f"{scenario_id}.yaml"
+    else:
+        names = {s.name for s in api.scenarios()}
+        path = builtin_file(scenario_id) if scenario_id in names else None
+    if path is None or not path.is_file():
+        raise ProblemError(404, "not found", f"no scenario {scenario_id}")
+    return Response(path.read_bytes(), media_type="application/yaml")
+
+
+@router.get("/parameters", tags=["scenarios"],
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}},
+                       **ERRORS})  # fmt: skip
+async def parameters(
+    request: Request,
+    scenario: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")] = None,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",  # noqa: A002
+) -> Response:
+    """Every parameter: its values by date, unit, uncertainty and sources (deportsim params)."""
+    ref = None
+    if scenario is not None:
+        ref = scenario_ref(scenario, manager(request).settings.scenarios)
+    table = await asyncio.to_thread(api.params, ref)
+    if format == "csv":
+        return Response(render_csv(table.rows), media_type="text/csv; charset=utf-8")
+    return JSONResponse({"scenario": table.scenario, "record_note": table.record_note,
+                         "parameters": table.rows})  # fmt: skip
+
+
+@router.get("/status", tags=["answers"], responses={
+    200: {"content": {"application/json": {}}}, 202: {"model": JobView}, **ERRORS})  # fmt: skip
+async def status(request: Request) -> Response:
+    """Where the operation stands now against its goals (deportsim status).
+
+    200 with status.json once computed for the current data; until then 202 and the job
+    computing it (follow its ``events``, then ask again).
+    """
+    m = manager(request)
+    for f in m.store:
+        record = f.record() or {}
+        if (record.get("kind") == "status" and record.get("status") == "complete"
+                and record.get("data_version") == m.data):  # fmt: skip
+            path = f.file("status.json")
+            if path is not None:
+                return Response(path.read_bytes(), media_type="application/json")
+    return await asyncio.to_thread(accepted, request, "status", StatusRequest())
+
+
+@router.get("/catalog", tags=["catalog"])
+def catalog_list(
+    request: Request,
+    scenario: Annotated[str | None, Query(max_length=80)] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+) -> dict[str, Any]:
+    """The catalog of the server's runs (deportsim runs list)."""
+    found = api.runs_list(scenario=scenario, status=status, kind=kind, limit=limit,
+                          catalog=manager(request).settings.catalog)  # fmt: skip
+    return {"runs": found.rows, "matched": found.matched}
+
+
+@router.get("/catalog/compare", tags=["catalog"], responses=ERRORS)
+def catalog_compare(
+    request: Request, ids: Annotated[list[str], Query(min_length=2, max_length=8)]
+) -> dict[str, Any]:
+    """Runs side by side: their settings and metrics (deportsim runs compare)."""
+    c = api.runs_compare(ids, catalog=manager(request).settings.catalog)
+    return {"records": c.records, "metrics": c.metrics, "settings": c.settings}
+
+
+@router.get("/catalog/{run_id}", tags=["catalog"], responses=ERRORS)
+def catalog_show(request: Request, run_id: RunId) -> dict[str, Any]:
+    """One catalog run: its record and metrics (deportsim runs show)."""
+    d = api.runs_show(run_id, catalog=manager(request).settings.catalog)
+    return {"record": d.record, "metrics": d.metrics, "present": d.present}
+
+
+@router.get("/catalog/{run_id}/export", tags=["catalog"],
+            responses={200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {}}},
+                       **ERRORS})  # fmt: skip
+def catalog_export(
+    request: Request,
+    run_id: RunId,
+    format: Annotated[Literal["csv", "parquet"], Query()] = "csv",  # noqa: A002
+) -> Response:
+    """A run's metrics as one table (deportsim runs export --format csv|parquet)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        done = api.runs_export([run_id], FilePath(tmp), format,
+                               catalog=manager(request).settings.catalog)  # fmt: skip
+        if done.table is None:
+            raise ProblemError(404, "not found", f"nothing to export for {run_id}")
+        data = done.table.read_bytes()
+    media = "text/csv; charset=utf-8" if format == "csv" else "application/vnd.apache.parquet"
+    return Response(data, media_type=media)
