@@ -65,11 +65,24 @@ def test_a_run_past_the_years_limit_is_refused_however_it_is_asked(tmp_path: Pat
 
 
 def test_a_job_past_its_time_is_stopped_and_fails_saying_so(tmp_path: Path) -> None:
-    with running(tmp_path / "state", "--workers", "1", "--job-timeout", "1") as server:
-        with server.client() as c:
-            rid = c.post("/v1/runs", json={"replicates": 100, "years": 4.0}).json()["id"]
-            view = wait(c, rid, timeout=120)
-            summary = c.get(f"/v1/runs/{rid}/summary")
+    args = ("--workers", "1", "--job-timeout", "1")
+    with running(tmp_path / "state", *args) as server, server.client() as c:
+        rid = c.post("/v1/runs", json={"replicates": 100, "years": 4.0}).json()["id"]
+        view = wait(c, rid, timeout=120)
+        summary = c.get(f"/v1/runs/{rid}/summary")
     assert view["status"] == "failed"
     assert view["error"]["title"] == "timed out"
     assert summary.status_code == 409
+
+
+def test_a_queued_job_cancelled_never_runs(tmp_path: Path) -> None:
+    with running(tmp_path / "state", "--workers", "1") as server, server.client() as c:
+        busy = c.post("/v1/runs", json={"replicates": 100, "years": 4.0}).json()["id"]
+        queued = c.post("/v1/runs", json={"replicates": 100, "years": 4.0, "seed": 2}).json()["id"]
+        cancelled = c.delete(f"/v1/jobs/{queued}")
+        view = wait(c, queued, timeout=30)
+        c.delete(f"/v1/jobs/{busy}")
+        wait(c, busy)
+    assert cancelled.status_code == 202
+    assert view["status"] == "cancelled"
+    assert view["progress"] is None  # no worker ever took it

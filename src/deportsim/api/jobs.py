@@ -266,6 +266,8 @@ def perform(spec: JobSpec) -> dict[str, Any]:
     traceback kept in the job's ``error.log`` (never sent to a client).
     """
     folder = JobFolder(Path(spec.folder))
+    if folder.cancel_asked:  # cancelled before a worker took it (a cluster's queue)
+        return {"status": "cancelled"}
     clear_stop()
     rep = Reporter(folder)
     rep.write(force=True)
@@ -317,6 +319,9 @@ def on_ended(callback: Callable[[dict[str, Any]], None]) -> Callable[[Any], None
     """A future's done-callback that hands its result (or the error it raised) to ``callback``."""
 
     def done(fut: Any) -> None:
+        if fut.cancelled():  # cancelled while queued: it never ran
+            callback({"status": "cancelled"})
+            return
         try:
             result = fut.result()
         except BaseException as exc:  # noqa: BLE001 (a worker that died: the job failed)

@@ -109,6 +109,8 @@ class DaskPool:
         key = f"deportsim-job-{secrets.token_hex(8)}"
         remote = self._client.submit(fn, *args, key=key, pure=False)
         local: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        # the job's own cancellation (its cancel file) stops it on the cluster, queued or not
+        local.set_running_or_notify_cancel()
 
         def done(fut: Any) -> None:
             try:

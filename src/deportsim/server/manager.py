@@ -151,10 +151,10 @@ class Manager:
             active = self.active.get(jid)
             if active is None:
                 return f.record() or {}
-            f.ask_cancel()
-            if active.future.cancel():  # still queued: never started
-                self.active.pop(jid, None)
-                return f.update(status="cancelled", finished=now())
+            f.ask_cancel()  # a running worker stops at its next report
+        # still queued: it never starts, and its done-callback records it cancelled (outside the
+        # lock, which that callback takes)
+        active.future.cancel()
         return f.record() or {}
 
     async def watch_timeouts(self) -> None:
