@@ -79,3 +79,13 @@ def test_a_bad_target_is_refused_at_once(live: Live) -> None:
     assert r.status_code == 422
     assert r.json()["location"]["path"] == "targets"
     assert "removals_per_year" in r.json()["detail"]
+
+
+def test_a_search_on_the_published_record_is_refused_at_once(live: Live) -> None:
+    with live.client() as c:
+        before = c.get("/v1/health").json()["jobs_started"]
+        r = c.post("/v1/requirements", json={"targets": ["removals_per_year=600000"], "years": 1})
+        after = c.get("/v1/health").json()["jobs_started"]
+    assert r.status_code == 422
+    assert "published record" in r.json()["detail"]
+    assert after == before

@@ -58,7 +58,9 @@ def test_a_run_past_the_years_limit_is_refused_however_it_is_asked(tmp_path: Pat
         by_dates = c.post("/v1/runs", json={"start": "2026-01-01", "until": "2028-01-01"})
         to_term = c.post("/v1/runs", json={"start": "2026-01-01"})
         within = c.post("/v1/previews", json={"start": "2026-01-01", "until": "2026-06-01"})
-    for r in (by_years, by_dates, to_term):
+        preview = c.post("/v1/previews", json={"years": 40})
+        far = c.post("/v1/runs", json={"until": "2036-11-01"})  # from the latest data
+    for r in (by_years, by_dates, to_term, preview, far):
         assert r.status_code == 422, r.text
         assert r.json()["limit"] == "years <= 1"
     assert within.status_code == 200

@@ -122,6 +122,8 @@ def test_a_cancelled_run_serves_nothing_and_is_computed_afresh_when_asked_again(
         assert cancelled.status_code == 202
         view = wait(c, rid)
         assert view["status"] == "cancelled"
+        ended = c.delete(f"/v1/jobs/{rid}")
+        assert ended.status_code == 409
         assert c.get(f"/v1/runs/{rid}/summary").status_code == 409
         before = _started(c)
         again = c.post("/v1/runs", json=body)
@@ -161,6 +163,9 @@ def test_mistakes_are_problem_documents_naming_the_field(live: Live) -> None:
     for r in (bad_set, unknown, too_many, invalid, not_json, extra, huge, missing, bad_id):
         assert r.headers["content-type"] == "application/problem+json", r.text
         assert "Traceback" not in r.text
+    ((error,),) = [bad_set.json()["errors"]]
+    assert error["field"] == "body.sets.0"
+    assert error["message"] in bad_set.json()["detail"]
     assert bad_set.status_code == 422
     assert bad_set.json()["location"]["path"] == "sets.0"
     assert "detention.beds" in bad_set.json()["detail"]
@@ -183,8 +188,12 @@ def test_the_catalog_lists_shows_compares_and_exports_the_servers_runs(live: Liv
     with live.client() as c:
         for seed in (21, 22):
             wait(c, c.post("/v1/runs", json={**SMALL, "seed": seed}).json()["id"])
+        views = [c.post("/v1/runs", json={**SMALL, "seed": s}).json() for s in (21, 22)]
         runs = c.get("/v1/catalog", params={"kind": "run", "limit": 500}).json()["runs"]
         ids = [r["id"] for r in runs if r["seed"] in {21, 22}]
+        assert sorted(v["links"]["catalog"] for v in views) == sorted(
+            f"/v1/catalog/{i}" for i in ids
+        )
         assert len(ids) == 2
         shown = c.get(f"/v1/catalog/{ids[0]}").json()
         compared = c.get("/v1/catalog/compare", params={"ids": ids}).json()
@@ -192,6 +201,9 @@ def test_the_catalog_lists_shows_compares_and_exports_the_servers_runs(live: Liv
         parquet = c.get(f"/v1/catalog/{ids[0]}/export", params={"format": "parquet"})
         unknown = c.get("/v1/catalog/20000101-000000-000000")
     assert shown["record"]["id"] == ids[0]
+    text = json.dumps([runs, shown, compared])
+    for private in ('"host"', '"pid"', '"cwd"', '"out"', str(live.state)):
+        assert private not in text  # the server's own paths and processes are never sent
     assert "removals_total" in shown["metrics"]
     assert [r["id"] for r in compared["records"]] == ids
     assert "removals_total" in csv_text.splitlines()[0] or "removals_total" in csv_text

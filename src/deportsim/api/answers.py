@@ -16,7 +16,7 @@ from deportsim.analysis.estimates.spec import load_estimates
 from deportsim.analysis.requirements import find as requirement_search
 from deportsim.analysis.requirements.files import to_json, write_requirements
 from deportsim.analysis.requirements.resources import years_of, years_on_record
-from deportsim.analysis.requirements.search import parse_targets
+from deportsim.analysis.requirements.search import Target, parse_targets
 from deportsim.api.results import RequirementsAnswer
 from deportsim.api.simulation import Out, folder_for
 from deportsim.core.errors import Location, UserError
@@ -24,12 +24,12 @@ from deportsim.core.folders import writable_folder
 from deportsim.engine import Streams
 from deportsim.model import SimResult, simulate
 from deportsim.parameters import load_parameters
-from deportsim.run import RunConfig, check_config, prepare
+from deportsim.run import Prepared, RunConfig, check_config, prepare
 from deportsim.store.catalog.recorder import recording
 from deportsim.store.catalog.records import CatalogChoice
 from deportsim.store.catalog.runs import run_fields
 
-__all__ = ["claims", "compare_estimates", "requirements"]
+__all__ = ["check_requirements", "claims", "compare_estimates", "requirements"]
 
 
 def claims(
@@ -132,6 +132,44 @@ def compare_estimates(
     return comparison
 
 
+def check_requirements(
+    cfg: RunConfig,
+    targets: tuple[str, ...] | list[str],
+    probability: float = 0.5,
+    from_year: int | None = None,
+) -> tuple[Prepared, tuple[Target, ...], int]:
+    """Check a requirements search before it runs: its prepared run, targets and first year.
+
+    UserError naming ``--target``, ``--probability``, ``--from-year`` or ``--start`` (a year
+    on the published record cannot be planned); see :func:`requirements`.
+    """
+    parsed = parse_targets(targets)
+    prep = prepare(cfg)
+    years = years_of(prep.start, prep.days)
+    past = years_on_record(prep.resolved.canonical("arrests.as_recorded"), years)
+    first = next((y.number for y in years if y.number not in past), len(years) + 1)
+    if from_year is None:
+        from_year = min(first, len(years))
+    requirement_search.check_options(probability, from_year, len(years))
+    if from_year in past and first > len(years):
+        last = years[-1].start + dt.timedelta(days=years[-1].days)
+        raise UserError(
+            f"the whole run ({prep.start} to {last}) is on the published record, which "
+            f"{prep.scenario.name} follows: what happened cannot be planned; start the run "
+            "after the record (--start)",
+            Location("<command line>", path="--start"),
+        )
+    if from_year in past:
+        y = years[from_year - 1]
+        raise UserError(
+            f"year {from_year} ({y.start} to {y.start + dt.timedelta(days=y.days)}) is mostly on "
+            f"the published record, which {prep.scenario.name} follows: what happened cannot be "
+            f"planned; choose --from-year {first} or later, or start the run later (--start)",
+            Location("<command line>", path="--from-year"),
+        )
+    return prep, parsed, from_year
+
+
 def requirements(
     cfg: RunConfig,
     targets: tuple[str, ...] | list[str],
@@ -158,30 +196,7 @@ def requirements(
     catalog as for :func:`claims` (kind ``requirements``).
     """
     t0 = time.perf_counter()
-    parsed = parse_targets(targets)
-    prep = prepare(cfg)
-    years = years_of(prep.start, prep.days)
-    past = years_on_record(prep.resolved.canonical("arrests.as_recorded"), years)
-    first = next((y.number for y in years if y.number not in past), len(years) + 1)
-    if from_year is None:
-        from_year = min(first, len(years))
-    requirement_search.check_options(probability, from_year, len(years))
-    if from_year in past and first > len(years):
-        last = years[-1].start + dt.timedelta(days=years[-1].days)
-        raise UserError(
-            f"the whole run ({prep.start} to {last}) is on the published record, which "
-            f"{prep.scenario.name} follows: what happened cannot be planned; start the run "
-            "after the record (--start)",
-            Location("<command line>", path="--start"),
-        )
-    if from_year in past:
-        y = years[from_year - 1]
-        raise UserError(
-            f"year {from_year} ({y.start} to {y.start + dt.timedelta(days=y.days)}) is mostly on "
-            f"the published record, which {prep.scenario.name} follows: what happened cannot be "
-            f"planned; choose --from-year {first} or later, or start the run later (--start)",
-            Location("<command line>", path="--from-year"),
-        )
+    prep, parsed, from_year = check_requirements(cfg, targets, probability, from_year)
     folder = folder_for(out, prep.scenario.name)
     if folder is not None:
         writable_folder(folder)  # before the search: a folder that cannot be made fails at once

@@ -9,9 +9,9 @@ field (:func:`as_request_error` turns the command line's option names into field
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +26,17 @@ from deportsim.api.requests import (
 from deportsim.api.stored import scenario_ref
 from deportsim.core.errors import Location, UserError
 from deportsim.core.units import DAYS_PER_YEAR
-from deportsim.run import RunConfig
-from deportsim.run.config import TERM_END
+from deportsim.run import Prepared, RunConfig
 
 __all__ = [
     "OPTION_FIELDS",
+    "OverLimitError",
+    "RequestLimits",
     "as_request_error",
     "check_request",
     "data_version",
     "job_id",
     "run_config",
-    "run_years",
     "scenario_config",
 ]
 
@@ -55,7 +55,7 @@ def data_version() -> str:
     return h.hexdigest()[:16]
 
 
-def _scenario_names(kind: str, request: JobRequest) -> list[str]:
+def _scenario_names(kind: str, request: JobRequest | PreviewRequest) -> list[str]:
     names = []
     if hasattr(request, "scenario"):
         names.append(request.scenario)
@@ -66,7 +66,7 @@ def _scenario_names(kind: str, request: JobRequest) -> list[str]:
 
 
 def job_id(
-    kind: str, request: JobRequest, scenarios: Path | None, data: str
+    kind: str, request: JobRequest | PreviewRequest, scenarios: Path | None, data: str
 ) -> tuple[str, dict[str, str]]:
     """The job's id, and the content hashes of the scenarios it names (UserError if unknown).
 
@@ -97,18 +97,46 @@ OPTION_FIELDS = {
 }  # fmt: skip
 
 
-def check_request(kind: str, request: JobRequest | PreviewRequest, scenarios: Path | None) -> None:
+@dataclass(frozen=True)
+class RequestLimits:
+    """What a server allows one request (None: the verb's own limits only)."""
+
+    replicates: int | None = None
+    years: float | None = None
+
+
+class OverLimitError(UserError):
+    """A request past a server's limit: ``limit`` names it (``replicates <= 1000``)."""
+
+    def __init__(self, message: str, field: str, limit: str) -> None:
+        super().__init__(message, Location("<request>", path=field))
+        self.limit = limit
+
+
+def check_request(
+    kind: str,
+    request: JobRequest | PreviewRequest,
+    scenarios: Path | None,
+    limits: RequestLimits | None = None,
+) -> Prepared | None:
     """Refuse a request the verb would refuse at once (UserError naming the request field).
 
-    Checks what needs no run: the scenarios named, each ``PATH=VALUE`` of ``sets`` and a run's
-    options (:func:`~deportsim.run.config.check_config`); a job then fails only on what shows
-    while it runs.
+    Checks the scenarios named, each ``PATH=VALUE`` of ``sets``, the targets of a requirements
+    request and, for a run, a report or a requirements search, the whole preparation of its run
+    (:func:`~deportsim.run.prepare`, about 0.1 s): a job then fails only on what shows while it
+    runs. ``limits``: a server's, refused as :class:`OverLimitError`. Returns the prepared run of a
+    run or preview request (None for the other verbs).
     """
-    from deportsim.analysis.requirements.search import parse_targets  # noqa: PLC0415 (as above)
+    from deportsim.api.answers import check_requirements  # noqa: PLC0415 (as above)
     from deportsim.parameters import load_parameters  # noqa: PLC0415 (the model loads on use)
     from deportsim.parameters.resolve import parse_set  # noqa: PLC0415 (as above)
-    from deportsim.run.config import check_config  # noqa: PLC0415 (as above)
+    from deportsim.run import prepare  # noqa: PLC0415 (as above)
 
+    limits = limits or RequestLimits()
+    replicates = getattr(request, "replicates", None)
+    if limits.replicates is not None and replicates is not None and replicates > limits.replicates:
+        raise OverLimitError(f"at most {limits.replicates:,} on this server",
+                        "replicates", f"replicates <= {limits.replicates}")  # fmt: skip
     try:
         params = load_parameters()
         for i, text in enumerate(getattr(request, "sets", ())):
@@ -117,15 +145,23 @@ def check_request(kind: str, request: JobRequest | PreviewRequest, scenarios: Pa
             except UserError as exc:
                 where = Location("<request>", path=f"sets.{i}")
                 raise UserError(f"{text}: {exc.message}", where) from None
+        prep = None
         if isinstance(request, RunRequest | PreviewRequest):
-            check_config(run_config(request, scenarios))
-        if isinstance(request, RequirementsRequest | ReportRequest):
-            check_config(scenario_config(request, scenarios))
-        if isinstance(request, RequirementsRequest):
-            parse_targets(request.targets)
+            prep = prepare(run_config(request, scenarios), params)
+        elif isinstance(request, RequirementsRequest):
+            cfg = scenario_config(request, scenarios)
+            prep, _, _ = check_requirements(cfg, request.targets, request.probability,
+                                            request.from_year)  # fmt: skip
+        elif isinstance(request, ReportRequest):
+            prep = prepare(scenario_config(request, scenarios), params)
     except UserError as exc:
         raise as_request_error(exc) from None
+    years = prep.days / DAYS_PER_YEAR if prep is not None else getattr(request, "years", None)
+    if limits.years is not None and years is not None and years > limits.years + 1e-9:
+        raise OverLimitError(f"the run spans {years:.2f} years, at most {limits.years:g} on "
+                        "this server", "years", f"years <= {limits.years:g}")  # fmt: skip
     del kind
+    return prep if isinstance(request, RunRequest | PreviewRequest) else None
 
 
 def as_request_error(exc: UserError) -> UserError:
@@ -137,18 +173,6 @@ def as_request_error(exc: UserError) -> UserError:
         return UserError(exc.message, Location("<request>", path="sets"))
     field = OPTION_FIELDS.get(loc.path or "", loc.path)
     return UserError(exc.message, Location("<request>", path=field))
-
-
-def run_years(request: JobRequest | PreviewRequest) -> float | None:
-    """The years a request's run spans, from its ``years`` or its ``start`` and ``until``."""
-    years: float | None = getattr(request, "years", None)
-    until: dt.date | None = getattr(request, "until", None)
-    if isinstance(request, RunRequest | PreviewRequest) and years is None and until is None:
-        until = TERM_END  # a run from the latest data goes to the end of the term
-    if until is None:
-        return years
-    first = getattr(request, "start", None) or dt.datetime.now(dt.UTC).date()
-    return (until - first).days / DAYS_PER_YEAR
 
 
 def run_config(request: RunRequest | PreviewRequest, scenarios: Path | None) -> RunConfig:

@@ -56,8 +56,8 @@ Sets = Annotated[
     Field(
         max_length=100,
         description="Parameter overrides, each PATH=VALUE as with --set (GET /v1/parameters "
-        "lists the paths), e.g. detention.beds=100000.",
-        examples=[["detention.beds=100000"]],
+        "lists the paths), e.g. detention.bed_capacity=100000.",
+        examples=[["detention.bed_capacity=100000"]],
     ),
 ]
 Years = Annotated[

@@ -63,10 +63,14 @@ class ApiError(ClientError):
 
     @property
     def fields(self) -> list[str]:
-        """The request fields at fault: those of :attr:`errors`, then the location's path."""
+        """The request fields at fault (``body.sets.0``): those of :attr:`errors`.
+
+        A problem with no ``errors`` but a ``location`` (a line of a scenario document) names
+        its path instead.
+        """
         named = [str(e["field"]) for e in self.errors if e.get("field")]
         path = (self.location or {}).get("path")
-        return [*named, str(path)] if path else named
+        return named if named or not path else [str(path)]
 
     def _message(self) -> str:
         text = f"{self.status} {self.title}"

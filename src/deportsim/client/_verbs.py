@@ -2,8 +2,8 @@
 
 With ``wait=True`` (the default) a verb follows its job's progress (``on_progress`` is told each
 report) and returns a :class:`JobResult` holding the answer; with ``wait=False`` it returns the
-job's view at once (its ``id`` for :meth:`~Session.wait`, :meth:`~Session.events` and
-:meth:`~Session.cancel`). The same request always names the same job, computed once: asking
+job's view at once (its ``id`` for :meth:`Client.wait`, :meth:`Client.events` and
+:meth:`Client.cancel`). The same request always names the same job, computed once: asking
 again for something computed before returns at once.
 """
 

@@ -115,14 +115,18 @@ def get_job(request: Request, job_id: JobId) -> JobView:
     return job_view(manager(request).folder(job_id))
 
 
-@router.delete("/jobs/{job_id}", response_model=JobView, status_code=202, responses=ERRORS,
-               tags=["jobs"])  # fmt: skip
+@router.delete("/jobs/{job_id}", response_model=JobView, status_code=202,
+               responses={409: {"model": Problem}, **ERRORS}, tags=["jobs"])  # fmt: skip
 def cancel_job(request: Request, job_id: JobId) -> JobView:
     """Cancel a job: it stops at its next progress report (nothing of it is served)."""
     m = manager(request)
     if m.settings.read_only:
         raise ProblemError(403, "read-only server", "this server changes no job",
                            limit="read-only")  # fmt: skip
+    view = job_view(m.folder(job_id))
+    if view.status in ENDED:
+        raise ProblemError(409, "already ended", f"job {job_id} is {view.status}: there is "
+                           "nothing to cancel")  # fmt: skip
     m.cancel(job_id)
     return job_view(m.folder(job_id))
 

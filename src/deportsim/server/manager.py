@@ -26,13 +26,13 @@ from deportsim.api.jobs import (
     JobPool,
     JobSpec,
     JobStore,
+    RequestLimits,
     check_request,
     data_version,
     job_id,
     now,
     on_ended,
     perform,
-    run_years,
 )
 from deportsim.api.requests import JobRequest
 from deportsim.server.problems import ProblemError
@@ -73,39 +73,48 @@ class Manager:
             raise ProblemError(404, "not found", f"no job {jid}")
         return f
 
-    def _check_limits(self, request: JobRequest) -> None:
+    @property
+    def limits(self) -> RequestLimits:
+        """What one request may ask of this server."""
         lim = self.settings.limits
-        replicates = getattr(request, "replicates", None)
-        if replicates is not None and replicates > lim.replicates:
-            raise ProblemError(422, "over a limit", f"replicates: at most {lim.replicates:,} on "
-                               "this server", limit=f"replicates <= {lim.replicates}")  # fmt: skip
-        years = run_years(request)
-        if years is not None and years > lim.years:
-            raise ProblemError(422, "over a limit", f"years: at most {lim.years:g} on this "
-                               "server", limit=f"years <= {lim.years:g}")  # fmt: skip
+        return RequestLimits(replicates=lim.replicates, years=lim.years)
+
+    def _reusable(self, jid: str) -> dict[str, Any] | None:
+        """The record of job ``jid`` if it answers the request as it is (else None)."""
+        f = self.store.folder(jid)
+        record = None if f is None else f.record()
+        if record is not None and (record["status"] in ACTIVE or record["status"] == "complete"
+                                   or _user_failure(record)):  # fmt: skip
+            return record
+        return None
 
     def submit(self, kind: str, request: JobRequest, client: str) -> tuple[dict[str, Any], bool]:
-        """The job for ``request`` (found or started); whether it was started now."""
+        """The job for ``request`` (found or started); whether it was started now.
+
+        A job that answers it already is returned as it is; otherwise the request is checked
+        (:func:`~deportsim.api.jobs.check_request`, the server's limits included) and queued.
+        """
         if self.settings.read_only or self.pool is None:
             raise ProblemError(403, "read-only server", "this server computes no new jobs; it "
                                "serves the results it has", limit="read-only")  # fmt: skip
-        self._check_limits(request)
         jid, hashes = job_id(kind, request, self.settings.scenarios, self.data)
-        check_request(kind, request, self.settings.scenarios)
+        found = self._reusable(jid)
+        if found is not None:
+            return found, False
+        check_request(kind, request, self.settings.scenarios, self.limits)
         with self.lock:
-            f = self.store.folder(jid)
-            record = None if f is None else f.record()
-            if record is not None and (record["status"] in ACTIVE or record["status"] == "complete"
-                                       or _user_failure(record)):  # fmt: skip
-                return record, False
+            found = self._reusable(jid)  # asked for meanwhile by another request
+            if found is not None:
+                return found, False
             self._check_load(client)
-            record = {
-                "id": jid, "kind": kind, "status": "queued", "request":
-                request.model_dump(mode="json"), "scenarios": hashes, "created": now(),
+            asked = request.model_dump(mode="json")
+            record: dict[str, Any] = {
+                "id": jid, "kind": kind, "status": "queued", "request": asked,
+                "scenarios": hashes, "created": now(),
                 "model_version": _version(), "data_version": self.data, "main": MAIN_FILE[kind],
             }  # fmt: skip
             f = self.store.create(jid, record)
-            spec = JobSpec(str(f.path), kind, record["request"], str(self.settings.scenarios),
+            spec = JobSpec(str(f.path), kind, asked, str(self.settings.scenarios),
                            str(self.settings.catalog))  # fmt: skip
             fut = self.pool.submit(perform, spec)
             self.active[jid] = _Active(fut, client)

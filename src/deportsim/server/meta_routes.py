@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
@@ -32,6 +33,20 @@ from deportsim.views.parameters import render_csv
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1")
+#: Fields of a catalog record that describe the server, not the run: never sent to a client.
+PRIVATE = frozenset({"host", "pid", "proc_start", "cwd", "out", "path", "parameters_dir", "command",
+                     "scenario_file", "folder"})  # fmt: skip
+
+
+def public(value: Any) -> Any:
+    """A catalog record without the server's own paths, host and processes (:data:`PRIVATE`)."""
+    if isinstance(value, dict):
+        return {k: public(v) for k, v in value.items() if k not in PRIVATE}
+    if isinstance(value, list):
+        return [public(v) for v in value]
+    return value
+
+
 ScenarioId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")]
 RunId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,80}$", description="A catalog run's id.")]
 
@@ -129,7 +144,20 @@ async def status(request: Request) -> Response:
             path = f.file("status.json")
             if path is not None:
                 return Response(path.read_bytes(), media_type="application/json")
-    return await asyncio.to_thread(accepted, request, "status", StatusRequest())
+    answer = await asyncio.to_thread(accepted, request, "status", StatusRequest())
+    if answer.status_code == 202:
+        return answer
+    # the job ended between the look above and the request: its file, or why there is none
+    view = json.loads(bytes(answer.body))
+    path = m.folder(view["id"]).file("status.json") if view["status"] == "complete" else None
+    if path is None:
+        raise ProblemError(
+            503,
+            "status unavailable",
+            f"the status job {view['id']} is "
+            f"{view['status']}: {(view.get('error') or {}).get('detail', '')}",
+        )
+    return Response(path.read_bytes(), media_type="application/json")
 
 
 @router.get("/catalog", tags=["catalog"])
@@ -143,7 +171,7 @@ def catalog_list(
     """The catalog of the server's runs (deportsim runs list)."""
     found = api.runs_list(scenario=scenario, status=status, kind=kind, limit=limit,
                           catalog=manager(request).settings.catalog)  # fmt: skip
-    return {"runs": found.rows, "matched": found.matched}
+    return {"runs": [public(r) for r in found.rows], "matched": found.matched}
 
 
 @router.get("/catalog/compare", tags=["catalog"], responses=ERRORS)
@@ -152,14 +180,15 @@ def catalog_compare(
 ) -> dict[str, Any]:
     """Runs side by side: their settings and metrics (deportsim runs compare)."""
     c = api.runs_compare(ids, catalog=manager(request).settings.catalog)
-    return {"records": c.records, "metrics": c.metrics, "settings": c.settings}
+    return {"records": [public(r) for r in c.records], "metrics": c.metrics,
+            "settings": c.settings}  # fmt: skip
 
 
 @router.get("/catalog/{run_id}", tags=["catalog"], responses=ERRORS)
 def catalog_show(request: Request, run_id: RunId) -> dict[str, Any]:
     """One catalog run: its record and metrics (deportsim runs show)."""
     d = api.runs_show(run_id, catalog=manager(request).settings.catalog)
-    return {"record": d.record, "metrics": d.metrics, "present": d.present}
+    return {"record": public(d.record), "metrics": d.metrics, "present": d.present}
 
 
 @router.get("/catalog/{run_id}/export", tags=["catalog"],

@@ -102,6 +102,8 @@ def job_view(f: JobFolder, base: str = "/v1") -> JobView:
     links = {"self": f"{base}/jobs/{jid}", "events": f"{base}/jobs/{jid}/events"}
     if result is not None:
         links["result"] = f"{base}/jobs/{jid}/result"
+        if result.get("catalog_id"):
+            links["catalog"] = f"{base}/catalog/{result['catalog_id']}"
     if record.get("kind") == "run":
         links["self"] = f"{base}/runs/{jid}"
         if result is not None:

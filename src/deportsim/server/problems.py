@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from deportsim.api import UserError
-from deportsim.api.jobs import as_request_error
+from deportsim.api.jobs import OverLimitError, as_request_error
 
 __all__ = ["PROBLEM", "FieldError", "Problem", "ProblemError", "install", "problem_response"]
 
@@ -85,11 +85,19 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _user_error(request: Request, exc: Exception) -> JSONResponse:
-    exc = as_request_error(cast(UserError, exc))
+    original = cast(UserError, exc)
+    exc = as_request_error(original)
     loc = exc.location
     where = None if loc is None else {"file": loc.file, "line": loc.line, "path": loc.path}
-    return problem_response(422, "invalid request", exc.one_line(), request.url.path,
-                            location=where)  # fmt: skip
+    extra: dict[str, Any] = {"location": where}
+    detail = exc.one_line()
+    if loc is not None and loc.file == "<request>":  # a field of the request's body
+        detail = detail.removeprefix("<request>: ")
+        extra["errors"] = [{"field": f"body.{loc.path}", "message": exc.message}]
+    if isinstance(original, OverLimitError):
+        return problem_response(422, "over a limit", detail, request.url.path,
+                                limit=original.limit, **extra)  # fmt: skip
+    return problem_response(422, "invalid request", detail, request.url.path, **extra)
 
 
 async def _problem(request: Request, exc: Exception) -> JSONResponse:

@@ -9,6 +9,7 @@ same drawn (PNG or SVG). ``POST /v1/previews`` answers at once with the expected
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from collections import OrderedDict
 from typing import Annotated, Any, Literal
@@ -16,7 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from deportsim.api.jobs import check_request, job_id, preview
+from deportsim.api.jobs import job_id, preview
 from deportsim.api.requests import PreviewRequest, RunRequest
 from deportsim.api.series import metro_table, rows_csv, rows_parquet, run_series, series_chart
 from deportsim.api.series import series_index as index_of
@@ -40,6 +41,8 @@ SeriesFormat = Annotated[Literal["json", "csv", "parquet"], Query()]
 NOT_DONE = {409: {"model": Problem}, **ERRORS}
 #: Previews kept in memory, most recent last.
 PREVIEWS_KEPT = 256
+#: Previews computed at once.
+PREVIEW_THREADS = 2
 
 
 @router.post("/runs", status_code=202, response_model=JobView,
@@ -128,6 +131,9 @@ class _Previews:
 
     def __init__(self) -> None:
         self.kept: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        # previews compute in this process, at most PREVIEW_THREADS at once (a slow one that
+        # timed out still holds its thread until it ends: they cannot pile up)
+        self.threads = concurrent.futures.ThreadPoolExecutor(PREVIEW_THREADS, "preview")
         self.ready: asyncio.Future[Any] | None = None  # the server's warm-up for previews
 
 
@@ -139,14 +145,15 @@ async def run_preview(request: Request, body: PreviewRequest) -> dict[str, Any]:
     previews: _Previews = request.app.state.previews
     if previews.ready is not None:
         await asyncio.shield(previews.ready)
-    key, _ = await asyncio.to_thread(job_id, "preview", body, m.settings.scenarios, m.data)  # type: ignore[arg-type]
-    await asyncio.to_thread(check_request, "preview", body, m.settings.scenarios)
+    loop = asyncio.get_running_loop()
+    key, _ = await loop.run_in_executor(previews.threads, job_id, "preview", body,
+                                        m.settings.scenarios, m.data)  # fmt: skip
     if key in previews.kept:
         previews.kept.move_to_end(key)
         return previews.kept[key]
     try:
         summary = await asyncio.wait_for(
-            asyncio.to_thread(preview, body, m.settings.scenarios),
+            loop.run_in_executor(previews.threads, preview, body, m.settings.scenarios, m.limits),
             m.settings.limits.preview_seconds,
         )
     except TimeoutError:
