@@ -38,6 +38,9 @@ ANSWERS = ("claims", "requirements", "report", "compare-estimates", "status", "r
 # sweeps: 1 vs 2 local workers, the 1,000-sample sweep locally and on a loopback Dask cluster,
 # and a sensitivity analysis; about 45 minutes on 2 cores (docs/performance.md)
 SWEEP = ("local-1", "local-2", "local-1000", "cluster-1000", "sensitivity")
+# the HTTP API on a warm server of 2 workers: latency, then 200 clients for 2 minutes; about
+# 4 minutes (docs/performance.md)
+SERVER = ("latency", "load")
 RUNS = [
     *([str(HERE / "pipeline.py"), "--case", case] for case in PIPELINE),
     *([str(HERE / "official.py"), "--case", case] for case in OFFICIAL),
@@ -48,6 +51,7 @@ RUNS = [
     ),
     *([str(HERE / "sweep.py"), "--case", case] for case in SWEEP),
     *([str(HERE / "engine_network.py"), "--case", case] for case in ENGINE_NETWORK),
+    *([str(HERE / "server.py"), "--case", case] for case in SERVER),
     [
         TANDEM,
         "--scenario",

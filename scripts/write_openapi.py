@@ -20,10 +20,11 @@ def main() -> int:
     text = json.dumps(openapi_document(), indent=2, sort_keys=True) + "\n"
     if "--check" in sys.argv[1:]:
         current = TARGET.is_file() and TARGET.read_text(encoding="utf-8") == text
-        print("docs/openapi.json is current" if current else "docs/openapi.json is stale")
+        state = "current" if current else "stale"
+        sys.stdout.write(f"docs/openapi.json is {state}\n")
         return 0 if current else 1
     TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
+    sys.stdout.write(f"wrote {TARGET}\n")
     return 0
 
 

@@ -69,7 +69,7 @@ def test_a_run_gives_the_library_numbers_and_every_result_format(live: Live) -> 
     row = next(x for x in metros_json if x["region"] == "LA" and x["metric"] == "removals_total")
     assert row["p50"] == la["p50"]
     assert f"LA,removals_total,persons,{la['mean']}" in metros_csv
-    assert index["kind"] == "replicates"
+    assert index["kind"] == "quantiles"  # the API's default: daily bands
     assert "detained" in index["metrics"]
     assert "LA" in index["regions"]
     rows = series["rows"]

@@ -9,6 +9,7 @@ field (:func:`as_request_error` turns the command line's option names into field
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from deportsim.api.requests import (
 from deportsim.api.stored import scenario_ref
 from deportsim.core.errors import Location, UserError
 from deportsim.core.units import DAYS_PER_YEAR
+from deportsim.parameters import ParameterSet
 from deportsim.run import Prepared, RunConfig
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "check_request",
     "data_version",
     "job_id",
+    "parameters",
     "run_config",
     "scenario_config",
 ]
@@ -65,6 +68,26 @@ def _scenario_names(kind: str, request: JobRequest | PreviewRequest) -> list[str
     return names
 
 
+def parameters() -> ParameterSet:
+    """The built-in parameter set, loaded once per process and again if its files change.
+
+    A server checks every request against it: loading and screening the files takes about
+    30 ms, and the set is read-only (a frozen dataclass, never changed by a run).
+    """
+    from deportsim.parameters.loader import PARAMETERS_DIR  # noqa: PLC0415 (the model loads on use)
+
+    files = sorted(PARAMETERS_DIR.glob("*.yaml"))
+    return _parameters(tuple((p.name, p.stat().st_mtime_ns) for p in files))
+
+
+@functools.lru_cache(maxsize=1)
+def _parameters(files: tuple[tuple[str, int], ...]) -> ParameterSet:
+    from deportsim.parameters import load_parameters  # noqa: PLC0415 (as above)
+
+    del files  # the cache's key: a change of the files loads them again
+    return load_parameters()
+
+
 def job_id(
     kind: str, request: JobRequest | PreviewRequest, scenarios: Path | None, data: str
 ) -> tuple[str, dict[str, str]]:
@@ -73,13 +96,12 @@ def job_id(
     The id hashes the kind, the request, those hashes, the model's version and ``data`` (the
     official data's version, :func:`data_version`): the same question asked twice is one job.
     """
-    from deportsim.parameters import load_parameters  # noqa: PLC0415 (the model loads on use)
-    from deportsim.scenarios import load_scenario  # noqa: PLC0415 (as above)
+    from deportsim.scenarios import load_scenario  # noqa: PLC0415 (the model loads on use)
 
     hashes = {}
     for name in _scenario_names(kind, request):
         ref = scenario_ref(name, scenarios)
-        hashes[name] = load_scenario(ref, load_parameters(), label="scenario").content_hash
+        hashes[name] = load_scenario(ref, parameters(), label="scenario").content_hash
     key = {
         "kind": kind, "request": request.model_dump(mode="json"), "scenarios": hashes,
         "model": __version__, "data": data,
@@ -128,7 +150,6 @@ def check_request(
     run or preview request (None for the other verbs).
     """
     from deportsim.api.answers import check_requirements  # noqa: PLC0415 (as above)
-    from deportsim.parameters import load_parameters  # noqa: PLC0415 (the model loads on use)
     from deportsim.parameters.resolve import parse_set  # noqa: PLC0415 (as above)
     from deportsim.run import prepare  # noqa: PLC0415 (as above)
 
@@ -138,7 +159,7 @@ def check_request(
         raise OverLimitError(f"at most {limits.replicates:,} on this server",
                         "replicates", f"replicates <= {limits.replicates}")  # fmt: skip
     try:
-        params = load_parameters()
+        params = parameters()
         for i, text in enumerate(getattr(request, "sets", ())):
             try:
                 parse_set(params, text)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deportsim.api.job_requests import run_config, scenario_config
+from deportsim.api.job_requests import parameters, run_config, scenario_config
 from deportsim.api.requests import (
     BacktestRequest,
     ClaimsRequest,
@@ -123,8 +123,8 @@ class _Job:
 def _run(req: RunRequest, job: _Job) -> None:
     from deportsim import api  # noqa: PLC0415 (the verbs, loaded in the worker)
 
-    done = api.run(run_config(req, job.scenarios), job.out, job.rep.day, catalog=job.catalog,
-                   on_prepared=job.rep.prepared, overwrite=True)  # fmt: skip
+    done = api.run(run_config(req, job.scenarios), job.out, job.rep.day, parameters(),
+                   catalog=job.catalog, on_prepared=job.rep.prepared, overwrite=True)  # fmt: skip
     if done.run_id is not None:
         job.recorded.append(done.run_id)
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+)
 
 from deportsim.defaults import DEFAULT_SCENARIO
 
@@ -47,9 +55,10 @@ Scenario = Annotated[
         examples=[DEFAULT_SCENARIO],
     ),
 ]
-Seed = Annotated[int, Field(ge=0, lt=2**63, description="The random seed (--seed).")]
+Seed = Annotated[int, Field(ge=0, lt=2**63, strict=True, description="The random seed (--seed).")]
 Replicates = Annotated[
-    int, Field(ge=1, le=100_000, description="Monte Carlo replicates (--replicates).")
+    int,
+    Field(ge=1, le=100_000, strict=True, description="Monte Carlo replicates (--replicates)."),
 ]
 Sets = Annotated[
     list[Annotated[str, Field(min_length=3, max_length=300)]],
@@ -60,8 +69,10 @@ Sets = Annotated[
         examples=[["detention.bed_capacity=100000"]],
     ),
 ]
+#: A number, whole or not, kept as a float (``1`` and ``1.0`` are one request); never a bool
+Number = Annotated[StrictFloat | StrictInt, AfterValidator(float)]
 Years = Annotated[
-    float | None,
+    Number | None,
     Field(gt=0, le=50, description="Years to simulate (--years); default: to 2029-01-20."),
 ]
 Start = Annotated[
@@ -72,7 +83,9 @@ Start = Annotated[
     ),
 ]
 Until = Annotated[dt.date | None, Field(description="Last day (--until), instead of years.")]
-ScenarioYears = Annotated[float, Field(gt=0, le=50, description="Years to simulate (--years).")]
+ScenarioYears = Annotated[
+    StrictFloat | StrictInt, Field(gt=0, le=50, description="Years to simulate (--years).")
+]
 ScenarioStart = Annotated[
     dt.date | None,
     Field(
@@ -81,13 +94,14 @@ ScenarioStart = Annotated[
     ),
 ]
 FixedParameters = Annotated[
-    bool,
+    StrictBool,
     Field(description="Fix the uncertain parameters at their central values "
           "(--fixed-parameters): process noise only."),
 ]  # fmt: skip
 
 
 class _Request(BaseModel):
+    # numbers and switches take no other type for their own (a seed of `false`, `"4"` replicates)
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -99,7 +113,7 @@ class RunRequest(_Request):
     seed: Seed = 0
     years: Years = None
     start: Start = None
-    from_scenario: bool = Field(
+    from_scenario: StrictBool = Field(
         False,
         description="Start from the scenario's own start and first-day values (--start "
         "scenario) instead of the latest data.",
@@ -108,9 +122,11 @@ class RunRequest(_Request):
     sets: Sets = Field(default_factory=list)
     fixed_parameters: FixedParameters = False
     series: Literal["auto", "replicates", "quantiles"] = Field(
-        "auto",
-        description="What timeseries.parquet holds (--series): every replicate's series, or "
-        "each day's mean, median and 90% interval; auto: replicates up to 100, bands above.",
+        "quantiles",
+        description="What timeseries.parquet holds (--series): each day's mean, median and 90% "
+        "interval over the replicates (quantiles, the API's default: what its series serve), "
+        "every replicate's series (replicates), or auto: replicates up to 100, bands above "
+        "(the command line's default).",
     )
 
 
@@ -120,7 +136,7 @@ class PreviewRequest(_Request):
     scenario: Scenario = DEFAULT_SCENARIO
     years: Years = None
     start: Start = None
-    from_scenario: bool = False
+    from_scenario: StrictBool = False
     until: Until = None
     sets: Sets = Field(default_factory=list)
 
@@ -143,10 +159,10 @@ class RequirementsRequest(_Request):
         description="Targets, each METRIC=VALUE (--target), e.g. removals_per_year=1000000.",
         examples=[["removals_per_year=600000"]],
     )
-    probability: float = Field(
+    probability: Number = Field(
         0.5, gt=0, lt=1, description="The chance of reaching every target (--probability)."
     )
-    from_year: int | None = Field(
+    from_year: StrictInt | None = Field(
         None, ge=1, le=50, description="The first year whose resources change (--from-year)."
     )
     replicates: Replicates = 100
@@ -162,7 +178,9 @@ class EstimatesRequest(_Request):
 
     replicates: Replicates = 50
     seed: Seed = 0
-    years: float = Field(4.0, gt=0, le=50, description="Years each run simulates (--years).")
+    years: StrictFloat | StrictInt = Field(
+        4.0, gt=0, le=50, description="Years each run simulates (--years)."
+    )
     fixed_parameters: FixedParameters = False
 
 
@@ -179,7 +197,7 @@ class ReportRequest(_Request):
     start: ScenarioStart = None
     sets: Sets = Field(default_factory=list)
     fixed_parameters: FixedParameters = False
-    claims: bool = Field(False, description="Test the claims too and show their verdicts.")
+    claims: StrictBool = Field(False, description="Test the claims too and show their verdicts.")
 
 
 class BacktestRequest(_Request):
@@ -197,7 +215,7 @@ class ForecastRequest(_Request):
 
     scenario: Scenario = DEFAULT_SCENARIO
     as_of: dt.date = Field(description="Use only what was published by this day (--as-of).")
-    months: int = Field(6, ge=1, le=36, description="Months ahead (--months).")
+    months: StrictInt = Field(6, ge=1, le=36, description="Months ahead (--months).")
     replicates: Replicates = 100
     seed: Seed = 0
 
@@ -205,14 +223,14 @@ class ForecastRequest(_Request):
 class EvaluationRequest(_Request):
     """The forecasts' rolling-origin evaluation against naive baselines (forecast --evaluate)."""
 
-    replicates: int | None = Field(
+    replicates: StrictInt | None = Field(
         None, ge=1, le=100_000, description="Replicates of each forecast (default: the verb's)."
     )
     seed: Seed = 0
     first_origin: str | None = Field(
         None, pattern=r"^\d{4}-\d{2}$", description="The first origin month, YYYY-MM."
     )
-    quick: bool = Field(False, description="Fewer origins and replicates: a quick look.")
+    quick: StrictBool = Field(False, description="Fewer origins and replicates: a quick look.")
 
 
 class StatusRequest(_Request):

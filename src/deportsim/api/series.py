@@ -10,6 +10,7 @@ percentiles). :func:`metro_table` is ``summary.json``'s ``regions`` block as row
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from pathlib import Path
@@ -32,30 +33,58 @@ def _file(folder: Path) -> Path:
     return folder / "timeseries.parquet"
 
 
+def _key(folder: Path) -> tuple[str, int, int]:
+    """What identifies a run's series file: its path, size and time.
+
+    A complete run's files never change; a folder written again is another file.
+    """
+    st = _file(folder).stat()
+    return str(_file(folder)), st.st_size, st.st_mtime_ns
+
+
 def series_index(folder: Path) -> dict[str, Any]:
     """The metrics and regions a run's ``timeseries.parquet`` holds, and what kind of file it is."""
-    table = pq.read_table(_file(folder), columns=["metric", "region"])
-    schema = pq.read_schema(_file(folder))
-    metrics = sorted(set(table.column("metric").to_pylist()))
-    regions = sorted(set(table.column("region").to_pylist()), key=lambda r: (r != "US", r))
-    kind = "quantiles" if "statistic" in schema.names else "replicates"
-    return {"kind": kind, "metrics": metrics, "regions": regions}
+    return dict(_index(_key(folder)))
+
+
+@functools.lru_cache(maxsize=64)
+def _index(key: tuple[str, int, int]) -> dict[str, Any]:
+    path = Path(key[0])
+    # the metric and region columns are dictionary-encoded: their dictionaries are the index,
+    # read without decoding a row (a run of 100 replicates has tens of millions)
+    table = pq.read_table(path, columns=["metric", "region"], read_dictionary=["metric", "region"])
+    found: dict[str, set[str]] = {"metric": set(), "region": set()}
+    for name, values in found.items():
+        for chunk in table.column(name).chunks:
+            values.update(chunk.dictionary.to_pylist())
+    kind = "quantiles" if "statistic" in pq.read_schema(path).names else "replicates"
+    regions = sorted(found["region"], key=lambda r: (r != "US", r))
+    return {"kind": kind, "metrics": sorted(found["metric"]), "regions": regions}
 
 
 def run_series(folder: Path, metric: str, region: str = "US") -> list[dict[str, Any]]:
     """Each day's ``date``, ``mean``, ``p05``, ``p50`` and ``p95`` of ``metric`` in ``region``.
 
-    UserError naming ``metric`` or ``region`` if the run has no such series.
+    UserError naming ``metric`` or ``region`` if the run has no such series. Kept in memory for
+    the 256 series last asked for: a complete run's files never change.
     """
-    path = _file(folder)
-    names = pq.read_schema(path).names
-    table = pq.read_table(path, filters=[("metric", "=", metric), ("region", "=", region)])
-    if table.num_rows == 0:
-        index = series_index(folder)
-        if metric not in index["metrics"]:
-            raise UserError(f"the run has no series {metric!r}", _WHERE.with_path("metric"))
+    index = series_index(folder)
+    if metric not in index["metrics"]:
+        raise UserError(f"the run has no series {metric!r}", _WHERE.with_path("metric"))
+    if region not in index["regions"]:
         raise UserError(f"the run has no {metric!r} series for region {region!r}; regions: "
                         f"{', '.join(index['regions'])}", _WHERE.with_path("region"))  # fmt: skip
+    return [dict(row) for row in _series(_key(folder), metric, region)]
+
+
+@functools.lru_cache(maxsize=256)
+def _series(key: tuple[str, int, int], metric: str, region: str) -> tuple[dict[str, Any], ...]:
+    path = Path(key[0])
+    names = pq.read_schema(path).names
+    table = pq.read_table(path, filters=[("metric", "=", metric), ("region", "=", region)])
+    if table.num_rows == 0:  # a national series only
+        raise UserError(f"the run has no {metric!r} series for region {region!r} (try US)",
+                        _WHERE.with_path("region"))  # fmt: skip
     dates = np.asarray(table.column("date").to_numpy())
     values = table.column("value").to_numpy()
     days = np.unique(dates)
@@ -74,10 +103,10 @@ def run_series(folder: Path, metric: str, region: str = "US") -> list[dict[str, 
         for name, q in zip(STATISTICS[1:], (0.05, 0.5, 0.95), strict=True):
             stats[name] = np.quantile(grid, q, axis=0)
     day_text = [str(d)[:10] for d in days]
-    return [
+    return tuple(
         {"date": d, **{name: float(stats[name][i]) for name in STATISTICS}}
         for i, d in enumerate(day_text)
-    ]
+    )
 
 
 def rows_csv(rows: list[dict[str, Any]]) -> str:

@@ -127,6 +127,11 @@ def prepare(cfg: RunConfig, params: ParameterSet | None = None) -> Prepared:
     if cfg.start is None and scenario.start is not None:  # the scenario's own start, if used
         years = replace(cfg, until=None)  # a start no run of its years can have is refused
         check_last_day(years, scenario.start, Location(scenario.file, path="start"))
+    if cfg.until is not None and cfg.until < start + dt.timedelta(days=bridge):
+        raise UserError(
+            f"is before the run's first day ({start + dt.timedelta(days=bridge)}); give a later "
+            "day", Location("<command line>", path="--until"),
+        )  # fmt: skip
     days = cfg.days_from(start + dt.timedelta(days=bridge)) + bridge
     _check_start_only(params, scenario.overrides + sets, start)
     # the record replaces the record-following files' own planned values ("own"); a user's later

@@ -91,6 +91,14 @@ def create_app(settings: Settings | None = None, pool: Any = None) -> FastAPI:
             allow_methods=["GET", "POST", "DELETE"], allow_headers=["*"],
         )  # fmt: skip
 
+    def openapi() -> dict[str, Any]:
+        """The generated document, each error answer a problem document (RFC 9457)."""
+        if app.openapi_schema is None:
+            app.openapi_schema = problems_in(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(
@@ -119,6 +127,22 @@ def create_app(settings: Settings | None = None, pool: Any = None) -> FastAPI:
         })  # fmt: skip
 
     return app
+
+
+def problems_in(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with every 4xx and 5xx answer an ``application/problem+json`` Problem."""
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in doc.get("paths", {}).values():
+        for op in operations.values():
+            for code, answer in op.get("responses", {}).items():
+                if code[:1] in {"4", "5"}:
+                    answer["content"] = problem
+                    if code == "422":
+                        answer["description"] = "Invalid request (a problem document)"
+    schemas = doc.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    return doc
 
 
 def openapi_document() -> dict[str, Any]:

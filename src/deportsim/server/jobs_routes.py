@@ -39,12 +39,13 @@ EVENT_POLL_S = 0.05
 #: Seconds between two keep-alive comments of an event stream with nothing new.
 KEEPALIVE_S = 15.0
 
-router = APIRouter(prefix="/v1")
 JobId = Annotated[str, Path(pattern=r"^[a-z0-9-]{4,64}$", description="A job's id.")]
+#: The errors any route may answer (each a problem document: see deportsim.server.app's
+#: ``openapi``, which files them under application/problem+json).
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}}
-    for code in (403, 404, 413, 422, 429, 503)
+    code: {"model": Problem} for code in (400, 403, 404, 413, 422, 429, 503)
 }
+router = APIRouter(prefix="/v1", responses=ERRORS)
 
 
 def manager(request: Request) -> Manager:
@@ -110,14 +111,14 @@ def list_jobs(
 
 
 @router.get("/jobs/{job_id}", response_model=JobView, responses=ERRORS, tags=["jobs"])
-def get_job(request: Request, job_id: JobId) -> JobView:
+async def get_job(request: Request, job_id: JobId) -> JobView:
     """Where a job stands: its status, progress, error and links."""
     return job_view(manager(request).folder(job_id))
 
 
 @router.delete("/jobs/{job_id}", response_model=JobView, status_code=202,
                responses={409: {"model": Problem}, **ERRORS}, tags=["jobs"])  # fmt: skip
-def cancel_job(request: Request, job_id: JobId) -> JobView:
+async def cancel_job(request: Request, job_id: JobId) -> JobView:
     """Cancel a job: it stops at its next progress report (nothing of it is served)."""
     m = manager(request)
     if m.settings.read_only:
@@ -157,8 +158,17 @@ def job_result(request: Request, job_id: JobId) -> Response:
     return Response(path.read_bytes(), media_type=media)
 
 
+#: The media type of each kind of file a job writes (anything else: octet-stream).
+MEDIA = {
+    ".json": "application/json", ".png": "image/png", ".html": "text/html; charset=utf-8",
+    ".parquet": "application/vnd.apache.parquet", ".yaml": "application/yaml",
+    ".csv": "text/csv; charset=utf-8", ".md": "text/markdown; charset=utf-8",
+}  # fmt: skip
+
+
 @router.get("/jobs/{job_id}/files/{name}", tags=["jobs"],
-            responses={200: {"content": {"application/octet-stream": {}}},
+            responses={200: {"content": {m.split(";")[0]: {} for m in
+                                         [*MEDIA.values(), "application/octet-stream"]}},
                        409: {"model": Problem}, **ERRORS})  # fmt: skip
 def job_file(
     request: Request,
@@ -170,7 +180,7 @@ def job_file(
     path = f.file(name)
     if path is None or name.startswith("."):
         raise ProblemError(404, "not found", f"job {job_id} wrote no file {name}")
-    return FileResponse(path)
+    return FileResponse(path, media_type=MEDIA.get(path.suffix, "application/octet-stream"))
 
 
 def _event(name: str, data: Any) -> str:
@@ -201,7 +211,7 @@ async def _events(request: Request, f: JobFolder) -> AsyncIterator[str]:
 
 @router.get("/jobs/{job_id}/events", tags=["jobs"],
             responses={200: {"content": {"text/event-stream": {}}}, **ERRORS})  # fmt: skip
-def job_events(request: Request, job_id: JobId) -> StreamingResponse:
+async def job_events(request: Request, job_id: JobId) -> StreamingResponse:
     """The job's progress as server-sent events (``progress``, then ``end`` with the job)."""
     f = manager(request).folder(job_id)
     return StreamingResponse(_events(request, f), media_type="text/event-stream",

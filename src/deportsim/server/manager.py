@@ -101,7 +101,9 @@ class Manager:
         found = self._reusable(jid)
         if found is not None:
             return found, False
-        check_request(kind, request, self.settings.scenarios, self.limits)
+        # the status is the server's own question: its size is the verb's, whatever the limits
+        limits = None if kind == "status" else self.limits
+        check_request(kind, request, self.settings.scenarios, limits)
         with self.lock:
             found = self._reusable(jid)  # asked for meanwhile by another request
             if found is not None:

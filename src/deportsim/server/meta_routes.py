@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
@@ -12,6 +15,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from deportsim import api
+from deportsim.api.jobs import job_id
 from deportsim.api.requests import StatusRequest
 from deportsim.api.stored import (
     STORED_ID,
@@ -32,10 +36,20 @@ from deportsim.views.parameters import render_csv
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", responses=ERRORS)
 #: Fields of a catalog record that describe the server, not the run: never sent to a client.
 PRIVATE = frozenset({"host", "pid", "proc_start", "cwd", "out", "path", "parameters_dir", "command",
                      "scenario_file", "folder"})  # fmt: skip
+
+
+@contextlib.contextmanager
+def _catalog_errors(ids: str) -> Iterator[None]:
+    """The catalog's refusals as a 404 that names the run, not the server's folders."""
+    try:
+        yield
+    except api.UserError as exc:
+        detail = re.sub(r" (?:in the catalog )?/[^\s,;)]*", "", exc.message)  # no server path
+        raise ProblemError(404, "not found", f"{detail} ({ids})") from None
 
 
 def public(value: Any) -> Any:
@@ -52,7 +66,7 @@ RunId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,80}$", description="A ca
 
 
 @router.get("/health", tags=["meta"])
-def health(request: Request) -> dict[str, Any]:
+async def health(request: Request) -> dict[str, Any]:
     """The server is up: its version, data version, mode and where jobs run."""
     m = manager(request)
     return {"status": "ok", "version": api.__version__, "data_version": m.data,
@@ -137,13 +151,13 @@ async def status(request: Request) -> Response:
     computing it (follow its ``events``, then ask again).
     """
     m = manager(request)
-    for f in m.store:
-        record = f.record() or {}
-        if (record.get("kind") == "status" and record.get("status") == "complete"
-                and record.get("data_version") == m.data):  # fmt: skip
-            path = f.file("status.json")
-            if path is not None:
-                return Response(path.read_bytes(), media_type="application/json")
+    jid, _ = job_id("status", StatusRequest(), m.settings.scenarios, m.data)
+    f = m.store.folder(jid)  # the status of this server's data: one job, found by its id
+    record = None if f is None else f.record()
+    if f is not None and record is not None and record.get("status") == "complete":
+        path = f.file("status.json")
+        if path is not None:
+            return Response(path.read_bytes(), media_type="application/json")
     answer = await asyncio.to_thread(accepted, request, "status", StatusRequest())
     if answer.status_code == 202:
         return answer
@@ -179,7 +193,8 @@ def catalog_compare(
     request: Request, ids: Annotated[list[str], Query(min_length=2, max_length=8)]
 ) -> dict[str, Any]:
     """Runs side by side: their settings and metrics (deportsim runs compare)."""
-    c = api.runs_compare(ids, catalog=manager(request).settings.catalog)
+    with _catalog_errors(", ".join(ids)):
+        c = api.runs_compare(ids, catalog=manager(request).settings.catalog)
     return {"records": [public(r) for r in c.records], "metrics": c.metrics,
             "settings": c.settings}  # fmt: skip
 
@@ -187,7 +202,8 @@ def catalog_compare(
 @router.get("/catalog/{run_id}", tags=["catalog"], responses=ERRORS)
 def catalog_show(request: Request, run_id: RunId) -> dict[str, Any]:
     """One catalog run: its record and metrics (deportsim runs show)."""
-    d = api.runs_show(run_id, catalog=manager(request).settings.catalog)
+    with _catalog_errors(run_id):
+        d = api.runs_show(run_id, catalog=manager(request).settings.catalog)
     return {"record": public(d.record), "metrics": d.metrics, "present": d.present}
 
 
@@ -200,7 +216,7 @@ def catalog_export(
     format: Annotated[Literal["csv", "parquet"], Query()] = "csv",  # noqa: A002
 ) -> Response:
     """A run's metrics as one table (deportsim runs export --format csv|parquet)."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _catalog_errors(run_id):
         done = api.runs_export([run_id], FilePath(tmp), format,
                                catalog=manager(request).settings.catalog)  # fmt: skip
         if done.table is None:

@@ -109,8 +109,12 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     exc = cast(HTTPException, exc)
     titles = {404: "not found", 405: "method not allowed", 406: "not acceptable"}
     title = titles.get(exc.status_code, "request refused")
+    if exc.status_code == 400:
+        title = "unreadable request"
     detail = exc.detail if isinstance(exc.detail, str) else None
-    return problem_response(exc.status_code, title, detail, request.url.path)
+    response = problem_response(exc.status_code, title, detail, request.url.path)
+    response.headers.update(exc.headers or {})  # a 405's Allow, for one
+    return response
 
 
 async def _internal(request: Request, exc: Exception) -> JSONResponse:

@@ -33,7 +33,7 @@ from deportsim.server.problems import Problem, ProblemError
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", tags=["runs"])
+router = APIRouter(prefix="/v1", tags=["runs"], responses=ERRORS)
 Metric = Annotated[str, Path(pattern=r"^[a-z0-9_]{1,80}$", description="A series' name.")]
 Region = Annotated[str, Query(pattern=r"^[A-Z]{2,4}$", description="US, or a metro: LA, NY, ...")]
 TableFormat = Annotated[Literal["json", "csv"], Query()]
@@ -61,7 +61,7 @@ def list_runs(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 50)
 
 
 @router.get("/runs/{run_id}", response_model=JobView, responses=ERRORS)
-def get_run(request: Request, run_id: JobId) -> JobView:
+async def get_run(request: Request, run_id: JobId) -> JobView:
     """Where a run stands: status, progress (fraction, replicate-days, time left), links."""
     view = job_view(manager(request).folder(run_id))
     if view.kind != "run":
@@ -70,7 +70,7 @@ def get_run(request: Request, run_id: JobId) -> JobView:
 
 
 @router.get("/runs/{run_id}/summary", response_model=dict[str, Any], responses=NOT_DONE)
-def run_summary(request: Request, run_id: JobId) -> Response:
+async def run_summary(request: Request, run_id: JobId) -> Response:
     """The run's summary.json: every metric's mean, median and 90% interval, and by metro."""
     f = complete_folder(request, run_id, "run")
     return Response((f.out / "summary.json").read_bytes(), media_type="application/json")
@@ -78,7 +78,7 @@ def run_summary(request: Request, run_id: JobId) -> Response:
 
 @router.get("/runs/{run_id}/metros", responses={
     200: {"content": {"application/json": {}, "text/csv": {}}}, **NOT_DONE})  # fmt: skip
-def run_metros(request: Request, run_id: JobId, format: TableFormat = "json") -> Response:  # noqa: A002
+async def run_metros(request: Request, run_id: JobId, format: TableFormat = "json") -> Response:  # noqa: A002
     """The statistics by metro area (region of arrest): a row per region and metric."""
     rows = metro_table(complete_folder(request, run_id, "run").out)
     if format == "csv":
