@@ -90,3 +90,20 @@ def test_parameters_as_json_and_csv(live: Live) -> None:
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert as_csv.text.startswith("path,region,from,until,value,unit")
     assert unknown.status_code == 422
+
+
+def test_person_level_request_bodies_are_refused_without_echoing_them(live: Live) -> None:
+    with live.client() as c:
+        before = c.get("/v1/health").json()["jobs_started"]
+        field = c.post("/v1/runs", json={"replicates": 2, "a_number": "A123456789"})
+        claims = {"replicates": 2, "seed": 1, "fixed_parameters": False, "x": "A987654321"}
+        value = c.post("/v1/claims", json=claims)
+        in_sets = c.post("/v1/previews", json={"sets": ["detention.bed_capacity=A123456789"]})
+        after = c.get("/v1/health").json()["jobs_started"]
+    for r in (field, value, in_sets):
+        assert r.status_code == 422, r.text
+        assert "aggregate public statistics only" in r.text
+        assert "123456789" not in r.text
+        assert "987654321" not in r.text
+    assert field.json()["errors"][0]["message"].startswith("Value error, a_number: refused")
+    assert after == before

@@ -54,6 +54,9 @@ class JobSpec:
     request: dict[str, Any]
     scenarios: str | None  # the folder of stored scenarios
     catalog: str | None  # the catalog folder runs are recorded in; None: none
+    #: A run's preparation, made by the server as it checked the request (the worker then
+    #: starts simulating at once); None: the worker prepares it
+    prepared: Prepared | None = None
 
 
 class Reporter:
@@ -117,14 +120,18 @@ class _Job:
     catalog: CatalogChoice
     scenarios: Path | None
     rep: Reporter
+    prepared: Prepared | None = None
     recorded: list[str] = field(default_factory=list)  # the catalog record's id, once made
 
 
 def _run(req: RunRequest, job: _Job) -> None:
     from deportsim import api  # noqa: PLC0415 (the verbs, loaded in the worker)
 
-    done = api.run(run_config(req, job.scenarios), job.out, job.rep.day, parameters(),
-                   catalog=job.catalog, on_prepared=job.rep.prepared, overwrite=True)  # fmt: skip
+    prep = job.prepared
+    if prep is None:
+        prep = api.prepare(run_config(req, job.scenarios), parameters())
+    job.rep.prepared(prep)
+    done = api.run_prepared(prep, job.out, job.rep.day, catalog=job.catalog, overwrite=True)
     if done.run_id is not None:
         job.recorded.append(done.run_id)
 
@@ -229,6 +236,6 @@ def do(spec: JobSpec, folder: JobFolder, rep: Reporter) -> str | None:
     """Run the verb of ``spec`` into ``folder.out``; the id of its catalog record, if made."""
     req = REQUESTS[spec.kind].model_validate(spec.request)
     job = _Job(folder.out, Path(spec.catalog) if spec.catalog else False,
-               Path(spec.scenarios) if spec.scenarios else None, rep)  # fmt: skip
+               Path(spec.scenarios) if spec.scenarios else None, rep, spec.prepared)  # fmt: skip
     _VERBS[type(req)](req, job)
     return job.recorded[0] if job.recorded else None

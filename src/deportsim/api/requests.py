@@ -9,7 +9,7 @@ named in its description: ``replicates`` is ``--replicates`` of ``deportsim run`
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -19,8 +19,10 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictInt,
+    model_validator,
 )
 
+from deportsim.core.privacy import find_person_level, refusal_message
 from deportsim.defaults import DEFAULT_SCENARIO
 
 __all__ = [
@@ -101,8 +103,18 @@ FixedParameters = Annotated[
 
 
 class _Request(BaseModel):
-    # numbers and switches take no other type for their own (a seed of `false`, `"4"` replicates)
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aggregate_only(cls, data: Any) -> Any:
+        """Refuse a request holding what looks like data about a person (the privacy screen)."""
+        hit = find_person_level(data)
+        if hit is not None:
+            where = ".".join(str(p) for p in hit[0])
+            raise ValueError(f"{where}: {refusal_message(hit[1])}" if where else
+                             refusal_message(hit[1]))  # fmt: skip
+        return data
 
 
 class RunRequest(_Request):

@@ -238,11 +238,16 @@ class Record:
         months = self.months("book_ins_ice")[-FIT_WINDOW_MONTHS:]
         if not months:
             return None
-        start = months[0].first
-        days = (months[-1].after - start).days
-        x = read_inputs(Resolved(params, start, days, scenario))
         table = {m.month: (m.first, m.after, m.per_day) for m in months}
-        return fit_arrests(x, start, table, float(x.officer_ramp))
+        # the same parameters, scenario and months give the same fit: kept with the parameters
+        key = ("record.fit", repr(scenario), tuple(table.items()))
+        if key not in params.derived:
+            start = months[0].first
+            days = (months[-1].after - start).days
+            x = read_inputs(Resolved(params, start, days, scenario))
+            params.derived[key] = fit_arrests(x, start, table, float(x.officer_ramp))
+        fit: ArrestFit | None = params.derived[key]
+        return fit
 
     def overrides(
         self, run: Resolved, fit: ArrestFit | None, *, forecast: bool = False

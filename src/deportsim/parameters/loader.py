@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +84,10 @@ class ParameterSet:
     region_names: dict[str, str]
     parameters: dict[str, Parameter]
     directory: Path
+    #: What the model derived from these parameters alone and keeps with them (the arrest
+    #: stage fitted on the record, :meth:`deportsim.model.record.Record.fit`): a set loaded once
+    #: and used for many runs (a server's) fits once. Never copied to a changed set.
+    derived: dict[Any, Any] = field(default_factory=dict, init=False, compare=False)
 
     def __repr__(self) -> str:
         return f"ParameterSet({len(self.parameters)} parameters from {self.directory})"

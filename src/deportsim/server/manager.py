@@ -103,7 +103,7 @@ class Manager:
             return found, False
         # the status is the server's own question: its size is the verb's, whatever the limits
         limits = None if kind == "status" else self.limits
-        check_request(kind, request, self.settings.scenarios, limits)
+        prepared = check_request(kind, request, self.settings.scenarios, limits)
         with self.lock:
             found = self._reusable(jid)  # asked for meanwhile by another request
             if found is not None:
@@ -117,7 +117,7 @@ class Manager:
             }  # fmt: skip
             f = self.store.create(jid, record)
             spec = JobSpec(str(f.path), kind, asked, str(self.settings.scenarios),
-                           str(self.settings.catalog))  # fmt: skip
+                           str(self.settings.catalog), prepared)  # fmt: skip
             fut = self.pool.submit(perform, spec)
             self.active[jid] = _Active(fut, client)
             self.computed += 1
