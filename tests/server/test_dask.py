@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,7 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_code_2(tmp_path: Path) ->
         [sys.executable, "-m", "deportsim.cli", "serve", "--scheduler", "tcp://127.0.0.1:9",
          "--state", str(tmp_path)],
         capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "DEPORTSIM_SCHEDULER_TIMEOUT": "2"},
     )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0

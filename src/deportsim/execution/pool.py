@@ -20,7 +20,10 @@ from typing import Any, Protocol
 from deportsim.core.errors import Location, UserError
 from deportsim.execution.backends import interrupts_held, stop_workers, worker_start
 
-__all__ = ["DaskPool", "JobPool", "LocalPool", "job_pool"]
+__all__ = ["SCHEDULER_TIMEOUT_ENV", "DaskPool", "JobPool", "LocalPool", "job_pool"]
+
+#: Seconds a server tries to reach its Dask scheduler before it gives up (default 20).
+SCHEDULER_TIMEOUT_ENV = "DEPORTSIM_SCHEDULER_TIMEOUT"
 
 
 class JobPool(Protocol):
@@ -141,5 +144,5 @@ def job_pool(
                 "give --workers or --scheduler, not both: a cluster's workers are its own",
                 Location("<command line>", path="--workers"),
             )
-        return DaskPool(scheduler)
+        return DaskPool(scheduler, float(os.environ.get(SCHEDULER_TIMEOUT_ENV, "20")))
     return LocalPool(workers if workers is not None else (os.cpu_count() or 1), warm)
