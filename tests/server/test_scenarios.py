@@ -107,3 +107,11 @@ def test_person_level_request_bodies_are_refused_without_echoing_them(live: Live
         assert "987654321" not in r.text
     assert field.json()["errors"][0]["message"].startswith("Value error, a_number: refused")
     assert after == before
+
+
+def test_a_person_level_scenario_name_in_a_query_is_refused_without_echo(live: Live) -> None:
+    with live.client() as c:
+        r = c.get("/v1/parameters", params={"scenario": "A123456789"})
+    assert r.status_code == 422
+    assert "aggregate public statistics only" in r.text
+    assert "123456789" not in r.text

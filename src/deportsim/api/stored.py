@@ -22,6 +22,7 @@ import yaml
 
 from deportsim.core.errors import Location, UserError
 from deportsim.core.folders import write_text_atomic
+from deportsim.core.privacy import person_level_text, refusal_message
 from deportsim.parameters import load_parameters
 from deportsim.scenarios import load_scenario
 from deportsim.scenarios.loader import SCENARIOS_DIR, builtin_scenarios
@@ -74,6 +75,9 @@ def scenario_ref(name: str, folder: Path | None) -> str:
     (UserError naming ``scenario`` otherwise: never a path on the server).
     """
     where = Location("<request>", path="scenario")
+    reason = person_level_text(name)
+    if reason is not None:  # refused without repeating it
+        raise UserError(refusal_message(reason), where)
     if STORED_ID.fullmatch(name):
         path = None if folder is None else folder / f"{name}.yaml"
         if path is None or not path.is_file():
