@@ -58,13 +58,10 @@ def data_version() -> str:
     return h.hexdigest()[:16]
 
 
-def _scenario_names(kind: str, request: JobRequest | PreviewRequest) -> list[str]:
-    names = []
-    if hasattr(request, "scenario"):
-        names.append(request.scenario)
+def _scenario_names(request: JobRequest | PreviewRequest) -> list[str]:
+    names = [request.scenario] if hasattr(request, "scenario") else []
     if isinstance(request, ReportRequest):
         names.extend(request.compare)
-    del kind
     return names
 
 
@@ -99,7 +96,7 @@ def job_id(
     from deportsim.scenarios import load_scenario  # noqa: PLC0415 (the model loads on use)
 
     hashes = {}
-    for name in _scenario_names(kind, request):
+    for name in _scenario_names(request):
         ref = scenario_ref(name, scenarios)
         hashes[name] = load_scenario(ref, parameters(), label="scenario").content_hash
     key = {
@@ -136,7 +133,6 @@ class OverLimitError(UserError):
 
 
 def check_request(
-    kind: str,
     request: JobRequest | PreviewRequest,
     scenarios: Path | None,
     limits: RequestLimits | None = None,
@@ -181,7 +177,6 @@ def check_request(
     if limits.years is not None and years is not None and years > limits.years + 1e-9:
         raise OverLimitError(f"the run spans {years:.2f} years, at most {limits.years:g} on "
                         "this server", "years", f"years <= {limits.years:g}")  # fmt: skip
-    del kind
     return prep if isinstance(request, RunRequest | PreviewRequest) else None
 
 

@@ -32,15 +32,8 @@ from deportsim.run import Prepared
 from deportsim.store.catalog.records import CatalogChoice
 from deportsim.store.jobs import JobFolder, now
 
-__all__ = ["REPORT_EVERY_S", "REQUESTS", "JobSpec", "Reporter", "do"]
+__all__ = ["KINDS", "MAIN_FILE", "REPORT_EVERY_S", "REQUESTS", "JobSpec", "Kind", "Reporter", "do"]
 
-#: Each kind's request model.
-REQUESTS: dict[str, type[JobRequest]] = {
-    "run": RunRequest, "claims": ClaimsRequest, "requirements": RequirementsRequest,
-    "compare-estimates": EstimatesRequest, "report": ReportRequest,
-    "backtest": BacktestRequest, "forecast": ForecastRequest,
-    "forecast-evaluation": EvaluationRequest, "status": StatusRequest,
-}  # fmt: skip
 #: Seconds between two writes of progress.json.
 REPORT_EVERY_S = 0.1
 
@@ -225,17 +218,37 @@ def _status(req: StatusRequest, job: _Job) -> None:
     api.status(job.out, replicates=req.replicates, seed=req.seed)
 
 
-_VERBS: dict[type[JobRequest], Callable[[Any, _Job], None]] = {
-    RunRequest: _run, ClaimsRequest: _claims, RequirementsRequest: _requirements,
-    EstimatesRequest: _estimates, ReportRequest: _report, BacktestRequest: _backtest,
-    ForecastRequest: _forecast, EvaluationRequest: _evaluation, StatusRequest: _status,
-}  # fmt: skip
+@dataclass(frozen=True)
+class Kind:
+    """A kind of job: its request, the file that holds its answer, what a worker does."""
+
+    request: type[JobRequest]
+    main: str  # the file the command line writes for the same verb
+    verb: Callable[[Any, _Job], None]
+
+
+#: Every kind of job, by name.
+KINDS: dict[str, Kind] = {
+    "run": Kind(RunRequest, "summary.json", _run),
+    "claims": Kind(ClaimsRequest, "claims.json", _claims),
+    "requirements": Kind(RequirementsRequest, "requirements.json", _requirements),
+    "compare-estimates": Kind(EstimatesRequest, "estimates.json", _estimates),
+    "report": Kind(ReportRequest, "report.html", _report),
+    "backtest": Kind(BacktestRequest, "backtest.json", _backtest),
+    "forecast": Kind(ForecastRequest, "forecast.json", _forecast),
+    "forecast-evaluation": Kind(EvaluationRequest, "evaluation.json", _evaluation),
+    "status": Kind(StatusRequest, "status.json", _status),
+}
+#: Each kind's request model, and the file that holds its answer.
+REQUESTS = {name: k.request for name, k in KINDS.items()}
+MAIN_FILE = {name: k.main for name, k in KINDS.items()}
 
 
 def do(spec: JobSpec, folder: JobFolder, rep: Reporter) -> str | None:
     """Run the verb of ``spec`` into ``folder.out``; the id of its catalog record, if made."""
-    req = REQUESTS[spec.kind].model_validate(spec.request)
+    kind = KINDS[spec.kind]
+    req = kind.request.model_validate(spec.request)
     job = _Job(folder.out, Path(spec.catalog) if spec.catalog else False,
                Path(spec.scenarios) if spec.scenarios else None, rep, spec.prepared)  # fmt: skip
-    _VERBS[type(req)](req, job)
+    kind.verb(req, job)
     return job.recorded[0] if job.recorded else None

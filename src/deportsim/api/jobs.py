@@ -30,7 +30,7 @@ from deportsim.api.job_requests import (
     job_id,
     run_config,
 )
-from deportsim.api.job_verbs import REQUESTS, JobSpec, Reporter, do
+from deportsim.api.job_verbs import MAIN_FILE, REQUESTS, JobSpec, Reporter, do
 from deportsim.api.requests import (
     PreviewRequest,
 )
@@ -68,13 +68,6 @@ __all__ = [
     "warm_up",
 ]
 
-#: The file that holds each kind's answer (the command line writes the same file).
-MAIN_FILE: dict[str, str] = {
-    "run": "summary.json", "claims": "claims.json", "requirements": "requirements.json",
-    "compare-estimates": "estimates.json", "report": "report.html", "backtest": "backtest.json",
-    "forecast": "forecast.json", "forecast-evaluation": "evaluation.json",
-    "status": "status.json",
-}  # fmt: skip
 #: Seconds between two looks at the job's cancel file.
 CANCEL_POLL_S = 0.1
 
@@ -175,7 +168,7 @@ def preview(
     """
     from deportsim.run import execute  # noqa: PLC0415 (the model loads on use)
 
-    prep = check_request("preview", request, scenarios, limits)
+    prep = check_request(request, scenarios, limits)
     assert prep is not None  # noqa: S101 (a preview request always prepares its run)
     return execute(prep).summary
 

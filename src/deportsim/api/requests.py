@@ -161,10 +161,21 @@ class ClaimsRequest(_Request):
     fixed_parameters: FixedParameters = False
 
 
-class RequirementsRequest(_Request):
-    """What a target takes in officers, beds, judges and flights (``deportsim requirements``)."""
+class _ScenarioRuns(_Request):
+    """The runs of an answer about one scenario: from its own start unless ``start`` is given."""
 
     scenario: Scenario = DEFAULT_SCENARIO
+    replicates: Replicates = 100
+    seed: Seed = 0
+    years: ScenarioYears = 4.0
+    start: ScenarioStart = None
+    sets: Sets = Field(default_factory=list)
+    fixed_parameters: FixedParameters = False
+
+
+class RequirementsRequest(_ScenarioRuns):
+    """What a target takes in officers, beds, judges and flights (``deportsim requirements``)."""
+
     targets: list[Annotated[str, Field(min_length=3, max_length=120)]] = Field(
         min_length=1,
         max_length=10,
@@ -177,12 +188,6 @@ class RequirementsRequest(_Request):
     from_year: StrictInt | None = Field(
         None, ge=1, le=50, description="The first year whose resources change (--from-year)."
     )
-    replicates: Replicates = 100
-    seed: Seed = 0
-    years: ScenarioYears = 4.0
-    start: ScenarioStart = None
-    sets: Sets = Field(default_factory=list)
-    fixed_parameters: FixedParameters = False
 
 
 class EstimatesRequest(_Request):
@@ -190,25 +195,16 @@ class EstimatesRequest(_Request):
 
     replicates: Replicates = 50
     seed: Seed = 0
-    years: StrictFloat | StrictInt = Field(
-        4.0, gt=0, le=50, description="Years each run simulates (--years)."
-    )
+    years: Number = Field(4.0, gt=0, le=50, description="Years each run simulates (--years).")
     fixed_parameters: FixedParameters = False
 
 
-class ReportRequest(_Request):
+class ReportRequest(_ScenarioRuns):
     """The self-contained HTML report of a scenario (``deportsim report``)."""
 
-    scenario: Scenario = DEFAULT_SCENARIO
     compare: list[Scenario] = Field(
         default_factory=list, max_length=4, description="Scenarios shown beside it (--compare)."
     )
-    replicates: Replicates = 100
-    seed: Seed = 0
-    years: ScenarioYears = 4.0
-    start: ScenarioStart = None
-    sets: Sets = Field(default_factory=list)
-    fixed_parameters: FixedParameters = False
     claims: StrictBool = Field(False, description="Test the claims too and show their verdicts.")
 
 

@@ -68,13 +68,14 @@ def run_series(folder: Path, metric: str, region: str = "US") -> list[dict[str, 
     UserError naming ``metric`` or ``region`` if the run has no such series. Kept in memory for
     the 256 series last asked for: a complete run's files never change.
     """
-    index = series_index(folder)
+    key = _key(folder)
+    index = _index(key)
     if metric not in index["metrics"]:
         raise UserError(f"the run has no series {metric!r}", _WHERE.with_path("metric"))
     if region not in index["regions"]:
         raise UserError(f"the run has no {metric!r} series for region {region!r}; regions: "
                         f"{', '.join(index['regions'])}", _WHERE.with_path("region"))  # fmt: skip
-    return [dict(row) for row in _series(_key(folder), metric, region)]
+    return [dict(row) for row in _series(key, metric, region)]
 
 
 @functools.lru_cache(maxsize=256)

@@ -152,8 +152,13 @@ def store_scenario(text: str, folder: Path) -> StoredScenario:
                           len(sc.overrides), created)  # fmt: skip
 
 
-def stored_scenarios(folder: Path) -> list[str]:
-    """The ids of the scenarios stored in ``folder``."""
+def stored_scenarios(folder: Path) -> list[tuple[str, str]]:
+    """The id and title of each scenario stored in ``folder`` (checked when it was stored)."""
     if not folder.is_dir():
         return []
-    return sorted(p.stem for p in folder.glob("sc-*.yaml") if STORED_ID.fullmatch(p.stem))
+    found = []
+    for path in sorted(folder.glob("sc-*.yaml")):
+        if STORED_ID.fullmatch(path.stem):
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            found.append((path.stem, str(doc.get("title", path.stem))))
+    return found

@@ -18,7 +18,12 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from deportsim.core.errors import Location, UserError
-from deportsim.execution.backends import interrupts_held, stop_workers, worker_start
+from deportsim.execution.backends import (
+    DaskBackend,
+    interrupts_held,
+    stop_workers,
+    worker_start,
+)
 
 __all__ = ["SCHEDULER_TIMEOUT_ENV", "DaskPool", "JobPool", "LocalPool", "job_pool"]
 
@@ -87,30 +92,22 @@ class LocalPool:
 
 
 class DaskPool:
-    """An existing Dask distributed cluster, reached at ``address``."""
+    """An existing Dask distributed cluster, reached at ``address`` (as sweeps reach it)."""
 
     def __init__(self, address: str, timeout: float = 20.0) -> None:
-        from distributed import Client  # noqa: PLC0415 (only a server on a cluster needs it)
-
-        self.address = address if "://" in address else f"tcp://{address}"
-        try:
-            self._client = Client(self.address, timeout=timeout)  # type: ignore[no-untyped-call]
-        except (OSError, TimeoutError) as exc:
-            raise UserError(
-                f"cannot reach the Dask scheduler at {self.address}: {exc}",
-                Location("<command line>", path="--scheduler"),
-            ) from None
-        self.workers = len(self._client.scheduler_info(n_workers=-1).get("workers", {}))
+        address = address if "://" in address else f"tcp://{address}"
+        self._cluster = DaskBackend(address, key_prefix="deportsim-job", timeout=timeout)
+        self.workers = self._cluster.connect()  # UserError naming --scheduler if unreachable
 
     @property
     def label(self) -> str:
         """E.g. ``Dask cluster at tcp://10.0.0.5:8786 (2 workers)``."""
-        return f"Dask cluster at {self.address} ({self.workers} workers)"
+        return self._cluster.label
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> concurrent.futures.Future[Any]:
         """Submit ``fn(*args)`` to the cluster; a local future told when it ends."""
-        key = f"deportsim-job-{secrets.token_hex(8)}"
-        remote = self._client.submit(fn, *args, key=key, pure=False)
+        key = f"{self._cluster.key_prefix}-{secrets.token_hex(8)}"
+        remote = self._cluster._client.submit(fn, *args, key=key, pure=False)
         local: concurrent.futures.Future[Any] = concurrent.futures.Future()
         # the job's own cancellation (its cancel file) stops it on the cluster, queued or not
         local.set_running_or_notify_cancel()
@@ -121,12 +118,12 @@ class DaskPool:
             except BaseException as exc:  # noqa: BLE001 (handed to whoever waits on the job)
                 local.set_exception(exc)
 
-        remote.add_done_callback(done)  # type: ignore[no-untyped-call]
+        remote.add_done_callback(done)
         return local
 
     def close(self) -> None:
         """Disconnect (the cluster keeps running)."""
-        self._client.close()  # type: ignore[no-untyped-call]
+        self._cluster.close()
 
 
 def job_pool(

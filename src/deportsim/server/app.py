@@ -26,7 +26,7 @@ from deportsim.server import jobs_routes, meta_routes, runs_routes
 from deportsim.server.limits import BodyLimit
 from deportsim.server.manager import Manager
 from deportsim.server.problems import install
-from deportsim.server.runs_routes import _Previews
+from deportsim.server.runs_routes import Previews
 from deportsim.server.settings import Settings
 
 __all__ = ["API_TITLE", "create_app", "openapi_document"]
@@ -56,7 +56,7 @@ def _lifespan(settings: Settings, pool: Any) -> Any:
                 workers.start()
         manager = Manager(settings, workers)
         app.state.manager = manager
-        app.state.previews = _Previews()
+        app.state.previews = Previews()
         # previews run in this process: its model is loaded (and compiled) while it starts
         app.state.previews.ready = asyncio.create_task(
             asyncio.to_thread(warm_previews) if settings.warm else asyncio.sleep(0)

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from deportsim import api
 from deportsim.api.jobs import (
     ACTIVE,
     MAIN_FILE,
@@ -103,7 +104,7 @@ class Manager:
             return found, False
         # the status is the server's own question: its size is the verb's, whatever the limits
         limits = None if kind == "status" else self.limits
-        prepared = check_request(kind, request, self.settings.scenarios, limits)
+        prepared = check_request(request, self.settings.scenarios, limits)
         with self.lock:
             found = self._reusable(jid)  # asked for meanwhile by another request
             if found is not None:
@@ -112,8 +113,8 @@ class Manager:
             asked = request.model_dump(mode="json")
             record: dict[str, Any] = {
                 "id": jid, "kind": kind, "status": "queued", "request": asked,
-                "scenarios": hashes, "created": now(),
-                "model_version": _version(), "data_version": self.data, "main": MAIN_FILE[kind],
+                "scenarios": hashes, "created": now(), "model_version": str(api.__version__),
+                "data_version": self.data, "main": MAIN_FILE[kind],
             }  # fmt: skip
             f = self.store.create(jid, record)
             spec = JobSpec(str(f.path), kind, asked, str(self.settings.scenarios),
@@ -193,9 +194,3 @@ def _user_failure(record: dict[str, Any]) -> bool:
     """A job that failed on the user's mistake: asked again, it would fail the same way."""
     error = record.get("error") or {}
     return record.get("status") == "failed" and error.get("title") == "the request cannot be done"
-
-
-def _version() -> str:
-    from deportsim import api  # noqa: PLC0415 (the version, resolved lazily by the API)
-
-    return str(api.__version__)

@@ -78,14 +78,8 @@ async def health(request: Request) -> dict[str, Any]:
 def list_scenarios(request: Request) -> list[ScenarioEntry]:
     """The built-in scenarios, then the stored ones."""
     built = [ScenarioEntry(id=s.name, title=s.title, builtin=True) for s in api.scenarios()]
-    folder = manager(request).settings.scenarios
-    stored = []
-    for sid in stored_scenarios(folder):
-        text = (folder / f"{sid}.yaml").read_text(encoding="utf-8")
-        title = next((ln.split(":", 1)[1].strip() for ln in text.splitlines()
-                      if ln.startswith("title:")), sid)  # fmt: skip
-        stored.append(ScenarioEntry(id=sid, title=title, builtin=False))
-    return built + stored
+    stored = stored_scenarios(manager(request).settings.scenarios)
+    return built + [ScenarioEntry(id=sid, title=title, builtin=False) for sid, title in stored]
 
 
 @router.post("/scenarios", status_code=201, response_model=StoredScenarioView,

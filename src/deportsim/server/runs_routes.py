@@ -31,7 +31,7 @@ from deportsim.server.jobs_routes import (
 from deportsim.server.models import JobList, JobView, job_view
 from deportsim.server.problems import Problem, ProblemError
 
-__all__ = ["router"]
+__all__ = ["Previews", "router"]
 
 router = APIRouter(prefix="/v1", tags=["runs"], responses=ERRORS)
 Metric = Annotated[str, Path(pattern=r"^[a-z0-9_]{1,80}$", description="A series' name.")]
@@ -126,7 +126,7 @@ async def run_chart(
     return Response(data, media_type="image/svg+xml" if format == "svg" else "image/png")
 
 
-class _Previews:
+class Previews:
     """Previews computed, by request (the newest :data:`PREVIEWS_KEPT`)."""
 
     def __init__(self) -> None:
@@ -142,7 +142,7 @@ class _Previews:
 async def run_preview(request: Request, body: PreviewRequest) -> dict[str, Any]:
     """The run's expected path at once (mean field: one replicate, no interval, nothing kept)."""
     m = manager(request)
-    previews: _Previews = request.app.state.previews
+    previews: Previews = request.app.state.previews
     if previews.ready is not None:
         await asyncio.shield(previews.ready)
     loop = asyncio.get_running_loop()
