@@ -52,6 +52,8 @@ RUNS = [
     *([str(HERE / "sweep.py"), "--case", case] for case in SWEEP),
     *([str(HERE / "engine_network.py"), "--case", case] for case in ENGINE_NETWORK),
     *([str(HERE / "server.py"), "--case", case] for case in SERVER),
+    # the web app in Chromium: the Now page's first paint, a what-if's preview (about a minute)
+    [str(HERE / "web.py")],
     [
         TANDEM,
         "--scenario",

@@ -27,19 +27,24 @@ class Opened:
         return [u for u in self.requests if u != self.url and not u.startswith("data:")]
 
 
+def launch(pw: Any) -> Any:
+    """Headless Debian's Chromium (never a download) from a started Playwright ``pw``."""
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
+    return pw.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--no-first-run"],
+    )  # fmt: skip
+
+
 @contextmanager
 def opened(path: Path, width: int = 1200, height: int = 1600) -> Iterator[Opened]:
     """``path`` loaded in headless Chromium (``width`` × ``height``), closed when the block ends."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only browser tests)
 
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
     seen = Opened(path.resolve().as_uri())
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        browser = launch(pw)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.on("request", lambda r: seen.requests.append(r.url))

@@ -80,6 +80,21 @@ class Status:
             "model_run": self.run,
             "monthly": {k: [{"month": m, "per_day": v} for m, v in s] for k, s in
                         self.monthly.items()},
+            "goals": self.goals(),
+        }  # fmt: skip
+
+    def goals(self) -> dict[str, list[dict[str, Any]]]:
+        """The lines each monthly series is drawn against, a day: goals, the record, the beds."""
+        year = 365.0
+        return {
+            "ice_book_ins": [{"label": LABELS["arrests"], "per_day": arrests_goal().value}],
+            "detained": [{"label": f"the beds planned in {SCENARIO}", "per_day": self.beds}],
+            "removals_from_detention": [
+                {"label": f"{LABELS['million']} (a day: 1,000,000 / 365)",
+                 "per_day": million_goal().value / year},
+                {"label": f"{LABELS['record']} (a day: / 365)",
+                 "per_day": record_2012().value / year},
+            ],
         }  # fmt: skip
 
 

@@ -5,6 +5,12 @@ the scenarios it names, the model's version and the official data's (:func:`data
 :func:`check_request` refuses at once what the verb would refuse at once, naming the request's
 field (:func:`as_request_error` turns the command line's option names into fields), and
 :func:`run_config` is the :class:`~deportsim.run.RunConfig` a request stands for.
+
+A sensitivity analysis runs ``n × (parameters + 2)`` samples of ``replicates`` replicates each: on
+a server with limits its model runs (samples × replicates) may be at most
+:data:`SENSITIVITY_RUNS` times ``--max-replicates``, and its replicate-years at most
+:data:`SENSITIVITY_WORK` times those of the largest run the server allows (``--max-replicates ×
+--max-years``); past either, the request is refused as :class:`OverLimitError`.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from deportsim.api.requests import (
     ReportRequest,
     RequirementsRequest,
     RunRequest,
+    SensitivityRequest,
 )
 from deportsim.api.stored import scenario_ref
 from deportsim.core.errors import Location, UserError
@@ -32,6 +39,8 @@ from deportsim.run import Prepared, RunConfig
 
 __all__ = [
     "OPTION_FIELDS",
+    "SENSITIVITY_RUNS",
+    "SENSITIVITY_WORK",
     "OverLimitError",
     "RequestLimits",
     "as_request_error",
@@ -41,6 +50,7 @@ __all__ = [
     "parameters",
     "run_config",
     "scenario_config",
+    "sensitivity_config",
 ]
 
 
@@ -113,7 +123,16 @@ OPTION_FIELDS = {
     "--start": "start", "--until": "until", "--replicates/--years": "replicates",
     "--target": "targets", "--probability": "probability", "--from-year": "from_year",
     "--as-of": "as_of", "--months": "months", "--compare": "compare", "SCENARIO": "scenario",
+    "--metric": "metrics", "--n": "n",
 }  # fmt: skip
+#: A sensitivity analysis's model runs (samples × replicates) on a server: at most this many
+#: times its ``--max-replicates`` (10,000 by default; the command line's default analysis of
+#: directive-2025 runs 2,016 samples × 2 replicates)
+SENSITIVITY_RUNS = 10
+#: A sensitivity analysis's replicate-years (samples × replicates × years) on a server: at most
+#: this many times those of the largest run it allows, ``--max-replicates × --max-years`` (20,000
+#: by default; the command line's default analysis: 16,128, about 5 minutes on one worker)
+SENSITIVITY_WORK = 2
 
 
 @dataclass(frozen=True)
@@ -141,9 +160,12 @@ def check_request(
 
     Checks the scenarios named, each ``PATH=VALUE`` of ``sets``, the targets of a requirements
     request and, for a run, a report or a requirements search, the whole preparation of its run
-    (:func:`~deportsim.run.prepare`, about 0.1 s): a job then fails only on what shows while it
-    runs. ``limits``: a server's, refused as :class:`OverLimitError`. Returns the prepared run of a
-    run or preview request (None for the other verbs).
+    (:func:`~deportsim.run.prepare`, about 0.1 s); for a sensitivity analysis, its metrics, the
+    parameters it varies and every sample's values (about 1 ms a sample), as the verb checks them
+    before it runs anything: a job then fails only on what shows while it runs. ``limits``: a
+    server's, refused as :class:`OverLimitError` (for a sensitivity analysis, its size too:
+    :data:`SENSITIVITY_RUNS`, :data:`SENSITIVITY_WORK`). Returns the prepared run of a run or
+    preview request (None for the other verbs).
     """
     from deportsim.api.answers import check_requirements  # noqa: PLC0415 (as above)
     from deportsim.parameters.resolve import parse_set  # noqa: PLC0415 (as above)
@@ -171,22 +193,101 @@ def check_request(
                                             request.from_year)  # fmt: skip
         elif isinstance(request, ReportRequest):
             prep = prepare(scenario_config(request, scenarios), params)
+        elif isinstance(request, SensitivityRequest):
+            _check_years(request.years, limits)  # before the size, which counts the years
+            prep = _check_sensitivity(request, sensitivity_config(request, scenarios), params,
+                                      limits)  # fmt: skip
     except UserError as exc:
         raise as_request_error(exc) from None
-    years = prep.days / DAYS_PER_YEAR if prep is not None else getattr(request, "years", None)
+    _check_years(prep.days / DAYS_PER_YEAR if prep is not None else
+                 getattr(request, "years", None), limits)  # fmt: skip
+    return prep if isinstance(request, RunRequest | PreviewRequest) else None
+
+
+def _check_years(years: float | None, limits: RequestLimits) -> None:
     if limits.years is not None and years is not None and years > limits.years + 1e-9:
         raise OverLimitError(f"the run spans {years:.2f} years, at most {limits.years:g} on "
                         "this server", "years", f"years <= {limits.years:g}")  # fmt: skip
-    return prep if isinstance(request, RunRequest | PreviewRequest) else None
+
+
+def _check_sensitivity(
+    request: SensitivityRequest, cfg: RunConfig, params: ParameterSet, limits: RequestLimits
+) -> Prepared:
+    """What ``deportsim sensitivity`` checks before it runs, then the analysis's size."""
+    from deportsim.analysis.sweeps import runner  # noqa: PLC0415 (SALib, Matplotlib: on use)
+    from deportsim.analysis.sweeps import sensitivity as sa  # noqa: PLC0415 (as above)
+    from deportsim.analysis.sweeps.checks import check_samples  # noqa: PLC0415 (as above)
+    from deportsim.analysis.sweeps.design import check_ranges, parse_vary  # noqa: PLC0415
+    from deportsim.run import prepare  # noqa: PLC0415 (the model loads on use)
+
+    for i, metric in enumerate(request.metrics):
+        try:
+            sa.check_metrics((metric,))
+        except UserError as exc:
+            raise UserError(exc.message, Location("<request>", path=f"metrics.{i}")) from None
+    prep = prepare(cfg, params)
+    ranges = []
+    for i, text in enumerate(request.vary):
+        try:  # as the verb reads them (deportsim.analysis.sweeps.runner.sensitivity)
+            ranges.append(parse_vary(prep.params, text) if "=" in text else
+                          runner._stated_range(prep, text.strip()))  # fmt: skip
+        except UserError as exc:
+            raise UserError(f"{text}: {exc.message}",
+                            Location("<request>", path=f"vary.{i}")) from None  # fmt: skip
+    ranges = ranges or sa.default_ranges(prep.params, prep.scenario)
+    check_ranges(ranges)
+    if len(ranges) < 2:
+        raise UserError("a sensitivity analysis needs at least 2 parameters",
+                        Location("<request>", path="vary"))  # fmt: skip
+    samples = request.n * (len(ranges) + 2)
+    _check_sensitivity_size(samples, request.replicates, prep.days, limits)
+    unit = sa.saltelli_unit(len(ranges), request.n, request.seed)
+    check_samples(prep.resolved, ranges, sa.to_values(unit, ranges))
+    return prep
+
+
+def _check_sensitivity_size(
+    samples: int, replicates: int, days: int, limits: RequestLimits
+) -> None:
+    """OverLimitError (naming ``n``) for an analysis past :data:`SENSITIVITY_RUNS` or ``_WORK``."""
+    if limits.replicates is None:
+        return
+    runs = samples * replicates
+    most = SENSITIVITY_RUNS * limits.replicates
+    if runs > most:
+        raise OverLimitError(
+            f"{samples:,} samples × {replicates:,} replicates = {runs:,} model runs, at most "
+            f"{most:,} on this server; ask for a smaller n or fewer replicates, or vary fewer "
+            "parameters", "n", f"samples*replicates <= {most}",
+        )  # fmt: skip
+    if limits.years is None:
+        return
+    years = days / DAYS_PER_YEAR
+    work = runs * years
+    most_work = SENSITIVITY_WORK * limits.replicates * limits.years
+    if work > most_work + 1e-9:
+        raise OverLimitError(
+            f"{runs:,} model runs × {years:.2f} years = {_amount(work)} replicate-years, at most "
+            f"{_amount(most_work)} on this server; ask for a smaller n, fewer replicates or fewer "
+            "years, or vary fewer parameters", "n", f"samples*replicates*years <= {most_work:g}",
+        )  # fmt: skip
+
+
+def _amount(x: float) -> str:
+    """``20,000``, ``0.4``: a whole number with separators, a small one with its decimals."""
+    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
 
 
 def as_request_error(exc: UserError) -> UserError:
     """``exc`` with a command-line option in its location named as the request's field."""
     loc = exc.location
-    if loc is None or loc.file not in {"<command line>", "--set"}:
+    if loc is None or loc.file not in {"<command line>", "--set", "--vary"}:
         return exc
     if loc.file == "--set":
         return UserError(exc.message, Location("<request>", path="sets"))
+    if loc.file == "--vary":  # a sweep's ranges: the parameters at fault, in the message
+        message = f"{loc.path}: {exc.message}" if loc.path else exc.message
+        return UserError(message, Location("<request>", path="vary"))
     field = OPTION_FIELDS.get(loc.path or "", loc.path)
     return UserError(exc.message, Location("<request>", path=field))
 
@@ -213,4 +314,15 @@ def scenario_config(req: RequirementsRequest | ReportRequest, scenarios: Path | 
         seed=req.seed, years=req.years, start=req.start,
         start_rule="latest" if req.start is not None else "scenario", sets=tuple(req.sets),
         parameter_uncertainty=not req.fixed_parameters,
+    )  # fmt: skip
+
+
+def sensitivity_config(req: SensitivityRequest, scenarios: Path | None) -> RunConfig:
+    """The runs of a sensitivity request, as ``deportsim sensitivity`` makes them.
+
+    From the scenario's own start and first-day values (else 2025-01-20), or from ``start``.
+    """
+    return RunConfig(
+        scenario=scenario_ref(req.scenario, scenarios), replicates=req.replicates,
+        seed=req.seed, years=req.years, start=req.start, sets=tuple(req.sets),
     )  # fmt: skip

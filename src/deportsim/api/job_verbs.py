@@ -8,13 +8,19 @@ replicate-days done and the time left.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deportsim.api.job_requests import parameters, run_config, scenario_config
+from deportsim.api.job_requests import (
+    parameters,
+    run_config,
+    scenario_config,
+    sensitivity_config,
+)
 from deportsim.api.requests import (
     BacktestRequest,
     ClaimsRequest,
@@ -25,6 +31,7 @@ from deportsim.api.requests import (
     ReportRequest,
     RequirementsRequest,
     RunRequest,
+    SensitivityRequest,
     StatusRequest,
 )
 from deportsim.api.stored import scenario_ref
@@ -218,6 +225,49 @@ def _status(req: StatusRequest, job: _Job) -> None:
     api.status(job.out, replicates=req.replicates, seed=req.seed)
 
 
+#: What a sensitivity job serves of its sweep's folder (``out/<run id>/``, which the catalog
+#: refers to): the indices, the metrics' spread over the samples and the tornado charts. The
+#: sweep's spec (sweep.json) names the server's paths and is not served; its tables stay there.
+SENSITIVITY_FILES = ("sensitivity.json", "summary.json", "tornado-*.png")
+
+
+def _sensitivity(req: SensitivityRequest, job: _Job) -> None:
+    from deportsim import api  # noqa: PLC0415 (as above)
+    from deportsim.analysis.sweeps.folder import SweepFolder  # noqa: PLC0415 (as above)
+
+    rep = job.rep
+    rep.stage = "drawing and checking the samples"
+    rep.write(force=True)
+    size = {"batch": 1, "samples": 0, "days": 0}  # samples a batch, samples, replicate-days each
+
+    def started(start: api.SweepStart) -> None:
+        spec = SweepFolder(start.folder).spec()
+        size.update(batch=spec.batch_size, samples=spec.samples,
+                    days=spec.replicates * spec.days)  # fmt: skip
+        rep.total, rep.done = spec.samples * size["days"], 0
+        rep.stage = f"simulating {spec.samples:,} samples of {spec.scenario_name}"
+        rep.write(force=True)
+
+    def progress(done: int, total: int) -> None:
+        samples = min(done * size["batch"], size["samples"])
+        rep.done = samples * size["days"]
+        if done >= total:
+            rep.stage = "computing the Sobol indices"
+        rep.write(force=done >= total)
+
+    # one worker process: the job's own (a sweep's samples run one after the other in it)
+    ex = api.Execution(out=job.out, workers=1, progress=progress, on_start=started,
+                       catalog=job.catalog)  # fmt: skip
+    res = api.sensitivity(sensitivity_config(req, job.scenarios), tuple(req.metrics),
+                          tuple(req.vary), n=req.n, execution=ex)  # fmt: skip
+    folder = res.sweep.folder
+    for pattern in SENSITIVITY_FILES:
+        for path in sorted(folder.path.glob(pattern)):
+            shutil.copyfile(path, job.out / path.name)
+    if job.catalog is not False:
+        job.recorded.append(folder.run_id)
+
+
 @dataclass(frozen=True)
 class Kind:
     """A kind of job: its request, the file that holds its answer, what a worker does."""
@@ -238,6 +288,7 @@ KINDS: dict[str, Kind] = {
     "forecast": Kind(ForecastRequest, "forecast.json", _forecast),
     "forecast-evaluation": Kind(EvaluationRequest, "evaluation.json", _evaluation),
     "status": Kind(StatusRequest, "status.json", _status),
+    "sensitivity": Kind(SensitivityRequest, "sensitivity.json", _sensitivity),
 }
 #: Each kind's request model, and the file that holds its answer.
 REQUESTS = {name: k.request for name, k in KINDS.items()}

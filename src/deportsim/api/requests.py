@@ -37,13 +37,14 @@ __all__ = [
     "ReportRequest",
     "RequirementsRequest",
     "RunRequest",
+    "SensitivityRequest",
     "StatusRequest",
 ]
 
 #: What a job does: one verb each.
 JobKind = Literal[
     "run", "claims", "requirements", "compare-estimates", "report", "backtest", "forecast",
-    "forecast-evaluation", "status",
+    "forecast-evaluation", "status", "sensitivity",
 ]  # fmt: skip
 
 Scenario = Annotated[
@@ -241,6 +242,53 @@ class EvaluationRequest(_Request):
     quick: StrictBool = Field(False, description="Fewer origins and replicates: a quick look.")
 
 
+def _power_of_two(n: int) -> int:
+    if n & (n - 1):
+        raise ValueError("must be a power of 2 (2, 4, 8, 16, 32, ...)")
+    return n
+
+
+class SensitivityRequest(_Request):
+    """Which assumptions matter: Sobol indices over the uncertain parameters (``sensitivity``).
+
+    ``n × (parameters + 2)`` samples run, each with ``replicates`` replicates; a server bounds
+    their model runs and replicate-years (a 422 "over a limit" names the bound).
+    """
+
+    scenario: Scenario = DEFAULT_SCENARIO
+    metrics: list[Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z0-9_]+$")]] = (
+        Field(
+            ["removals_total", "cost_total_usd"],
+            min_length=1,
+            max_length=10,
+            description="Metrics to explain (--metric), named as in a run's summary.json.",
+            examples=[["removals_total"]],
+        )
+    )
+    vary: list[Annotated[str, Field(min_length=3, max_length=300)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Parameters to vary (--vary), each PATH (its stated uncertainty range and "
+        "distribution) or PATH=LOW:HIGH (uniform); at least 2. Default: every scalar "
+        "parameter with a stated range that the scenario leaves alone.",
+        examples=[["arrests.collateral_share", "costs.bed_day"]],
+    )
+    n: Annotated[StrictInt, AfterValidator(_power_of_two)] = Field(
+        32, ge=2, le=1024,
+        description="Saltelli's base sample size, a power of 2 (--n): n × (parameters + 2) "
+        "samples run.",
+    )  # fmt: skip
+    replicates: StrictInt = Field(2, ge=1, le=100_000,
+                                  description="Replicates per sample (--replicates).")  # fmt: skip
+    seed: Seed = 0
+    years: Number = Field(4.0, gt=0, le=50, description="Years to simulate (--years).")
+    start: dt.date | None = Field(
+        None, description="First day (--start); default: the scenario's own start, else "
+        "2025-01-20."
+    )  # fmt: skip
+    sets: Sets = Field(default_factory=list)
+
+
 class StatusRequest(_Request):
     """Where the operation stands against its goals (``deportsim status``)."""
 
@@ -251,5 +299,5 @@ class StatusRequest(_Request):
 #: Any job's request.
 JobRequest = (
     RunRequest | ClaimsRequest | RequirementsRequest | EstimatesRequest | ReportRequest
-    | BacktestRequest | ForecastRequest | EvaluationRequest | StatusRequest
+    | BacktestRequest | ForecastRequest | EvaluationRequest | StatusRequest | SensitivityRequest
 )  # fmt: skip

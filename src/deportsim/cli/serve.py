@@ -70,6 +70,7 @@ def serve(
                                limits=limits)  # fmt: skip
 
     def ready(url: str) -> None:
-        typer.echo(f"deportsim serves {url}/v1 (docs: {url}/docs); Ctrl-C stops it", err=True)
+        typer.echo(f"deportsim serves {url}/v1 (docs: {url}/docs) and the web app at {url}/; "
+                   "Ctrl-C stops it", err=True)  # fmt: skip
 
     server.serve(host, port, settings, on_ready=ready)

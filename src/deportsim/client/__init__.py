@@ -33,6 +33,7 @@ from deportsim.client._models import (
     ReportOptions,
     RequirementsOptions,
     RunOptions,
+    SensitivityOptions,
     StoredScenario,
 )
 
@@ -53,5 +54,6 @@ __all__ = [
     "ReportOptions",
     "RequirementsOptions",
     "RunOptions",
+    "SensitivityOptions",
     "StoredScenario",
 ]

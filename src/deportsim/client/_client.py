@@ -24,10 +24,11 @@ class Client(Verbs):
     The verbs are those of the library API (:mod:`deportsim.api`): :meth:`run`,
     :meth:`scenarios`, :meth:`params`, :meth:`claims`, :meth:`requirements`,
     :meth:`compare_estimates`, :meth:`report`, :meth:`backtest`, :meth:`forecast`,
-    :meth:`forecast_evaluation`, :meth:`status`, :meth:`runs_list`, :meth:`runs_show`,
-    :meth:`runs_compare`, :meth:`runs_export`; and the API's own: :meth:`preview`,
-    :meth:`store_scenario`, :meth:`job`, :meth:`wait`, :meth:`events`, :meth:`cancel`, and a
-    run's :meth:`summary`, :meth:`metros`, :meth:`series` and :meth:`chart`.
+    :meth:`forecast_evaluation`, :meth:`sensitivity`, :meth:`status`, :meth:`runs_list`,
+    :meth:`runs_show`, :meth:`runs_compare`, :meth:`runs_export`; and the API's own:
+    :meth:`preview`, :meth:`preview_answer`, :meth:`levers`, :meth:`store_scenario`,
+    :meth:`job`, :meth:`wait`, :meth:`events`, :meth:`cancel`, :meth:`status_monthly`, and a
+    run's :meth:`summary`, :meth:`answer`, :meth:`metros`, :meth:`series` and :meth:`chart`.
 
     An error answer raises :class:`ApiError` (its problem document); a job that fails, is
     cancelled or interrupted raises :class:`JobError`. Use it in a ``with`` block, or call
@@ -55,6 +56,31 @@ class Client(Verbs):
         """
         body = dict(options) if scenario is None else {"scenario": scenario, **options}
         return json_object(self._request("POST", "/v1/previews", body=body))
+
+    def preview_answer(
+        self, scenario: str | None = None, **options: Unpack[PreviewOptions]
+    ) -> dict[str, Any]:
+        """A preview as a reader's answer: the bottom line in words, figures by topic (texts)."""
+        body = dict(options) if scenario is None else {"scenario": scenario, **options}
+        return json_object(self._request("POST", "/v1/previews/answer", body=body))
+
+    def levers(self, scenario: str | None = None, start: str | None = None) -> dict[str, Any]:
+        """The what-if's levers under a scenario: value on the first day, unit, source, bounds."""
+        return json_object(self._get("/v1/levers", scenario=scenario, start=start))
+
+    def answer(self, run_id: str) -> dict[str, Any]:
+        """A complete run's answer: its bottom line in words, its figures by topic, its charts."""
+        return json_object(self._get(f"/v1/runs/{segment(run_id)}/answer"))
+
+    def status_monthly(
+        self,
+        series: str | None = None,
+        *,
+        format: Literal["json", "csv"] = "json",  # noqa: A002
+    ) -> dict[str, Any] | str:
+        """ICE's monthly figures the status charts, with their source (after :meth:`status`)."""
+        response = self._get("/v1/status/monthly", series=series, format=format)
+        return response.text if format == "csv" else json_object(response)
 
     def scenarios(self) -> Rows:
         """The scenarios a run may name: the built-in ones, then those stored (id, title)."""

@@ -24,6 +24,7 @@ __all__ = [
     "ReportOptions",
     "RequirementsOptions",
     "RunOptions",
+    "SensitivityOptions",
     "StoredScenario",
 ]
 
@@ -48,11 +49,12 @@ class JobResult(Generic[T]):
     Attributes:
         id: The job's id (``run-…``, ``claims-…``): the same request always names the same job.
         kind: What it did: run, claims, requirements, compare-estimates, report, backtest,
-            forecast.
+            forecast, forecast-evaluation, sensitivity.
         status: ``complete``.
         answer: The answer: a run's summary (summary.json), the claims (claims.json), the
             requirements (requirements.json), the estimates (estimates.json), the report's HTML,
-            the backtest (backtest.json) or the forecast (forecast.json).
+            the backtest (backtest.json), the forecast (forecast.json), the evaluation
+            (evaluation.json) or the Sobol indices (sensitivity.json).
         job: The job's last view: its request, progress, files and links.
     """
 
@@ -230,6 +232,32 @@ class ForecastOptions(TypedDict, total=False):
     months: int
     replicates: int
     seed: int
+
+
+class SensitivityOptions(TypedDict, total=False):
+    """Options of a sensitivity analysis (``deportsim sensitivity``).
+
+    Attributes:
+        metrics: Metrics to explain (default ``removals_total``, ``cost_total_usd``).
+        vary: Parameters to vary, each ``PATH`` (its stated range) or ``PATH=LOW:HIGH``; at least
+            2 (default: every scalar parameter with a stated range the scenario leaves alone).
+        n: Saltelli's base sample size, a power of 2 (default 32): ``n × (parameters + 2)``
+            samples run.
+        replicates: Replicates per sample (default 2).
+        seed: The random seed.
+        years: Years to simulate (default 4).
+        start: First day (default: the scenario's own start).
+        sets: Parameter overrides for every sample, each ``PATH=VALUE``.
+    """
+
+    metrics: Sequence[str]
+    vary: Sequence[str]
+    n: int
+    replicates: int
+    seed: int
+    years: float
+    start: Day | None
+    sets: Sequence[str]
 
 
 class EvaluationOptions(TypedDict, total=False):

@@ -24,6 +24,7 @@ from deportsim.client._models import (
     ReportOptions,
     RequirementsOptions,
     RunOptions,
+    SensitivityOptions,
 )
 from deportsim.client._session import Session, json_object, json_rows
 
@@ -286,6 +287,41 @@ class Verbs(Session):
         """The forecasts scored from every origin against naive ones: evaluation.json."""
         return self._start("/v1/forecast-evaluations", dict(options), wait, on_progress,
                            json_object)  # fmt: skip
+
+    @overload
+    def sensitivity(
+        self,
+        scenario: str | None = ...,
+        *,
+        wait: Literal[True] = ...,
+        on_progress: OnProgress | None = ...,
+        **options: Unpack[SensitivityOptions],
+    ) -> Answer: ...
+    @overload
+    def sensitivity(
+        self,
+        scenario: str | None = ...,
+        *,
+        wait: Literal[False],
+        on_progress: OnProgress | None = ...,
+        **options: Unpack[SensitivityOptions],
+    ) -> View: ...
+    def sensitivity(
+        self,
+        scenario: str | None = None,
+        *,
+        wait: bool = True,
+        on_progress: OnProgress | None = None,
+        **options: Unpack[SensitivityOptions],
+    ) -> Answer | View:
+        """Which assumptions matter (``deportsim sensitivity``): Sobol indices, sensitivity.json.
+
+        ``options`` are :class:`SensitivityOptions` (``metrics=["removals_total"], n=8``); each
+        metric's parameters come ranked by their total index. Its tornado charts are files of
+        the job (:meth:`Client.file`, ``tornado-<metric>.png``).
+        """
+        body = _with_scenario(scenario, dict(options))
+        return self._start("/v1/sensitivities", body, wait, on_progress, json_object)
 
     def status(self, *, wait: bool = True, on_progress: OnProgress | None = None) -> View:
         """Where the operation stands now against its goals (``deportsim status``): status.json.

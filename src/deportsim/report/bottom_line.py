@@ -18,11 +18,11 @@ from deportsim.analysis.claims.verdicts import Interval, threshold_verdict
 from deportsim.analysis.goals import Goal, arrests_goal, million_goal, record_2012
 from deportsim.report.claims import VERDICTS
 from deportsim.report.runs import ScenarioRun
-from deportsim.views.formatting import metric_text
+from deportsim.views.formatting import claim_number, metric_text
 
 __all__ = [
-    "bottom_line", "bottom_line_html", "claim_interval", "claim_number", "verdict_rows",
-    "verdicts_html",
+    "bottom_line", "bottom_line_html", "claim_interval", "claim_number", "summary_line",
+    "verdict_rows", "verdicts_html",
 ]  # fmt: skip
 
 #: How a figure stands against a goal, by the claims' verdict rule (a 5% margin either side).
@@ -35,12 +35,12 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _stats(run: ScenarioRun, metric: str) -> dict[str, Any]:
-    stats: dict[str, Any] = run.summary["metrics"][metric]
-    return stats
+def _expected(stats: dict[str, Any]) -> str:
+    """``1,986 (expected path)``: a mean-field preview's figure."""
+    return f"{metric_text(stats['p50'], stats['unit'])} (expected path)"
 
 
-def _figure(stats: dict[str, Any]) -> str:
+def _interval(stats: dict[str, Any]) -> str:
     """``1,986 (median; 90% interval 1,889 – 2,082)``, as ``deportsim run`` prints them."""
     unit = stats["unit"]
     return (
@@ -58,47 +58,57 @@ def _against(stats: dict[str, Any], goal: Goal, name: str) -> str:
     return f"{_AGAINST[verdict]} {name}"
 
 
-def _binds(claims: Sequence[dict[str, Any]] | None, run: ScenarioRun, claim: str) -> str:
+def _binds(claims: Sequence[dict[str, Any]] | None, name: str, claim: str) -> str:
     """``; what binds: officers (claim arrests-3000-per-day)`` when the claim tested says so."""
     for c in claims or ():
-        if c.get("id") == claim and c.get("scenario") == run.name and c["binding_constraint"]:
+        if c.get("id") == claim and c.get("scenario") == name and c["binding_constraint"]:
             return f"; what binds: {c['binding_constraint'].replace('_', ' ')} (claim {claim})"
     return ""
 
 
 def bottom_line(run: ScenarioRun, claims: Sequence[dict[str, Any]] | None) -> list[str]:
-    """The bottom line of ``run`` in three sentences, with what binds.
+    """The bottom line of ``run`` in three sentences, with what binds (:func:`summary_line`)."""
+    return summary_line(run.name, run.summary, claims)
+
+
+def summary_line(
+    name: str, summary: dict[str, Any], claims: Sequence[dict[str, Any]] | None = None
+) -> list[str]:
+    """The bottom line of scenario ``name``'s run (its summary.json) in three sentences.
 
     Arrests a day against the goal, removals a year against a million and the FY2012 record,
-    the people detained against the beds funded.
+    the people detained against the beds funded; what binds, from ``claims`` tested on it.
     """
-    arrests, removals = _stats(run, "arrests_per_day_mean"), _stats(run, "removals_per_year_mean")
-    detained, beds = _stats(run, "detained_mean"), _stats(run, "detention_capacity_peak")
-    released = _stats(run, "released_to_atd_total")
+    stats = summary["metrics"]
+    # a mean-field preview (one expected path) has no interval to give
+    figure = _expected if summary.get("mean_field") else _interval
+    arrests, removals = stats["arrests_per_day_mean"], stats["removals_per_year_mean"]
+    detained, beds = stats["detained_mean"], stats["detention_capacity_peak"]
+    released = stats["released_to_atd_total"]
     goal, million, record = arrests_goal(), million_goal(), record_2012()
     first = (
-        f"In scenario {run.name}, ICE makes {_figure(arrests)} arrests a day over the run, "
+        f"In scenario {name}, ICE makes {figure(arrests)} arrests a day over the run, "
         + _against(arrests, goal, f"the goal of {goal.value:,.0f} a day")
-        + _binds(claims, run, goal.claim)
+        + _binds(claims, name, goal.claim)
         + "."
     )
     second = (
-        f"Removals come to {_figure(removals)} a year, "
+        f"Removals come to {figure(removals)} a year, "
         + _against(removals, million, f"the goal of {million.value:,.0f} a year")
         + " and "
         + _against(removals, record, f"the FY2012 record of {record.value:,.0f}")
-        + _binds(claims, run, million.claim)
+        + _binds(claims, name, million.claim)
         + "."
     )
     held = released["p50"]
     if held is None:
         bind = "how many are released for lack of a bed is not known"
     elif held > 0:
-        bind = f"beds bind: {_figure(released)} people are released for lack of a bed"
+        bind = f"beds bind: {figure(released)} people are released for lack of a bed"
     else:
         bind = "beds do not bind: in the median run no one is released for lack of a bed"
     third = (
-        f"On an average night {_figure(detained)} people are in detention, with at most "
+        f"On an average night {figure(detained)} people are in detention, with at most "
         f"{metric_text(beds['p50'], beds['unit'])} beds funded (median); {bind}."
     )
     return [first, second, third]
@@ -118,15 +128,6 @@ def bottom_line_html(runs: Sequence[ScenarioRun], claims: Sequence[dict[str, Any
         '<section id="bottom-line" aria-label="Bottom line"><p class="bottom">'
         f"<strong>Bottom line.</strong> {text}{others}</p></section>"
     )
-
-
-def claim_number(value: Any, unit: str) -> str:
-    """A claim's result: shares as percentages, small numbers to 3 digits, others whole."""
-    if value is None:
-        return "n/a"
-    if unit == "share":
-        return f"{value:.1%}"
-    return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
 
 
 def claim_interval(result: dict[str, Any], unit: str) -> tuple[str, str, str]:

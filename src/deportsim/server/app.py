@@ -17,11 +17,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from deportsim import api
+from deportsim import api, web
 from deportsim.api.jobs import job_pool, warm_previews, warm_up
+from deportsim.api.requests import StatusRequest
 from deportsim.server import jobs_routes, meta_routes, runs_routes
 from deportsim.server.limits import BodyLimit
 from deportsim.server.manager import Manager
@@ -56,6 +57,8 @@ def _lifespan(settings: Settings, pool: Any) -> Any:
                 workers.start()
         manager = Manager(settings, workers)
         app.state.manager = manager
+        if workers is not None and settings.warm:
+            _status_at_start(manager)
         app.state.previews = Previews()
         # previews run in this process: its model is loaded (and compiled) while it starts
         app.state.previews.ready = asyncio.create_task(
@@ -71,6 +74,14 @@ def _lifespan(settings: Settings, pool: Any) -> Any:
     return lifespan
 
 
+def _status_at_start(manager: Manager) -> None:
+    """Start computing the status of this server's data (the web app's Now page) at once."""
+    try:
+        manager.submit("status", StatusRequest(), "server")
+    except Exception:  # the page asks again, and says why it cannot be computed
+        logging.getLogger("deportsim.server").exception("the status could not be started")
+
+
 def create_app(settings: Settings | None = None, pool: Any = None) -> FastAPI:
     """The application; ``pool``: where jobs run (default: made from ``settings`` at start-up)."""
     settings = settings or Settings()
@@ -84,6 +95,7 @@ def create_app(settings: Settings | None = None, pool: Any = None) -> FastAPI:
     app.include_router(jobs_routes.router)
     app.include_router(meta_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    web.mount(app)  # the web app's pages, at / (over the routes above)
     app.add_middleware(BodyLimit, limit=settings.limits.body_bytes)
     if settings.cors_origins:
         app.add_middleware(
@@ -107,10 +119,6 @@ def create_app(settings: Settings | None = None, pool: Any = None) -> FastAPI:
             swagger_css_url="/static/swagger/swagger-ui.css",
             swagger_favicon_url="/static/swagger/favicon-32x32.png",
         )  # fmt: skip
-
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/v1")
 
     @app.get("/v1", tags=["meta"])
     def index(request: Request) -> JSONResponse:

@@ -1,10 +1,10 @@
 """Jobs over HTTP: start one per verb, follow it (status, live events), cancel it, read its files.
 
 ``POST /v1/claims`` (and ``requirements``, ``compare-estimates``, ``reports``, ``backtests``,
-``forecasts``) answers 202 with the job, or 200 with the job already done if the same request was
-made before; ``GET /v1/jobs/{id}`` says where it stands, ``/events`` streams its progress as
-server-sent events, ``/result`` is its answer (the file the command line writes), and
-``DELETE /v1/jobs/{id}`` cancels it.
+``forecasts``, ``forecast-evaluations``, ``sensitivities``) answers 202 with the job, or 200 with
+the job already done if the same request was made before; ``GET /v1/jobs/{id}`` says where it
+stands, ``/events`` streams its progress as server-sent events, ``/result`` is its answer (the
+file the command line writes), and ``DELETE /v1/jobs/{id}`` cancels it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from deportsim.api.requests import (
     JobRequest,
     ReportRequest,
     RequirementsRequest,
+    SensitivityRequest,
 )
 from deportsim.server.manager import Manager
 from deportsim.server.models import JobList, JobView, job_view
@@ -92,6 +93,8 @@ _post("/backtests", "backtest", BacktestRequest, "History replayed (deportsim ba
 _post("/forecasts", "forecast", ForecastRequest, "A forecast from a date (deportsim forecast)")
 _post("/forecast-evaluations", "forecast-evaluation", EvaluationRequest,
       "The forecasts against naive baselines (deportsim forecast --evaluate)")  # fmt: skip
+_post("/sensitivities", "sensitivity", SensitivityRequest,
+      "Which assumptions matter: Sobol indices (deportsim sensitivity)")  # fmt: skip
 
 
 @router.get("/jobs", response_model=JobList, tags=["jobs"])

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import re
 import tempfile
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 
 from deportsim import api
 from deportsim.api.jobs import job_id
-from deportsim.api.requests import StatusRequest
+from deportsim.api.levers import levers as levers_of
+from deportsim.api.requests import PreviewRequest, StatusRequest
+from deportsim.api.series import rows_csv
 from deportsim.api.stored import (
     STORED_ID,
     builtin_file,
@@ -27,11 +31,12 @@ from deportsim.api.stored import (
 from deportsim.server.jobs_routes import ERRORS, accepted, manager
 from deportsim.server.models import (
     JobView,
+    LeverSetView,
     ScenarioDocument,
     ScenarioEntry,
     StoredScenarioView,
 )
-from deportsim.server.problems import ProblemError
+from deportsim.server.problems import Problem, ProblemError
 from deportsim.views.parameters import render_csv
 
 __all__ = ["router"]
@@ -69,9 +74,11 @@ RunId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,80}$", description="A ca
 async def health(request: Request) -> dict[str, Any]:
     """The server is up: its version, data version, mode and where jobs run."""
     m = manager(request)
+    limits = m.settings.limits
     return {"status": "ok", "version": api.__version__, "data_version": m.data,
             "read_only": m.settings.read_only, "jobs_started": m.computed,
-            "workers": None if m.pool is None else m.pool.label}  # fmt: skip
+            "workers": None if m.pool is None else m.pool.label,
+            "max_replicates": limits.replicates, "max_years": limits.years}  # fmt: skip
 
 
 @router.get("/scenarios", response_model=list[ScenarioEntry], tags=["scenarios"])
@@ -136,6 +143,80 @@ async def parameters(
                          "parameters": table.rows})  # fmt: skip
 
 
+@router.get("/levers", response_model=LeverSetView, tags=["scenarios"])
+async def levers(
+    request: Request,
+    scenario: Annotated[str, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")] = (
+        "directive-2025"
+    ),
+    start: Annotated[dt.date | None, Query(description="The run's first day (--start).")] = None,
+) -> dict[str, Any]:
+    """The what-if's levers: officers, beds, judges, ... under the scenario.
+
+    Each lever's value on the run's first day, its unit, source, uncertainty and physical bounds.
+    """
+    m = manager(request)
+    scenario_ref(scenario, m.settings.scenarios)  # a 422 naming `scenario` if it is not one
+    body = PreviewRequest(scenario=scenario, start=start)
+    found = await asyncio.to_thread(levers_of, body, m.settings.scenarios)
+    return asdict(found)
+
+
+def _status_file(request: Request, name: str) -> FilePath | None:
+    """A file of this server's complete status job (found by its id), if there is one."""
+    m = manager(request)
+    jid, _ = job_id("status", StatusRequest(), m.settings.scenarios, m.data)
+    f = m.store.folder(jid)  # the status of this server's data: one job, found by its id
+    record = None if f is None else f.record()
+    if f is not None and record is not None and record.get("status") == "complete":
+        return f.file(name)
+    return None
+
+
+def _status_done(request: Request, name: str) -> FilePath:
+    path = _status_file(request, name)
+    if path is None:
+        raise ProblemError(409, "not computed yet", "the status is computed at GET /v1/status: "
+                           "ask there first, then here")  # fmt: skip
+    return path
+
+
+#: The monthly series of status.json, and the unit of each.
+MONTHLY_UNITS = {"ice_book_ins": "persons/day", "detained": "persons",
+                 "removals_from_detention": "persons/day"}  # fmt: skip
+
+
+@router.get("/status/monthly", tags=["answers"], responses={
+    200: {"content": {"application/json": {}, "text/csv": {}}}, 409: {"model": Problem},
+    **ERRORS})  # fmt: skip
+def status_monthly(
+    request: Request,
+    series: Annotated[
+        Literal["ice_book_ins", "detained", "removals_from_detention"] | None,
+        Query(description="One series (default: all three)."),
+    ] = None,
+    format: Annotated[Literal["json", "csv"], Query()] = "json",  # noqa: A002
+) -> Response:
+    """ICE's monthly figures the status charts (observed), with their source: JSON or CSV."""
+    st = json.loads(_status_done(request, "status.json").read_text(encoding="utf-8"))
+    source = f"U.S. Immigration and Customs Enforcement, detention statistics ({st['data']})"
+    rows = [
+        {"series": key, "month": p["month"], "value": p["per_day"],
+         "unit": MONTHLY_UNITS.get(key, ""), "source": source}
+        for key, points in st["monthly"].items() if series in (None, key) for p in points
+    ]  # fmt: skip
+    if format == "csv":
+        return Response(rows_csv(rows), media_type="text/csv; charset=utf-8")
+    return JSONResponse({"as_of": st["as_of"], "rows": rows})
+
+
+@router.get("/status/chart", tags=["answers"], responses={
+    200: {"content": {"image/png": {}}}, 409: {"model": Problem}, **ERRORS})  # fmt: skip
+def status_chart(request: Request) -> FileResponse:
+    """The status's chart (status.png): ICE's monthly figures against the goals."""
+    return FileResponse(_status_done(request, "status.png"), media_type="image/png")
+
+
 @router.get("/status", tags=["answers"], responses={
     200: {"content": {"application/json": {}}}, 202: {"model": JobView}, **ERRORS})  # fmt: skip
 async def status(request: Request) -> Response:
@@ -145,13 +226,9 @@ async def status(request: Request) -> Response:
     computing it (follow its ``events``, then ask again).
     """
     m = manager(request)
-    jid, _ = job_id("status", StatusRequest(), m.settings.scenarios, m.data)
-    f = m.store.folder(jid)  # the status of this server's data: one job, found by its id
-    record = None if f is None else f.record()
-    if f is not None and record is not None and record.get("status") == "complete":
-        path = f.file("status.json")
-        if path is not None:
-            return Response(path.read_bytes(), media_type="application/json")
+    path = _status_file(request, "status.json")
+    if path is not None:
+        return Response(path.read_bytes(), media_type="application/json")
     answer = await asyncio.to_thread(accepted, request, "status", StatusRequest())
     if answer.status_code == 202:
         return answer

@@ -9,8 +9,11 @@ from pydantic import BaseModel, Field
 from deportsim.api.jobs import JobFolder
 
 __all__ = [
+    "AnswerView",
     "JobList",
     "JobView",
+    "LeverSetView",
+    "LeverView",
     "Progress",
     "ScenarioDocument",
     "ScenarioEntry",
@@ -108,8 +111,8 @@ def job_view(f: JobFolder, base: str = "/v1") -> JobView:
         links["self"] = f"{base}/runs/{jid}"
         if result is not None:
             run = f"{base}/runs/{jid}"
-            links |= {"summary": f"{run}/summary", "metros": f"{run}/metros",
-                      "series": f"{run}/series"}  # fmt: skip
+            links |= {"summary": f"{run}/summary", "answer": f"{run}/answer",
+                      "metros": f"{run}/metros", "series": f"{run}/series"}  # fmt: skip
     return JobView(
         id=jid, kind=record.get("kind", "?"), status=status, created=record.get("created", ""),
         finished=record.get("finished"), request=record.get("request", {}),
@@ -119,3 +122,72 @@ def job_view(f: JobFolder, base: str = "/v1") -> JobView:
         error=record.get("error"), files=[] if result is None else result.get("files", []),
         links=links,
     )  # fmt: skip
+
+
+class LeverView(BaseModel):
+    """A policy lever of the what-if page: a parameter with its value, unit, source and bounds."""
+
+    path: str = Field(description="The parameter path, as --set (a sets entry) takes it.")
+    group: str
+    label: str
+    unit: str
+    value: float = Field(description="The scenario's value on the run's first day, in unit.")
+    step: float
+    minimum: float = Field(description="The physical lower bound: a lower value is refused.")
+    maximum: float | None = Field(description="The physical upper bound, if any.")
+    kind: str = Field(description="sourced, calibrated or assumption (the files' value).")
+    source: str = Field(description="The files' value's publication, or its assumption.")
+    low: float | None = Field(description="The uncertainty range's low end, in unit.")
+    high: float | None
+    description: str
+    origin: str = Field(description="Where the first day's value is from: parameters, or the "
+                        "scenario's override.")  # fmt: skip
+    note: str | None = Field(description="The override's reasoning or source.")
+
+
+class LeverSetView(BaseModel):
+    """The levers of a scenario for a run from ``start``."""
+
+    scenario: str
+    start: str
+    levers: list[LeverView]
+
+
+class Figure(BaseModel):
+    """A headline figure of a run: its median and 90% interval, as numbers and as text."""
+
+    metric: str
+    label: str = Field(description="The figure in a reader's words.")
+    meaning: str = Field(description="The metric's definition (docs/reference/results.md).")
+    unit: str
+    p05: float | None
+    p50: float | None
+    p95: float | None
+    text: str
+    interval: str
+
+
+class FigureGroup(BaseModel):
+    """Figures on one topic: enforcement, human consequences, costs."""
+
+    name: str
+    figures: list[Figure]
+
+
+class AnswerView(BaseModel):
+    """A run's answer for a reader: its bottom line in words, its figures and its charts."""
+
+    scenario: str
+    start: str
+    days: int
+    replicates: int
+    seed: int
+    sets: list[str]
+    mean_field: bool
+    intervals: dict[str, Any]
+    bottom_line: list[str]
+    groups: list[FigureGroup]
+    charts: list[dict[str, Any]] = Field(
+        description="The daily series to draw: metric, title, "
+        "unit, observed (a status.json monthly series), goals."
+    )

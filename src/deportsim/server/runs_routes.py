@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from deportsim.api.answer import run_answer, summary_answer
 from deportsim.api.jobs import job_id, preview
 from deportsim.api.requests import PreviewRequest, RunRequest
 from deportsim.api.series import metro_table, rows_csv, rows_parquet, run_series, series_chart
@@ -28,7 +29,7 @@ from deportsim.server.jobs_routes import (
     complete_folder,
     manager,
 )
-from deportsim.server.models import JobList, JobView, job_view
+from deportsim.server.models import AnswerView, JobList, JobView, job_view
 from deportsim.server.problems import Problem, ProblemError
 
 __all__ = ["Previews", "router"]
@@ -74,6 +75,12 @@ async def run_summary(request: Request, run_id: JobId) -> Response:
     """The run's summary.json: every metric's mean, median and 90% interval, and by metro."""
     f = complete_folder(request, run_id, "run")
     return Response((f.out / "summary.json").read_bytes(), media_type="application/json")
+
+
+@router.get("/runs/{run_id}/answer", response_model=AnswerView, responses=NOT_DONE)
+async def run_answer_of(request: Request, run_id: JobId) -> dict[str, Any]:
+    """The run's answer for a reader: the bottom line in words, figures by topic, charts."""
+    return run_answer(complete_folder(request, run_id, "run").out)
 
 
 @router.get("/runs/{run_id}/metros", responses={
@@ -165,3 +172,10 @@ async def run_preview(request: Request, body: PreviewRequest) -> dict[str, Any]:
     while len(previews.kept) > PREVIEWS_KEPT:
         previews.kept.popitem(last=False)
     return summary
+
+
+@router.post("/previews/answer", response_model=AnswerView,
+             responses={504: {"model": Problem}, **ERRORS})  # fmt: skip
+async def run_preview_answer(request: Request, body: PreviewRequest) -> dict[str, Any]:
+    """The preview as a reader's answer: its bottom line in words and its figures (no interval)."""
+    return summary_answer(await run_preview(request, body))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["metric_text"]
+__all__ = ["claim_number", "metric_text"]
 
 
 def metric_text(
@@ -24,3 +24,12 @@ def metric_text(
     if precise and abs(value) < 100:
         return f"{value:.3g}"
     return f"{value:,.0f}"
+
+
+def claim_number(value: float | None, unit: str) -> str:
+    """A claim's result: shares as percentages, small numbers to 3 digits, others whole."""
+    if value is None:
+        return "n/a"
+    if unit == "share":
+        return f"{value:.1%}"
+    return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"

@@ -14,7 +14,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["render_requirements"]
+__all__ = ["LEGEND", "render_requirements", "requirements_rows", "year_headers"]
 
 #: Resource rows: requirements.json key -> label.
 _RESOURCES = {
@@ -63,19 +63,17 @@ def _more(value: float, more: float, fmt: Callable[[float], str] = _n) -> str:
     return f"{fmt(value)}\n{sign}{fmt(abs(more))}"
 
 
-def render_requirements(data: dict[str, Any], console: Console) -> None:
-    """Print the years of a requirements.json as one table (columns: years).
+def requirements_rows(data: dict[str, Any]) -> list[tuple[str, list[str], bool]]:
+    """The table's rows from a requirements.json: label, a cell per year, and a section's end.
 
-    Resources show on a second line how many more they are than the scenario's own.
+    Resources show on a second line (after a newline) how many more they are than the scenario's
+    own. The command line prints them as a table; the web app's page shows the same rows.
     """
     years = data["years"]
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("", no_wrap=True)
-    for y in years:
-        table.add_column(f"year {y['year']}\n{y['from']}", justify="right", no_wrap=True)
+    rows: list[tuple[str, list[str], bool]] = []
 
     def row(label: str, cells: list[str], end: bool = False) -> None:
-        table.add_row(label, *cells, end_section=end)
+        rows.append((label, cells, end))
 
     row("status", [_STATUS[y["status"]] for y in years], end=True)
     for t in data["targets"]:
@@ -99,5 +97,24 @@ def render_requirements(data: dict[str, Any], console: Console) -> None:
     row("cost a year", [_more(c["total"]["mean"], c["more"], _usd) for c in costs])
     for part in costs[0]["by_component"]:
         row(f"  {part}", [_usd(c["by_component"][part]) for c in costs])
+    return rows
+
+
+def year_headers(data: dict[str, Any]) -> list[str]:
+    """The table's column headers: ``year 1`` and its first day, a line each."""
+    return [f"year {y['year']}\n{y['from']}" for y in data["years"]]
+
+
+def render_requirements(data: dict[str, Any], console: Console) -> None:
+    """Print the years of a requirements.json as one table (columns: years).
+
+    Resources show on a second line how many more they are than the scenario's own.
+    """
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("", no_wrap=True)
+    for header in year_headers(data):
+        table.add_column(header, justify="right", no_wrap=True)
+    for label, cells, end in requirements_rows(data):
+        table.add_row(label, *cells, end_section=end)
     console.print(table)
     console.print(LEGEND, highlight=False, soft_wrap=True)

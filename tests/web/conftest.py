@@ -1,0 +1,31 @@
+"""A live server for the web app's tests, and Debian's Chromium to read its pages as a user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from browser import launch
+from live_server import Live, running
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """``deportsim serve`` on a free loopback port, two workers, a state folder of its own."""
+    with running(tmp_path_factory.mktemp("web") / "state", "--workers", "2") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's, never a download)."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only browser tests)
+
+    with sync_playwright() as pw:
+        b = launch(pw)
+        try:
+            yield b
+        finally:
+            b.close()
