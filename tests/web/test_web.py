@@ -50,6 +50,7 @@ def walked(browser: Any, live: Live) -> dict[str, Any]:
     with visiting(browser, live) as v:
         page = v.page
         page.goto("/what-if")
+        seen["axe_what_if"] = axe_violations(page)
         before = page.locator('#preview dd[data-metric="detained_mean"]').inner_text()
         page.fill("#replicates", REPLICATES)
         page.fill("#until", UNTIL)
@@ -94,6 +95,16 @@ def test_now_shows_the_latest_data_against_the_goals(browser: Any, live: Live) -
         assert v.page.locator("figure.chart svg").count() == 3
         assert "31 March 2026" in v.page.locator(".lede").inner_text()
         assert "goal: 3,000" in v.page.locator("#chart-ice_book_ins").inner_text()
+        with v.page.expect_download() as dl:
+            v.page.locator("#chart-detained a.svg-download").click()
+        drawing = dl.value.path().read_text(encoding="utf-8")
+        assert drawing.startswith("<svg")
+        assert f"detention statistics ({status['data']})" in drawing
+        with v.page.expect_download() as dl:
+            v.page.locator("#chart-detained a", has_text="CSV").click()
+        rows = list(csv.DictReader(dl.value.path().read_text(encoding="utf-8").splitlines()))
+        held = status["monthly"]["detained"]
+        assert [float(r["value"]) for r in rows] == [p["per_day"] for p in held]
         assert axe_violations(v.page) == []
         assert v.clean, (v.errors, v.failed)
 
@@ -118,6 +129,7 @@ def test_the_run_shows_its_progress_then_the_bottom_line(walked: dict[str, Any])
     assert walked["bottom_line"][0].startswith("In scenario directive-2025, ICE makes")
     assert walked["charts"] == 6
     assert walked["axe"] == []
+    assert walked["axe_what_if"] == []
 
 
 def test_the_numbers_are_the_apis(walked: dict[str, Any], live: Live) -> None:
@@ -225,6 +237,28 @@ def test_every_page_reads_without_javascript(browser: Any, live: Live, address: 
         assert v.page.locator("svg").count() == 0  # no chart drawn in the page: tables instead
 
 
+def test_compare_with_the_same_changes_in_another_scenario(
+    browser: Any, live: Live, walked: dict[str, Any]
+) -> None:
+    query = urlsplit(walked["url"]).query
+    with visiting(browser, live) as v:
+        v.page.goto(f"/compare?{query}&with=baseline-fy2024&keep=1")
+        v.page.wait_for_selector("#h-side", timeout=240_000)
+        sides = v.page.locator("main ul.small li").all_inner_texts()
+        assert all("detention.bed_capacity=120000" in side for side in sides)
+        assert "baseline-fy2024" in sides[1]
+        assert v.clean, (v.errors, v.failed)
+
+
+def test_a_problem_page_is_accessible(browser: Any, live: Live) -> None:
+    with visiting(browser, live) as v:
+        response = v.page.goto("/run?replicates=many")
+        assert response is not None
+        assert response.status == 422
+        assert "replicates" in v.page.locator(".problem").inner_text()
+        assert axe_violations(v.page) == []
+
+
 def test_a_mistake_in_an_address_names_the_field(live: Live) -> None:
     with live.client() as c:
         r = c.get("/run", params={"replicates": "many"})
@@ -252,3 +286,39 @@ def test_the_sensitivity_csv_is_the_apis(live: Live) -> None:
     assert found == [p["ST"] for p in params if p["ST"] is not None]
     assert all("deportsim sensitivity" in r["source"] for r in rows)
     assert missing.status_code == 422
+
+
+def test_a_readers_own_scenario_is_kept_under_its_hash(browser: Any, live: Live) -> None:
+    with visiting(browser, live) as v:
+        v.page.goto("/what-if")
+        v.page.click(".own-scenario summary")
+        with v.page.expect_navigation():
+            v.page.click(".own-scenario button[type=submit]")
+        scenario = dict(parse_qsl(urlsplit(v.page.url).query))["scenario"]
+        assert re.fullmatch(r"sc-[0-9a-f]{16}", scenario)
+        assert v.page.locator("#whatif").get_attribute("data-scenario") == scenario
+        assert v.page.locator("#preview dd").count() > 0
+        assert v.clean, (v.errors, v.failed)
+    with live.client() as c:
+        mistake = c.post("/what-if/scenario", data={"document": "name: x\ntitle: y\n"})
+    assert mistake.status_code == 422
+    assert "line" in mistake.text
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-js", "without-js"])
+def test_cancel_stops_the_run_and_goes_back_to_its_levers(
+    browser: Any, live: Live, script: bool
+) -> None:
+    address = f"/run?scenario=directive-2025&replicates=1000&seed={41 + script}"
+    with visiting(browser, live, java_script_enabled=script) as v:
+        v.page.goto(address)
+        assert v.page.locator("section.job progress").count() == 1
+        with v.page.expect_navigation():
+            v.page.click("form.cancel button")
+        assert urlsplit(v.page.url).path == "/what-if"
+        assert "cancelled" in v.page.locator(".notice").inner_text()
+    with live.client() as c:
+        jobs = c.get("/v1/runs", params={"limit": 10}).json()["jobs"]
+        mine = [j for j in jobs if j["request"].get("seed") == 41 + script]
+        assert len(mine) == 1
+        assert wait(c, mine[0]["id"])["status"] == "cancelled"  # it stops at its next report

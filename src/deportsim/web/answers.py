@@ -7,6 +7,7 @@ progress until the answer is there; the parameters page reads every parameter an
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -52,8 +53,7 @@ async def claims(request: Request) -> Response:
             row["run_query"] = state.query()
         rows.append(row)
     return render(request, "claims.html", "claims", "The claims, tested", job=job,
-                   claims=rows, replicates=body.replicates, seed=body.seed,
-                   back="/claims")  # fmt: skip
+                   claims=rows, replicates=body.replicates, seed=body.seed)  # fmt: skip
 
 
 @router.get("/requirements", response_class=HTMLResponse)
@@ -77,9 +77,10 @@ async def requirements(request: Request) -> Response:
                     result = _requirements_view(await api.json(f"/v1/jobs/{job['id']}/result"))
         except (ApiProblem, StateError) as exc:
             return problem_page(request, exc, "/requirements")
+    after_cancel = f"/requirements?{urlencode(form)}&cancelled=1"
     return render(request, "requirements.html", "requirements", "What would it take?",
-                   scenarios=choices, targets=TARGETS, form=form, job=job, result=result,
-                   back=str(request.url))  # fmt: skip
+                  after_cancel=after_cancel, scenarios=choices, targets=TARGETS, form=form,
+                  job=job, result=result)  # fmt: skip
 
 
 def _requirements_body(form: dict[str, str]) -> dict[str, Any]:
@@ -165,7 +166,7 @@ async def sensitivity(request: Request) -> Response:
     asked = job["request"]
     form = {k: asked.get(k) for k in ("scenario", "n", "replicates", "years")}
     return render(request, "sensitivity.html", "sensitivity", "Which assumptions matter",
-                   job=job, result=result, form=form, back="/sensitivity")  # fmt: skip
+                   job=job, result=result, form=form)  # fmt: skip
 
 
 @router.get("/sensitivity/indices.csv")

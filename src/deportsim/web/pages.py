@@ -68,7 +68,7 @@ async def now(request: Request) -> Response:
         except ApiProblem as exc:
             return problem_page(request, exc)
     return render(request, "now.html", "now", "Where the operation stands now", job=job,
-                   status=None if status is None else status_view(status), back="/")  # fmt: skip
+                   status=None if status is None else status_view(status))  # fmt: skip
 
 
 async def _levers(api: Api, state: RunState) -> dict[str, Any]:
@@ -123,6 +123,19 @@ def _preview_view(answer: dict[str, Any]) -> dict[str, Any]:
     figures = {f["metric"]: f for g in answer["groups"] for f in g["figures"]}
     return {"bottom_line": answer["bottom_line"],
             "figures": [figures[m] for m in PREVIEW_FIGURES if m in figures]}  # fmt: skip
+
+
+@router.post("/what-if/scenario")
+async def what_if_scenario(request: Request) -> Response:
+    """A reader's own scenario document, kept by the API under its hash: its what-if (303)."""
+    form = await request.form()
+    document = str(form.get("document") or "")
+    async with Api(request) as api:
+        try:
+            _, kept = await api.post("/v1/scenarios", {"document": document})
+        except ApiProblem as exc:
+            return problem_page(request, exc, "/what-if")
+    return RedirectResponse(f"/what-if?scenario={kept['id']}", status_code=303)
 
 
 @router.get("/what-if/go")
@@ -181,18 +194,24 @@ async def run(request: Request) -> Response:
                    baseline=BASELINE, metros=metros, region_names=REGION_NAMES,
                    metro_columns=[{"metric": m, "label": label} for m, label in METRO_COLUMNS],
                    observed=observed, as_of=as_of, share_url=f"{base}/run?{state.query()}",
-                   python=state.python(base), base_url=base, body_json=json.dumps(state.body()),
-                   back=f"/run?{state.query()}")  # fmt: skip
+                   python=state.python(base), base_url=base,
+                   body_json=json.dumps(state.body()))  # fmt: skip
 
 
 @router.get("/compare", response_class=HTMLResponse)
 async def compare(request: Request) -> Response:
-    """Two runs side by side: the address's run and the same options for scenario ``with``."""
-    other = request.query_params.get("with") or BASELINE
+    """Two runs side by side: the address's run, and the same options for another run.
+
+    The other run is scenario ``with`` with the changes ``with_set`` (repeated), or with the
+    first run's own changes if ``keep`` is given: any run of the same dates, size and seed.
+    """
+    q = request.query_params
+    other = q.get("with") or BASELINE
     try:
         a = state_of(request)
-        b = a.with_scenario(other)
-        RunState.read({"scenario": other})  # a 422 naming `with`'s scenario if it is no name
+        theirs = a.sets if q.get("keep") else tuple(q.getlist("with_set"))
+        checked = RunState.read({"scenario": other}, theirs)  # a 422 naming the field at fault
+        b = a.with_scenario(checked.scenario, sets=checked.sets)
     except StateError as exc:
         return problem_page(request, exc, "/what-if")
     sides: list[dict[str, Any]] = []
@@ -201,6 +220,8 @@ async def compare(request: Request) -> Response:
             for state in (a, b):
                 job, answer = await _run(api, state)
                 label = state.scenario + (" with changes" if state.sets else "")
+                if sides and label == sides[0]["label"]:
+                    label += " (other changes)"
                 sides.append({"state": state, "job": job, "answer": answer, "label": label,
                               "query": state.query()})  # fmt: skip
         except ApiProblem as exc:
@@ -214,7 +235,7 @@ async def compare(request: Request) -> Response:
     running = next((s["job"] for s in sides if s["job"]["status"] in JOB_RUNNING), None)
     return render(request, "compare.html", "what-if",
                    f"{sides[0]['label']} beside {sides[1]['label']}", a=sides[0], b=sides[1],
-                   rows=rows, job=running, back=str(request.url))  # fmt: skip
+                   rows=rows, job=running)  # fmt: skip
 
 
 @router.post("/jobs/{job_id}/cancel")
@@ -230,7 +251,7 @@ async def cancel(request: Request, job_id: str) -> Response:
         except ApiProblem as exc:
             if exc.status != 409:
                 return problem_page(request, exc, back)
-    return RedirectResponse(back if back != "/run" else "/", status_code=303)
+    return RedirectResponse(back, status_code=303)
 
 
 @router.get("/embed", response_class=HTMLResponse)

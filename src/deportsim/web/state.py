@@ -118,9 +118,9 @@ class RunState:
             from_scenario=_from(params),
         )
 
-    def with_scenario(self, scenario: str, *, keep_sets: bool = False) -> RunState:
-        """The same options for another scenario (its own levers unless ``keep_sets``)."""
-        return replace(self, scenario=scenario, sets=self.sets if keep_sets else ())
+    def with_scenario(self, scenario: str, sets: tuple[str, ...] = ()) -> RunState:
+        """The same options (dates, size, seed) for ``scenario`` with the changes ``sets``."""
+        return replace(self, scenario=scenario, sets=sets)
 
     def pairs(self) -> list[tuple[str, str]]:
         """The query's parameters in canonical order (defaults left out)."""

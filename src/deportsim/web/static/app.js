@@ -78,6 +78,29 @@
       figure.insertBefore(details, figure.querySelector(".goal-list") || figure.querySelector(".downloads"));
     }
     figure.classList.add("drawn");
+    if (chart) svgLink(figure, chart);
+  }
+
+  function svgLink(figure, chart) {
+    // the drawing as an SVG file, with its source credit under it (a chart the API draws too
+    // has its own SVG link; this one is for the charts drawn only in the page)
+    const credit = figure.getAttribute("data-credit");
+    const links = figure.querySelector(".downloads");
+    if (!credit || !links) return;
+    const w = Number(chart.getAttribute("width")), h = Number(chart.getAttribute("height"));
+    const text = document.createElementNS("http://www.w3.org/2000/svg", "text");
+    text.setAttribute("x", "4"); text.setAttribute("y", String(h + 16));
+    text.setAttribute("font-size", "11"); text.setAttribute("fill", "#444");
+    text.textContent = credit;
+    const outer = '<svg xmlns="http://www.w3.org/2000/svg" width="' + w + '" height="' + (h + 24) +
+      '" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>' +
+      new XMLSerializer().serializeToString(chart) + new XMLSerializer().serializeToString(text) + "</svg>";
+    const a = document.createElement("a");
+    a.textContent = "SVG";
+    a.className = "svg-download";
+    a.setAttribute("download", (figure.id || "chart") + ".svg");
+    a.href = URL.createObjectURL(new Blob([outer], { type: "image/svg+xml" }));
+    links.append(" · ", a);
   }
 
   function describe(band, observed, goals, asOf) {
@@ -256,7 +279,7 @@
       source.close();
       await fetch("/v1/jobs/" + section.getAttribute("data-job"), { method: "DELETE" });
       text.textContent = "cancelled";
-      window.location.reload();
+      window.location.assign(cancel.querySelector("input[name=back]").value);
     });
   }
 
