@@ -18,9 +18,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium (Debian's, never a download)."""
+    """Headless Chromium (Debian's, never a download), for one test module.
+
+    Playwright's sync API runs an event loop while it is open, and the report's tests open their
+    own: the browser is closed when the module's tests end, before another module's start.
+    """
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only browser tests)
 
     with sync_playwright() as pw:
