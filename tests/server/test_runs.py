@@ -76,8 +76,13 @@ def test_a_run_gives_the_library_numbers_and_every_result_format(live: Live) -> 
     assert rows[0]["date"] == summary["start"]
     assert len(rows) == summary["days"]
     assert all(x["p05"] <= x["p50"] <= x["p95"] for x in rows)
-    assert csv_text.splitlines()[0] == "date,mean,p05,p50,p95"
+    assert csv_text.splitlines()[0] == "date,mean,p05,p50,p95,source"
     assert len(csv_text.splitlines()) == len(rows) + 1
+    credit = csv_text.splitlines()[1].split(",", 5)[5]
+    assert "deportsim" in credit
+    assert "scenario directive-2025" in credit
+    assert "4 replicates, seed 7" in credit
+    assert metros_csv.splitlines()[0].endswith(",source")
     table = pq.read_table(io.BytesIO(parquet)).to_pylist()
     assert table == rows
     assert png.headers["content-type"] == "image/png"

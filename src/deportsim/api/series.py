@@ -24,7 +24,10 @@ from deportsim.core.errors import Location, UserError
 from deportsim.report.band_chart import band_chart
 from deportsim.run.bands import STATISTICS
 
-__all__ = ["metro_table", "rows_csv", "run_series", "series_chart", "series_index"]
+__all__ = [
+    "credit", "metro_table", "rows_csv", "run_series", "series_chart", "series_index",
+    "with_credit",
+]  # fmt: skip
 
 _WHERE = Location("<request>")
 
@@ -60,6 +63,25 @@ def _index(key: tuple[str, int, int]) -> dict[str, Any]:
     kind = "quantiles" if "statistic" in pq.read_schema(path).names else "replicates"
     regions = sorted(found["region"], key=lambda r: (r != "US", r))
     return {"kind": kind, "metrics": sorted(found["metric"]), "regions": regions}
+
+
+def credit(folder: Path) -> str:
+    """Where a run's figures come from, in one line: the model, its version, the run's request.
+
+    The ``source`` column of a run's CSV downloads (a series, the metros).
+    """
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    sets = "; ".join(summary.get("sets") or ()) or "none"
+    return (f"deportsim {summary.get('model_version')} simulation: scenario "
+            f"{summary.get('scenario')}, changes: {sets}, {summary.get('replicates')} replicates, "
+            f"seed {summary.get('seed')}, from {summary.get('start')} for {summary.get('days')} "
+            "days (median and 90% interval of the replicates)")  # fmt: skip
+
+
+def with_credit(rows: list[dict[str, Any]], folder: Path) -> list[dict[str, Any]]:
+    """``rows`` with a last column ``source``: the run's :func:`credit`."""
+    source = credit(folder)
+    return [{**row, "source": source} for row in rows]
 
 
 def run_series(folder: Path, metric: str, region: str = "US") -> list[dict[str, Any]]:

@@ -20,7 +20,14 @@ from fastapi.responses import JSONResponse
 from deportsim.api.answer import run_answer, summary_answer
 from deportsim.api.jobs import job_id, preview
 from deportsim.api.requests import PreviewRequest, RunRequest
-from deportsim.api.series import metro_table, rows_csv, rows_parquet, run_series, series_chart
+from deportsim.api.series import (
+    metro_table,
+    rows_csv,
+    rows_parquet,
+    run_series,
+    series_chart,
+    with_credit,
+)
 from deportsim.api.series import series_index as index_of
 from deportsim.server.jobs_routes import (
     ERRORS,
@@ -87,9 +94,10 @@ async def run_answer_of(request: Request, run_id: JobId) -> dict[str, Any]:
     200: {"content": {"application/json": {}, "text/csv": {}}}, **NOT_DONE})  # fmt: skip
 async def run_metros(request: Request, run_id: JobId, format: TableFormat = "json") -> Response:  # noqa: A002
     """The statistics by metro area (region of arrest): a row per region and metric."""
-    rows = metro_table(complete_folder(request, run_id, "run").out)
-    if format == "csv":
-        return Response(rows_csv(rows), media_type="text/csv; charset=utf-8")
+    out = complete_folder(request, run_id, "run").out
+    rows = metro_table(out)
+    if format == "csv":  # with a source column: a download that leaves the API says its origin
+        return Response(rows_csv(with_credit(rows, out)), media_type="text/csv; charset=utf-8")
     return JSONResponse({"rows": rows})
 
 
@@ -110,9 +118,10 @@ def run_series_values(
     format: SeriesFormat = "json",  # noqa: A002
 ) -> Response:
     """One daily series: each day's mean, median and 90% interval over the replicates."""
-    rows = run_series(complete_folder(request, run_id, "run").out, metric, region)
-    if format == "csv":
-        return Response(rows_csv(rows), media_type="text/csv; charset=utf-8")
+    out = complete_folder(request, run_id, "run").out
+    rows = run_series(out, metric, region)
+    if format == "csv":  # with a source column, as the metros' CSV
+        return Response(rows_csv(with_credit(rows, out)), media_type="text/csv; charset=utf-8")
     if format == "parquet":
         return Response(rows_parquet(rows), media_type="application/vnd.apache.parquet")
     return JSONResponse({"metric": metric, "region": region, "rows": rows})
