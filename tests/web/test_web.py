@@ -152,6 +152,7 @@ def test_a_shared_link_reopens_the_same_numbers_in_a_fresh_browser(
     with visiting(browser, live) as v:
         v.page.goto(walked["url"])
         v.page.wait_for_selector("#bottom-line")
+        v.page.wait_for_function("document.body.dataset.charts === 'drawn'")
         assert v.page.locator("#bottom-line li").all_inner_texts() == walked["bottom_line"]
         assert _figure_texts(v) == walked["figures"]
         shared = v.page.locator("#share-link").get_attribute("href")
@@ -164,6 +165,8 @@ def test_a_shared_link_reopens_the_same_numbers_in_a_fresh_browser(
 def test_compare_with_the_baseline(browser: Any, live: Live, walked: dict[str, Any]) -> None:
     with visiting(browser, live) as v:
         v.page.goto(walked["url"])
+        # the page's charts fetched first: leaving it sooner would abort their requests
+        v.page.wait_for_function("document.body.dataset.charts === 'drawn'")
         v.page.select_option("#with", "baseline-fy2024")
         v.page.click("form.inline button[type=submit]")
         v.page.wait_for_selector("#h-side", timeout=240_000)

@@ -230,7 +230,7 @@ def _check_sensitivity(
     for i, text in enumerate(request.vary):
         try:  # as the verb reads them (deportsim.analysis.sweeps.runner.sensitivity)
             ranges.append(parse_vary(prep.params, text) if "=" in text else
-                          runner._stated_range(prep, text.strip()))  # fmt: skip
+                          runner.stated_range(prep, text.strip()))  # fmt: skip
         except UserError as exc:
             raise UserError(f"{text}: {exc.message}",
                             Location("<request>", path=f"vary.{i}")) from None  # fmt: skip

@@ -42,7 +42,7 @@ from deportsim.run import Prepared, RunConfig, prepare
 from deportsim.store import catalog
 from deportsim.store.catalog.records import CatalogChoice, warn_unrecorded
 
-__all__ = ["SensitivityRun", "default_parent", "sensitivity", "sweep"]
+__all__ = ["SensitivityRun", "default_parent", "sensitivity", "stated_range", "sweep"]
 
 
 def default_parent(scenario_name: str) -> Path:
@@ -115,7 +115,7 @@ def sensitivity(
             raise UserError("N must be a power of 2 (e.g. 32, 64)", _CLI.with_path("--n"))
         prep = prepare(cfg)
         ranges = [
-            parse_vary(prep.params, text) if "=" in text else _stated_range(prep, text.strip())
+            parse_vary(prep.params, text) if "=" in text else stated_range(prep, text.strip())
             for text in vary
         ] or sa.default_ranges(prep.params, prep.scenario)
         check_ranges(ranges)
@@ -168,7 +168,8 @@ class _How:
     after: Callable[[sw.SweepRun], list[Path]] | None = None
 
 
-def _stated_range(prep: Prepared, path: str) -> Range:
+def stated_range(prep: Prepared, path: str) -> Range:
+    """``--vary PATH``: the parameter's stated uncertainty range (UserError if it has none)."""
     p, region = prep.params.lookup(path, _VARY)
     u = p.spec.uncertainty
     if region is not None or p.regional or u is None or not u.low < u.high:
