@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from numpy.typing import NDArray
 from scipy import stats
 
+from deportsim._version import __version__
 from deportsim.analysis.sweeps.design import Range
 from deportsim.analysis.sweeps.folder import write_bytes, write_json
 from deportsim.analysis.sweeps.spec import SweepSpec
@@ -255,7 +256,11 @@ def write_sensitivity(
     files = []
     for ind in results:
         png = folder / f"tornado-{ind.metric}.png"
-        write_bytes(png, tornado_png(ind, spec.scenario_name, spec.samples))
+        credit = (
+            f"deportsim {__version__} sensitivity: scenario {spec.scenario_name}, "
+            f"{spec.samples:,} samples × {spec.replicates} replicates, seed {spec.seed}"
+        )
+        write_bytes(png, tornado_png(ind, spec.scenario_name, spec.samples, credit=credit))
         files.append(png)
     doc = {
         "run_id": run_id,
