@@ -325,3 +325,56 @@ def test_cancel_stops_the_run_and_goes_back_to_its_levers(
         mine = [j for j in jobs if j["request"].get("seed") == 41 + script]
         assert len(mine) == 1
         assert wait(c, mine[0]["id"])["status"] == "cancelled"  # it stops at its next report
+
+
+@pytest.mark.parametrize(
+    ("method", "address", "status", "named"),
+    [
+        ("GET", "/run?scenario=no-such-scenario&replicates=2", 422, "scenario"),
+        ("GET", "/run?set=arrests.officers%3D-5&replicates=2", 422, "sets.0"),
+        ("GET", "/run?replicates=100001", 422, "replicates"),
+        ("GET", "/run?replicates=5000", 422, "replicates"),
+        ("GET", "/run?until=1900-01-01&replicates=2", 422, "until"),
+        ("GET", "/what-if?scenario=no-such-scenario", 422, "scenario"),
+        ("GET", "/what-if?start=someday", 422, "start"),
+        (
+            "GET",
+            "/what-if/go?scenario=directive-2025&arrests.officers=lots",
+            422,
+            "arrests.officers",
+        ),
+        ("GET", "/compare?replicates=2&with=no-such-scenario", 422, "scenario"),
+        ("GET", "/compare?replicates=2&with_set=nonsense", 422, "set.0"),
+        ("GET", "/claims?replicates=0", 422, "replicates"),
+        ("GET", "/requirements?go=1&value=abc", 422, "value"),
+        ("GET", "/requirements?go=1&target=everything", 422, "target"),
+        ("GET", "/requirements?go=1&probability=2", 422, "probability"),
+        ("GET", "/sensitivity?n=3", 422, "n"),
+        ("GET", "/sensitivity?metric=no_such_metric", 422, "metrics.0"),
+        ("GET", "/sensitivity/indices.csv?job=no-such-job&metric=x", 404, "no-such-job"),
+        ("GET", "/parameters?scenario=no-such-scenario", 422, "scenario"),
+        ("GET", "/embed?metric=%3Cscript%3E&replicates=abc", 422, "replicates"),
+        ("POST", "/jobs/no-such-job/cancel", 404, "no-such-job"),
+    ],
+)
+def test_a_bad_address_is_a_4xx_page_naming_its_field(
+    live: Live, method: str, address: str, status: int, named: str
+) -> None:
+    with live.client() as c:
+        r = c.request(method, address, data={"back": "/"} if method == "POST" else None)
+    assert r.status_code == status, r.text[-500:]
+    assert "text/html" in r.headers["content-type"]
+    assert named in r.text
+    assert "Traceback" not in r.text
+
+
+def test_what_a_reader_types_is_shown_escaped_and_person_level_data_is_refused(live: Live) -> None:
+    with live.client() as c:
+        search = c.get("/parameters", params={"q": "<script>alert(1)</script>"})
+        person = c.post("/what-if/scenario",
+                        data={"document": "name: x\nnote: A-number A123456789\n"})  # fmt: skip
+    assert search.status_code == 200
+    assert "<script>alert(1)</script>" not in search.text
+    assert "&lt;script&gt;" in search.text
+    assert person.status_code == 422
+    assert "A123456789" not in person.text
