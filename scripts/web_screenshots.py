@@ -56,7 +56,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory() as tmp,
-        running(Path(tmp) / "state", "--workers", "2") as server,
+        running(Path(tmp) / "state", "--workers", "2", "--status-at-start") as server,
         sync_playwright() as pw,
     ):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

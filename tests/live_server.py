@@ -59,6 +59,8 @@ def start(state: Path, *args: str, port: int | None = None) -> Live:
     port = port or free_port()
     log = state.parent / f"{state.name}-server-{port}.log"
     state.mkdir(parents=True, exist_ok=True)
+    if "--status-at-start" not in args:  # the status only where a test needs it (3 s of a worker)
+        args = ("--no-status-at-start", *args)
     cmd = [sys.executable, "-m", "deportsim.cli", "serve", "--port", str(port),
            "--state", str(state), *args]  # fmt: skip
     with log.open("ab") as fh:

@@ -14,7 +14,8 @@ from live_server import Live, running
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """``deportsim serve`` on a free loopback port, two workers, a state folder of its own."""
-    with running(tmp_path_factory.mktemp("web") / "state", "--workers", "2") as server:
+    state = tmp_path_factory.mktemp("web") / "state"
+    with running(state, "--workers", "2", "--status-at-start") as server:
         yield server
 
 

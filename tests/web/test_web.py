@@ -86,6 +86,8 @@ def walked(browser: Any, live: Live) -> dict[str, Any]:
 
 def test_now_shows_the_latest_data_against_the_goals(browser: Any, live: Live) -> None:
     with live.client() as c:
+        started = c.get("/v1/jobs", params={"kind": "status"}).json()["jobs"]
+        assert len(started) == 1  # the server started it as it started (--status-at-start)
         status = _status(c)
     with visiting(browser, live) as v:
         v.page.goto("/")

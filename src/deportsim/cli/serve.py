@@ -57,8 +57,16 @@ def serve(
     max_jobs_per_client: Annotated[
         int, typer.Option(min=1, help="Jobs one client may have queued or running at once.")
     ] = server.Limits.jobs_per_client,
+    status_at_start: Annotated[
+        bool,
+        typer.Option(
+            "--status-at-start/--no-status-at-start",
+            help="Compute where the operation stands (GET /v1/status, the web app's Now page) "
+            "as the server starts; without it, on the first request.",
+        ),
+    ] = True,
 ) -> None:
-    """Start the HTTP API: /v1, the OpenAPI document at /openapi.json, its docs at /docs."""
+    """Start the HTTP API (/v1, /openapi.json, /docs) and the web app (/) on one port."""
     limits = server.Limits(
         replicates=max_replicates,
         years=max_years,
@@ -67,7 +75,7 @@ def serve(
     )
     settings = server.Settings(state=state, workers=workers, scheduler=scheduler,
                                read_only=read_only, cors_origins=tuple(cors or ()),
-                               limits=limits)  # fmt: skip
+                               limits=limits, status_at_start=status_at_start)  # fmt: skip
 
     def ready(url: str) -> None:
         typer.echo(f"deportsim serves {url}/v1 (docs: {url}/docs) and the web app at {url}/; "

@@ -57,7 +57,7 @@ def _lifespan(settings: Settings, pool: Any) -> Any:
                 workers.start()
         manager = Manager(settings, workers)
         app.state.manager = manager
-        if workers is not None and settings.warm:
+        if workers is not None and settings.warm and settings.status_at_start:
             _status_at_start(manager)
         app.state.previews = Previews()
         # previews run in this process: its model is loaded (and compiled) while it starts

@@ -45,6 +45,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     #: Warm each worker up as it starts (the model loaded and compiled); tests may skip it.
     warm: bool = True
+    #: Start computing the status (``GET /v1/status``, the web app's Now page) as it starts.
+    status_at_start: bool = True
 
     @property
     def jobs(self) -> Path:
