@@ -13,9 +13,9 @@ from live_server import Live, running
 
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """``deportsim serve`` on a free loopback port, two workers, a state folder of its own."""
+    """``deportsim serve`` on a free loopback port, one worker, a state folder of its own."""
     state = tmp_path_factory.mktemp("web") / "state"
-    with running(state, "--workers", "2", "--status-at-start") as server:
+    with running(state, "--workers", "1", "--status-at-start") as server:
         yield server
 
 
