@@ -90,4 +90,5 @@ def test_ices_monthly_series_as_json_and_csv_with_their_source(live: Live) -> No
     assert all(status["data"] in r["source"] for r in table)
     assert png.headers["content-type"] == "image/png"
     assert png.content.startswith(b"\x89PNG")
-    assert set(status["goals"]) == set(status["monthly"])
+    assert set(status["goals"]) == set(status["monthly"]) == set(status["units"])
+    assert {(r["series"], r["unit"]) for r in rows} == set(status["units"].items())

@@ -34,6 +34,9 @@ SINCE = dt.date(2025, 1, 20)
 SCENARIO = "directive-2025"
 
 
+#: The unit of each monthly series charted (status.json's ``units``).
+MONTHLY_UNITS = {"ice_book_ins": "persons/day", "detained": "persons",
+                 "removals_from_detention": "persons/day"}  # fmt: skip
 #: What the status says of each goal it sets a figure against.
 LABELS = {
     "arrests": "goal: 3,000 ICE arrests a day",
@@ -80,6 +83,7 @@ class Status:
             "model_run": self.run,
             "monthly": {k: [{"month": m, "per_day": v} for m, v in s] for k, s in
                         self.monthly.items()},
+            "units": {k: MONTHLY_UNITS[k] for k in self.monthly},
             "goals": self.goals(),
         }  # fmt: skip
 

@@ -10,6 +10,7 @@ computed that summary.json does not hold.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from deportsim.report.bottom_line import summary_line
 from deportsim.run.results import METRICS
 from deportsim.views.formatting import metric_text
 
-__all__ = ["CHARTS", "GROUPS", "LABELS", "run_answer", "summary_answer"]
+__all__ = ["GROUPS", "LABELS", "charts", "run_answer", "summary_answer"]
 
 #: The headline figures, by topic, in the order shown.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -68,7 +69,8 @@ LABELS = {
 }
 
 
-def _charts() -> list[dict[str, Any]]:
+@functools.cache
+def charts() -> list[dict[str, Any]]:
     """The daily series a run's page draws: title, unit, ICE's observed series, goal lines."""
     goal, million, record = arrests_goal(), million_goal(), record_2012()
     return [
@@ -89,10 +91,6 @@ def _charts() -> list[dict[str, Any]]:
         {"metric": "cost_total", "title": "Cost of enforcement a day", "unit": "USD/day",
          "observed": None, "goals": []},
     ]  # fmt: skip
-
-
-#: The charts of a run's page (see :func:`_charts`), computed once.
-CHARTS = _charts()
 
 
 def _figure(metric: str, stats: dict[str, Any]) -> dict[str, Any]:
@@ -120,7 +118,7 @@ def summary_answer(summary: dict[str, Any]) -> dict[str, Any]:
         "sets": summary.get("sets", []), "mean_field": bool(summary.get("mean_field", False)),
         "intervals": summary.get("intervals", {}),
         "bottom_line": summary_line(str(summary["scenario"]), summary),
-        "groups": groups, "charts": CHARTS,
+        "groups": groups, "charts": charts(),
     }  # fmt: skip
 
 

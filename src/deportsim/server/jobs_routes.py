@@ -17,18 +17,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
-from deportsim.api.jobs import ENDED, JobFolder
-from deportsim.api.requests import (
-    BacktestRequest,
-    ClaimsRequest,
-    EstimatesRequest,
-    EvaluationRequest,
-    ForecastRequest,
-    JobRequest,
-    ReportRequest,
-    RequirementsRequest,
-    SensitivityRequest,
-)
+from deportsim.api.jobs import ENDED, REQUESTS, JobFolder
+from deportsim.api.requests import JobRequest
 from deportsim.server.manager import Manager
 from deportsim.server.models import JobList, JobView, job_view
 from deportsim.server.problems import Problem, ProblemError
@@ -71,29 +61,31 @@ def accepted(request: Request, kind: str, body: JobRequest) -> JSONResponse:
                         headers={"Location": view.links["self"]})  # fmt: skip
 
 
-def _post(path: str, kind: str, model: type[JobRequest], summary: str) -> None:
+def _post(path: str, kind: str, summary: str) -> None:
+    """``POST path`` starts a job of ``kind``, its body the kind's request (the API's table)."""
+
     async def start(request: Request, body: JobRequest) -> JSONResponse:
         return await asyncio.to_thread(accepted, request, kind, body)
 
     # the body's model is this verb's own (the annotations are resolved by FastAPI)
-    start.__annotations__ = {"request": Request, "body": model, "return": JSONResponse}
+    start.__annotations__ = {"request": Request, "body": REQUESTS[kind], "return": JSONResponse}
     start.__doc__ = summary
     router.add_api_route(path, start, methods=["POST"], status_code=202, response_model=JobView,
                          responses={200: {"model": JobView}, **ERRORS}, summary=summary,
                          tags=["answers"], name=f"start_{kind.replace('-', '_')}")  # fmt: skip
 
 
-_post("/claims", "claims", ClaimsRequest, "Test every claim (deportsim claims)")
-_post("/requirements", "requirements", RequirementsRequest,
+_post("/claims", "claims", "Test every claim (deportsim claims)")
+_post("/requirements", "requirements",
       "What a target takes, year by year (deportsim requirements)")  # fmt: skip
-_post("/compare-estimates", "compare-estimates", EstimatesRequest,
+_post("/compare-estimates", "compare-estimates",
       "Published estimates reproduced (deportsim compare-estimates)")  # fmt: skip
-_post("/reports", "report", ReportRequest, "The HTML report of a scenario (deportsim report)")
-_post("/backtests", "backtest", BacktestRequest, "History replayed (deportsim backtest)")
-_post("/forecasts", "forecast", ForecastRequest, "A forecast from a date (deportsim forecast)")
-_post("/forecast-evaluations", "forecast-evaluation", EvaluationRequest,
+_post("/reports", "report", "The HTML report of a scenario (deportsim report)")
+_post("/backtests", "backtest", "History replayed (deportsim backtest)")
+_post("/forecasts", "forecast", "A forecast from a date (deportsim forecast)")
+_post("/forecast-evaluations", "forecast-evaluation",
       "The forecasts against naive baselines (deportsim forecast --evaluate)")  # fmt: skip
-_post("/sensitivities", "sensitivity", SensitivityRequest,
+_post("/sensitivities", "sensitivity",
       "Which assumptions matter: Sobol indices (deportsim sensitivity)")  # fmt: skip
 
 

@@ -181,11 +181,6 @@ def _status_done(request: Request, name: str) -> FilePath:
     return path
 
 
-#: The monthly series of status.json, and the unit of each.
-MONTHLY_UNITS = {"ice_book_ins": "persons/day", "detained": "persons",
-                 "removals_from_detention": "persons/day"}  # fmt: skip
-
-
 @router.get("/status/monthly", tags=["answers"], responses={
     200: {"content": {"application/json": {}, "text/csv": {}}}, 409: {"model": Problem},
     **ERRORS})  # fmt: skip
@@ -202,7 +197,7 @@ def status_monthly(
     source = f"U.S. Immigration and Customs Enforcement, detention statistics ({st['data']})"
     rows = [
         {"series": key, "month": p["month"], "value": p["per_day"],
-         "unit": MONTHLY_UNITS.get(key, ""), "source": source}
+         "unit": st["units"][key], "source": source}
         for key, points in st["monthly"].items() if series in (None, key) for p in points
     ]  # fmt: skip
     if format == "csv":

@@ -20,7 +20,9 @@ if TYPE_CHECKING:  # annotations only: the command line's help loads no paramete
     from deportsim.parameters import Parameter, ParameterSet
     from deportsim.scenarios import Scenario
 
-__all__ = ["kind_label", "parameter_rows", "render_csv", "render_json", "render_table"]
+__all__ = [
+    "citation", "kind_label", "parameter_rows", "render_csv", "render_json", "render_table",
+]  # fmt: skip
 
 
 def _display(value: float | tuple[float, ...], param: Parameter, regions: tuple[str, ...]) -> Any:
@@ -83,7 +85,8 @@ def render_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps(rows, indent=2, ensure_ascii=False)
 
 
-def _citation(src: dict[str, Any]) -> str:
+def citation(src: dict[str, Any]) -> str:
+    """A source of a parameter row as one line: publisher, title, date, table, URL."""
     parts = [src["publisher"], src["title"], src["date"], src.get("table"), src.get("url")]
     return ", ".join(str(p) for p in parts if p)
 
@@ -96,7 +99,7 @@ def render_csv(rows: list[dict[str, Any]]) -> str:
                 "distribution", "low", "high", "source", "assumption", "note"])  # fmt: skip
     for row in rows:
         unc = row["uncertainty"] or {}
-        source = " | ".join(_citation(s) for s in row["sources"])
+        source = " | ".join(citation(s) for s in row["sources"])
         for v in row["values"]:
             items = v["value"].items() if isinstance(v["value"], dict) else [("", v["value"])]
             base = v["origin"] == "parameters"  # a scenario's value carries its own note
@@ -157,6 +160,6 @@ def render_table(rows: list[dict[str, Any]], console: Console, scenario: str | N
                         f"{times}{unc['high']:g}" + (" the value" if times else ""))  # fmt: skip
         if row["assumption"]:
             body.append(f"assumption: {row['assumption']}")
-        body.extend(f"source: {_citation(src)}" for src in row["sources"])
+        body.extend(f"source: {citation(src)}" for src in row["sources"])
         for line in body:
             console.print(Padding(Text(line), (0, 0, 0, 4)))

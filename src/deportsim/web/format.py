@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from deportsim.views.formatting import claim_number, metric_text
+from deportsim.views.parameters import citation
 
 __all__ = [
     "REGION_NAMES",
@@ -38,13 +39,12 @@ REGION_NAMES = {
 VERDICTS = {"supported": "supported", "not_supported": "not supported", "depends": "depends"}
 #: A unit after a claim's number.
 _CLAIM_UNITS = {"persons/day": "a day", "persons/year": "a year", "persons": "people", "share": ""}
-#: The monthly series of the Now page: title and unit.
+#: The monthly series of the Now page: title, and the header of its table's values.
 _MONTHLY = {
-    "ice_book_ins": ("ICE book-ins a day", "persons/day", "book-ins a day"),
-    "detained": ("People in ICE detention on an average day", "persons", "people detained"),
-    "removals_from_detention": ("Removals from ICE detention a day", "persons/day",
-                                "removals a day"),
-}  # fmt: skip
+    "ice_book_ins": ("ICE book-ins a day", "book-ins a day"),
+    "detained": ("People in ICE detention on an average day", "people detained"),
+    "removals_from_detention": ("Removals from ICE detention a day", "removals a day"),
+}
 
 
 def day_text(iso: str) -> str:
@@ -72,10 +72,10 @@ def status_view(status: Mapping[str, Any]) -> dict[str, Any]:
     view["month_text"] = f"{dt.date.fromisoformat(status['month'] + '-01'):%B %Y}"
     goals = status.get("goals", {})
     view["charts"] = [
-        {"key": key, "title": title, "unit": unit, "unit_text": unit_text,
+        {"key": key, "title": title, "unit": status["units"][key], "unit_text": unit_text,
          "rows": [{"month": p["month"], "value": p["per_day"]} for p in status["monthly"][key]],
          "goals": [{"label": g["label"], "value": g["per_day"]} for g in goals.get(key, [])]}
-        for key, (title, unit, unit_text) in _MONTHLY.items() if key in status["monthly"]
+        for key, (title, unit_text) in _MONTHLY.items() if key in status["monthly"]
     ]  # fmt: skip
     return view
 
@@ -98,13 +98,7 @@ def observed_series(status: Mapping[str, Any] | None) -> dict[str, list[dict[str
 def cite(source: Any) -> str:
     """A source (a dict of publisher, title, date, table) as one line; a string as it is."""
     if isinstance(source, Mapping):
-        parts = [str(source.get("publisher", "")), f"“{source.get('title', '')}”",
-                 str(source.get("date", ""))]  # fmt: skip
-        if source.get("table"):
-            parts.append(str(source["table"]))
-        if source.get("url"):
-            parts.append(str(source["url"]))
-        return ", ".join(p for p in parts if p and p != "“”")
+        return citation(dict(source))  # as `deportsim params` and its CSV write it
     return "" if source is None else str(source)
 
 

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from deportsim.web.fetch import Api, ApiProblem
 from deportsim.web.format import REGION_NAMES, lever_row, metro_grid, observed_series, status_view
 from deportsim.web.render import JOB_RUNNING, problem_page, render, scenarios, state_of
-from deportsim.web.state import RunState, StateError, changed_sets
+from deportsim.web.state import RunState, StateError, changed_sets, number, split_sets
 
 __all__ = ["router"]
 
@@ -97,26 +97,16 @@ async def what_if(request: Request) -> Response:
             preview = _preview_view(answer)
         except ApiProblem as exc:
             preview_problem = str(exc)
-    given = dict(s.split("=", 1) for s in state.sets)
-    lever_paths = {lv["path"] for lv in levers["levers"]}
-    rows = [lever_row(lv, _float(given.get(lv["path"]))) for lv in levers["levers"]]
+    given, extra = split_sets(state.sets, levers["levers"])
+    rows = [lever_row(lv, number(given.get(lv["path"], ""))) for lv in levers["levers"]]
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(row["group"], []).append(row)
-    extra = [s for s in state.sets if s.split("=", 1)[0] not in lever_paths]
     return render(request, "whatif.html", "what-if", "Ask a what-if", state=state,
                    scenarios=choices, levers=levers, groups=list(groups.items()),
                    extra_sets=extra, preview=preview, preview_problem=preview_problem,
+                   preview_figures=PREVIEW_FIGURES,
                    max_replicates=health.get("max_replicates", 1000))  # fmt: skip
-
-
-def _float(text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        return float(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        return None
 
 
 def _preview_view(answer: dict[str, Any]) -> dict[str, Any]:
@@ -147,8 +137,7 @@ async def what_if_go(request: Request) -> Response:
         base = RunState.read(form, q.getlist("set"))
         async with Api(request) as api:
             levers = await _levers(api, base)
-        lever_paths = {lv["path"] for lv in levers["levers"]}
-        kept = [s for s in base.sets if s.split("=", 1)[0] not in lever_paths]
+        _, kept = split_sets(base.sets, levers["levers"])  # the levers' own come from the form
         sets = kept + changed_sets(form, levers["levers"])
         state = RunState.read(form, sets)
     except (StateError, ApiProblem) as exc:

@@ -39,11 +39,8 @@ JOB_RUNNING = ("queued", "running")
 def render(request: Request, name: str, page: str, title: str, code: int = 200,
             **context: Any) -> HTMLResponse:  # fmt: skip
     """Template ``name`` as page ``page`` (the menu's key), with what every page shows."""
-    data = getattr(request.app.state, "manager", None)
-    context |= {
-        "request": request, "page": page, "title": title, "nav": NAV, "version": __version__,
-        "data_version": getattr(data, "data", "") if data is not None else "",
-    }  # fmt: skip
+    context |= {"request": request, "page": page, "title": title, "nav": NAV,
+                "version": __version__}  # fmt: skip
     # without JavaScript, a page waiting for a job looks again every RELOAD_S seconds
     context.setdefault("reload_s", RELOAD_S)
     return TEMPLATES.TemplateResponse(request, name, context, status_code=code)

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
-__all__ = ["DEFAULT_REPLICATES", "DEFAULT_SCENARIO", "RunState", "StateError", "changed_sets"]
+__all__ = [
+    "DEFAULT_REPLICATES", "DEFAULT_SCENARIO", "RunState", "StateError", "changed_sets", "number",
+    "split_sets",
+]  # fmt: skip
 
 DEFAULT_SCENARIO = "directive-2025"
 DEFAULT_REPLICATES = 100
@@ -201,6 +204,29 @@ class RunState:
         )
 
 
+def number(text: str) -> float | None:
+    """A number as a reader types it (``100,000``, ``1e5``, ``100_000``); None if it is not one."""
+    try:
+        return float(text.strip().replace(",", "").replace("_", ""))
+    except ValueError:
+        return None
+
+
+def split_sets(
+    sets: Sequence[str], levers: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, str], list[str]]:
+    """``sets`` as the values of the levers they change (path: value text), and the others."""
+    paths = {str(lv["path"]) for lv in levers}
+    on_levers, others = {}, []
+    for text in sets:
+        path, _, value = text.partition("=")
+        if path in paths:
+            on_levers[path] = value
+        else:
+            others.append(text)
+    return on_levers, others
+
+
 def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
@@ -217,10 +243,9 @@ def changed_sets(form: Mapping[str, str], levers: Sequence[Mapping[str, Any]]) -
         raw = str(form.get(path, "")).strip()
         if not raw:
             continue
-        try:
-            value = float(raw.replace(",", "").replace("_", ""))
-        except ValueError:
-            raise StateError(path, f"{raw!r} is not a number") from None
+        value = number(raw)
+        if value is None:
+            raise StateError(path, f"{raw!r} is not a number")
         if not _same(value, float(lever["value"])):
             sets.append(f"{path}={value:g}" if abs(value) < 1e15 else f"{path}={value!r}")
     return sets

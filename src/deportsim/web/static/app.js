@@ -207,10 +207,13 @@
     for (const s of answer.bottom_line) { const li = document.createElement("li"); li.textContent = s; list.append(li); }
     const dl = document.createElement("dl");
     dl.className = "preview-figures";
-    const wanted = new Set(["arrests_per_day_mean", "removals_per_year_mean", "detained_mean", "released_to_atd_total",
-      "removed_no_conviction_total", "us_citizen_children_affected_total", "cost_total_usd"]);
-    for (const g of answer.groups) for (const f of g.figures) {
-      if (!wanted.has(f.metric)) continue;
+    // the figures the page shows, in its order (the server's list: data-figures)
+    const wanted = (box.getAttribute("data-figures") || "").split(" ");
+    const found = new Map();
+    for (const g of answer.groups) for (const f of g.figures) found.set(f.metric, f);
+    for (const metric of wanted) {
+      const f = found.get(metric);
+      if (!f) continue;
       const div = document.createElement("div");
       const dt = document.createElement("dt"); dt.textContent = f.label;
       const dd = document.createElement("dd"); dd.textContent = f.text; dd.setAttribute("data-metric", f.metric);
