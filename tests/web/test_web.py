@@ -51,6 +51,9 @@ def walked(browser: Any, live: Live) -> dict[str, Any]:
         page = v.page
         page.goto("/what-if")
         seen["axe_what_if"] = axe_violations(page)
+        beds = page.locator('.lever[data-path="detention.bed_capacity"]')
+        seen["beds_lever"] = beds.inner_text()
+        seen["beds_source"] = beds.locator(".source").text_content()
         before = page.locator('#preview dd[data-metric="detained_mean"]').inner_text()
         page.fill("#replicates", REPLICATES)
         page.fill("#until", UNTIL)
@@ -75,6 +78,9 @@ def walked(browser: Any, live: Live) -> dict[str, Any]:
         seen["bottom_line"] = page.locator("#bottom-line li").all_inner_texts()
         seen["figures"] = _figure_texts(v)
         seen["charts"] = page.locator("figure.chart svg").count()
+        seen["detained_chart"] = page.locator("#chart-detained svg").text_content()
+        seen["metro_rows"] = page.locator("table.metros tbody tr th").all_inner_texts()
+        seen["python"] = page.locator("details pre code").nth(1).text_content()
         seen["run_id"] = re.search(r"/v1/runs/([a-z0-9-]+)/metros", page.content()).group(1)  # type: ignore[union-attr]
         with page.expect_download() as dl:
             page.locator("#chart-removals a", has_text="CSV").click()
@@ -97,6 +103,8 @@ def test_now_shows_the_latest_data_against_the_goals(browser: Any, live: Live) -
         assert v.page.locator("figure.chart svg").count() == 3
         assert "31 March 2026" in v.page.locator(".lede").inner_text()
         assert "goal: 3,000" in v.page.locator("#chart-ice_book_ins").inner_text()
+        kinds = set(v.page.locator("table.figures td .kind").all_inner_texts())
+        assert kinds == {"observed", "estimated"}  # each "so far" total says which it is
         with v.page.expect_download() as dl:
             v.page.locator("#chart-detained a.svg-download").click()
         drawing = dl.value.path().read_text(encoding="utf-8")
@@ -132,6 +140,25 @@ def test_the_run_shows_its_progress_then_the_bottom_line(walked: dict[str, Any])
     assert walked["charts"] == 6
     assert walked["axe"] == []
     assert walked["axe_what_if"] == []
+
+
+def test_each_lever_shows_its_unit_value_and_source(walked: dict[str, Any]) -> None:
+    assert "Detention beds funded (beds)" in walked["beds_lever"]
+    assert "directive-2025: 75,000 beds" in walked["beds_lever"]
+    assert "set by the scenario directive-2025" in walked["beds_lever"]
+    assert "Congress" in walked["beds_source"]  # the parameter files' source
+
+
+def test_the_results_show_ice_data_the_latest_day_the_metros_and_the_python(
+    walked: dict[str, Any],
+) -> None:
+    assert "latest data" in walked["detained_chart"]
+    assert len(walked["metro_rows"]) == 8
+    assert {"Los Angeles", "Chicago", "New York", "Rest of the country"} <= set(
+        walked["metro_rows"]
+    )
+    assert "client.run('directive-2025'" in walked["python"]
+    compile(walked["python"], "<reproduce>", "exec")
 
 
 def test_the_numbers_are_the_apis(walked: dict[str, Any], live: Live) -> None:
@@ -380,3 +407,30 @@ def test_what_a_reader_types_is_shown_escaped_and_person_level_data_is_refused(l
     assert "&lt;script&gt;" in search.text
     assert person.status_code == 422
     assert "A123456789" not in person.text
+
+
+@pytest.mark.parametrize("address", ["/", "/what-if", "/parameters"])
+def test_a_phone_reads_every_page_without_scrolling_sideways(
+    browser: Any, live: Live, address: str
+) -> None:
+    with visiting(browser, live, viewport={"width": 390, "height": 844}) as v:
+        v.page.goto(address)
+        v.page.wait_for_function("document.body.dataset.charts === 'drawn'")
+        width = v.page.evaluate("document.body.scrollWidth")
+        assert width <= 390, f"{address} is {width} px wide on a 390 px phone"
+
+
+def test_the_keyboard_skips_to_the_content_and_reaches_every_lever(
+    browser: Any, live: Live
+) -> None:
+    with visiting(browser, live) as v:
+        v.page.goto("/what-if")
+        v.page.keyboard.press("Tab")
+        assert v.page.evaluate("document.activeElement.textContent") == "Skip to the content"
+        v.page.keyboard.press("Enter")
+        assert v.page.evaluate("document.activeElement.id") == "main"
+        seen = set()
+        for _ in range(120):
+            v.page.keyboard.press("Tab")
+            seen.add(v.page.evaluate("document.activeElement.name || ''"))
+        assert {"detention.bed_capacity", "arrests.officers", "courts.judges"} <= seen
