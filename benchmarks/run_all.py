@@ -54,6 +54,8 @@ RUNS = [
     *([str(HERE / "server.py"), "--case", case] for case in SERVER),
     # the web app in Chromium: the Now page's first paint, a what-if's preview (about a minute)
     [str(HERE / "web.py")],
+    # what the economic stage adds to the default run, against the version before it (2 minutes)
+    [str(HERE / "economy.py")],
     [
         TANDEM,
         "--scenario",

@@ -1,4 +1,4 @@
-"""Regenerate the examples of README.md, docs/tutorial.md and docs/guide.md from today's code.
+"""Regenerate the examples of README.md, docs/tutorial.md, docs/guide.md and docs/economy.md.
 
 Runs every ``console`` block's commands the way tests/test_docs.py does (its helpers are imported,
 so both parse and run the blocks alike) and rewrites the output lines they show:
@@ -62,7 +62,7 @@ from deportsim.report.bottom_line import claim_interval, claim_number
 from deportsim.views.formatting import metric_text
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = ("README.md", "docs/tutorial.md", "docs/guide.md")
+FILES = ("README.md", "docs/tutorial.md", "docs/guide.md", "docs/economy.md")
 PERFORMANCE = ROOT / "docs" / "performance.md"
 SECTION = "## Documentation examples: run times"
 DOCS_OUT = Path("/tmp/deportsim-docs")  # noqa: S108 - the folder the docs' examples name

@@ -29,6 +29,8 @@ MAX_PEOPLE = 1e10
 #: No cost of enforcement can exceed the US economy: GDP was about $29 trillion in 2024 (BEA),
 #: so $100 trillion over two years is impossible.
 MAX_USD = 1e14
+#: Metrics that are changes of employment: at most zero (the economy counts jobs lost).
+CHANGES = ("employment_change_",)
 #: Units counted in people or things, each bounded by MAX_PEOPLE.
 COUNTS = {"persons", "cases", "beds", "flights", "persons/day", "persons/year"}
 
@@ -81,6 +83,11 @@ def metric_problems(summary: dict[str, object]) -> list[str]:
                 continue
             if not np.isfinite(value):
                 found.append(f"{name}.{stat} = {value}")
+            elif name.startswith(CHANGES):  # jobs lost: never a gain, never more than exist
+                if value > 0 or -value > MAX_PEOPLE:
+                    found.append(f"{name}.{stat} = {value} is not a loss of jobs that could be")
+            elif unit == "percent" and value > 100:
+                found.append(f"{name}.{stat} = {value}% is more than the whole")
             elif value < 0:
                 found.append(f"{name}.{stat} = {value} is negative")
             elif unit in COUNTS and value > MAX_PEOPLE:

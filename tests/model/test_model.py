@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from deportsim import RunConfig, prepare
 from deportsim.analysis import PUBLISHED, replay
 from deportsim.engine import Streams
-from deportsim.model import SimResult, simulate
+from deportsim.model import SimResult, economy, simulate
 from deportsim.model.stages.arrests import CHANNELS
 from deportsim.parameters import ParameterSet, load_parameters
 
@@ -45,7 +45,18 @@ def _check_accounting(sim: SimResult) -> None:
     """Every identity the model's accounts must satisfy, whatever the inputs."""
     n = sim.national
     for name, series in n.items():
+        if name in economy.CHANGES:  # jobs lost: never a gain
+            assert np.all(series <= 1e-6), f"{name} went positive"
+            continue
         assert np.all(series >= -1e-6), f"{name} went negative"
+    # the economy: workers withdrawn are the removed, the extra held and the kept away
+    assert np.array_equal(n["employment_change_immigrant"], -n["workers_withdrawn"])
+    removed = np.cumsum(n["removals_interior"], axis=1)
+    assert np.all(
+        n["workers_withdrawn"] + 1e-6
+        >= removed * sim.factors["employed_share"]
+        - (n["detained_interior"][:, :1] * sim.factors["employed_share"])
+    ), "fewer workers withdrawn than removed workers, less those held on the first day"
     # every person is in one place: in the model at the start, plus arrivals, less departures
     f = sim.flows
     assert np.allclose(f["initial"] + f["arrived"] - f["left"], f["final"], rtol=1e-9)

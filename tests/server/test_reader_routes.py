@@ -53,7 +53,12 @@ def test_a_runs_answer_is_its_summary_in_words(live: Live) -> None:
     figures = {f["metric"]: f for g in answer["groups"] for f in g["figures"]}
     for metric, f in figures.items():
         assert f["p50"] == summary["metrics"][metric]["p50"]
-    assert [g["name"] for g in answer["groups"]] == ["Enforcement", "Human consequences", "Costs"]
+    assert [g["name"] for g in answer["groups"]] == [
+        "Enforcement",
+        "Human consequences",
+        "Costs",
+        "The economy",
+    ]
     assert {c["metric"] for c in answer["charts"]} >= {"arrests", "detained", "removals"}
 
 

@@ -37,6 +37,11 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "cost_total_usd", "cost_per_removal_usd", "cost_officers_usd", "cost_arrests_usd",
         "cost_detention_usd", "cost_atd_usd", "cost_courts_usd", "cost_transport_usd",
     )),
+    ("The economy", (
+        "gdp_loss_usd", "gdp_loss_share", "employment_change_immigrant",
+        "employment_change_us_born", "tax_revenue_lost_usd", "tax_revenue_lost_usd_federal",
+        "tax_revenue_lost_usd_state_local", "social_security_contributions_lost_usd",
+    )),
 )  # fmt: skip
 
 _YEAR = 365.0
@@ -66,6 +71,14 @@ LABELS = {
     "cost_atd_usd": "alternatives to detention",
     "cost_courts_usd": "immigration judges and courts",
     "cost_transport_usd": "removal flights and buses",
+    "gdp_loss_usd": "output (GDP) lost",
+    "gdp_loss_share": "share of GDP lost in the last year",
+    "employment_change_immigrant": "unauthorized immigrants' jobs (change at the end)",
+    "employment_change_us_born": "US-born and authorized workers' jobs (change at the end)",
+    "tax_revenue_lost_usd": "taxes lost, federal, state and local",
+    "tax_revenue_lost_usd_federal": "federal taxes lost",
+    "tax_revenue_lost_usd_state_local": "state and local taxes lost",
+    "social_security_contributions_lost_usd": "Social Security contributions lost",
 }
 
 

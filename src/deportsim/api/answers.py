@@ -11,7 +11,9 @@ from deportsim.analysis.claims import evaluate as claim_evaluation
 from deportsim.analysis.claims.spec import claim_specs
 from deportsim.analysis.claims.verdicts import ClaimResult
 from deportsim.analysis.estimates import compare as estimate_comparison
+from deportsim.analysis.estimates import economy as economy_anchors
 from deportsim.analysis.estimates.compare import Comparison
+from deportsim.analysis.estimates.economy_spec import ECONOMY_FILE, load_anchors
 from deportsim.analysis.estimates.spec import load_estimates
 from deportsim.analysis.requirements import find as requirement_search
 from deportsim.analysis.requirements.files import to_json, write_requirements
@@ -92,9 +94,16 @@ def compare_estimates(
     given in every replicate. With ``out``, writes ``out/estimates.json`` (atomically), recorded
     in the catalog as for :func:`claims` (kind ``estimates``). Raises UserError on a bad file or
     option.
+
+    Beside them, the published economic estimates of ``analysis/estimates/economy.yaml``
+    (:mod:`deportsim.analysis.estimates.economy`): each reproduced by the model's economic stage
+    under the study's own removal path and overrides (file values, no draws), and read in one
+    run of the file's own scenario to the end of its last year, with the same ``replicates``,
+    ``seed`` and parameter draws (a few seconds for 50 replicates).
     """
     params = load_parameters()
     spec = load_estimates(params, estimates)
+    anchors = load_anchors(params)
     base = RunConfig(scenario=spec.base_scenario, replicates=replicates, seed=seed, years=years)
     check_config(base)
     if out is not None:
@@ -125,7 +134,16 @@ def compare_estimates(
             config={"parameter_uncertainty": parameter_uncertainty},
         ),
     ) as rec:  # fmt: skip
-        comparison = estimate_comparison.compare(spec, run_one, config)
+        run_own = economy_anchors.own_runner(
+            params, replicates, seed, parameter_uncertainty=parameter_uncertainty
+        )
+        economy = economy_anchors.compare_economy(
+            anchors, run_own, params,
+            {"economy_file": f"analysis/estimates/{ECONOMY_FILE.name} (shipped)",
+             "replicates": replicates, "seed": seed,
+             "parameter_uncertainty": parameter_uncertainty},
+        )  # fmt: skip
+        comparison = estimate_comparison.compare(spec, run_one, config, economy)
         if out is not None:
             written = estimate_comparison.write_estimates(comparison, out)
             rec.keep({"estimates.json": written}, copy=["estimates.json"])

@@ -129,6 +129,8 @@ def report(
                     ),
                     sources=[s.model_dump(exclude_none=True) for s in prep.scenario.sources],
                     state=tuple(state_lines(prep)),
+                    # the economy's Sobol ranking, shown for the report's own scenario only
+                    prepared=prep if prep is preps[0] else None,
                 )
             )
             del done  # keep only what the report reads: several runs need not fit in memory

@@ -28,7 +28,16 @@ from deportsim.cli.options import (
     start_rule,
 )
 from deportsim.cli.progress import counted, timed
-from deportsim.views.estimates import HEADINGS, estimate_header, estimate_line, estimate_rows
+from deportsim.views.estimates import (
+    ECONOMY_HEADINGS,
+    HEADINGS,
+    economy_header,
+    economy_line,
+    economy_rows,
+    estimate_header,
+    estimate_line,
+    estimate_rows,
+)
 from deportsim.views.requirements import render_requirements
 
 __all__ = ["claims", "compare_estimates", "report", "requirements"]
@@ -63,7 +72,9 @@ def compare_estimates(
     """Set published costs per removal beside the model's, with the assumptions behind each gap.
 
     Writes estimates.json: each estimate's figure and sources, the model's average cost per
-    removal by default and under the estimate's assumptions, and each assumption's contribution.
+    removal by default and under the estimate's assumptions, and each assumption's contribution;
+    then the published economic estimates (GDP, taxes, US-born jobs) reproduced under their own
+    assumptions beside the model's own figure.
     """
     recorded: list[str] = []
     comparison = api.compare_estimates(
@@ -83,6 +94,16 @@ def compare_estimates(
     # plain lines, never wrapped by us: one per estimate, the gap split into its reasons
     for r in comparison.results:
         typer.echo(estimate_line(r, comparison.spec.model_dollar_year))
+    if comparison.economy is not None:
+        typer.echo(economy_header(comparison.economy))
+        econ = Table()
+        for i, name in enumerate(ECONOMY_HEADINGS):
+            econ.add_column(name, justify="right" if i else "left")
+        for row in economy_rows(comparison.economy):
+            econ.add_row(*row)
+        Console().print(econ)
+        for a in comparison.economy.results:
+            typer.echo(economy_line(a))
     echo_recorded(recorded)
     typer.echo(f"Results in {path}")
 

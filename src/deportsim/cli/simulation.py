@@ -40,6 +40,8 @@ class By(StrEnum):
     """Breakdowns ``deportsim run --by`` prints after the national table."""
 
     region = "region"
+    year = "year"
+    sector = "sector"
 
 
 #: The metro table's columns (``deportsim run --by region``): metric, heading.
@@ -49,6 +51,13 @@ REGION_COLUMNS = (
     ("detained_mean", "detained, a day"),
     ("removals_total", "removals"),
     ("us_citizen_children_affected_total", "US-citizen children"),
+)
+#: The metro table of the economy, printed after it: metric, heading.
+REGION_ECONOMY_COLUMNS = (
+    ("employment_change_immigrant", "immigrant jobs"),
+    ("employment_change_us_born", "US-born jobs"),
+    ("gdp_loss_usd", "output lost"),
+    ("tax_revenue_lost_usd", "taxes lost"),
 )
 
 
@@ -106,8 +115,10 @@ def run(
         By | None,
         typer.Option(
             "--by",
-            help="Also print a table by metro area (region of arrest): median and 90% interval "
-            "of arrests, ICE book-ins, people detained, removals and US-citizen children.",
+            help="Also print tables by metro area (region of arrest: arrests, ICE book-ins, "
+            "people detained, removals, US-citizen children; then jobs, output and taxes "
+            "lost), by calendar year (the economy) or by sector (the economy): median and 90% "
+            "interval.",
         ),
     ] = None,
     series: Annotated[
@@ -160,23 +171,73 @@ def run(
             overwrite=overwrite,
         )  # fmt: skip
     _print_summary(result.summary, result.folder or Path(), result.run_id,
-                   by_region=by is By.region, state=state_lines(result.prepared),
+                   by=by, state=state_lines(result.prepared),
                    series=series_line(result.manifest))  # fmt: skip
 
 
 def _print_regions(summary: dict[str, Any]) -> None:
-    """The metro table: each region's median and 90% interval of :data:`REGION_COLUMNS`."""
-    table = Table(title="By metro area (region of arrest): median (90% interval)")
-    table.add_column("region")
-    for _, heading in REGION_COLUMNS:
+    """The metro tables: each region's median and 90% interval of the columns.
+
+    First :data:`REGION_COLUMNS`, then :data:`REGION_ECONOMY_COLUMNS` (jobs are changes:
+    negative, jobs lost).
+    """
+    for title, columns in (
+        ("By metro area (region of arrest): median (90% interval)", REGION_COLUMNS),
+        ("The economy by metro area (jobs on the last day; output and taxes, nominal)",
+         REGION_ECONOMY_COLUMNS),
+    ):  # fmt: skip
+        table = Table(title=title)
+        table.add_column("region")
+        for _, heading in columns:
+            table.add_column(heading, justify="right")
+        for region, metrics in summary["regions"].items():
+            table.add_row(region, *(_cell(metrics[name]) for name, _ in columns))
+        Console().print(table)
+
+
+def _cell(m: dict[str, Any]) -> str:
+    """A metric's median and 90% interval in one cell."""
+    unit = m["unit"]
+    return (f"{metric_text(m['p50'], unit)} "
+            f"({metric_text(m['p05'], unit)} – {metric_text(m['p95'], unit)})")  # fmt: skip
+
+
+#: The economy's table by calendar year (``deportsim run --by year``): metric, heading.
+YEAR_COLUMNS = (
+    ("gdp_loss_usd", "output lost"),
+    ("gdp_loss_share", "% of GDP"),
+    ("employment_change_immigrant", "immigrant jobs"),
+    ("employment_change_us_born", "US-born jobs"),
+    ("tax_revenue_lost_usd", "taxes lost"),
+)
+
+
+def _print_years(summary: dict[str, Any]) -> None:
+    """The economy by calendar year: output, share of GDP, jobs at the year's end, taxes."""
+    table = Table(title="The economy by calendar year: median (90% interval); nominal dollars")
+    table.add_column("year (days)")
+    for _, heading in YEAR_COLUMNS:
         table.add_column(heading, justify="right")
-    for region, metrics in summary["regions"].items():
-        cells = []
-        for name, _ in REGION_COLUMNS:
-            m = metrics[name]
-            cells.append(f"{metric_text(m['p50'], m['unit'])} ({metric_text(m['p05'], m['unit'])}"
-                         f" – {metric_text(m['p95'], m['unit'])})")  # fmt: skip
-        table.add_row(region, *cells)
+    for year, block in summary["years"].items():
+        cells = [_cell(block["metrics"][name]) for name, _ in YEAR_COLUMNS]
+        table.add_row(f"{year} ({block['days']})", *cells)
+    Console().print(table)
+
+
+def _print_sectors(summary: dict[str, Any]) -> None:
+    """The economy by sector: output lost over the run and immigrant jobs on its last day."""
+    metrics = summary["metrics"]
+    table = Table(title="The economy by sector: median (90% interval); nominal dollars")
+    table.add_column("sector")
+    table.add_column("output lost", justify="right")
+    table.add_column("immigrant jobs", justify="right")
+    jobs = "employment_change_immigrant_"
+    for sector in (n.removeprefix(jobs) for n in metrics if n.startswith(jobs)):
+        table.add_row(
+            sector,
+            _cell(metrics[f"gdp_loss_usd_{sector}"]),
+            _cell(metrics[f"employment_change_immigrant_{sector}"]),
+        )
     Console().print(table)
 
 
@@ -185,7 +246,7 @@ def _print_summary(
     out_dir: Path,
     run_id: str | None = None,
     *,
-    by_region: bool = False,
+    by: By | None = None,
     state: list[str] | None = None,
     series: str | None = None,
 ) -> None:
@@ -207,8 +268,12 @@ def _print_summary(
             f"{metric_text(m['p05'], m['unit'])} – {metric_text(m['p95'], m['unit'])}",
         )
     Console().print(table)
-    if by_region:
+    if by is By.region:
         _print_regions(summary)
+    elif by is By.year:
+        _print_years(summary)
+    elif by is By.sector:
+        _print_sectors(summary)
     typer.echo(f"Intervals include: {', '.join(summary['intervals']['include'])}")
     if series is not None:
         typer.echo(series)

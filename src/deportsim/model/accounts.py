@@ -8,10 +8,13 @@ workers by sector) times the removals, so their intervals reflect the variation 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.engine import EngineResult
+from deportsim.model import economy
 from deportsim.model.inputs import Inputs
 from deportsim.model.network import BORDER, PATHS, SEARCH_ANYONE, Pipeline, removal_share
 from deportsim.model.stages.arrests import CHANNELS, officer_capacity
@@ -20,8 +23,8 @@ from deportsim.model.stages.impacts import SECTORS
 from deportsim.model.stages.population import POOLS
 
 __all__ = [
-    "COSTS", "NATIONAL_SERIES", "REGIONAL_SERIES", "REGIONAL_STORED", "factors", "regional",
-    "series",
+    "COSTS", "NATIONAL_SERIES", "REGIONAL_SERIES", "REGIONAL_STORED", "factors",
+    "regional", "regionals", "series",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -34,8 +37,8 @@ COSTS = (
 #: Daily series by region of arrest kept for every replicate, shape (replicates, days, regions).
 REGIONAL_STORED = (
     "arrests_custodial", *(f"arrests_{c}" for c in CHANNELS), "book_ins_ice", "released_to_atd",
-    "detained", "removals", "removals_interior", "population_at_risk", "held_in_region",
-    "held_elsewhere",
+    "detained", "detained_interior", "removals", "removals_interior", "population_at_risk",
+    "held_in_region", "held_elsewhere",
 )  # fmt: skip
 #: Regional series computed from the stored ones when asked for (:func:`regional`): sums of
 #: stored series, or a stored series times a daily factor (expected values).
@@ -48,8 +51,11 @@ REGIONAL_SCALED = {
     "workers_removed": ("removals_interior", "employed_share"),
     **{f"workers_removed_{s}": ("removals_interior", f"workers_{s}") for s in SECTORS},
 }
-#: Every regional series, stored or computed.
-REGIONAL_SERIES = (*REGIONAL_STORED, *REGIONAL_SUMS, *REGIONAL_SCALED)
+#: Every regional series, stored or computed; the economy's last (:mod:`deportsim.model.economy`:
+#: counted from the first day kept, so the pipeline adds them once a batch's days are cut).
+REGIONAL_SERIES = (*REGIONAL_STORED, *REGIONAL_SUMS, *REGIONAL_SCALED, *economy.SERIES)
+#: The regional series of the pipeline itself (before the economy).
+PIPELINE_REGIONAL = tuple(n for n in REGIONAL_SERIES if n not in economy.SERIES)
 #: Daily national series, each of shape (replicates, days): the regional ones summed, and more.
 NATIONAL_SERIES = (
     *REGIONAL_SERIES,
@@ -75,6 +81,20 @@ def factors(x: Inputs) -> dict[str, F]:
     }
     for sector in SECTORS:
         out[f"workers_{sector}"] = x.employed_share * x.sector_share[sector]
+    return out | economy.factors(x)
+
+
+def regionals(names: Iterable[str], stored: dict[str, F], daily: dict[str, F]) -> dict[str, F]:
+    """Several regional series by name (:func:`regional`), the economy's base computed once."""
+    out: dict[str, F] = {}
+    workers: F | None = None
+    for name in names:
+        if name in economy.SERIES:
+            if workers is None:
+                workers = regional("workers_withdrawn", stored, daily)
+            out[name] = economy.regional(name, workers, daily)
+        else:
+            out[name] = regional(name, stored, daily)
     return out
 
 
@@ -86,6 +106,12 @@ def regional(name: str, stored: dict[str, F], daily: dict[str, F]) -> F:
     """
     if name in stored:
         return stored[name]
+    if name in economy.SERIES:
+        at_large = regional("arrests_at_large", stored, daily)
+        workers = economy.withdrawn(
+            stored["removals_interior"], stored["detained_interior"], at_large, daily
+        )
+        return economy.regional(name, workers, daily)
     if name in REGIONAL_SUMS:
         return np.asarray(np.sum([stored[n] for n in REGIONAL_SUMS[name]], axis=0), np.float64)
     base, factor = REGIONAL_SCALED[name]
@@ -95,7 +121,7 @@ def regional(name: str, stored: dict[str, F], daily: dict[str, F]) -> F:
 
 
 def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], dict[str, F]]:
-    """The model's national series and stored regional series for one batch of replicates."""
+    """The model's national series (but the economy's) and stored regional series of a batch."""
     s, cap, sinks = res.series, res.captures, res.sinks
     reg = _arrests(x, cap)
     border = _path(s, BORDER, "admitted")
@@ -106,6 +132,7 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     # to be removed: in staging, waiting for a seat, or leaving today
     waiting = s["staging"]["occupancy"] + s["transport"]["waiting"] + s["transport"]["occupancy"]
     reg["detained"] = s["detention"]["occupancy"] + hold["occupancy"] + waiting
+    reg["detained_interior"] = np.maximum(reg["detained"] - _path(s, BORDER, "occupancy"), 0.0)
     reg["removals"] = s["transport"]["completed"]
     reg["removals_interior"] = reg["removals"] - s[f"transport[{BORDER}]"]["completed"]
     reg["population_at_risk"] = (
@@ -114,7 +141,7 @@ def series(x: Inputs, pipe: Pipeline, res: EngineResult) -> tuple[dict[str, F], 
     book_ins = s["detention"]["admitted"]
     reg["held_in_region"], reg["held_elsewhere"], transfers = _holding(x, reg["detained"], book_ins)
     daily = factors(x)
-    nat = {name: _national(regional(name, reg, daily)) for name in REGIONAL_SERIES}
+    nat = {name: _national(regional(name, reg, daily)) for name in PIPELINE_REGIONAL}
     nat["book_ins"] = _national(book_ins)
     nat["transfers"] = transfers
     nat["book_ins_cbp"] = nat["book_ins"] - nat["book_ins_ice"]

@@ -116,6 +116,17 @@ class Inputs:
     children_per_parent: F
     death_rate: F  # deaths in custody per person held per day
     sector_share: dict[str, F]
+    # economy (money: USD a day, 2024 dollars; taxes per person as published, 2022 dollars)
+    fear_per_arrest: F  # workers kept from work per at-large arrest of the past year
+    us_born_jobs: F  # US-born and authorized jobs lost per worker withdrawn
+    relative_output: F  # an unauthorized worker's output over the average worker's
+    output_elasticity: F  # share of a worker's output lost with the worker
+    gdp: F  # baseline GDP a day
+    employment: F  # employed people
+    price_level: F  # GDP price level, 2024 = 1
+    tax_federal: F  # per person a day
+    tax_state_local: F
+    social_security: F
 
     def same_before(self, other: Inputs, day: int) -> bool:
         """Whether ``other`` holds the same values as these inputs on every day before ``day``.

@@ -22,6 +22,7 @@ from deportsim.engine import simulate as run_network
 from deportsim.engine.ahead import Ahead
 from deportsim.engine.plan import Plan, StructureError
 from deportsim.engine.snapshot import Snapshot
+from deportsim.model import economy
 from deportsim.model.accounts import (
     NATIONAL_SERIES,
     REGIONAL_SERIES,
@@ -67,7 +68,8 @@ def _record(pipe: Pipeline) -> dict[str, tuple[str, ...]]:
         record["hold"] = ("occupancy", "refused")
     for pool in POOLS:
         record[f"community[{pool}]"] = ("occupancy",)
-    extra = {BORDER: ("admitted",), "contested": ("occupancy",)}  # book-ins ICE/CBP, backlog
+    # book-ins by ICE and CBP, and CBP's people held (the economy); the courts' backlog
+    extra = {BORDER: ("admitted", "occupancy"), "contested": ("occupancy",)}
     for path in PATHS:
         record[f"detention[{path}]"] = ("completed", *extra.get(path, ()))
     return record
@@ -115,6 +117,7 @@ class SimResult:
         ``rest`` is a run resumed from this run's snapshot of day ``day`` (:func:`simulate`'s
         ``resume``), its inputs the same as this run's before that day; the result is the whole
         run, day 0 on, as one run would have given it. Its snapshot is ``rest``'s.
+        The economy's series are counted again over the whole run (they add up from day 0).
         """
         if not 0 < day <= self.days or rest.replicates != self.replicates:
             raise ValueError(f"cannot join a run of {self.days} days at day {day}")
@@ -132,10 +135,10 @@ class SimResult:
             "initial": self.flows["initial"], "final": rest.flows["final"],
             "arrived": at.arrived + rest.flows["arrived"], "left": at.left + rest.flows["left"],
         }  # fmt: skip
+        national, daily = join(self.national, rest.national), join(self.factors, rest.factors, -1)
         return SimResult(
-            join(self.national, rest.national), join(self.regional, rest.regional),
-            self.regions, day + rest.days, self.replicates, flows,
-            join(self.factors, rest.factors, axis=-1), rest.snapshot,
+            national | economy.national(national, daily), join(self.regional, rest.regional),
+            self.regions, day + rest.days, self.replicates, flows, daily, rest.snapshot,
         )  # fmt: skip
 
 
@@ -174,6 +177,11 @@ def _own_series(
     nat = {n: np.concatenate([o[0][n] for o in ones]) for n in ones[0][0]}
     reg = {n: np.concatenate([o[1][n] for o in ones]) for n in ones[0][1]}
     return nat, reg, [factors(xr) for xr in xs]
+
+
+def _stack(daily: list[dict[str, F]]) -> dict[str, F]:
+    """Replicates' own daily factors as one (replicates, days) array each."""
+    return {name: np.stack([d[name] for d in daily]) for name in daily[0]}
 
 
 def _flows_into(flows: dict[str, F], r0: int, r1: int, results: list[EngineResult]) -> None:
@@ -291,7 +299,7 @@ def simulate(
         if inputs_for is None:
             res = engine([pipe], r0, r1, done)
             nat, reg = series(x, pipe, res)
-            store(r0, r1, nat, reg, [res])
+            store(r0, r1, nat, reg, [res], daily=factors(x))
             return
         # each replicate's own inputs and network, made ready on another thread, run together
         xs, pipes, plan = ready.take(r0)
@@ -306,15 +314,22 @@ def simulate(
                 per_replicate[name][r0 + i] = values
         if on_factors is not None:
             on_factors(r0, {n: np.stack([d[n] for d in daily])[:, skip:] for n in daily[0]})
-        store(r0, r1, nat, reg, results)
+        store(r0, r1, nat, reg, results, daily=_stack(daily))
 
     def store(
-        r0: int, r1: int, nat: dict[str, F], reg: dict[str, F], results: list[EngineResult]
-    ) -> None:
-        """A batch's series and flows into rows ``r0 .. r1`` of the results."""
+        r0: int, r1: int, nat: dict[str, F], reg: dict[str, F], results: list[EngineResult],
+        *, daily: dict[str, F],
+    ) -> None:  # fmt: skip
+        """A batch's series and flows into rows ``r0 .. r1`` of the results.
+
+        The economy's series are added here, counted from the first day kept (``daily``: the
+        batch's factors, (days,) or (replicates, days)).
+        """
         if skip:
             nat = {name: values[:, skip:] for name, values in nat.items()}
             reg = {name: values[:, skip:] for name, values in reg.items()}
+            daily = {name: values[..., skip:] for name, values in daily.items()}
+        nat = nat | economy.national(nat, daily)
         if keep:
             for name, values in nat.items():
                 national[name][r0:r1] = values

@@ -2,8 +2,8 @@
 
 The page reads from the top: the title and the run, the bottom line (computed from the first
 scenario's summary: :mod:`deportsim.report.bottom_line`), the claims' verdicts in one line each,
-the charts, then the figures, metro areas, claims in detail, assumptions, scenarios, method,
-limitations and how to reproduce it; every parameter with its source comes last, collapsed.
+the charts, then the figures, metro areas, the economy, claims in detail, assumptions, scenarios,
+method, limitations and how to reproduce it; every parameter with its source comes last, collapsed.
 
 Nothing on the page is fetched: styles are inline, charts are ``data:`` URIs, there are no
 scripts, fonts are the reader's own, and sources' web addresses are printed as text, not links.
@@ -26,6 +26,9 @@ from deportsim.report.assumptions import TITLE as SENSITIVITY_TITLE
 from deportsim.report.assumptions import assumptions_section
 from deportsim.report.bottom_line import bottom_line_html, verdicts_html
 from deportsim.report.chartkit import Chart
+from deportsim.report.economy import KEY as ECONOMY_KEY
+from deportsim.report.economy import TITLE as ECONOMY_TITLE
+from deportsim.report.economy import economy_section
 from deportsim.report.notes import METHOD, limitations
 from deportsim.report.runs import ScenarioRun
 from deportsim.report.sensitivity import OPTION, Sensitivity
@@ -116,7 +119,8 @@ def _nav(charts: Sequence[Chart]) -> str:
     items = [("bottom-line", "Bottom line"), ("verdicts", "Verdicts")]
     items += [(c.key, c.title) for c in charts]
     items += [("headline", "Headline figures"), ("metros", "Metro areas"),
-              ("claims", "Claims in detail"), (SENSITIVITY_KEY, SENSITIVITY_TITLE),
+              (ECONOMY_KEY, ECONOMY_TITLE), ("claims", "Claims in detail"),
+              (SENSITIVITY_KEY, SENSITIVITY_TITLE),
               ("scenarios", "Scenarios"), ("method", "Method"),
               ("limitations", "Known limitations"), ("reproduce", "How to reproduce"),
               ("parameters", "Every parameter and its source")]  # fmt: skip
@@ -167,6 +171,7 @@ def render_page(
         + "".join(c.figure_html() for c in charts)
         + sections.headline(runs)
         + sections.metros(runs)
+        + economy_section(runs)
         + sections.claims_detail(claims)
         + assumptions_section(runs, sensitivity, tornadoes)
         + sections.scenarios(runs)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,6 +16,10 @@ from numpy.typing import NDArray
 from deportsim.model import SimResult
 from deportsim.model.accounts import COSTS
 from deportsim.model.stages.arrests import CHANNELS
+
+if TYPE_CHECKING:
+    from deportsim.analysis.economy.sensitivity import EconomySensitivity
+    from deportsim.run import Prepared
 
 __all__ = ["NATIONAL", "REGIONAL", "REGIONAL_DAILY", "ScenarioRun"]
 
@@ -62,6 +66,9 @@ class ScenarioRun:
     #: Where the first day's state came from (:func:`deportsim.views.state.state_lines`): empty
     #: for a run from its scenario's own start and values.
     state: tuple[str, ...] = ()
+    #: Which economic assumption matters most (:mod:`deportsim.analysis.economy.sensitivity`),
+    #: when the run's prepared inputs were given to :meth:`from_sim`; else None.
+    economy: EconomySensitivity | None = None
 
     @classmethod
     def from_sim(
@@ -74,8 +81,19 @@ class ScenarioRun:
         parameters: list[dict[str, Any]],
         sources: list[dict[str, Any]],
         state: tuple[str, ...] = (),
+        prepared: Prepared | None = None,
     ) -> ScenarioRun:
-        """Keep what the report needs from a run's results and summary."""
+        """Keep what the report needs from a run's results and summary.
+
+        With the run's ``prepared`` inputs, the Sobol indices of its output and taxes lost over
+        the economic parameters are computed too, on its series averaged over its replicates
+        (:func:`deportsim.analysis.economy.sensitivity.from_run`, a second or two).
+        """
+        economy = None
+        if prepared is not None:
+            from deportsim.analysis.economy.sensitivity import from_run  # noqa: PLC0415
+
+            economy = from_run(prepared, sim)
         return cls(
             name=str(summary["scenario"]),
             title=title,
@@ -92,6 +110,7 @@ class ScenarioRun:
             parameters=parameters,
             sources=sources,
             state=state,
+            economy=economy,
         )
 
     @property

@@ -15,6 +15,7 @@ from deportsim._version import __version__
 from deportsim.engine import Streams
 from deportsim.model import SimResult, simulate
 from deportsim.model.accounts import factors
+from deportsim.run.economy import YEARLY, yearly_stats, yearly_values, years_of
 from deportsim.run.prepare import Prepared
 from deportsim.run.results import (
     METRICS,
@@ -94,6 +95,10 @@ def execute(
             if lean is None
             else regional_stats(lean.regional, prep.inputs.regions)
         ),
+        # the economy's metrics for each calendar year the run covers
+        "years": yearly_stats(
+            yearly_values(sim, prep.start) if lean is None else lean.years, prep.start, prep.days
+        ),
     }
     names = streams.names + (draws.streams if draws is not None else ())
     return RunOutput(prep, sim, summary, names)
@@ -132,6 +137,10 @@ class _BatchSummary:
         self.daily = daily_factors(prep)
         self.values = {name: np.empty(replicates) for name in METRICS}
         self.regional = {name: np.empty((replicates, regions)) for name in REGIONAL_METRICS}
+        self.years = {
+            year: {name: np.empty(replicates) for name in YEARLY}
+            for year in years_of(prep.start, prep.days)
+        }
         self.given: dict[int, dict[str, F]] = {}  # drawn parameters: each batch's own factors
         self.lock = threading.Lock()
 
@@ -152,6 +161,9 @@ class _BatchSummary:
             self.values[name][r0 : r0 + rows] = values
         for name, values in regional_values(part).items():
             self.regional[name][r0 : r0 + rows] = values
+        for year, by_name in yearly_values(part, self.prep.start).items():
+            for name, values in by_name.items():
+                self.years[year][name][r0 : r0 + rows] = values
         self.on_series(r0, national, regional, daily)
         if self.on_batch is not None:
             self.on_batch(r0, national, regional)

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.model import SimResult
-from deportsim.model.accounts import NATIONAL_SERIES, REGIONAL_SERIES, regional
+from deportsim.model.accounts import NATIONAL_SERIES, REGIONAL_SERIES, regionals
 from deportsim.model.pipeline import BATCH
+from deportsim.run.economy import ECONOMY_METRICS
+from deportsim.run.metric import Metric, stats
+from deportsim.run.metric import Over as _Over
+from deportsim.run.metric import end as _end
+from deportsim.run.metric import mean as _mean
+from deportsim.run.metric import peak as _peak
+from deportsim.run.metric import ratio as _ratio
+from deportsim.run.metric import total as _total
 
 __all__ = [
     "BLOCK", "METRICS", "REGIONAL_METRICS", "REQUIRED_METRICS", "Metric", "TimeseriesBlocks",
@@ -28,64 +34,6 @@ __all__ = [
 ]  # fmt: skip
 
 F = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A summary metric: its unit, meaning, and how to compute it per replicate."""
-
-    unit: str
-    meaning: str
-    compute: Callable[[SimResult], F]
-
-
-@dataclass(frozen=True)
-class _Over:
-    """A metric made of one daily series: its total, mean, peak or last day, or a pace.
-
-    The same reduction applies to the series' regional form (:func:`summarise_regions`).
-    """
-
-    how: str  # total, mean, peak, end, per_day, per_year
-    series: str
-
-    def reduce(self, daily: F, days: int) -> F:
-        """Reduce along the days (axis 1): (replicates, days[, regions]) -> (replicates[, ...])."""
-        if self.how == "mean":
-            return np.asarray(daily.mean(axis=1))
-        if self.how == "peak":
-            return np.asarray(daily.max(axis=1))
-        if self.how == "end":
-            return np.asarray(daily[:, -1])
-        total = np.asarray(daily.sum(axis=1))
-        if self.how == "per_day":
-            return total / days
-        if self.how == "per_year":
-            return total / (days / DAYS_PER_YEAR)
-        return total
-
-    def __call__(self, s: SimResult) -> F:
-        return self.reduce(s.national[self.series], s.days)
-
-
-def _total(name: str) -> _Over:
-    return _Over("total", name)
-
-
-def _mean(name: str) -> _Over:
-    return _Over("mean", name)
-
-
-def _peak(name: str) -> _Over:
-    return _Over("peak", name)
-
-
-def _end(name: str) -> _Over:
-    return _Over("end", name)
-
-
-def _ratio(num: F, den: F) -> F:
-    return np.divide(num, den, out=np.full_like(num, np.nan), where=den > 0)
 
 
 #: The contract's required metrics first (in its order), then extensions.
@@ -254,27 +202,11 @@ METRICS: dict[str, Metric] = {
         "USD", "cost of immigration judges and courts", _total("cost_courts")
     ),
     "cost_transport_usd": Metric("USD", "cost of removal transport", _total("cost_transport")),
+    **ECONOMY_METRICS,
 }
 
 #: The metrics the interface contract requires in every summary.json.
 REQUIRED_METRICS = tuple(list(METRICS)[:16])
-
-
-def _round(value: float) -> float | None:
-    if not np.isfinite(value):
-        return None
-    return round(float(value), 2)
-
-
-def _stats(unit: str, values: F) -> dict[str, Any]:
-    """``{unit, mean, p05, p50, p95}`` of one metric's values over replicates (finite ones)."""
-    values = np.asarray(values, dtype=np.float64)
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return {"unit": unit, **dict.fromkeys(("mean", "p05", "p50", "p95"))}
-    q = np.quantile(finite, [0.05, 0.5, 0.95])
-    return {"unit": unit, "mean": _round(finite.mean()), "p05": _round(q[0]),
-            "p50": _round(q[1]), "p95": _round(q[2])}  # fmt: skip
 
 
 def summarise(sim: SimResult) -> dict[str, dict[str, Any]]:
@@ -289,7 +221,7 @@ def metric_values(sim: SimResult) -> dict[str, F]:
 
 def metric_stats(values: dict[str, F]) -> dict[str, dict[str, Any]]:
     """The summary's ``metrics`` block from every metric's values (:func:`metric_values`)."""
-    return {name: _stats(METRICS[name].unit, v) for name, v in values.items()}
+    return {name: stats(METRICS[name].unit, v) for name, v in values.items()}
 
 
 #: The metrics with a regional form: those made of one series that the model keeps by region.
@@ -310,15 +242,14 @@ def summarise_regions(sim: SimResult) -> dict[str, dict[str, dict[str, Any]]]:
 
 def regional_values(sim: SimResult) -> dict[str, F]:
     """Each of :data:`REGIONAL_METRICS` in each replicate and region, (replicates, regions)."""
-    by_series: dict[str, F] = {}
-    out: dict[str, F] = {}
+    overs: dict[str, _Over] = {}
     for name in REGIONAL_METRICS:
         over = METRICS[name].compute
         assert isinstance(over, _Over)  # noqa: S101 - REGIONAL_METRICS holds these only
-        if over.series not in by_series:
-            by_series[over.series] = sim.region(over.series)
-        out[name] = over.reduce(by_series[over.series], sim.days)
-    return out
+        overs[name] = over
+    wanted = dict.fromkeys(o.series for o in overs.values())
+    by_series = regionals(wanted, sim.regional, sim.factors)
+    return {name: o.reduce(by_series[o.series], sim.days) for name, o in overs.items()}
 
 
 def regional_stats(
@@ -328,7 +259,7 @@ def regional_stats(
     out: dict[str, dict[str, dict[str, Any]]] = {r: {} for r in regions}
     for name, v in values.items():
         for g, region in enumerate(regions):
-            out[region][name] = _stats(METRICS[name].unit, v[:, g])
+            out[region][name] = stats(METRICS[name].unit, v[:, g])
     return out
 
 
@@ -337,6 +268,7 @@ def regional_stats(
 TIMESERIES_REGIONAL = (
     "arrests", "arrests_custodial", "arrests_at_large", "detained", "held_in_region", "removals",
     "population_at_risk", "us_citizen_children_affected", "workers_removed",
+    "employment_change_immigrant", "gdp_loss",
 )  # fmt: skip
 
 
@@ -410,8 +342,7 @@ class TimeseriesBlocks:
             block_factors = {
                 n: f[r0 : r0 + rows] if f.ndim == 2 else f for n, f in self.factors.items()
             }
-        for name in TIMESERIES_REGIONAL:
-            values = regional(name, stored, block_factors)
+        for name, values in regionals(TIMESERIES_REGIONAL, stored, block_factors).items():
             series += [(name, g + 1, values[:, :, g]) for g in range(values.shape[2])]
         size, days = series[0][2].shape
         block = size * days  # rows per series

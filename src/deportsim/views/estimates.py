@@ -5,6 +5,10 @@ lines after it split each gap in the model's deterministic run (mean field), whe
 assumption's part is exact. The two kinds of model figure differ (a median over replicates is not
 the deterministic run's value), so every figure says which it is, and all are dollars per
 removal in the estimates file's dollar year.
+
+The economic estimates follow in a table of their own (:data:`ECONOMY_HEADINGS`): each study's
+published headline, the model's economic stage under the study's own assumptions and the gap
+between them, and the model's own figure (median and 90% interval over its replicates).
 """
 
 from __future__ import annotations
@@ -13,8 +17,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for annotations only: the views load no model
     from deportsim.analysis.estimates.compare import Comparison, EstimateResult
+    from deportsim.analysis.estimates.economy import AnchorResult, EconomyComparison
 
-__all__ = ["HEADINGS", "estimate_header", "estimate_line", "estimate_rows", "signed_usd"]
+__all__ = [
+    "ECONOMY_HEADINGS", "HEADINGS", "economy_header", "economy_line", "economy_rows",
+    "estimate_header", "estimate_line", "estimate_rows", "signed_usd",
+]  # fmt: skip
 
 #: The table's columns.
 HEADINGS = (
@@ -79,4 +87,81 @@ def estimate_line(r: EstimateResult, dollar_year: int) -> str:
         f"the table's medians), model default {_usd(r.default.mean_field)} and with the "
         f"estimate's assumptions {_usd(r.under.mean_field)}{split}; not in the model "
         f"{signed_usd(r.residual)}"
+    )
+
+
+#: The economic table's columns.
+ECONOMY_HEADINGS = (
+    "study",
+    "published headline",
+    "reproduced under its own assumptions",
+    "gap",
+    "within tolerance?",
+    "model's own: median",
+    "90% interval",
+)
+
+
+def economy_value(measure: str, value: float) -> str:
+    """A headline figure in its measure's unit.
+
+    >>> economy_value("gdp_loss_share", 1.126), economy_value("employment_change_us_born", -2.571e6)
+    ('1.13% of GDP', '-2,571,000 jobs')
+    >>> economy_value("tax_revenue_lost_usd_real", 96.7e9)
+    '$96.7B'
+    """
+    if measure == "gdp_loss_share":
+        return f"{value:.2f}% of GDP"
+    if measure == "tax_revenue_lost_usd_real":
+        return f"${value / 1e9:,.1f}B"
+    return f"{value:,.0f} jobs"
+
+
+def _bare(measure: str, value: float) -> str:
+    return economy_value(measure, value).removesuffix(" of GDP").removesuffix(" jobs")
+
+
+def _published(r: AnchorResult) -> str:
+    h = r.anchor.headline
+    shown = economy_value(h.measure, h.value)
+    if h.low is not None and h.high is not None:
+        shown = f"{_bare(h.measure, h.low)} to {economy_value(h.measure, h.high)}"
+    return f"{shown}, {h.year if h.year is not None else f'{h.read_in} (year assumed)'}"
+
+
+def economy_header(econ: EconomyComparison) -> str:
+    """The line above the economic table: what is reproduced and how the model's own run was."""
+    cfg = econ.config
+    return (
+        f"Economic estimates: each study's headline reproduced by the model's economic stage "
+        f"under the study's own removal path and assumptions (parameter files' values), gap to "
+        f"the published figure (tolerance {econ.spec.tolerance:.0%}); the model's own figure "
+        f"from {econ.spec.own_scenario}, {cfg['replicates']} replicates from "
+        f"{cfg['own_start']} to {cfg['own_until']}, median and 90% interval"
+    )
+
+
+def economy_rows(econ: EconomyComparison) -> list[list[str]]:
+    """The economic table's rows (:data:`ECONOMY_HEADINGS`)."""
+    rows = []
+    for r in econ.results:
+        h = r.anchor.headline
+        own = f"{_bare(h.measure, r.own_p05)} to {_bare(h.measure, r.own_p95)}"
+        rows.append([
+            r.anchor.name, _published(r), f"{economy_value(h.measure, r.reproduced)}, {h.read_in}",
+            f"{100 * r.gap:+.1f}%", "yes" if econ.within(r) else "no",
+            f"{economy_value(h.measure, r.own_p50)}, {h.own_in}", own,
+        ])  # fmt: skip
+    return rows
+
+
+def economy_line(r: AnchorResult) -> str:
+    """One anchor's path and overrides, and why the model's figure differs, in one line."""
+    p = r.anchor.path
+    years = f"{p.first_year}" if p.first_year == p.last_year else f"{p.first_year}-{p.last_year}"
+    sets = f"; with {', '.join(r.anchor.sets)}" if r.anchor.sets else ""
+    why = " ".join(r.anchor.why_differs.split())
+    return (
+        f"{r.anchor.id}: {p.per_year:,.0f} {p.counts} removed a year in {years} "
+        f"({r.removed:,.0f} people, {r.workers:,.0f} workers){sets}. {why}"
     )

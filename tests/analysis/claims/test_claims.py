@@ -14,6 +14,7 @@ from deportsim import api
 from deportsim.analysis.claims.checks import CHECKS
 from deportsim.analysis.claims.constraints import ARREST_STAGE, CONSTRAINTS, binding
 from deportsim.analysis.claims.context import Context
+from deportsim.analysis.claims.economy import gain_verdict
 from deportsim.analysis.claims.series import year_windows
 from deportsim.analysis.claims.spec import claim_specs
 from deportsim.analysis.claims.verdicts import (
@@ -25,11 +26,13 @@ from deportsim.analysis.claims.verdicts import (
 )
 from deportsim.cli.app import main
 
-#: The claims guide's ids (../shared/guides/claims.md), stable: users and outside checks use them.
+#: The claims guide's ids (../shared/guides/claims.md), then issue 25's economy claim; stable:
+#: users and outside checks use them.
 IDS = [
     "arrests-3000-per-day", "largest-in-history", "millions-per-year", "as-fast-as-they-come",
     "detention-near-capacity", "camps-and-guards", "first-100-days", "49k-detained-may-2025",
     "focus-big-cities", "criminals-first", "obama-3-million", "workforce-impact", "children",
+    "economy",
 ]  # fmt: skip
 #: Words that name each constraint in an explanation.
 NAMED = {
@@ -97,6 +100,45 @@ def test_verdicts_follow_the_results(written: tuple[list[ClaimResult], Path]) ->
     # ICE's FY2009-FY2016 count is within 10% of "about 3 million"
     assert by_id["obama-3-million"].details["claim_vs_ice"] == pytest.approx(3e6 / 2_749_706 - 1)
     assert by_id["obama-3-million"].verdict == "supported"
+
+
+def test_the_economy_claim_finds_us_born_jobs_lost_not_gained(
+    written: tuple[list[ClaimResult], Path],
+) -> None:
+    """The model's 90% interval of US-born jobs after four years is below zero: jobs lost."""
+    r = next(x for x in written[0] if x.spec.id == "economy")
+    assert r.result.p95 < 0, r.result
+    assert r.verdict == "not_supported"
+    # the result is the run's US-born employment on the last day of the four years
+    assert r.details["employment_change_us_born_by_year"][-1] == r.result.to_json()
+    yearly = [y["p50"] for y in r.details["employment_change_us_born_by_year"]]
+    assert len(yearly) == 4
+    assert yearly[-1] < yearly[0] < 0, "jobs lost grow as removals add up"
+    # more unauthorized immigrants leave work than US-born workers lose jobs (0.78 a worker at most)
+    assert r.details["employment_change_immigrant"]["p50"] < r.result.p50
+    assert 0 < r.details["us_born_jobs_per_worker"]["p05"] <= 0.78
+    by_scenario = r.details["employment_change_us_born_by_scenario_p50"]
+    assert by_scenario["directive-2025"] < by_scenario["baseline-fy2024"] < 0
+    # every published figure has its source; the one part with support is named with its number
+    assert all(f.source is not None for f in r.spec.figures.values())
+    assert r.spec.figures["pwbm_low_skilled_wage_2034"].value == 1.1
+    assert "1.1% by 2034" in r.explanation
+    assert "2.6 million fewer US-born workers" in r.explanation
+    assert "secondary" in r.spec.source
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (Interval(10.0, 20.0, 30.0), "supported"),
+        (Interval(-30.0, -20.0, -10.0), "not_supported"),
+        (Interval(-30.0, -20.0, 0.0), "depends"),  # no loss at the top end is not a gain
+        (Interval(0.0, 0.0, 0.0), "depends"),
+        (Interval(-10.0, 5.0, 10.0), "depends"),
+    ],
+)
+def test_a_gain_needs_the_whole_interval_above_zero(change: Interval, expected: str) -> None:
+    assert gain_verdict(change) == expected
 
 
 @pytest.mark.parametrize(

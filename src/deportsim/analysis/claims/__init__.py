@@ -8,8 +8,9 @@ The modules, in reading order:
 - :mod:`~deportsim.analysis.claims.series`: windows of a run's daily series and their totals;
 - :mod:`~deportsim.analysis.claims.constraints`: which constraint binds in a run;
 - :mod:`~deportsim.analysis.claims.wording`: how the checks word their explanations;
-- :mod:`~deportsim.analysis.claims.pace`, :mod:`~deportsim.analysis.claims.capacity` and
-  :mod:`~deportsim.analysis.claims.who`: the checks, grouped by question;
+- :mod:`~deportsim.analysis.claims.pace`, :mod:`~deportsim.analysis.claims.capacity`,
+  :mod:`~deportsim.analysis.claims.who` and :mod:`~deportsim.analysis.claims.economy`: the
+  checks, grouped by question;
 - :mod:`~deportsim.analysis.claims.checks`: the registry of checks by claim id;
 - :mod:`~deportsim.analysis.claims.evaluate`: test every claim and write claims.json.
 """

@@ -6,8 +6,9 @@ tests the claim's metric over replicates, names the binding constraint
 quote: what the model finds, then what binds and the assumptions it rests on. Unless a claim says
 otherwise, results are over the contract's four years from 20 January 2025. The checks are
 grouped by question: :mod:`~deportsim.analysis.claims.pace` (how many, how fast),
-:mod:`~deportsim.analysis.claims.capacity` (detention and resources) and
-:mod:`~deportsim.analysis.claims.who` (who is removed or affected).
+:mod:`~deportsim.analysis.claims.capacity` (detention and resources),
+:mod:`~deportsim.analysis.claims.who` (who is removed or affected) and
+:mod:`~deportsim.analysis.claims.economy` (American workers' jobs and wages).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from deportsim.analysis.claims.capacity import (
     detention_near_capacity,
 )
 from deportsim.analysis.claims.context import Context
+from deportsim.analysis.claims.economy import economy
 from deportsim.analysis.claims.pace import (
     arrests_3000,
     as_fast_as_they_come,
@@ -56,4 +58,5 @@ CHECKS: dict[str, Check] = {
     "obama-3-million": obama_3_million,
     "workforce-impact": workforce_impact,
     "children": children,
+    "economy": economy,
 }

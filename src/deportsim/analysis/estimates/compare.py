@@ -18,6 +18,10 @@ the assumptions do together beyond their separate effects is the interaction, so
 contributions + interaction = model under all assumptions - model default exactly. These runs use
 the model's deterministic skeleton (mean field), so the split has no noise. The rest, published -
 model under all assumptions, is what the mapped assumptions leave unexplained (``not_mapped``).
+
+The published economic estimates (GDP, taxes, US-born jobs) are reproduced apart, by
+:mod:`deportsim.analysis.estimates.economy`, and carried in :attr:`Comparison.economy`
+(``estimates.json``'s ``economy`` block).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,6 +40,9 @@ from deportsim.analysis.estimates.spec import COMPONENTS, Estimate, EstimateFile
 from deportsim.core.folders import writable_folder, write_text_atomic
 from deportsim.core.units import DAYS_PER_YEAR
 from deportsim.model import SimResult
+
+if TYPE_CHECKING:
+    from deportsim.analysis.estimates.economy import EconomyComparison
 
 __all__ = ["Comparison", "EstimateResult", "Runner", "compare", "measures", "write_estimates"]
 
@@ -108,6 +115,8 @@ class Comparison:
     spec: EstimateFile
     results: tuple[EstimateResult, ...]
     config: dict[str, Any]
+    #: the published economic estimates reproduced (:mod:`.economy`), if asked for
+    economy: EconomyComparison | None = None
 
     @property
     def include(self) -> list[str]:
@@ -116,8 +125,8 @@ class Comparison:
         return ["process noise", *(["parameter uncertainty"] if drawn else [])]
 
     def to_json(self) -> dict[str, Any]:
-        """The content of ``estimates.json``."""
-        return {
+        """The content of ``estimates.json`` (``economy``: the economic estimates, if any)."""
+        out = {
             "model_version": __version__,
             **self.config,
             "base_scenario": self.spec.base_scenario,
@@ -132,6 +141,9 @@ class Comparison:
             "deflator": self.spec.deflator.model_dump(mode="json"),
             "estimates": [_result_json(r, self.spec) for r in self.results],
         }
+        if self.economy is not None:
+            out["economy"] = self.economy.to_json()
+        return out
 
 
 def cost_per_removal(sim: SimResult, counts: Sequence[str]) -> F:
@@ -170,11 +182,17 @@ def _interval(values: F, mean_field: float) -> Interval:
     return Interval(float(p05), float(p50), float(p95), mean_field)
 
 
-def compare(spec: EstimateFile, run: Runner, config: dict[str, Any] | None = None) -> Comparison:
+def compare(
+    spec: EstimateFile,
+    run: Runner,
+    config: dict[str, Any] | None = None,
+    economy: EconomyComparison | None = None,
+) -> Comparison:
     """Run the model for every estimate and split each gap (see the module docstring).
 
     Runs: the base scenario once stochastic and once mean field; for each estimate, all its
-    assumptions stochastic and mean field; each assumption alone, mean field.
+    assumptions stochastic and mean field; each assumption alone, mean field. ``economy``, the
+    economic estimates already reproduced, is carried into the result.
     """
     skeletons: dict[tuple[str, ...], SimResult] = {}
 
@@ -223,7 +241,7 @@ def compare(spec: EstimateFile, run: Runner, config: dict[str, Any] | None = Non
                 est, est.published.value * factor, factor, default, under, tuple(parts), interaction
             )
         )
-    return Comparison(spec, tuple(results), dict(config or {}))
+    return Comparison(spec, tuple(results), dict(config or {}), economy)
 
 
 def _result_json(r: EstimateResult, spec: EstimateFile) -> dict[str, Any]:

@@ -17,6 +17,7 @@ removal        :mod:`.removal`       ``staging``, ``transport``
 departures     :mod:`.departures`    (induced)
 costs          :mod:`.costs`         none: unit costs of the day's counts
 impacts        :mod:`.impacts`       none: who is removed
+economy        :mod:`.economy`       none: work, output, jobs and taxes lost
 =============  ====================  ==========================================================
 """
 
@@ -29,6 +30,7 @@ from deportsim.model.stages import (
     courts,
     departures,
     detention,
+    economy,
     impacts,
     population,
     removal,
@@ -72,7 +74,8 @@ STAGES = (
         stations=("detention", "hold", "atd"),
         captures=(),
         series=(
-            "book_ins", "book_ins_ice", "book_ins_cbp", "detained", "detention_capacity",
+            "book_ins", "book_ins_ice", "book_ins_cbp", "detained", "detained_interior",
+            "detention_capacity",
             "in_hold_rooms", "over_capacity", "held_in_region", "held_elsewhere", "transfers",
             "book_outs", "book_outs_removal", "book_outs_released",
             *(f"released_{r}" for r in (*detention.RELEASE_REASONS, "transfer")),
@@ -140,6 +143,22 @@ STAGES = (
             *(f"workers_removed_{s}" for s in impacts.SECTORS),
         ),
         reads=impacts.READS,
+    ),
+    Stage(
+        name="economy",
+        parameters="economy.yaml",
+        description=(
+            "The economy - work, output, jobs and taxes lost with the people removed, held or "
+            "kept from work by fear"
+        ),
+        stations=(),
+        captures=(),
+        series=(
+            "workers_withdrawn", "employment_change_immigrant", "employment_change_us_born",
+            "gdp_loss", "tax_revenue_lost", "tax_revenue_lost_federal",
+            "tax_revenue_lost_state_local", "social_security_contributions_lost",
+        ),
+        reads=economy.READS,
     ),
 )  # fmt: skip
 

@@ -1,0 +1,1 @@
+"""The economy's analyses: which economic assumption matters most (Sobol indices)."""

@@ -1,0 +1,143 @@
+"""The economy: work lost to enforcement, and the output, jobs and taxes that go with it.
+
+A stage of its own after the pipeline's accounts: it reads the pipeline's daily series by region
+(interior removals, people arrested in the interior and held, at-large arrests) and the
+economy's parameters (``parameters/economy.yaml``, read by :mod:`deportsim.model.stages.economy`).
+Every series is counted from the run's first day, against a world in which nobody is held or
+removed in the run and nobody is arrested from its first day on (so never a gain). Step order
+for each day ``t`` (docs/economy.md):
+
+1. Workers withdrawn: ``W(t) = e(t)·(R(t) + D(t)) + φ(t)·A(t)``, where ``e`` is the share of
+   removed people who were employed (``impacts.employed_share``), ``R`` the removals from the
+   interior since the run's first day, ``D`` the people arrested in the interior held that day,
+   ``A`` the at-large arrests of the last 365 days and ``φ`` the workers who stop working for
+   fear, per arrest (``economy.fear_withdrawn_per_arrest``).
+2. Jobs: immigrant employment changes by ``-W``, US-born and authorized employment by ``-ε·W``
+   (``economy.us_born_jobs_per_worker``).
+3. Output lost a day: ``W·η·(ρ + ε)·v·P``, with ``v`` the average worker's value added a day
+   (GDP over employment, 2024 dollars), ``ρ`` an unauthorized worker's output relative to the
+   average (``economy.relative_output``), ``η`` the share of a worker's output lost with the
+   worker (``economy.output_elasticity``) and ``P`` the price level (2024 = 1): nominal
+   dollars; without ``P``, 2024 dollars. Sector ``s`` has the share ``σ_s`` of it, the
+   workers' sector shares (``impacts.sector_*``).
+4. Taxes lost a day: ``W/e`` people gone times federal (Social Security included),
+   state-and-local and Social Security taxes per person a day, times ``P``.
+
+Every series is ``W`` times a daily factor (:func:`factors`), so the regions add up to the
+nation and every sector's share of output adds up to the whole.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from deportsim.model.stages.impacts import SECTORS
+
+if TYPE_CHECKING:
+    from deportsim.model.inputs import Inputs
+
+__all__ = [
+    "CHANGES", "FEAR_WINDOW", "PER_WORKER", "SERIES", "factors", "national", "regional",
+    "withdrawn",
+]  # fmt: skip
+
+F = NDArray[np.float64]
+
+#: Days of at-large arrests that keep workers away from work for fear (one year).
+FEAR_WINDOW = 365
+#: Each economic series (besides ``workers_withdrawn``) as workers withdrawn times a daily factor.
+PER_WORKER = {
+    "employment_change_immigrant": "immigrant_per_worker",
+    "employment_change_us_born": "us_born_per_worker",
+    "gdp_loss": "output_per_worker",
+    "tax_revenue_lost": "tax_per_worker",
+    "tax_revenue_lost_federal": "tax_federal_per_worker",
+    "tax_revenue_lost_state_local": "tax_state_local_per_worker",
+    "social_security_contributions_lost": "social_security_per_worker",
+}
+#: The series that are changes of employment: never above zero.
+CHANGES = ("employment_change_immigrant", "employment_change_us_born")
+#: The economy's daily series, national and by region.
+SERIES = ("workers_withdrawn", *PER_WORKER)
+
+
+def factors(x: Inputs) -> dict[str, F]:
+    """The economy's daily factors (days,): per worker withdrawn and day, and what scales them.
+
+    Output: the average worker's value added (``gdp / employment``) times ``η·(ρ + ε)``, in each
+    sector by the workers' shares (``output_<sector>``, adding up to ``output_per_worker``),
+    nominal. Taxes: per person, over the share employed (a worker withdrawn stands for
+    ``1 / e`` people gone: themselves and those who depend on them), nominal. ``price_level``
+    turns nominal dollars into 2024 dollars and ``gdp_real`` is the baseline GDP a day in 2024
+    dollars.
+    """
+    price = x.price_level
+    average = x.gdp / x.employment  # value added per worker a day, 2024 dollars
+    per_worker = x.output_elasticity * (x.relative_output + x.us_born_jobs) * average * price
+    per_sector = {s: per_worker * x.sector_share[s] for s in SECTORS}
+    people = np.divide(1.0, x.employed_share, out=np.zeros(x.days), where=x.employed_share > 0)
+    tax_federal = x.tax_federal * people * price
+    tax_state_local = x.tax_state_local * people * price
+    return {
+        "fear_per_arrest": x.fear_per_arrest,
+        "immigrant_per_worker": np.full(x.days, -1.0),
+        "us_born_per_worker": -x.us_born_jobs,
+        "output_per_worker": np.asarray(np.sum(list(per_sector.values()), axis=0), np.float64),
+        **{f"output_{s}": v for s, v in per_sector.items()},
+        "tax_per_worker": tax_federal + tax_state_local,
+        "tax_federal_per_worker": tax_federal,
+        "tax_state_local_per_worker": tax_state_local,
+        "social_security_per_worker": x.social_security * people * price,
+        "price_level": price,
+        "gdp_real": x.gdp,
+    }
+
+
+def _along(f: F, a: F) -> F:
+    """A daily factor, (days,) or (replicates, days), shaped to multiply ``a`` (time on axis 1)."""
+    f = f[None, :] if f.ndim == 1 else f
+    return f.reshape(f.shape + (1,) * (a.ndim - 2))
+
+
+def _trailing(a: F, days: int) -> F:
+    """Each day's sum of ``a`` over the last ``days`` days, that day included (time on axis 1)."""
+    total = np.cumsum(a, axis=1)
+    out = total.copy()
+    out[:, days:] -= total[:, :-days]
+    return out
+
+
+def withdrawn(
+    removals_interior: F, detained_interior: F, arrests_at_large: F, daily: dict[str, F]
+) -> F:
+    """Workers withdrawn each day (step 1), national (replicates, days) or by region.
+
+    ``daily``: the factors ``employed_share`` and ``fear_per_arrest``, (days,) or per replicate.
+    """
+    employed = _along(daily["employed_share"], removals_interior)
+    fear = _along(daily["fear_per_arrest"], arrests_at_large)
+    away = np.cumsum(removals_interior, axis=1) + detained_interior
+    out = employed * away + fear * _trailing(arrests_at_large, FEAR_WINDOW)
+    return np.asarray(out, dtype=np.float64)
+
+
+def regional(name: str, base: F, daily: dict[str, F]) -> F:
+    """One economic series from workers withdrawn (``base``, any shape with time on axis 1)."""
+    if name == "workers_withdrawn":
+        return base
+    return np.asarray(base * _along(daily[PER_WORKER[name]], base), dtype=np.float64)
+
+
+def national(nat: dict[str, F], daily: dict[str, F]) -> dict[str, F]:
+    """Every economic series of the nation from the pipeline's national series of a run.
+
+    ``nat`` holds ``removals_interior``, ``detained_interior`` and ``arrests_at_large`` from the
+    run's first kept day; ``daily`` the run's factors over the same days.
+    """
+    w = withdrawn(
+        nat["removals_interior"], nat["detained_interior"], nat["arrests_at_large"], daily
+    )
+    return {name: regional(name, w, daily) for name in SERIES}

@@ -1,0 +1,26 @@
+"""Economy: the work, output, jobs and taxes lost with the people removed, held or kept away.
+
+Parameter file ``parameters/economy.yaml``. No station: :mod:`deportsim.model.economy` turns the
+pipeline's series into workers withdrawn and prices them (docs/economy.md).
+"""
+
+from __future__ import annotations
+
+from deportsim.model.stages.base import DAILY, Read
+
+__all__ = ["READS"]
+
+#: What the stage reads from economy.yaml (money in 2024 dollars a day, or 2022 dollars for
+#: the taxes, which the model does not adjust).
+READS = (
+    Read("fear_per_arrest", "economy.fear_withdrawn_per_arrest", "persons/person", DAILY),
+    Read("us_born_jobs", "economy.us_born_jobs_per_worker", "persons/person", DAILY),
+    Read("relative_output", "economy.relative_output", "ratio", DAILY),
+    Read("output_elasticity", "economy.output_elasticity", "probability", DAILY),
+    Read("gdp", "economy.gdp", "USD/day", DAILY),
+    Read("employment", "economy.employment", "persons", DAILY),
+    Read("price_level", "economy.price_level", "ratio", DAILY),
+    Read("tax_federal", "economy.tax_federal_per_person", "USD/person/day", DAILY),
+    Read("tax_state_local", "economy.tax_state_local_per_person", "USD/person/day", DAILY),
+    Read("social_security", "economy.social_security_per_person", "USD/person/day", DAILY),
+)

@@ -1,0 +1,174 @@
+"""Which economic assumption matters most: Sobol indices of the output and the taxes lost.
+
+One small run of directive-2025 (3 replicates, half a year, seed 5, parameters fixed): its
+pipeline series held fixed, the economic stage evaluated again for each sample of the economic
+parameters. The indices are checked against what the equations imply: a parameter that does
+not enter a metric has no index for it, one held fixed has none, one that multiplies the whole
+metric has a large one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+import pytest
+
+from deportsim.analysis.economy import sensitivity as es
+from deportsim.model import SimResult
+from deportsim.run import Prepared, RunConfig, execute, prepare
+
+CONFIG = RunConfig(scenario="directive-2025", replicates=3, years=0.5, seed=5)
+N = 256  # base samples: enough for indices within a few hundredths
+#: The parameters that do not enter each metric (docs/economy.md: the taxes are per person gone,
+#: the output per worker withdrawn; Social Security is part of the federal taxes).
+NOT_IN = {
+    "gdp_loss_usd": {
+        "economy.tax_federal_per_person", "economy.tax_state_local_per_person",
+        "economy.social_security_per_person",
+    },
+    "tax_revenue_lost_usd": {
+        "economy.relative_output", "economy.output_elasticity", "economy.us_born_jobs_per_worker",
+        "economy.gdp", "economy.social_security_per_person",
+    },
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def ran() -> tuple[Prepared, SimResult, dict[str, dict[str, float]]]:
+    """The prepared run, its series and its summary's metrics."""
+    prep = prepare(CONFIG)
+    done = execute(prep)
+    return prep, done.sim, done.summary["metrics"]
+
+
+@pytest.fixture(scope="module")
+def result(ran: tuple[Prepared, SimResult, dict[str, dict[str, float]]]) -> es.EconomySensitivity:
+    prep, sim, _ = ran
+    return es.from_run(prep, sim, base_samples=N)
+
+
+def _index(res: es.EconomySensitivity, metric: str, path: str) -> tuple[float, float]:
+    ind = res.indices[metric]
+    j = ind.paths.index(path)
+    return float(ind.s1[j]), float(ind.st[j])
+
+
+def test_every_economic_parameter_with_a_range_is_varied_over_the_draws_range(
+    result: es.EconomySensitivity,
+) -> None:
+    paths = [r.path for r in result.ranges]
+    assert "impacts.employed_share" in paths
+    assert "economy.output_elasticity" in paths
+    assert "economy.fear_withdrawn_per_arrest" in paths
+    assert "economy.employment" not in paths, "no stated range: held at its value"
+    assert len(paths) == 10
+    assert result.samples == N * 12
+    by_path = {r.path: r for r in result.ranges}
+    elasticity = by_path["economy.output_elasticity"]
+    assert (elasticity.low, elasticity.reference, elasticity.high) == (0.57, 0.8, 1.0)
+    gdp = by_path["economy.gdp"]  # a relative range: multiples of the first day's value
+    assert gdp.low == pytest.approx(0.95 * gdp.reference)
+    assert gdp.high == pytest.approx(1.05 * gdp.reference)
+    u = np.linspace(0.001, 0.999, 999)
+    v = elasticity.values(u)
+    assert v.min() >= 0.57
+    assert v.max() <= 1.0
+    assert abs(float(np.median(v)) - 0.8) < 0.05
+
+
+def test_the_indices_are_shares_of_the_spread(result: es.EconomySensitivity) -> None:
+    for metric, ind in result.indices.items():
+        assert np.isfinite(np.r_[ind.s1, ind.st]).all(), metric
+        assert ((ind.s1 >= -0.1) & (ind.s1 <= 1.1)).all(), f"{metric}: S1 {ind.s1}"
+        assert (ind.st >= ind.s1 - 0.05).all(), f"{metric}: ST below S1: {ind.st} {ind.s1}"
+        assert 0.8 <= float(ind.s1.sum()) <= 1.1, f"{metric}: nearly additive, {ind.s1.sum()}"
+        assert float(ind.st.sum()) >= 0.95, f"{metric}: the total indices cover the spread"
+
+
+def test_a_parameter_that_does_not_enter_a_metric_has_no_index_for_it(
+    result: es.EconomySensitivity,
+) -> None:
+    for metric, paths in NOT_IN.items():
+        for path in paths:
+            s1, st = _index(result, metric, path)
+            assert max(abs(s1), abs(st)) < 1e-9, f"{metric} does not depend on {path}"
+        others = [p for p in result.indices[metric].paths if p not in paths]
+        assert all(_index(result, metric, p)[1] > 1e-4 for p in others), metric
+
+
+def test_what_multiplies_the_whole_metric_matters(result: es.EconomySensitivity) -> None:
+    for metric, path in (
+        ("gdp_loss_usd", "economy.output_elasticity"),
+        ("gdp_loss_usd", "economy.fear_withdrawn_per_arrest"),
+        ("tax_revenue_lost_usd", "economy.tax_federal_per_person"),
+    ):
+        s1, st = _index(result, metric, path)
+        assert min(st - 0.05, s1 - 0.03) > 0, f"{path} matters for {metric}: S1 {s1}, ST {st}"
+    _, gdp = _index(result, "gdp_loss_usd", "economy.gdp")
+    _, elasticity = _index(result, "gdp_loss_usd", "economy.output_elasticity")
+    assert gdp < elasticity / 5, "GDP within 5% matters far less than the 0.57-1 elasticity"
+
+
+def test_a_parameter_held_fixed_has_no_index(
+    ran: tuple[Prepared, SimResult, dict[str, dict[str, float]]],
+    result: es.EconomySensitivity,
+) -> None:
+    prep, sim, _ = ran
+    held = "economy.output_elasticity"
+    ranges = [r.fixed() if r.path == held else r for r in result.ranges]
+    fixed = es.analyse(es.mean_series(sim), prep.inputs, ranges, base_samples=N, seed=5)
+    s1, st = _index(fixed, "gdp_loss_usd", held)
+    assert max(abs(s1), abs(st)) < 0.01, f"held at its value: S1 {s1}, ST {st}"
+    assert fixed.reference == result.reference, "held at the reference: the same central value"
+    _, fear_before = _index(result, "gdp_loss_usd", "economy.fear_withdrawn_per_arrest")
+    _, fear_after = _index(fixed, "gdp_loss_usd", "economy.fear_withdrawn_per_arrest")
+    assert fear_after > fear_before, "the others share the spread that is left"
+
+
+def test_the_reference_is_the_runs_metric_by_the_models_own_equations(
+    ran: tuple[Prepared, SimResult, dict[str, dict[str, float]]],
+    result: es.EconomySensitivity,
+) -> None:
+    *_, metrics = ran
+    # linear in the pipeline's series: the metric of the mean series is the replicates' mean
+    for metric in es.METRIC_WORDS:
+        assert result.reference[metric] == pytest.approx(metrics[metric]["mean"], rel=1e-6)
+
+
+def test_the_same_seed_gives_the_same_indices_and_a_sentence_names_the_first(
+    ran: tuple[Prepared, SimResult, dict[str, dict[str, float]]],
+    result: es.EconomySensitivity,
+) -> None:
+    prep, sim, _ = ran
+    again = es.from_run(prep, sim, base_samples=N)
+    for metric, ind in result.indices.items():
+        assert np.array_equal(ind.st, again.indices[metric].st), metric
+        top = ind.top(1)[0]
+        said = result.sentence(metric)
+        assert f"{es.LABELS[top]} ({top})" in said, said
+        assert said.startswith(f"What matters most for {es.METRIC_WORDS[metric]} ({metric})")
+    doc = result.to_json()
+    assert doc["samples"] == N * 12
+    assert set(doc["metrics"]) == set(es.METRIC_WORDS)
+    other = es.from_run(prep, sim, base_samples=N, seed=6)
+    assert not np.array_equal(other.indices["gdp_loss_usd"].st, result.indices["gdp_loss_usd"].st)
+
+
+def test_a_parameter_set_on_the_command_line_is_not_varied() -> None:
+    prep = prepare(dataclasses.replace(CONFIG, sets=("economy.relative_output=0.6",)))
+    ranges, left = es.economic_ranges(prep.resolved)
+    assert "economy.relative_output" not in [r.path for r in ranges]
+    assert "--set" in left["economy.relative_output"]
+
+
+def test_a_full_analysis_of_a_prepared_run_takes_seconds() -> None:
+    prep = prepare(CONFIG)
+    began = time.perf_counter()
+    res = es.from_prepared(prep)  # a mean-field run, then N = 1024
+    took = time.perf_counter() - began
+    assert res.base_samples == 1024
+    assert "mean-field" in res.source
+    assert took < 30, f"took {took:.1f} s"
+    assert res.indices["gdp_loss_usd"].top(1)[0] != "economy.gdp"

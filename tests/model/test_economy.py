@@ -1,0 +1,175 @@
+"""The economy: no enforcement, no effect; effects in proportion; the parts add up to the whole.
+
+Direction and magnitude checks of :mod:`deportsim.model.economy` and its metrics
+(:mod:`deportsim.run.economy`), on its own equations and on runs of the pipeline.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from deportsim.core.units import DAYS_PER_YEAR
+from deportsim.engine import Streams
+from deportsim.model import SimResult, economy, simulate
+from deportsim.model.accounts import factors
+from deportsim.model.stages.impacts import SECTORS
+from deportsim.run.config import RunConfig
+from deportsim.run.economy import ECONOMY_METRICS, yearly_values, years_of
+from deportsim.run.prepare import Prepared, prepare
+from deportsim.run.results import metric_values, regional_values
+
+DAYS = 400
+
+
+@functools.cache
+def _prepared() -> Prepared:
+    return prepare(RunConfig(scenario="directive-2025", years=DAYS / 365, replicates=3))
+
+
+@functools.cache
+def _run() -> SimResult:
+    prep = _prepared()
+    return simulate(prep.inputs, 3, Streams(11), skip=prep.bridge, threads=2)
+
+
+def _daily() -> dict[str, np.ndarray]:
+    return factors(_prepared().inputs)
+
+
+def _series(removed: np.ndarray, held: np.ndarray, arrests: np.ndarray) -> dict[str, np.ndarray]:
+    nat = {"removals_interior": removed, "detained_interior": held, "arrests_at_large": arrests}
+    days = removed.shape[1]
+    return economy.national(nat, {n: v[:days] for n, v in _daily().items()})
+
+
+def test_no_removal_no_detention_no_arrest_no_effect() -> None:
+    zero = np.zeros((2, DAYS))
+    for name, values in _series(zero, zero, zero).items():
+        assert np.all(values == 0.0), name
+
+
+_counts = arrays(np.float64, (1, 60), elements=st.floats(0, 5e4, allow_subnormal=False))
+
+
+@settings(max_examples=40, deadline=None)
+@given(removed=_counts, held=_counts, arrests=_counts, k=st.floats(0.1, 10))
+def test_effects_are_in_proportion_to_the_enforcement(
+    removed: np.ndarray, held: np.ndarray, arrests: np.ndarray, k: float
+) -> None:
+    one = _series(removed, held, arrests)
+    scaled = _series(k * removed, k * held, k * arrests)
+    more = _series(removed + 1.0, held, arrests)  # one more removal every day
+    for name in economy.SERIES:
+        np.testing.assert_allclose(scaled[name], k * one[name], rtol=1e-9, atol=1e-6)
+        if name in economy.CHANGES:  # jobs: never a gain, fewer with more removals
+            assert np.all(one[name] <= 0.0)
+            assert np.all(more[name] <= one[name] + 1e-6), name
+        else:
+            assert np.all(one[name] >= 0.0)
+            assert np.all(more[name] >= one[name] - 1e-6), name
+
+
+def test_a_removed_worker_stays_withdrawn_and_fear_lasts_a_year() -> None:
+    removed, held, arrests = np.zeros((1, DAYS)), np.zeros((1, DAYS)), np.zeros((1, DAYS))
+    removed[0, 10] = 1000.0
+    arrests[0, 20] = 100.0
+    daily = _daily()
+    w = _series(removed, held, arrests)["workers_withdrawn"][0]
+    employed, fear = daily["employed_share"], daily["fear_per_arrest"]
+    assert w[9] == 0.0
+    assert w[15] == pytest.approx(1000.0 * employed[15])
+    assert w[20] == pytest.approx(1000.0 * employed[20] + 100.0 * fear[20])
+    last = 20 + economy.FEAR_WINDOW - 1  # the arrest still counts on its 365th day, not after
+    assert w[last] == pytest.approx(1000.0 * employed[last] + 100.0 * fear[last])
+    assert w[last + 1] == pytest.approx(1000.0 * employed[last + 1])
+
+
+def test_sectors_and_regions_add_up_to_the_whole() -> None:
+    sim = _run()
+    values = metric_values(sim)
+    pairs = [("gdp_loss_usd", "gdp_loss_usd_")]
+    pairs.append(("employment_change_immigrant", "employment_change_immigrant_"))
+    for total, part in pairs:
+        parts = sum(values[f"{part}{s}"] for s in SECTORS)
+        np.testing.assert_allclose(parts, values[total], rtol=1e-9)
+    regions = regional_values(sim)
+    for name in ("gdp_loss_usd", "tax_revenue_lost_usd", "employment_change_us_born"):
+        np.testing.assert_allclose(regions[name].sum(axis=1), values[name], rtol=1e-9)
+    np.testing.assert_allclose(
+        values["tax_revenue_lost_usd"],
+        values["tax_revenue_lost_usd_federal"] + values["tax_revenue_lost_usd_state_local"],
+        rtol=1e-9,
+    )
+    assert np.all(values["social_security_contributions_lost_usd"]
+                  < values["tax_revenue_lost_usd_federal"])  # fmt: skip
+    assert np.all(values["gdp_loss_usd"] > 0)
+    assert np.all(values["employment_change_us_born"] < 0)
+
+
+def test_the_years_add_up_to_the_run() -> None:
+    prep, sim = _prepared(), _run()
+    years = yearly_values(sim, prep.start)
+    spans = years_of(prep.start, sim.days)
+    assert sum(b - a for a, b in spans.values()) == sim.days
+    values = metric_values(sim)
+    for name in ("gdp_loss_usd", "gdp_loss_usd_real", "tax_revenue_lost_usd"):
+        np.testing.assert_allclose(sum(y[name] for y in years.values()), values[name], rtol=1e-9)
+    last = max(years)
+    np.testing.assert_array_equal(
+        years[last]["employment_change_immigrant"], values["employment_change_immigrant"]
+    )
+
+
+def test_years_of_a_run_are_calendar_years() -> None:
+    assert years_of(dt.date(2026, 4, 1), 1026) == {
+        2026: (0, 275), 2027: (275, 640), 2028: (640, 1006), 2029: (1006, 1026),
+    }  # fmt: skip
+
+
+def test_taxes_lost_per_person_away_are_within_the_published_range() -> None:
+    """Taxes lost a year per person removed or held, in 2024 dollars: from the American
+    Immigration Council's $76.1 billion (federal $46.8B and state and local $29.3B, 2022, read in
+    secondary accounts) to ITEP's $96.7 billion (2022), over ITEP's 10.88 million people."""
+    sim = _run()
+    daily = sim.factors
+    people_days = (sim.national["workers_withdrawn"] / daily["employed_share"]).sum(axis=1)
+    real = (sim.national["tax_revenue_lost"] / daily["price_level"]).sum(axis=1)
+    per_person_year = real / people_days * DAYS_PER_YEAR
+    population = 96.7e9 / 8889
+    assert np.all(per_person_year >= 76.1e9 / population * 0.9)
+    assert np.all(per_person_year <= 96.7e9 / population * 1.001)
+
+
+def test_output_lost_per_worker_is_below_the_average_workers_output() -> None:
+    """At the defaults, a worker withdrawn takes ``η·(ρ + ε)`` of an average worker's output:
+    0.8 × (0.7 + 0.088), less than one average worker's."""
+    x = _prepared().inputs
+    daily = _daily()
+    average = x.gdp / x.employment * x.price_level
+    ratio = daily["output_per_worker"] / average
+    np.testing.assert_allclose(ratio, 0.8 * (0.7 + 0.088), rtol=1e-9)
+    raised = dataclasses.replace(x, us_born_jobs=x.us_born_jobs * 0 + 0.78)
+    assert np.all(economy.factors(raised)["output_per_worker"] > daily["output_per_worker"])
+
+
+def _as_documented(name: str) -> str:
+    """A metric's name as results.md lists it: one row for all sectors."""
+    for sector in SECTORS:
+        if name.endswith(f"_{sector}"):
+            return name.removesuffix(sector) + "<sector>"
+    return name
+
+
+def test_every_economy_metric_is_documented() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "reference" / "results.md").read_text("utf-8")
+    missing = sorted({n for n in map(_as_documented, ECONOMY_METRICS) if f"`{n}`" not in text})
+    assert not missing, missing
