@@ -37,8 +37,13 @@ def test_built_in_values_and_ranges_lie_within_their_bounds(params: ParameterSet
         for _, value in p.steps:
             for v in value if isinstance(value, tuple) else (value,):
                 assert low <= v <= high, path
-        if p.spec.uncertainty is not None:
-            for v in (p.spec.uncertainty.low, p.spec.uncertainty.high):
+        u = p.spec.uncertainty
+        if u is not None and u.relative:  # multiples of each value in force
+            for _, value in p.steps:
+                for v in value if isinstance(value, tuple) else (value,):
+                    assert low <= v * u.low <= v * u.high <= high, path
+        elif u is not None:
+            for v in (u.low, u.high):
                 assert low <= v * p.unit.factor <= high, path
 
 
@@ -56,6 +61,8 @@ def test_built_in_scenarios_keep_to_the_bounds(name: str, params: ParameterSet) 
         ("detention.stay_cv=0", "below the physical minimum 0.01"),
         ("population.unauthorized_total=400 million persons", "above the physical maximum"),
         ("arrests.jail_transfer_rate=2 1/day", "above the physical maximum 365.25 1/year"),
+        ("economy.employment=0", "below the physical minimum 1000 thousand persons"),
+        ("economy.output_elasticity=1.2", "probability 1.2 is outside [0, 1]"),
     ],
 )
 def test_set_beyond_the_bounds_is_refused(text: str, words: str, params: ParameterSet) -> None:
