@@ -109,8 +109,12 @@ def test_sectors_and_regions_add_up_to_the_whole() -> None:
         values["tax_revenue_lost_usd_federal"] + values["tax_revenue_lost_usd_state_local"],
         rtol=1e-9,
     )
-    assert np.all(values["social_security_contributions_lost_usd"]
-                  < values["tax_revenue_lost_usd_federal"])  # fmt: skip
+    social, medicare = (
+        values[f"{n}_contributions_lost_usd"] for n in ("social_security", "medicare")
+    )
+    assert np.all(social + medicare < values["tax_revenue_lost_usd_federal"])  # parts of it
+    # in ITEP's proportion: $6.4 billion of Medicare to $25.7 billion of Social Security
+    np.testing.assert_allclose(medicare / social, 588 / 2362, rtol=1e-9)
     assert np.all(values["gdp_loss_usd"] > 0)
     assert np.all(values["employment_change_us_born"] < 0)
 
@@ -136,17 +140,37 @@ def test_years_of_a_run_are_calendar_years() -> None:
 
 
 def test_taxes_lost_per_person_away_are_within_the_published_range() -> None:
-    """Taxes lost a year per person removed or held, in 2024 dollars: from the American
+    """Taxes lost a year per person removed, held or kept away, in 2024 dollars: from the American
     Immigration Council's $76.1 billion (federal $46.8B and state and local $29.3B, 2022, read in
     secondary accounts) to ITEP's $96.7 billion (2022), over ITEP's 10.88 million people."""
     sim = _run()
-    daily = sim.factors
-    people_days = (sim.national["workers_withdrawn"] / daily["employed_share"]).sum(axis=1)
-    real = (sim.national["tax_revenue_lost"] / daily["price_level"]).sum(axis=1)
-    per_person_year = real / people_days * DAYS_PER_YEAR
+    daily, n = sim.factors, sim.national
+    gone = np.cumsum(n["removals_interior"], axis=1) + n["detained_interior"]
+    kept_away = n["workers_withdrawn"] - daily["employed_share"] * gone  # by fear
+    assert np.all(kept_away >= -1e-6)
+    real = (n["tax_revenue_lost"] / daily["price_level"]).sum(axis=1)
+    per_person_year = real / (gone + kept_away).sum(axis=1) * DAYS_PER_YEAR
     population = 96.7e9 / 8889
     assert np.all(per_person_year >= 76.1e9 / population * 0.9)
     assert np.all(per_person_year <= 96.7e9 / population * 1.001)
+
+
+def test_output_lost_is_never_more_than_the_day_s_gdp() -> None:
+    """Extreme inputs (more workers away than the economy has) meet the ceiling of GDP itself."""
+    many = np.full((1, DAYS), 5e7)
+    daily = _daily()
+    out = _series(many, many, many)
+    ceiling = (daily["gdp_real"] * daily["price_level"])[:DAYS]
+    assert np.all(out["gdp_loss"][0] <= ceiling * (1 + 1e-12))
+    np.testing.assert_allclose(out["gdp_loss"][0, 10:], ceiling[10:], rtol=1e-12)  # reached
+    # by region, each scaled alike: the shares of the whole stay those of the workers withdrawn
+    regional = np.stack([many, 3 * many], axis=2)
+    nat = {"removals_interior": regional, "detained_interior": regional,
+           "arrests_at_large": regional}  # fmt: skip
+    workers, people = economy.away(*nat.values(), {n: v[:DAYS] for n, v in daily.items()})
+    gdp = economy.regional("gdp_loss", workers, people, {n: v[:DAYS] for n, v in daily.items()})
+    np.testing.assert_allclose(gdp.sum(axis=2)[0, 10:], ceiling[10:], rtol=1e-12)
+    np.testing.assert_allclose(gdp[0, :, 1], 3 * gdp[0, :, 0], rtol=1e-12)
 
 
 def test_output_lost_per_worker_is_below_the_average_workers_output() -> None:

@@ -41,6 +41,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "gdp_loss_usd", "gdp_loss_share", "employment_change_immigrant",
         "employment_change_us_born", "tax_revenue_lost_usd", "tax_revenue_lost_usd_federal",
         "tax_revenue_lost_usd_state_local", "social_security_contributions_lost_usd",
+        "medicare_contributions_lost_usd",
     )),
 )  # fmt: skip
 
@@ -79,6 +80,7 @@ LABELS = {
     "tax_revenue_lost_usd_federal": "federal taxes lost",
     "tax_revenue_lost_usd_state_local": "state and local taxes lost",
     "social_security_contributions_lost_usd": "Social Security contributions lost",
+    "medicare_contributions_lost_usd": "Medicare contributions lost",
 }
 
 

@@ -85,17 +85,23 @@ def factors(x: Inputs) -> dict[str, F]:
 
 
 def regionals(names: Iterable[str], stored: dict[str, F], daily: dict[str, F]) -> dict[str, F]:
-    """Several regional series by name (:func:`regional`), the economy's base computed once."""
+    """Several regional series by name (:func:`regional`), the economy's bases computed once."""
     out: dict[str, F] = {}
-    workers: F | None = None
+    bases: tuple[F, F] | None = None
     for name in names:
         if name in economy.SERIES:
-            if workers is None:
-                workers = regional("workers_withdrawn", stored, daily)
-            out[name] = economy.regional(name, workers, daily)
+            if bases is None:
+                bases = _economy_bases(stored, daily)
+            out[name] = economy.regional(name, *bases, daily)
         else:
             out[name] = regional(name, stored, daily)
     return out
+
+
+def _economy_bases(stored: dict[str, F], daily: dict[str, F]) -> tuple[F, F]:
+    """Workers withdrawn and people away by region (:func:`deportsim.model.economy.away`)."""
+    at_large = regional("arrests_at_large", stored, daily)
+    return economy.away(stored["removals_interior"], stored["detained_interior"], at_large, daily)
 
 
 def regional(name: str, stored: dict[str, F], daily: dict[str, F]) -> F:
@@ -107,11 +113,7 @@ def regional(name: str, stored: dict[str, F], daily: dict[str, F]) -> F:
     if name in stored:
         return stored[name]
     if name in economy.SERIES:
-        at_large = regional("arrests_at_large", stored, daily)
-        workers = economy.withdrawn(
-            stored["removals_interior"], stored["detained_interior"], at_large, daily
-        )
-        return economy.regional(name, workers, daily)
+        return economy.regional(name, *_economy_bases(stored, daily), daily)
     if name in REGIONAL_SUMS:
         return np.asarray(np.sum([stored[n] for n in REGIONAL_SUMS[name]], axis=0), np.float64)
     base, factor = REGIONAL_SCALED[name]

@@ -20,11 +20,14 @@ for each day ``t`` (docs/economy.md):
    worker (``economy.output_elasticity``) and ``P`` the price level (2024 = 1): nominal
    dollars; without ``P``, 2024 dollars. Sector ``s`` has the share ``σ_s`` of it, the
    workers' sector shares (``impacts.sector_*``).
-4. Taxes lost a day: ``W/e`` people gone times federal (Social Security included),
-   state-and-local and Social Security taxes per person a day, times ``P``.
+4. Taxes lost a day: the people away, ``R(t) + D(t) + φ(t)·A(t)`` (the removed and held, and the
+   workers kept away by fear, each counted once), times federal (Social Security and Medicare
+   included), state-and-local, Social Security and Medicare taxes per person a day, times ``P``.
 
-Every series is ``W`` times a daily factor (:func:`factors`), so the regions add up to the
-nation and every sector's share of output adds up to the whole.
+Every series is ``W`` (the taxes: the people away) times a daily factor (:func:`factors`), so
+the regions add up to the nation and every sector's share of output adds up to the whole. One
+ceiling keeps extreme parameters physical: a day's output lost is at most that day's GDP (the
+regions scaled down alike).
 """
 
 from __future__ import annotations
@@ -40,15 +43,16 @@ if TYPE_CHECKING:
     from deportsim.model.inputs import Inputs
 
 __all__ = [
-    "CHANGES", "FEAR_WINDOW", "PER_WORKER", "SERIES", "factors", "national", "regional",
-    "withdrawn",
+    "CHANGES", "FEAR_WINDOW", "PER_PERSON", "PER_WORKER", "SERIES", "away", "factors",
+    "national", "regional", "withdrawn",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
 
 #: Days of at-large arrests that keep workers away from work for fear (one year).
 FEAR_WINDOW = 365
-#: Each economic series (besides ``workers_withdrawn``) as workers withdrawn times a daily factor.
+#: Each economic series (besides ``workers_withdrawn``) as workers withdrawn (the taxes: people
+#: away, :data:`PER_PERSON`) times a daily factor.
 PER_WORKER = {
     "employment_change_immigrant": "immigrant_per_worker",
     "employment_change_us_born": "us_born_per_worker",
@@ -57,7 +61,10 @@ PER_WORKER = {
     "tax_revenue_lost_federal": "tax_federal_per_worker",
     "tax_revenue_lost_state_local": "tax_state_local_per_worker",
     "social_security_contributions_lost": "social_security_per_worker",
+    "medicare_contributions_lost": "medicare_per_worker",
 }
+#: The series counted per person away rather than per worker withdrawn.
+PER_PERSON = frozenset(n for n in PER_WORKER if n.startswith(("tax_", "social_", "medicare_")))
 #: The series that are changes of employment: never above zero.
 CHANGES = ("employment_change_immigrant", "employment_change_us_born")
 #: The economy's daily series, national and by region.
@@ -69,8 +76,8 @@ def factors(x: Inputs) -> dict[str, F]:
 
     Output: the average worker's value added (``gdp / employment``) times ``η·(ρ + ε)``, in each
     sector by the workers' shares (``output_<sector>``, adding up to ``output_per_worker``),
-    nominal. Taxes: per person, over the share employed (a worker withdrawn stands for
-    ``1 / e`` people gone: themselves and those who depend on them), nominal. ``price_level``
+    nominal. Taxes (the ``*_per_worker`` names of :data:`PER_PERSON`): per person away a day,
+    nominal. ``price_level``
     turns nominal dollars into 2024 dollars and ``gdp_real`` is the baseline GDP a day in 2024
     dollars.
     """
@@ -78,9 +85,8 @@ def factors(x: Inputs) -> dict[str, F]:
     average = x.gdp / x.employment  # value added per worker a day, 2024 dollars
     per_worker = x.output_elasticity * (x.relative_output + x.us_born_jobs) * average * price
     per_sector = {s: per_worker * x.sector_share[s] for s in SECTORS}
-    people = np.divide(1.0, x.employed_share, out=np.zeros(x.days), where=x.employed_share > 0)
-    tax_federal = x.tax_federal * people * price
-    tax_state_local = x.tax_state_local * people * price
+    tax_federal = x.tax_federal * price  # per person away a day
+    tax_state_local = x.tax_state_local * price
     return {
         "fear_per_arrest": x.fear_per_arrest,
         "immigrant_per_worker": np.full(x.days, -1.0),
@@ -90,7 +96,8 @@ def factors(x: Inputs) -> dict[str, F]:
         "tax_per_worker": tax_federal + tax_state_local,
         "tax_federal_per_worker": tax_federal,
         "tax_state_local_per_worker": tax_state_local,
-        "social_security_per_worker": x.social_security * people * price,
+        "social_security_per_worker": x.social_security * price,
+        "medicare_per_worker": x.medicare * price,
         "price_level": price,
         "gdp_real": x.gdp,
     }
@@ -110,25 +117,45 @@ def _trailing(a: F, days: int) -> F:
     return out
 
 
-def withdrawn(
+def away(
     removals_interior: F, detained_interior: F, arrests_at_large: F, daily: dict[str, F]
-) -> F:
-    """Workers withdrawn each day (step 1), national (replicates, days) or by region.
+) -> tuple[F, F]:
+    """Workers withdrawn (step 1) and people away (step 4), national or by region.
 
-    ``daily``: the factors ``employed_share`` and ``fear_per_arrest``, (days,) or per replicate.
+    Arrays (replicates, days[, regions]); ``daily``: the factors ``employed_share`` and
+    ``fear_per_arrest``, (days,) or per replicate.
     """
     employed = _along(daily["employed_share"], removals_interior)
     fear = _along(daily["fear_per_arrest"], arrests_at_large)
-    away = np.cumsum(removals_interior, axis=1) + detained_interior
-    out = employed * away + fear * _trailing(arrests_at_large, FEAR_WINDOW)
-    return np.asarray(out, dtype=np.float64)
+    gone = np.cumsum(removals_interior, axis=1) + detained_interior
+    kept_away = fear * _trailing(arrests_at_large, FEAR_WINDOW)
+    workers = np.asarray(employed * gone + kept_away, dtype=np.float64)
+    return workers, np.asarray(gone + kept_away, dtype=np.float64)
 
 
-def regional(name: str, base: F, daily: dict[str, F]) -> F:
-    """One economic series from workers withdrawn (``base``, any shape with time on axis 1)."""
+def withdrawn(
+    removals_interior: F, detained_interior: F, arrests_at_large: F, daily: dict[str, F]
+) -> F:
+    """Workers withdrawn each day (step 1), national (replicates, days) or by region."""
+    return away(removals_interior, detained_interior, arrests_at_large, daily)[0]
+
+
+def regional(name: str, workers: F, people: F, daily: dict[str, F]) -> F:
+    """One economic series from workers withdrawn and people away (time on axis 1).
+
+    Output lost is held to the day's GDP: where the whole (the regions summed) would exceed it,
+    every region is scaled down by the same ratio.
+    """
     if name == "workers_withdrawn":
-        return base
-    return np.asarray(base * _along(daily[PER_WORKER[name]], base), dtype=np.float64)
+        return workers
+    base = people if name in PER_PERSON else workers
+    value = np.asarray(base * _along(daily[PER_WORKER[name]], base), dtype=np.float64)
+    if name != "gdp_loss":
+        return value
+    whole = value.sum(axis=2) if value.ndim == 3 else value
+    ceiling = _along(daily["gdp_real"] * daily["price_level"], whole)
+    scale = np.minimum(1.0, np.divide(ceiling, whole, out=np.ones_like(whole), where=whole > 0))
+    return np.asarray(value * (scale[..., None] if value.ndim == 3 else scale), np.float64)
 
 
 def national(nat: dict[str, F], daily: dict[str, F]) -> dict[str, F]:
@@ -137,7 +164,7 @@ def national(nat: dict[str, F], daily: dict[str, F]) -> dict[str, F]:
     ``nat`` holds ``removals_interior``, ``detained_interior`` and ``arrests_at_large`` from the
     run's first kept day; ``daily`` the run's factors over the same days.
     """
-    w = withdrawn(
+    w, people = away(
         nat["removals_interior"], nat["detained_interior"], nat["arrests_at_large"], daily
     )
-    return {name: regional(name, w, daily) for name in SERIES}
+    return {name: regional(name, w, people, daily) for name in SERIES}

@@ -127,6 +127,7 @@ class Inputs:
     tax_federal: F  # per person a day
     tax_state_local: F
     social_security: F
+    medicare: F
 
     def same_before(self, other: Inputs, day: int) -> bool:
         """Whether ``other`` holds the same values as these inputs on every day before ``day``.

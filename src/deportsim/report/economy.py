@@ -54,6 +54,7 @@ ROWS = (
     ("tax_revenue_lost_usd_federal", "of which federal (Social Security included)"),
     ("tax_revenue_lost_usd_state_local", "of which state and local"),
     ("social_security_contributions_lost_usd", "Social Security taxes lost (part of federal)"),
+    ("medicare_contributions_lost_usd", "Medicare taxes lost (part of federal)"),
     ("cost_total_usd", "Enforcement cost over the run, for comparison (nominal)"),
 )
 #: The rows of the table by calendar year (summary.json's ``years``), with their labels.
@@ -67,6 +68,7 @@ YEAR_ROWS = (
     ("tax_revenue_lost_usd_federal", "of which federal"),
     ("tax_revenue_lost_usd_state_local", "of which state and local"),
     ("social_security_contributions_lost_usd", "Social Security taxes lost"),
+    ("medicare_contributions_lost_usd", "Medicare taxes lost"),
 )
 #: The sector table's columns: metric prefix (then ``_<sector>``), heading.
 SECTOR_COLUMNS = (

@@ -42,8 +42,11 @@ def _last_year(s: SimResult) -> F:
 
 def _sector_output(sector: str) -> Metric:
     def compute(s: SimResult) -> F:
-        w = s.national["workers_withdrawn"]
-        return np.asarray((w * s.factors[f"output_{sector}"]).sum(axis=1), dtype=np.float64)
+        f = s.factors
+        share = np.divide(f[f"output_{sector}"], f["output_per_worker"],
+                          out=np.zeros_like(f["output_per_worker"]),
+                          where=f["output_per_worker"] > 0)  # fmt: skip
+        return np.asarray((s.national["gdp_loss"] * share).sum(axis=1), dtype=np.float64)
 
     return Metric("USD", f"output lost in {sector}, nominal", compute)
 
@@ -103,6 +106,11 @@ ECONOMY_METRICS: dict[str, Metric] = {
         "Social Security taxes lost over the run, nominal",
         total("social_security_contributions_lost"),
     ),
+    "medicare_contributions_lost_usd": Metric(
+        "USD",
+        "Medicare taxes lost over the run, nominal",
+        total("medicare_contributions_lost"),
+    ),
     **{f"gdp_loss_usd_{s}": _sector_output(s) for s in SECTORS},
     **{f"employment_change_immigrant_{s}": _sector_jobs(s) for s in SECTORS},
 }
@@ -118,6 +126,7 @@ YEARLY = (
     "tax_revenue_lost_usd_federal",
     "tax_revenue_lost_usd_state_local",
     "social_security_contributions_lost_usd",
+    "medicare_contributions_lost_usd",
 )
 _FLOWS = {
     "gdp_loss_usd": "gdp_loss",
@@ -125,6 +134,7 @@ _FLOWS = {
     "tax_revenue_lost_usd_federal": "tax_revenue_lost_federal",
     "tax_revenue_lost_usd_state_local": "tax_revenue_lost_state_local",
     "social_security_contributions_lost_usd": "social_security_contributions_lost",
+    "medicare_contributions_lost_usd": "medicare_contributions_lost",
 }
 
 

@@ -22,15 +22,16 @@ from deportsim.run import Prepared, RunConfig, execute, prepare
 CONFIG = RunConfig(scenario="directive-2025", replicates=3, years=0.5, seed=5)
 N = 256  # base samples: enough for indices within a few hundredths
 #: The parameters that do not enter each metric (docs/economy.md: the taxes are per person gone,
-#: the output per worker withdrawn; Social Security is part of the federal taxes).
+#: the output per worker withdrawn; Social Security and Medicare are parts of the federal taxes).
 NOT_IN = {
     "gdp_loss_usd": {
         "economy.tax_federal_per_person", "economy.tax_state_local_per_person",
-        "economy.social_security_per_person",
+        "economy.social_security_per_person", "economy.medicare_per_person",
     },
     "tax_revenue_lost_usd": {
         "economy.relative_output", "economy.output_elasticity", "economy.us_born_jobs_per_worker",
-        "economy.gdp", "economy.social_security_per_person",
+        "economy.gdp", "economy.social_security_per_person", "economy.medicare_per_person",
+        "impacts.employed_share",  # the taxes are per person away, not per worker
     },
 }  # fmt: skip
 
@@ -63,8 +64,8 @@ def test_every_economic_parameter_with_a_range_is_varied_over_the_draws_range(
     assert "economy.output_elasticity" in paths
     assert "economy.fear_withdrawn_per_arrest" in paths
     assert "economy.employment" not in paths, "no stated range: held at its value"
-    assert len(paths) == 10
-    assert result.samples == N * 12
+    assert len(paths) == 11
+    assert result.samples == N * 13
     by_path = {r.path: r for r in result.ranges}
     elasticity = by_path["economy.output_elasticity"]
     assert (elasticity.low, elasticity.reference, elasticity.high) == (0.57, 0.8, 1.0)
@@ -150,7 +151,7 @@ def test_the_same_seed_gives_the_same_indices_and_a_sentence_names_the_first(
         assert f"{es.LABELS[top]} ({top})" in said, said
         assert said.startswith(f"What matters most for {es.METRIC_WORDS[metric]} ({metric})")
     doc = result.to_json()
-    assert doc["samples"] == N * 12
+    assert doc["samples"] == N * 13
     assert set(doc["metrics"]) == set(es.METRIC_WORDS)
     other = es.from_run(prep, sim, base_samples=N, seed=6)
     assert not np.array_equal(other.indices["gdp_loss_usd"].st, result.indices["gdp_loss_usd"].st)

@@ -93,6 +93,7 @@ LABELS = {
     "economy.tax_federal_per_person": "the federal taxes paid per person",
     "economy.tax_state_local_per_person": "the state and local taxes paid per person",
     "economy.social_security_per_person": "the Social Security taxes paid per person",
+    "economy.medicare_per_person": "the Medicare taxes paid per person",
     "impacts.employed_share": "the share of removed people who were employed",
 }
 #: Below this total index a parameter is said not to matter.

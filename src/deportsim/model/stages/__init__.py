@@ -157,6 +157,7 @@ STAGES = (
             "workers_withdrawn", "employment_change_immigrant", "employment_change_us_born",
             "gdp_loss", "tax_revenue_lost", "tax_revenue_lost_federal",
             "tax_revenue_lost_state_local", "social_security_contributions_lost",
+            "medicare_contributions_lost",
         ),
         reads=economy.READS,
     ),

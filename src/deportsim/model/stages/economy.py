@@ -23,4 +23,5 @@ READS = (
     Read("tax_federal", "economy.tax_federal_per_person", "USD/person/day", DAILY),
     Read("tax_state_local", "economy.tax_state_local_per_person", "USD/person/day", DAILY),
     Read("social_security", "economy.social_security_per_person", "USD/person/day", DAILY),
+    Read("medicare", "economy.medicare_per_person", "USD/person/day", DAILY),
 )
