@@ -61,7 +61,7 @@ def test_built_in_scenarios_keep_to_the_bounds(name: str, params: ParameterSet) 
         ("detention.stay_cv=0", "below the physical minimum 0.01"),
         ("population.unauthorized_total=400 million persons", "above the physical maximum"),
         ("arrests.jail_transfer_rate=2 1/day", "above the physical maximum 365.25 1/year"),
-        ("economy.employment=0", "below the physical minimum 1000 thousand persons"),
+        ("economy.employment=0", "below the physical minimum 50000 thousand persons"),
         ("economy.output_elasticity=1.2", "probability 1.2 is outside [0, 1]"),
     ],
 )
