@@ -10,7 +10,6 @@ metric has a large one.
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 import pytest
@@ -164,12 +163,9 @@ def test_a_parameter_set_on_the_command_line_is_not_varied() -> None:
     assert "--set" in left["economy.relative_output"]
 
 
-def test_a_full_analysis_of_a_prepared_run_takes_seconds() -> None:
-    prep = prepare(CONFIG)
-    began = time.perf_counter()
-    res = es.from_prepared(prep)  # a mean-field run, then N = 1024
-    took = time.perf_counter() - began
+def test_a_full_analysis_of_a_prepared_run_is_of_its_mean_field_path() -> None:
+    # its time (about 2 s) is measured where speed is measured: docs/economy.md, not a test
+    res = es.from_prepared(prepare(CONFIG))  # a mean-field run, then N = 1024
     assert res.base_samples == 1024
     assert "mean-field" in res.source
-    assert took < 30, f"took {took:.1f} s"
     assert res.indices["gdp_loss_usd"].top(1)[0] != "economy.gdp"
