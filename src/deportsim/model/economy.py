@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHANGES", "FEAR_WINDOW", "PER_PERSON", "PER_WORKER", "SERIES", "away", "factors",
-    "national", "regional", "withdrawn",
+    "national", "regional",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -131,13 +131,6 @@ def away(
     kept_away = fear * _trailing(arrests_at_large, FEAR_WINDOW)
     workers = np.asarray(employed * gone + kept_away, dtype=np.float64)
     return workers, np.asarray(gone + kept_away, dtype=np.float64)
-
-
-def withdrawn(
-    removals_interior: F, detained_interior: F, arrests_at_large: F, daily: dict[str, F]
-) -> F:
-    """Workers withdrawn each day (step 1), national (replicates, days) or by region."""
-    return away(removals_interior, detained_interior, arrests_at_large, daily)[0]
 
 
 def regional(name: str, workers: F, people: F, daily: dict[str, F]) -> F:

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from deportsim.analysis.estimates.spec import Figure
+from deportsim.analysis.estimates.spec import Figure, Status
 from deportsim.core.errors import UserError
 from deportsim.core.privacy import screen_document
 from deportsim.core.strict_yaml import YamlDoc, load_yaml
@@ -32,7 +32,6 @@ __all__ = [
 
 #: The shipped anchors, beside this module.
 ECONOMY_FILE = Path(__file__).with_name("economy.yaml")
-Status = Literal["confirmed", "secondary", "unconfirmed", "derived"]
 Measure = Literal["gdp_loss_share", "tax_revenue_lost_usd_real", "employment_change_us_born"]
 #: What each headline measure is in the model (read by :mod:`.economy` for a calendar year).
 MEASURES: dict[str, str] = {
