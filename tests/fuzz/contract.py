@@ -31,6 +31,9 @@ MAX_PEOPLE = 1e10
 MAX_USD = 1e14
 #: Metrics that are changes of employment: at most zero (the economy counts jobs lost).
 CHANGES = ("employment_change_",)
+#: Metrics that are changes of wages, in percent, from competition alone: never a fall, and at
+#: most the wage elasticity's bound (1) times the whole group withdrawn, 100%.
+WAGES = ("wage_change_",)
 #: Units counted in people or things, each bounded by MAX_PEOPLE.
 COUNTS = {"persons", "cases", "beds", "flights", "persons/day", "persons/year"}
 
@@ -67,6 +70,29 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
+def _value_problem(name: str, unit: str, value: float) -> str | None:
+    """What is impossible in one statistic of one metric (None: nothing)."""
+    if not np.isfinite(value):
+        return f"= {value}"
+    if name.startswith(CHANGES):  # jobs lost: never a gain, never more than exist
+        checks = [
+            (value > 0 or -value > MAX_PEOPLE, f"= {value} is not a loss of jobs that could be")
+        ]
+    elif name.startswith(WAGES):
+        checks = [(not 0 <= value <= 100, f"= {value}% is not a rise that could be")]
+    else:
+        checks = [
+            (unit == "percent" and value > 100, f"= {value}% is more than the whole"),
+            (value < 0, f"= {value} is negative"),
+            (
+                unit in COUNTS and value > MAX_PEOPLE,
+                f"= {value:.3g} {unit} is more than could exist",
+            ),
+            (unit.startswith("USD") and value > MAX_USD, f"= ${value:.3g} is beyond any budget"),
+        ]
+    return next((message for bad, message in checks if bad), None)
+
+
 def metric_problems(summary: dict[str, object]) -> list[str]:
     """What is impossible in a summary's metrics (empty: nothing)."""
     found = []
@@ -81,19 +107,9 @@ def metric_problems(summary: dict[str, object]) -> list[str]:
                     continue  # a cost per removal with no removal: nothing to divide by
                 found.append(f"{name}.{stat} is null")
                 continue
-            if not np.isfinite(value):
-                found.append(f"{name}.{stat} = {value}")
-            elif name.startswith(CHANGES):  # jobs lost: never a gain, never more than exist
-                if value > 0 or -value > MAX_PEOPLE:
-                    found.append(f"{name}.{stat} = {value} is not a loss of jobs that could be")
-            elif unit == "percent" and value > 100:
-                found.append(f"{name}.{stat} = {value}% is more than the whole")
-            elif value < 0:
-                found.append(f"{name}.{stat} = {value} is negative")
-            elif unit in COUNTS and value > MAX_PEOPLE:
-                found.append(f"{name}.{stat} = {value:.3g} {unit} is more than could exist")
-            elif unit.startswith("USD") and value > MAX_USD:
-                found.append(f"{name}.{stat} = ${value:.3g} is beyond any budget")
+            problem = _value_problem(name, unit, value)
+            if problem is not None:
+                found.append(f"{name}.{stat} {problem}")
     return found
 
 

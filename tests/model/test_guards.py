@@ -31,6 +31,8 @@ SET_CASES = {
     "release_shares": ("detention.release_bond_share=0.9",
                        ("--set", "detention.release_bond_share", "more than 1")),
     "removal_modes": ("removal.land_share=0.99", ("--set", "removal.land_share", "more than 1")),
+    "schooling_shares": ("economy.no_diploma_share=0.8",
+                         ("--set", "economy.no_diploma_share", "more than 1")),
     "pools_over_population": ("population.convicted=2e7",
                               ("--set", "population.convicted", "more than the population")),
     "population_too_small": ("population.unauthorized_total=1e6",

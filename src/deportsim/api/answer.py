@@ -41,7 +41,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "gdp_loss_usd", "gdp_loss_share", "employment_change_immigrant",
         "employment_change_us_born", "tax_revenue_lost_usd", "tax_revenue_lost_usd_federal",
         "tax_revenue_lost_usd_state_local", "social_security_contributions_lost_usd",
-        "medicare_contributions_lost_usd",
+        "medicare_contributions_lost_usd", "wage_change_no_diploma", "wage_change_high_school",
     )),
 )  # fmt: skip
 
@@ -81,6 +81,14 @@ LABELS = {
     "tax_revenue_lost_usd_state_local": "state and local taxes lost",
     "social_security_contributions_lost_usd": "Social Security contributions lost",
     "medicare_contributions_lost_usd": "Medicare contributions lost",
+    "wage_change_no_diploma": (
+        "wages of workers without a high-school diploma (change at the end; competition alone, "
+        "an upper bound)"
+    ),
+    "wage_change_high_school": (
+        "wages of workers with a high-school diploma and no more (change at the end; "
+        "competition alone, an upper bound)"
+    ),
 }
 
 

@@ -210,10 +210,15 @@ YEAR_COLUMNS = (
     ("employment_change_us_born", "US-born jobs"),
     ("tax_revenue_lost_usd", "taxes lost"),
 )
+#: The wages by calendar year, a table of their own after it: metric, heading.
+YEAR_WAGE_COLUMNS = (
+    ("wage_change_no_diploma", "no high-school diploma"),
+    ("wage_change_high_school", "high-school diploma, no more"),
+)
 
 
 def _print_years(summary: dict[str, Any]) -> None:
-    """The economy by calendar year: output, share of GDP, jobs at the year's end, taxes."""
+    """The economy by calendar year: output, share of GDP, jobs at its end, taxes; then wages."""
     table = Table(title="The economy by calendar year: median (90% interval); nominal dollars")
     table.add_column("year (days)")
     for _, heading in YEAR_COLUMNS:
@@ -222,6 +227,16 @@ def _print_years(summary: dict[str, Any]) -> None:
         cells = [_cell(block["metrics"][name]) for name, _ in YEAR_COLUMNS]
         table.add_row(f"{year} ({block['days']})", *cells)
     Console().print(table)
+    wages = Table(
+        title="Wages at the year's end, change: median (90% interval)",
+        caption="from competition alone: an upper bound on a gain",
+    )
+    wages.add_column("year")
+    for _, heading in YEAR_WAGE_COLUMNS:
+        wages.add_column(heading, justify="right")
+    for year, block in summary["years"].items():
+        wages.add_row(year, *(_cell(block["metrics"][name]) for name, _ in YEAR_WAGE_COLUMNS))
+    Console().print(wages)
 
 
 def _print_sectors(summary: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""The economy: work lost to enforcement, and the output, jobs and taxes that go with it.
+"""The economy: work lost to enforcement, and the output, jobs, wages and taxes that go with it.
 
 A stage of its own after the pipeline's accounts: it reads the pipeline's daily series by region
 (interior removals, people arrested in the interior and held, at-large arrests) and the
@@ -23,6 +23,10 @@ for each day ``t`` (docs/economy.md):
 4. Taxes lost a day: the people away, ``R(t) + D(t) + φ(t)·A(t)`` (the removed and held, and the
    workers kept away by fear, each counted once), times federal (Social Security and Medicare
    included), state-and-local, Social Security and Medicare taxes per person a day, times ``P``.
+5. Wages (national, from competition alone): the workers withdrawn take the share ``s_g`` of
+   the labor force ``L_g`` of their education group ``g`` (no high-school diploma; a diploma and
+   no more), and the group's wages change by ``100·κ·min(s_g·W(t)/L_g, 1)`` percent, with ``κ``
+   the percent a group's wages fall per 1% more workers in it (``economy.wage_elasticity``).
 
 Every series is ``W`` (the taxes: the people away) times a daily factor (:func:`factors`), so
 the regions add up to the nation and every sector's share of output adds up to the whole. One
@@ -43,8 +47,8 @@ if TYPE_CHECKING:
     from deportsim.model.inputs import Inputs
 
 __all__ = [
-    "CHANGES", "FEAR_WINDOW", "PER_PERSON", "PER_WORKER", "SERIES", "away", "factors",
-    "national", "regional",
+    "CHANGES", "FEAR_WINDOW", "PER_PERSON", "PER_WORKER", "SERIES", "WAGE_GROUPS", "away",
+    "factors", "national", "regional", "wage_change",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -69,6 +73,11 @@ PER_PERSON = frozenset(n for n in PER_WORKER if n.startswith(("tax_", "social_",
 CHANGES = ("employment_change_immigrant", "employment_change_us_born")
 #: The economy's daily series, national and by region.
 SERIES = ("workers_withdrawn", *PER_WORKER)
+#: The education groups whose wages are estimated (step 5), in words.
+WAGE_GROUPS = {
+    "no_diploma": "workers aged 25 and over without a high-school diploma",
+    "high_school": "workers aged 25 and over whose schooling ends with a high-school diploma",
+}
 
 
 def factors(x: Inputs) -> dict[str, F]:
@@ -79,7 +88,8 @@ def factors(x: Inputs) -> dict[str, F]:
     nominal. Taxes (the ``*_per_worker`` names of :data:`PER_PERSON`): per person away a day,
     nominal. ``price_level``
     turns nominal dollars into 2024 dollars and ``gdp_real`` is the baseline GDP a day in 2024
-    dollars.
+    dollars. Wages: ``supply_<group>_per_worker`` is the share of the group's labor force each
+    worker withdrawn takes, ``wage_elasticity`` the percent its wages move per percent of it.
     """
     price = x.price_level
     average = x.gdp / x.employment  # value added per worker a day, 2024 dollars
@@ -100,6 +110,9 @@ def factors(x: Inputs) -> dict[str, F]:
         "medicare_per_worker": x.medicare * price,
         "price_level": price,
         "gdp_real": x.gdp,
+        "supply_no_diploma_per_worker": x.no_diploma_share / x.labor_no_diploma,
+        "supply_high_school_per_worker": x.high_school_share / x.labor_high_school,
+        "wage_elasticity": x.wage_elasticity,
     }
 
 
@@ -149,6 +162,18 @@ def regional(name: str, workers: F, people: F, daily: dict[str, F]) -> F:
     ceiling = _along(daily["gdp_real"] * daily["price_level"], whole)
     scale = np.minimum(1.0, np.divide(ceiling, whole, out=np.ones_like(whole), where=whole > 0))
     return np.asarray(value * (scale[..., None] if value.ndim == 3 else scale), np.float64)
+
+
+def wage_change(workers: F, daily: dict[str, F], group: str) -> F:
+    """Step 5: the percent change of the wages of an education group (:data:`WAGE_GROUPS`).
+
+    ``workers``: workers withdrawn, national, (replicates, days); ``daily``: the factors of
+    :func:`factors`. What competition alone gives (capital fixed, demand unchanged): the share of
+    the group's labor force withdrawn, at most all of it, times the wage elasticity, in percent.
+    """
+    taken = workers * _along(daily[f"supply_{group}_per_worker"], workers)
+    share = np.minimum(taken, 1.0)
+    return np.asarray(100.0 * _along(daily["wage_elasticity"], workers) * share, np.float64)
 
 
 def national(nat: dict[str, F], daily: dict[str, F]) -> dict[str, F]:

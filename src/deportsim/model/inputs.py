@@ -128,6 +128,11 @@ class Inputs:
     tax_state_local: F
     social_security: F
     medicare: F
+    wage_elasticity: F  # % a group's wages fall per 1% more workers in it
+    no_diploma_share: F  # of the workers withdrawn, without a high-school diploma
+    high_school_share: F  # of the workers withdrawn, with a diploma and no more
+    labor_no_diploma: F  # labor force 25 and over without a diploma
+    labor_high_school: F  # labor force 25 and over with a diploma and no more
 
     def same_before(self, other: Inputs, day: int) -> bool:
         """Whether ``other`` holds the same values as these inputs on every day before ``day``.

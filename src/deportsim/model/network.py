@@ -165,6 +165,9 @@ def conflicts(x: Inputs) -> list[Conflict]:
          "the release reasons (bond, parole, recognizance, relief)"),
         (x.land_share + x.commercial_share, ("removal.land_share", "removal.commercial_share"),
          "the land and commercial shares of removals"),
+        (x.no_diploma_share + x.high_school_share,
+         ("economy.no_diploma_share", "economy.high_school_share"),
+         "the shares of workers withdrawn without a diploma and with a diploma and no more"),
     )  # fmt: skip
     out: list[Conflict] = []
     for total, paths, what in shares:

@@ -55,6 +55,16 @@ ROWS = (
     ("tax_revenue_lost_usd_state_local", "of which state and local"),
     ("social_security_contributions_lost_usd", "Social Security taxes lost (part of federal)"),
     ("medicare_contributions_lost_usd", "Medicare taxes lost (part of federal)"),
+    (
+        "wage_change_no_diploma",
+        "Wages of workers without a high-school diploma, change by the last day (competition "
+        "alone: an upper bound)",
+    ),
+    (
+        "wage_change_high_school",
+        "Wages of workers with a high-school diploma and no more, change by the last day "
+        "(competition alone: an upper bound)",
+    ),
     ("cost_total_usd", "Enforcement cost over the run, for comparison (nominal)"),
 )
 #: The rows of the table by calendar year (summary.json's ``years``), with their labels.
@@ -69,6 +79,8 @@ YEAR_ROWS = (
     ("tax_revenue_lost_usd_state_local", "of which state and local"),
     ("social_security_contributions_lost_usd", "Social Security taxes lost"),
     ("medicare_contributions_lost_usd", "Medicare taxes lost"),
+    ("wage_change_no_diploma", "Wages without a diploma, change by the year's end"),
+    ("wage_change_high_school", "Wages with a diploma and no more, change by the year's end"),
 )
 #: The sector table's columns: metric prefix (then ``_<sector>``), heading.
 SECTOR_COLUMNS = (

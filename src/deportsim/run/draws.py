@@ -91,6 +91,7 @@ CAPPED: tuple[tuple[str, ...], ...] = (
     ("arrests.collateral_share", "arrests.worksite_share", "arrests.courthouse_share"),
     ("courts.removal_order_share", "courts.relief_share", "courts.voluntary_departure_share"),
     ("removal.land_share", "removal.commercial_share"),
+    ("economy.no_diploma_share", "economy.high_school_share"),
 )
 #: Shares that split a whole: rescaled after the draw to the total they had before it.
 NORMALISED: tuple[tuple[str, ...], ...] = (tuple(f"impacts.sector_{s}" for s in SECTORS),)

@@ -1,7 +1,8 @@
-"""The economy's summary metrics: output, jobs and taxes lost, in all, by sector and by year.
+"""The economy's summary metrics: output, jobs, wages and taxes, in all, by sector and by year.
 
 The series are :mod:`deportsim.model.economy`'s. Money is nominal unless the name ends in
-``_real`` (2024 dollars); jobs are the change on the last day (negative: jobs lost).
+``_real`` (2024 dollars); jobs are the change on the last day (negative: jobs lost); wages the
+percent change on the last day, from competition alone (an upper bound on a gain).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deportsim.model import SimResult
+from deportsim.model.economy import WAGE_GROUPS, wage_change
 from deportsim.model.stages.impacts import SECTORS
 from deportsim.run.metric import Metric, end, stats, total
 
@@ -59,6 +61,20 @@ def _sector_jobs(sector: str) -> Metric:
     return Metric(
         "persons",
         f"change in unauthorized immigrants employed in {sector}, on the last day",
+        compute,
+    )
+
+
+def _wages(group: str) -> Metric:
+    def compute(s: SimResult) -> F:
+        change = wage_change(s.national["workers_withdrawn"], s.factors, group)
+        return np.asarray(change[:, -1], dtype=np.float64)
+
+    return Metric(
+        "percent",
+        f"change in the wages of {WAGE_GROUPS[group]} on the last day, in percent, from the "
+        "competition of the workers withdrawn alone (capital fixed, demand unchanged): an "
+        "upper bound on a gain",
         compute,
     )
 
@@ -111,6 +127,7 @@ ECONOMY_METRICS: dict[str, Metric] = {
         "Medicare taxes lost over the run, nominal",
         total("medicare_contributions_lost"),
     ),
+    **{f"wage_change_{g}": _wages(g) for g in WAGE_GROUPS},
     **{f"gdp_loss_usd_{s}": _sector_output(s) for s in SECTORS},
     **{f"employment_change_immigrant_{s}": _sector_jobs(s) for s in SECTORS},
 }
@@ -127,6 +144,7 @@ YEARLY = (
     "tax_revenue_lost_usd_state_local",
     "social_security_contributions_lost_usd",
     "medicare_contributions_lost_usd",
+    *(f"wage_change_{g}" for g in WAGE_GROUPS),
 )
 _FLOWS = {
     "gdp_loss_usd": "gdp_loss",
@@ -136,6 +154,11 @@ _FLOWS = {
     "social_security_contributions_lost_usd": "social_security_contributions_lost",
     "medicare_contributions_lost_usd": "medicare_contributions_lost",
 }
+
+
+def _days(s: SimResult, first: int, last: int) -> dict[str, F]:
+    """The run's daily factors on days ``first .. last - 1``."""
+    return {name: f[..., first:last] for name, f in s.factors.items()}
 
 
 def years_of(start: dt.date, days: int) -> dict[int, tuple[int, int]]:
@@ -150,8 +173,8 @@ def years_of(start: dt.date, days: int) -> dict[int, tuple[int, int]]:
 def yearly_values(s: SimResult, start: dt.date) -> dict[int, dict[str, F]]:
     """Each of :data:`YEARLY` for each calendar year of the run, by replicate.
 
-    Flows are summed over the year's days in the run, jobs taken on its last day in the run,
-    and the share measured over its days in the run.
+    Flows are summed over the year's days in the run, jobs and wages taken on its last day in
+    the run, and the share measured over its days in the run.
     """
     out: dict[int, dict[str, F]] = {}
     for year, (a, b) in years_of(start, s.days).items():
@@ -160,6 +183,9 @@ def yearly_values(s: SimResult, start: dt.date) -> dict[int, dict[str, F]]:
         values["gdp_loss_share"] = _share(s, a, b)
         for name in ("employment_change_immigrant", "employment_change_us_born"):
             values[name] = np.asarray(s.national[name][:, b - 1])
+        for g in WAGE_GROUPS:
+            change = wage_change(s.national["workers_withdrawn"][:, a:b], _days(s, a, b), g)
+            values[f"wage_change_{g}"] = np.asarray(change[:, -1])
         out[year] = {n: values[n] for n in YEARLY}
     return out
 

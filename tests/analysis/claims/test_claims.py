@@ -125,6 +125,12 @@ def test_the_economy_claim_finds_us_born_jobs_lost_not_gained(
     assert "1.1% by 2034" in r.explanation
     assert "2.6 million fewer US-born workers" in r.explanation
     assert "secondary" in r.spec.source
+    # the model's own wages: competition alone, a rise for the least schooled, named an upper bound
+    wages = r.details["wage_change_no_diploma"]
+    assert 0 < wages["p05"] <= wages["p50"] <= wages["p95"] <= 100 * 0.4
+    assert r.details["wage_change_high_school"]["p50"] < wages["p50"]  # a group four times larger
+    assert f"{wages['p50']:.1f}% after four years" in r.explanation
+    assert "upper bound" in r.explanation
 
 
 @pytest.mark.parametrize(

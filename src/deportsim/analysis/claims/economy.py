@@ -5,8 +5,10 @@ employment changes by ``-ε`` for each unauthorized worker withdrawn from work (
 kept away by fear), with ``ε`` (``economy.us_born_jobs_per_worker``) from East et al. (2023) and
 EPI. The stage counts against a world without the run's enforcement and never finds a gain, so
 the model can only say how many jobs are lost; the published evidence (the claim's figures in
-``claims.yaml``) says the sign. The model has no wages: the claim's wage half is compared with
-Penn Wharton's projections alone.
+``claims.yaml``) says the sign. The model's wages are competition's alone
+(:func:`deportsim.model.economy.wage_change`): the rise of the wages of workers without a
+high-school diploma as the workers withdrawn leave their group, an upper bound on a gain; the
+claim's wage half is set beside Penn Wharton's projections, which include capital and demand.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from deportsim.analysis.claims.series import HORIZON, HORIZON_DAYS, year_windows
 from deportsim.analysis.claims.spec import ClaimSpec
 from deportsim.analysis.claims.verdicts import ClaimResult, Interval, Verdict
 from deportsim.analysis.claims.wording import amount, why
+from deportsim.model.economy import wage_change
 from deportsim.run import RunOutput
 
 __all__ = ["JOBS", "economy", "gain_verdict"]
@@ -55,6 +58,12 @@ def _on_last_day(o: RunOutput, name: str, day: int = HORIZON_DAYS - 1) -> Interv
     return Interval.of(np.asarray(o.sim.national[name][:, day], dtype=np.float64))
 
 
+def _wages(o: RunOutput, group: str, day: int = HORIZON_DAYS - 1) -> Interval:
+    """The percent change of an education group's wages on ``day`` (competition alone)."""
+    change = wage_change(o.sim.national["workers_withdrawn"], o.sim.factors, group)
+    return Interval.of(np.asarray(change[:, day], dtype=np.float64))
+
+
 def _range(o: RunOutput, path: str) -> str:
     """The parameter's stated range as ", range LOW to HIGH", or nothing if it has none."""
     u = o.prepared.params.parameters[path].spec.uncertainty
@@ -76,6 +85,8 @@ def economy(spec: ClaimSpec, ctx: Context) -> ClaimResult:
     span = _range(o, "economy.us_born_jobs_per_worker")
     drawn = f"; {per_worker.p50:.2f} in the median draw" if per_worker.p05 < per_worker.p95 else ""
     central = float(o.prepared.inputs.us_born_jobs[HORIZON_DAYS - 1])
+    wages = _wages(o, "no_diploma")
+    elasticity_span = _range(o, "economy.wage_elasticity")
     b = binding(o.sim, o.prepared.inputs, HORIZON)
     verdict = gain_verdict(change)
     found = {
@@ -91,23 +102,27 @@ def economy(spec: ClaimSpec, ctx: Context) -> ClaimResult:
         "the same way: Secure Communities lowered US-born employment and hourly wages (East et "
         f"al. 2023), EPI projects {amount(-f['epi_us_born_workers'])} fewer US-born workers "
         "employed after four years of a million removals a year, and East and Cox (2026) find no "
-        "evidence of gains for US-born workers; on wages Penn Wharton projects the average wage "
-        f"{-f['pwbm_average_wage_4_year']:g}% lower with four years of removals "
+        "evidence of gains for US-born workers; on wages, competition alone raises the wages of "
+        f"workers without a high-school diploma by {wages.p50:.1f}% after four years (90% "
+        f"interval {wages.p05:.1f}% to {wages.p95:.1f}%), an upper bound that leaves out the "
+        "fall in demand East et al. found; Penn Wharton, with capital and demand, projects the "
+        f"average wage {-f['pwbm_average_wage_4_year']:g}% lower with four years of removals "
         f"({-f['pwbm_average_wage_10_year']:g}% with ten), and only low-skilled authorized "
         f"workers' wages rise, {f['pwbm_low_skilled_wage_2034']:g}% by 2034 before they "
-        f"eventually fall {-f['pwbm_low_skilled_wage_later']:g}%, the one part of the claim with "
+        f"eventually fall {-f['pwbm_low_skilled_wage_later']:g}%: the one part of the claim with "
         f"some support. {why(b, b.main)}; the jobs lost follow the unauthorized workers removed, "
         f"held or kept from work by fear ({amount(-immigrant.p50)} fewer at work), at "
         f"{central:g} US-born jobs lost per worker (East et al. 2023, as the Hamilton Project "
         f"reads it{span}{drawn}), so the model cannot find a gain, at best no loss at the "
-        "range's low end, and its sign rests on that evidence; the model has no wages: those are "
-        "Penn Wharton's."
+        "range's low end, and its sign rests on that evidence."
     )
     details = {
         "employment_change_immigrant": immigrant.to_json(),
         "employment_change_us_born_by_year": by_year,
         "employment_change_us_born_by_scenario_p50": by_scenario,
         "us_born_jobs_per_worker": per_worker.to_json(),
+        "wage_change_no_diploma": wages.to_json(),
+        "wage_change_high_school": _wages(o, "high_school").to_json(),
         "evidence": _EVIDENCE,
         "binding_shares": b.shares,
     }
@@ -119,6 +134,9 @@ def economy(spec: ClaimSpec, ctx: Context) -> ClaimResult:
         f"{float(x.fear_per_arrest[HORIZON_DAYS - 1]):g} workers kept from work by fear per "
         f"at-large arrest of the past year (assumption{fear_span}), besides the employed share of "
         "those removed or held (Pew Research)",
-        "no wages in the model: the wage figures are Penn Wharton's projections",
+        f"wages from competition alone: {float(x.wage_elasticity[HORIZON_DAYS - 1]):g}% lower "
+        f"wages per 1% more workers with the same schooling (de Brauw and Russell 2014, "
+        f"replicating Borjas 2003{elasticity_span}), capital fixed and demand unchanged; Penn "
+        "Wharton's projections for the average wage",
     )
     return ClaimResult(spec, change, verdict, b.main, text, assumptions, details)

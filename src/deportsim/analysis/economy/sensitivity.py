@@ -12,7 +12,8 @@ of the scenario at its central values (:func:`from_prepared`). The average is ex
 question asked: for given economic parameters every economic series is linear in the pipeline's
 series, so the economic metric of the average series is the average of the replicates' metrics.
 
-Varied: the parameters of ``economy.yaml`` and ``impacts.employed_share`` that a run draws
+Varied: the parameters of ``economy.yaml`` (but the wages', :data:`WAGE_PATHS`) and
+``impacts.employed_share`` that a run draws
 (:data:`PATHS`; :func:`economic_ranges` reads their ranges from
 :func:`deportsim.run.draws.draw_parameters`, which also says why any is left fixed). Each is
 sampled over its stated range through its distribution (:func:`deportsim.run.draws.quantile`,
@@ -54,6 +55,7 @@ __all__ = [
     "METRIC_WORDS",
     "PATHS",
     "SERIES",
+    "WAGE_PATHS",
     "EconomicRange",
     "EconomySensitivity",
     "analyse",
@@ -75,11 +77,19 @@ METRIC_WORDS = {
 }
 #: The pipeline's national series the economy reads.
 SERIES = ("removals_interior", "detained_interior", "arrests_at_large")
+#: The parameters of the wages alone (step 5 of :mod:`deportsim.model.economy`): they change
+#: neither the output nor the taxes lost, so they are not varied here.
+WAGE_PATHS = frozenset({
+    "economy.wage_elasticity", "economy.no_diploma_share", "economy.high_school_share",
+    "economy.labor_force_no_diploma", "economy.labor_force_high_school",
+})  # fmt: skip
 #: The economic parameters, by path, and the Inputs field each fills (the stages' ``READS``).
 PATHS: dict[str, str] = {
     r.path: r.field
     for r in (*economy_stage.READS, *impacts_stage.READS)
-    if r.key is None and (r.path.startswith("economy.") or r.path == "impacts.employed_share")
+    if r.key is None
+    and r.path not in WAGE_PATHS
+    and (r.path.startswith("economy.") or r.path == "impacts.employed_share")
 }
 #: Each parameter in plain words.
 LABELS = {

@@ -17,7 +17,7 @@ removal        :mod:`.removal`       ``staging``, ``transport``
 departures     :mod:`.departures`    (induced)
 costs          :mod:`.costs`         none: unit costs of the day's counts
 impacts        :mod:`.impacts`       none: who is removed
-economy        :mod:`.economy`       none: work, output, jobs and taxes lost
+economy        :mod:`.economy`       none: work, output, jobs, wages and taxes lost
 =============  ====================  ==========================================================
 """
 
@@ -148,8 +148,8 @@ STAGES = (
         name="economy",
         parameters="economy.yaml",
         description=(
-            "The economy - work, output, jobs and taxes lost with the people removed, held or "
-            "kept from work by fear"
+            "The economy - work, output, jobs, wages and taxes lost with the people removed, "
+            "held or kept from work by fear"
         ),
         stations=(),
         captures=(),

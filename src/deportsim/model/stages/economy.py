@@ -1,4 +1,4 @@
-"""Economy: the work, output, jobs and taxes lost with the people removed, held or kept away.
+"""Economy: the work, output, jobs, wages and taxes lost with the people removed, held or kept away.
 
 Parameter file ``parameters/economy.yaml``. No station: :mod:`deportsim.model.economy` turns the
 pipeline's series into workers withdrawn and prices them (docs/economy.md).
@@ -24,4 +24,9 @@ READS = (
     Read("tax_state_local", "economy.tax_state_local_per_person", "USD/person/day", DAILY),
     Read("social_security", "economy.social_security_per_person", "USD/person/day", DAILY),
     Read("medicare", "economy.medicare_per_person", "USD/person/day", DAILY),
+    Read("wage_elasticity", "economy.wage_elasticity", "ratio", DAILY),
+    Read("no_diploma_share", "economy.no_diploma_share", "probability", DAILY),
+    Read("high_school_share", "economy.high_school_share", "probability", DAILY),
+    Read("labor_no_diploma", "economy.labor_force_no_diploma", "persons", DAILY),
+    Read("labor_high_school", "economy.labor_force_high_school", "persons", DAILY),
 )
