@@ -174,15 +174,41 @@ def test_output_lost_is_never_more_than_the_day_s_gdp() -> None:
 
 
 def test_output_lost_per_worker_is_below_the_average_workers_output() -> None:
-    """At the defaults, a worker withdrawn takes ``η·(ρ + ε)`` of an average worker's output:
-    0.8 × (0.7 + 0.088), less than one average worker's."""
+    """At the defaults, a worker withdrawn takes ``η·(ρ + ε)·Σ σ_s·r_s`` of an average worker's
+    output: 0.8 × (0.88 + 0.088) × 0.8168 (the sectors' value added per worker, 0.57, 0.78,
+    0.4, 1.06, 1 and 1 of the economy's, at the workers' shares 18, 5, 17, 12, 29 and 19%),
+    less than one average worker's."""
     x = _prepared().inputs
     daily = _daily()
     average = x.gdp / x.employment * x.price_level
     ratio = daily["output_per_worker"] / average
-    np.testing.assert_allclose(ratio, 0.8 * (0.7 + 0.088), rtol=1e-9)
+    mix = 0.18 * 0.57 + 0.05 * 0.78 + 0.17 * 0.4 + 0.12 * 1.06 + 0.29 * 1.0 + 0.19 * 1.0
+    np.testing.assert_allclose(ratio, 0.8 * (0.88 + 0.088) * mix, rtol=1e-9)
     raised = dataclasses.replace(x, us_born_jobs=x.us_born_jobs * 0 + 0.78)
     assert np.all(economy.factors(raised)["output_per_worker"] > daily["output_per_worker"])
+
+
+def test_a_sector_loses_output_by_its_workers_and_their_value_added() -> None:
+    """A sector's share of the output lost is its share of the workers times its value added per
+    worker relative to the economy's, over the same for all sectors: hospitality, with 17% of
+    the workers and 0.4 of the economy's value added per worker, has about 8% of the loss."""
+    x = _prepared().inputs
+    daily = _daily()
+    weights = {s: x.sector_share[s] * x.sector_output[s] for s in SECTORS}
+    total = sum(weights.values())
+    for s in SECTORS:
+        np.testing.assert_allclose(
+            daily[f"output_{s}"] / daily["output_per_worker"], weights[s] / total, rtol=1e-9
+        )
+    hospitality = daily["output_hospitality"] / daily["output_per_worker"]
+    np.testing.assert_allclose(hospitality, 0.17 * 0.4 / 0.8168, rtol=1e-9)
+    assert np.all(hospitality < x.sector_share["hospitality"])
+    doubled = dataclasses.replace(
+        x, sector_output={**x.sector_output, "construction": 2 * x.sector_output["construction"]}
+    )
+    more = economy.factors(doubled)
+    assert np.all(more["output_construction"] > daily["output_construction"])
+    np.testing.assert_allclose(more["output_hospitality"], daily["output_hospitality"])
 
 
 def _as_documented(name: str) -> str:

@@ -14,12 +14,14 @@ for each day ``t`` (docs/economy.md):
    fear, per arrest (``economy.fear_withdrawn_per_arrest``).
 2. Jobs: immigrant employment changes by ``-W``, US-born and authorized employment by ``-ε·W``
    (``economy.us_born_jobs_per_worker``).
-3. Output lost a day: ``W·η·(ρ + ε)·v·P``, with ``v`` the average worker's value added a day
-   (GDP over employment, 2024 dollars), ``ρ`` an unauthorized worker's output relative to the
-   average (``economy.relative_output``), ``η`` the share of a worker's output lost with the
-   worker (``economy.output_elasticity``) and ``P`` the price level (2024 = 1): nominal
-   dollars; without ``P``, 2024 dollars. Sector ``s`` has the share ``σ_s`` of it, the
-   workers' sector shares (``impacts.sector_*``).
+3. Output lost a day: ``W·Σ_s σ_s·η·(ρ + ε)·r_s·v·P``, with ``σ_s`` the workers' share in
+   sector ``s`` (``impacts.sector_*``), ``r_s`` the sector's value added per worker relative to
+   the whole economy's (``economy.output_ratio_*``), ``v`` the average worker's value added a
+   day (GDP over employment, 2024 dollars), ``ρ`` an unauthorized worker's output relative to
+   the average worker of the same sector (``economy.relative_output``), ``η`` the share of a
+   worker's output lost with the worker (``economy.output_elasticity``) and ``P`` the price
+   level (2024 = 1): nominal dollars; without ``P``, 2024 dollars. Each term of the sum is the
+   sector's output lost.
 4. Taxes lost a day: the people away, ``R(t) + D(t) + φ(t)·A(t)`` (the removed and held, and the
    workers kept away by fear, each counted once), times federal (Social Security and Medicare
    included), state-and-local, Social Security and Medicare taxes per person a day, times ``P``.
@@ -84,17 +86,18 @@ def factors(x: Inputs) -> dict[str, F]:
     """The economy's daily factors (days,): per worker withdrawn and day, and what scales them.
 
     Output: the average worker's value added (``gdp / employment``) times ``η·(ρ + ε)``, in each
-    sector by the workers' shares (``output_<sector>``, adding up to ``output_per_worker``),
-    nominal. Taxes (the ``*_per_worker`` names of :data:`PER_PERSON`): per person away a day,
-    nominal. ``price_level``
-    turns nominal dollars into 2024 dollars and ``gdp_real`` is the baseline GDP a day in 2024
-    dollars. Wages: ``supply_<group>_per_worker`` is the share of the group's labor force each
-    worker withdrawn takes, ``wage_elasticity`` the percent its wages move per percent of it.
+    sector by the workers' share and the sector's value added per worker relative to the
+    economy's (``output_<sector>``, adding up to ``output_per_worker``), nominal. Taxes (the
+    ``*_per_worker`` names of :data:`PER_PERSON`): per person away a day, nominal.
+    ``price_level`` turns nominal dollars into 2024 dollars and ``gdp_real`` is the baseline GDP
+    a day in 2024 dollars. Wages: ``supply_<group>_per_worker`` is the share of the group's
+    labor force each worker withdrawn takes, ``wage_elasticity`` the percent its wages move per
+    percent of it.
     """
     price = x.price_level
     average = x.gdp / x.employment  # value added per worker a day, 2024 dollars
     per_worker = x.output_elasticity * (x.relative_output + x.us_born_jobs) * average * price
-    per_sector = {s: per_worker * x.sector_share[s] for s in SECTORS}
+    per_sector = {s: per_worker * x.sector_share[s] * x.sector_output[s] for s in SECTORS}
     tax_federal = x.tax_federal * price  # per person away a day
     tax_state_local = x.tax_state_local * price
     return {

@@ -119,7 +119,8 @@ class Inputs:
     # economy (money: USD a day, 2024 dollars; taxes per person as published, 2022 dollars)
     fear_per_arrest: F  # workers kept from work per at-large arrest of the past year
     us_born_jobs: F  # US-born and authorized jobs lost per worker withdrawn
-    relative_output: F  # an unauthorized worker's output over the average worker's
+    relative_output: F  # an unauthorized worker's output over the average worker's of the sector
+    sector_output: dict[str, F]  # a sector's value added per worker over the economy's
     output_elasticity: F  # share of a worker's output lost with the worker
     gdp: F  # baseline GDP a day
     employment: F  # employed people

@@ -106,13 +106,22 @@ def test_doubling_the_removals_doubles_the_loss(params: ParameterSet, anchor_id:
     assert two == pytest.approx(2 * one, rel=1e-9)
 
 
+#: impacts.yaml's sector shares and economy.yaml's value added per worker by sector relative to
+#: the economy's (construction, agriculture, hospitality, manufacturing, services, other).
+SHARES = (0.18, 0.05, 0.17, 0.12, 0.29, 0.19)
+RATIOS = (0.57, 0.78, 0.4, 1.06, 1.0, 1.0)
+
+
 def test_the_reproduction_uses_the_models_parameters(params: ParameterSet) -> None:
-    """The GDP share lost is W / employment x elasticity x (relative output + jobs per worker)."""
+    """The GDP share lost is W / employment x elasticity x (relative output + jobs per worker)
+    x the sectors' value added per worker relative to the economy's, at the workers' shares."""
     spec = load_anchors(params)
     anchor = _anchor(params, "pwbm-2025-4yr")
     value, sim, _ = reproduce(spec, anchor, params)
     workers = 0.69 * 4 * 1_100_000
-    assert value == pytest.approx(100 * workers / 169_956_100 * 0.8 * (0.7 + 0.088), rel=1e-6)
+    mix = sum(s * r for s, r in zip(SHARES, RATIOS, strict=True))
+    expected = 100 * workers / 169_956_100 * 0.8 * (0.88 + 0.088) * mix
+    assert value == pytest.approx(expected, rel=1e-6)
     # the study's own overrides go through the same factors
     halved = anchor.model_copy(update={"assumptions": [
         a.model_copy(update={"sets": ["economy.output_elasticity=0.4"]})

@@ -95,7 +95,7 @@ PATHS: dict[str, str] = {
 LABELS = {
     "economy.fear_withdrawn_per_arrest": "how many workers stop working for fear per arrest",
     "economy.us_born_jobs_per_worker": "how many US-born jobs go with each worker withdrawn",
-    "economy.relative_output": "how much an unauthorized worker produces relative to the average",
+    "economy.relative_output": "how much an unauthorized worker produces within a sector",
     "economy.output_elasticity": "how much of a worker's output is lost with the worker",
     "economy.gdp": "the level of GDP",
     "economy.employment": "the number of people employed",

@@ -7,6 +7,7 @@ pipeline's series into workers withdrawn and prices them (docs/economy.md).
 from __future__ import annotations
 
 from deportsim.model.stages.base import DAILY, Read
+from deportsim.model.stages.impacts import SECTORS
 
 __all__ = ["READS"]
 
@@ -16,6 +17,7 @@ READS = (
     Read("fear_per_arrest", "economy.fear_withdrawn_per_arrest", "persons/person", DAILY),
     Read("us_born_jobs", "economy.us_born_jobs_per_worker", "persons/person", DAILY),
     Read("relative_output", "economy.relative_output", "ratio", DAILY),
+    *(Read("sector_output", f"economy.output_ratio_{s}", "ratio", DAILY, key=s) for s in SECTORS),
     Read("output_elasticity", "economy.output_elasticity", "probability", DAILY),
     Read("gdp", "economy.gdp", "USD/day", DAILY),
     Read("employment", "economy.employment", "persons", DAILY),
