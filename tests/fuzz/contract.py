@@ -32,7 +32,7 @@ MAX_USD = 1e14
 #: Metrics that are changes of employment: at most zero (the economy counts jobs lost).
 CHANGES = ("employment_change_",)
 #: Metrics that are changes of wages, in percent, from competition alone: never a fall, and at
-#: most the wage elasticity's bound (1) times the whole group withdrawn, 100%.
+#: most the wage elasticity's bound (2) times the whole group withdrawn, 200%.
 WAGES = ("wage_change_",)
 #: Units counted in people or things, each bounded by MAX_PEOPLE.
 COUNTS = {"persons", "cases", "beds", "flights", "persons/day", "persons/year"}
@@ -79,7 +79,7 @@ def _value_problem(name: str, unit: str, value: float) -> str | None:
             (value > 0 or -value > MAX_PEOPLE, f"= {value} is not a loss of jobs that could be")
         ]
     elif name.startswith(WAGES):
-        checks = [(not 0 <= value <= 100, f"= {value}% is not a rise that could be")]
+        checks = [(not 0 <= value <= 200, f"= {value}% is not a rise that could be")]
     else:
         checks = [
             (unit == "percent" and value > 100, f"= {value}% is more than the whole"),

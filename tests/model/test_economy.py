@@ -259,17 +259,20 @@ def test_wages_rise_with_the_workers_withdrawn_and_never_past_the_whole_group(
     assert np.all(economy.wage_change(workers, flat, "no_diploma") == 0.0)
 
 
-def test_wage_metrics_are_the_last_day_s_wage_change_of_the_run() -> None:
+def test_wage_metrics_are_the_wage_change_on_the_last_day_of_the_run_and_of_each_year() -> None:
+    """The run's wage metrics are its last day's; each calendar year's, that year's last day's
+    in the run, with the day's own factors (here an elasticity that grows day by day)."""
     sim = _run()
     values = metric_values(sim)
     for group in economy.WAGE_GROUPS:
         expected = economy.wage_change(sim.national["workers_withdrawn"], sim.factors, group)
         np.testing.assert_array_equal(values[f"wage_change_{group}"], expected[:, -1])
         assert np.all(values[f"wage_change_{group}"] > 0.0)  # the directive withdraws workers
-    years = yearly_values(sim, _prepared().start)
-    last = max(years)
-    np.testing.assert_array_equal(
-        years[last]["wage_change_no_diploma"], values["wage_change_no_diploma"]
-    )
-    first = min(years)  # the first year ends before the run does: its wages are lower
-    assert np.all(years[first]["wage_change_no_diploma"] <= values["wage_change_no_diploma"])
+    growing = np.linspace(0.1, 0.4, sim.days)
+    varied = dataclasses.replace(sim, factors={**sim.factors, "wage_elasticity": growing})
+    full = economy.wage_change(varied.national["workers_withdrawn"], varied.factors, "no_diploma")
+    years = yearly_values(varied, _prepared().start)
+    spans = years_of(_prepared().start, sim.days)
+    assert len(years) >= 2
+    for year, (_, last) in spans.items():
+        np.testing.assert_array_equal(years[year]["wage_change_no_diploma"], full[:, last - 1])

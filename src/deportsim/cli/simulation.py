@@ -228,14 +228,15 @@ def _print_years(summary: dict[str, Any]) -> None:
         table.add_row(f"{year} ({block['days']})", *cells)
     Console().print(table)
     wages = Table(
-        title="Wages at the year's end, change: median (90% interval)",
+        title="Wages on the year's last day in the run, change: median (90% interval)",
         caption="from competition alone: an upper bound on a gain",
     )
-    wages.add_column("year")
+    wages.add_column("year (days)")
     for _, heading in YEAR_WAGE_COLUMNS:
         wages.add_column(heading, justify="right")
     for year, block in summary["years"].items():
-        wages.add_row(year, *(_cell(block["metrics"][name]) for name, _ in YEAR_WAGE_COLUMNS))
+        cells = [_cell(block["metrics"][name]) for name, _ in YEAR_WAGE_COLUMNS]
+        wages.add_row(f"{year} ({block['days']})", *cells)
     Console().print(wages)
 
 

@@ -1,4 +1,4 @@
-"""The report's section "The economy": output, jobs and taxes lost, and what matters most.
+"""The report's section "The economy": output, jobs, wages and taxes, and what matters most.
 
 Figures are the run's summary.json statistics (median and 90% interval) of the economy's
 metrics (:mod:`deportsim.run.economy`): in all (a column per scenario, the enforcement's cost
@@ -79,8 +79,11 @@ YEAR_ROWS = (
     ("tax_revenue_lost_usd_state_local", "of which state and local"),
     ("social_security_contributions_lost_usd", "Social Security taxes lost"),
     ("medicare_contributions_lost_usd", "Medicare taxes lost"),
-    ("wage_change_no_diploma", "Wages without a diploma, change by the year's end"),
-    ("wage_change_high_school", "Wages with a diploma and no more, change by the year's end"),
+    ("wage_change_no_diploma", "Wages without a diploma, change on the year's last day in the run"),
+    (
+        "wage_change_high_school",
+        "Wages with a diploma and no more, change on the year's last day in the run",
+    ),
 )
 #: The sector table's columns: metric prefix (then ``_<sector>``), heading.
 SECTOR_COLUMNS = (
@@ -97,8 +100,9 @@ METRO_COLUMNS = (
 )
 #: What the model does not capture (docs/economy.md, "What the model does not capture").
 NOT_CAPTURED = (
-    "The model does not capture general equilibrium (wages and prices adjusting, capital and "
-    "firms moving), trade and the prices of the goods and services the workers made, "
+    "The model does not capture general equilibrium (prices, capital and the demand for work "
+    "adjusting, firms moving: its wages are competition's alone, an upper bound on a gain), "
+    "trade and the prices of the goods and services the workers made, "
     "remittances sent abroad and the spending of the people removed, nor the public services "
     "they no longer use: the figures are the work lost and what it would have produced and "
     "paid in taxes, nothing more (docs/economy.md)."
@@ -240,7 +244,9 @@ def economy_section(runs: Sequence[ScenarioRun]) -> str:
         "the run's first day against a world in which nobody is held or removed in the run: "
         "workers removed, held, or kept from work by fear of arrest, what they would have "
         "produced, the jobs of others that go with theirs, and the taxes they and those who "
-        "depend on them would have paid. Dollars are nominal unless marked 2024 dollars."
+        "depend on them would have paid; and the rise in the wages of the workers with the "
+        "least schooling that competition alone would give, an upper bound on a gain. Dollars "
+        "are nominal unless marked 2024 dollars."
     )
     ranking = (
         _ranking(first.economy)

@@ -156,11 +156,6 @@ _FLOWS = {
 }
 
 
-def _days(s: SimResult, first: int, last: int) -> dict[str, F]:
-    """The run's daily factors on days ``first .. last - 1``."""
-    return {name: f[..., first:last] for name, f in s.factors.items()}
-
-
 def years_of(start: dt.date, days: int) -> dict[int, tuple[int, int]]:
     """Each calendar year a run covers: its first day and the day after its last, in run days."""
     out: dict[int, tuple[int, int]] = {}
@@ -177,15 +172,15 @@ def yearly_values(s: SimResult, start: dt.date) -> dict[int, dict[str, F]]:
     the run, and the share measured over its days in the run.
     """
     out: dict[int, dict[str, F]] = {}
+    wages = {g: wage_change(s.national["workers_withdrawn"], s.factors, g) for g in WAGE_GROUPS}
     for year, (a, b) in years_of(start, s.days).items():
         values = {n: np.asarray(s.national[f][:, a:b].sum(axis=1)) for n, f in _FLOWS.items()}
         values["gdp_loss_usd_real"] = _real(s, a, b)
         values["gdp_loss_share"] = _share(s, a, b)
         for name in ("employment_change_immigrant", "employment_change_us_born"):
             values[name] = np.asarray(s.national[name][:, b - 1])
-        for g in WAGE_GROUPS:
-            change = wage_change(s.national["workers_withdrawn"][:, a:b], _days(s, a, b), g)
-            values[f"wage_change_{g}"] = np.asarray(change[:, -1])
+        for g, change in wages.items():
+            values[f"wage_change_{g}"] = np.asarray(change[:, b - 1])
         out[year] = {n: values[n] for n in YEARLY}
     return out
 

@@ -16,6 +16,7 @@ import pytest
 
 from deportsim.analysis.economy import sensitivity as es
 from deportsim.model import SimResult
+from deportsim.model.stages.impacts import SECTORS
 from deportsim.run import Prepared, RunConfig, execute, prepare
 
 CONFIG = RunConfig(scenario="directive-2025", replicates=3, years=0.5, seed=5)
@@ -31,6 +32,7 @@ NOT_IN = {
         "economy.relative_output", "economy.output_elasticity", "economy.us_born_jobs_per_worker",
         "economy.gdp", "economy.social_security_per_person", "economy.medicare_per_person",
         "impacts.employed_share",  # the taxes are per person away, not per worker
+        *(f"economy.output_ratio_{s}" for s in SECTORS),
     },
 }  # fmt: skip
 
@@ -63,8 +65,18 @@ def test_every_economic_parameter_with_a_range_is_varied_over_the_draws_range(
     assert "economy.output_elasticity" in paths
     assert "economy.fear_withdrawn_per_arrest" in paths
     assert "economy.employment" not in paths, "no stated range: held at its value"
-    assert len(paths) == 11
-    assert result.samples == N * 13
+    assert not es.WAGE_PATHS & set(paths), "the wages move neither output nor taxes"
+    assert len(paths) == 17  # 10 of economy.yaml, 6 sectors' value added, the employed share
+    assert result.samples == N * 19
+    # each sector's value added per worker is varied alone; the shares are held, and said so
+    keyed = {r.path: r.key for r in result.ranges if r.key is not None}
+    assert keyed == {f"economy.output_ratio_{s}": s for s in SECTORS}
+    assert set(es.SHARES_HELD) <= set(result.left_fixed)
+    # varied alone, a sector's value added per worker moves the output lost by its own share
+    _, services = _index(result, "gdp_loss_usd", "economy.output_ratio_services")
+    _, agriculture = _index(result, "gdp_loss_usd", "economy.output_ratio_agriculture")
+    assert services > 0.002  # small (0.007 here) but not nothing: agriculture is 0.0002
+    assert services > agriculture  # 29% of the workers and a wider range, against 5%
     by_path = {r.path: r for r in result.ranges}
     elasticity = by_path["economy.output_elasticity"]
     assert (elasticity.low, elasticity.reference, elasticity.high) == (0.57, 0.8, 1.0)
@@ -150,7 +162,7 @@ def test_the_same_seed_gives_the_same_indices_and_a_sentence_names_the_first(
         assert f"{es.LABELS[top]} ({top})" in said, said
         assert said.startswith(f"What matters most for {es.METRIC_WORDS[metric]} ({metric})")
     doc = result.to_json()
-    assert doc["samples"] == N * 13
+    assert doc["samples"] == N * 19
     assert set(doc["metrics"]) == set(es.METRIC_WORDS)
     other = es.from_run(prep, sim, base_samples=N, seed=6)
     assert not np.array_equal(other.indices["gdp_loss_usd"].st, result.indices["gdp_loss_usd"].st)

@@ -12,8 +12,9 @@ of the scenario at its central values (:func:`from_prepared`). The average is ex
 question asked: for given economic parameters every economic series is linear in the pipeline's
 series, so the economic metric of the average series is the average of the replicates' metrics.
 
-Varied: the parameters of ``economy.yaml`` (but the wages', :data:`WAGE_PATHS`) and
-``impacts.employed_share`` that a run draws
+Varied: the parameters of ``economy.yaml`` (but the wages', :data:`WAGE_PATHS`; a sector's
+value added per worker scaled alone, :data:`KEYS`) and ``impacts.employed_share`` that a run
+draws; the workers' sector shares are held (:data:`SHARES_HELD`)
 (:data:`PATHS`; :func:`economic_ranges` reads their ranges from
 :func:`deportsim.run.draws.draw_parameters`, which also says why any is left fixed). Each is
 sampled over its stated range through its distribution (:func:`deportsim.run.draws.quantile`,
@@ -43,6 +44,7 @@ from deportsim.model import Inputs, SimResult, simulate
 from deportsim.model import economy as equations
 from deportsim.model.stages import economy as economy_stage
 from deportsim.model.stages import impacts as impacts_stage
+from deportsim.model.stages.impacts import SECTORS
 from deportsim.parameters import Resolved
 from deportsim.parameters.schema import Uncertainty
 from deportsim.run import Prepared
@@ -51,10 +53,12 @@ from deportsim.run.results import METRICS
 
 __all__ = [
     "BASE_SAMPLES",
+    "KEYS",
     "LABELS",
     "METRIC_WORDS",
     "PATHS",
     "SERIES",
+    "SHARES_HELD",
     "WAGE_PATHS",
     "EconomicRange",
     "EconomySensitivity",
@@ -87,9 +91,19 @@ WAGE_PATHS = frozenset({
 PATHS: dict[str, str] = {
     r.path: r.field
     for r in (*economy_stage.READS, *impacts_stage.READS)
-    if r.key is None
-    and r.path not in WAGE_PATHS
+    if r.path not in WAGE_PATHS
     and (r.path.startswith("economy.") or r.path == "impacts.employed_share")
+}
+#: The key of a parameter that fills one entry of a field made of several (a sector's value added
+#: per worker): :func:`_inputs` scales that entry alone.
+KEYS: dict[str, str] = {
+    r.path: r.key for r in economy_stage.READS if r.key is not None and r.path in PATHS
+}
+#: The workers' sector shares, drawn as a set that keeps its total: held at their values here,
+#: since varied one by one they would no longer add up to the whole.
+SHARES_HELD = {
+    "impacts.sector_<sector>": "the workers' sector shares, drawn as a set that adds up to 1: "
+    "held at their values here, since varied one by one they would no longer add up"
 }
 #: Each parameter in plain words.
 LABELS = {
@@ -105,6 +119,7 @@ LABELS = {
     "economy.social_security_per_person": "the Social Security taxes paid per person",
     "economy.medicare_per_person": "the Medicare taxes paid per person",
     "impacts.employed_share": "the share of removed people who were employed",
+    **{f"economy.output_ratio_{s}": f"the value added per worker in {s}" for s in SECTORS},
 }
 #: Below this total index a parameter is said not to matter.
 NEGLIGIBLE = 0.01
@@ -115,7 +130,8 @@ class EconomicRange:
     """One varied parameter: its Inputs field, distribution and bounds in canonical units.
 
     ``reference`` is its value on the run's first day before any override (the mode of a
-    triangular or PERT range); a sample's value ``v`` multiplies the field by ``v / reference``.
+    triangular or PERT range); a sample's value ``v`` multiplies the field by ``v / reference``
+    (its ``key``'s entry alone, for a field made of several).
     """
 
     path: str
@@ -125,6 +141,7 @@ class EconomicRange:
     low: float
     high: float
     reference: float
+    key: str | None = None
 
     def values(self, u: F) -> F:
         """The parameter's values at probabilities ``u`` (the draws' mapping)."""
@@ -154,15 +171,23 @@ def economic_ranges(resolved: Resolved) -> tuple[tuple[EconomicRange, ...], dict
         distribution = str(how["distribution"]).split(" ")[0]  # "triangular (fitted ...)"
         low, high, reference = (float(how[k]) for k in ("low", "high", "reference"))
         unit = str(how["unit"])
-        ranges.append(EconomicRange(path, PATHS[path], unit, distribution, low, high, reference))
+        ranges.append(
+            EconomicRange(
+                path, PATHS[path], unit, distribution, low, high, reference, KEYS.get(path)
+            )
+        )
     left = {p: why for p, why in draws.not_drawn.items() if p in PATHS}
-    return tuple(ranges), left
+    return tuple(ranges), left | SHARES_HELD
 
 
 def _inputs(x: Inputs, ranges: Sequence[EconomicRange], factors: F) -> Inputs:
     """``x`` with each range's field times its factor (probabilities capped at 1)."""
     changed: dict[str, Any] = {}
     for r, f in zip(ranges, factors, strict=True):
+        if r.key is not None:  # one entry of a field made of several
+            entries = changed.setdefault(r.field, dict(getattr(x, r.field)))
+            entries[r.key] = entries[r.key] * f
+            continue
         value = getattr(x, r.field) * f
         changed[r.field] = np.minimum(value, 1.0) if r.unit == "probability" else value
     return dataclasses.replace(x, **changed)
