@@ -217,27 +217,28 @@ YEAR_WAGE_COLUMNS = (
 )
 
 
-def _print_years(summary: dict[str, Any]) -> None:
-    """The economy by calendar year: output, share of GDP, jobs at its end, taxes; then wages."""
-    table = Table(title="The economy by calendar year: median (90% interval); nominal dollars")
+def _year_table(
+    summary: dict[str, Any], title: str, columns: tuple[tuple[str, str], ...], caption: str = ""
+) -> Table:
+    """A table by calendar year of ``summary``: one column per (metric, heading) of ``columns``."""
+    table = Table(title=title, caption=caption or None)
     table.add_column("year (days)")
-    for _, heading in YEAR_COLUMNS:
+    for _, heading in columns:
         table.add_column(heading, justify="right")
     for year, block in summary["years"].items():
-        cells = [_cell(block["metrics"][name]) for name, _ in YEAR_COLUMNS]
+        cells = [_cell(block["metrics"][name]) for name, _ in columns]
         table.add_row(f"{year} ({block['days']})", *cells)
-    Console().print(table)
-    wages = Table(
-        title="Wages on the year's last day in the run, change: median (90% interval)",
-        caption="from competition alone: an upper bound on a gain",
-    )
-    wages.add_column("year (days)")
-    for _, heading in YEAR_WAGE_COLUMNS:
-        wages.add_column(heading, justify="right")
-    for year, block in summary["years"].items():
-        cells = [_cell(block["metrics"][name]) for name, _ in YEAR_WAGE_COLUMNS]
-        wages.add_row(f"{year} ({block['days']})", *cells)
-    Console().print(wages)
+    return table
+
+
+def _print_years(summary: dict[str, Any]) -> None:
+    """The economy by calendar year: output, share of GDP, jobs at its end, taxes; then wages."""
+    console = Console()
+    title = "The economy by calendar year: median (90% interval); nominal dollars"
+    console.print(_year_table(summary, title, YEAR_COLUMNS))
+    title = "Wages on the year's last day in the run, change: median (90% interval)"
+    caption = "from competition alone: an upper bound on a gain"
+    console.print(_year_table(summary, title, YEAR_WAGE_COLUMNS, caption))
 
 
 def _print_sectors(summary: dict[str, Any]) -> None:

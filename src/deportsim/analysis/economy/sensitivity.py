@@ -83,10 +83,7 @@ METRIC_WORDS = {
 SERIES = ("removals_interior", "detained_interior", "arrests_at_large")
 #: The parameters of the wages alone (step 5 of :mod:`deportsim.model.economy`): they change
 #: neither the output nor the taxes lost, so they are not varied here.
-WAGE_PATHS = frozenset({
-    "economy.wage_elasticity", "economy.no_diploma_share", "economy.high_school_share",
-    "economy.labor_force_no_diploma", "economy.labor_force_high_school",
-})  # fmt: skip
+WAGE_PATHS = frozenset(r.path for r in economy_stage.WAGE_READS)
 #: The economic parameters, by path, and the Inputs field each fills (the stages' ``READS``).
 PATHS: dict[str, str] = {
     r.path: r.field

@@ -9,8 +9,17 @@ from __future__ import annotations
 from deportsim.model.stages.base import DAILY, Read
 from deportsim.model.stages.impacts import SECTORS
 
-__all__ = ["READS"]
+__all__ = ["READS", "WAGE_READS"]
 
+#: What the wages alone read (step 5 of :mod:`deportsim.model.economy`): neither the output nor
+#: the taxes lost depend on them.
+WAGE_READS = (
+    Read("wage_elasticity", "economy.wage_elasticity", "ratio", DAILY),
+    Read("no_diploma_share", "economy.no_diploma_share", "probability", DAILY),
+    Read("high_school_share", "economy.high_school_share", "probability", DAILY),
+    Read("labor_no_diploma", "economy.labor_force_no_diploma", "persons", DAILY),
+    Read("labor_high_school", "economy.labor_force_high_school", "persons", DAILY),
+)
 #: What the stage reads from economy.yaml (money in 2024 dollars a day, or 2022 dollars for
 #: the taxes, which the model does not adjust).
 READS = (
@@ -26,9 +35,5 @@ READS = (
     Read("tax_state_local", "economy.tax_state_local_per_person", "USD/person/day", DAILY),
     Read("social_security", "economy.social_security_per_person", "USD/person/day", DAILY),
     Read("medicare", "economy.medicare_per_person", "USD/person/day", DAILY),
-    Read("wage_elasticity", "economy.wage_elasticity", "ratio", DAILY),
-    Read("no_diploma_share", "economy.no_diploma_share", "probability", DAILY),
-    Read("high_school_share", "economy.high_school_share", "probability", DAILY),
-    Read("labor_no_diploma", "economy.labor_force_no_diploma", "persons", DAILY),
-    Read("labor_high_school", "economy.labor_force_high_school", "persons", DAILY),
+    *WAGE_READS,
 )
