@@ -52,8 +52,10 @@ def table(econ: EconomyComparison) -> str:
         "`src/deportsim/analysis/estimates/economy.yaml` (sources, statuses and assumptions "
         "there; `deportsim compare-estimates` prints the same). Reproduced: the model's economic "
         "stage under each study's own removal path and overrides, at the parameter files' "
-        f"values. Model's own: its `{econ.spec.own_scenario}` scenario, {cfg['replicates']} "
-        f"replicates (seed {cfg['seed']}, parameters drawn) from {cfg['own_start']} to "
+        "values, nationally (every worker at the nation's average value added: the studies are "
+        "national). Model's own, by metro: its "
+        f"`{econ.spec.own_scenario}` scenario, {cfg['replicates']} replicates "
+        f"(seed {cfg['seed']}, parameters drawn) from {cfg['own_start']} to "
         f"{cfg['own_until']}. A gap is measured to the nearest end of a published range.",
         "",
         "| " + " | ".join(heads) + " |",

@@ -164,13 +164,18 @@ def test_output_lost_is_never_more_than_the_day_s_gdp() -> None:
     assert np.all(out["gdp_loss"][0] <= ceiling * (1 + 1e-12))
     np.testing.assert_allclose(out["gdp_loss"][0, 10:], ceiling[10:], rtol=1e-12)  # reached
     # by region, each scaled alike: the shares of the whole stay those of the workers withdrawn
-    regional = np.stack([many, 3 * many], axis=2)
-    nat = {"removals_interior": regional, "detained_interior": regional,
-           "arrests_at_large": regional}  # fmt: skip
-    workers, people = economy.away(*nat.values(), {n: v[:DAYS] for n, v in daily.items()})
-    gdp = economy.regional("gdp_loss", workers, people, {n: v[:DAYS] for n, v in daily.items()})
+    # times the regions' value added per worker (Los Angeles and New York here, the rest none)
+    regions = len(_prepared().inputs.regions)
+    regional = np.zeros((1, DAYS, regions))
+    regional[..., 0], regional[..., 1] = many, 3 * many
+    cut = {n: v[:DAYS] for n, v in daily.items()}
+    workers, people = economy.away(regional, regional, regional, cut)
+    gdp = economy.regional("gdp_loss", workers, people, cut)
     np.testing.assert_allclose(gdp.sum(axis=2)[0, 10:], ceiling[10:], rtol=1e-12)
-    np.testing.assert_allclose(gdp[0, :, 1], 3 * gdp[0, :, 0], rtol=1e-12)
+    value_added = economy.region_output(cut, gdp)[0]  # (days, regions)
+    ratio = 3 * value_added[:, 1] / value_added[:, 0]
+    np.testing.assert_allclose(gdp[0, :, 1], ratio * gdp[0, :, 0], rtol=1e-12)
+    assert np.all(gdp[0, :, 2:] == 0.0)
 
 
 def test_output_lost_per_worker_is_below_the_average_workers_output() -> None:
@@ -209,6 +214,32 @@ def test_a_sector_loses_output_by_its_workers_and_their_value_added() -> None:
     more = economy.factors(doubled)
     assert np.all(more["output_construction"] > daily["output_construction"])
     np.testing.assert_allclose(more["output_hospitality"], daily["output_hospitality"])
+
+
+def test_a_metro_worker_produces_the_nations_average_times_part_of_the_metros_premium() -> None:
+    """A worker withdrawn in region ``g`` takes ``1 + λ·(g - 1)`` of the nation's output per
+    worker: New York, at 1.44 times the nation's GDP per resident and λ = 0.73, 1.3212. The
+    nation's output lost is the regions' summed: more than at the nation's average where, as
+    under the directive, the workers withdrawn are in the metros; the same with λ = 0."""
+    x, daily, sim = _prepared().inputs, _daily(), _run()
+    ny = x.regions.index("NY")
+    value_added = economy.region_output(daily, np.zeros((1, x.days, len(x.regions))))[0]
+    np.testing.assert_allclose(value_added[:, ny], 1 + 0.73 * 0.44, rtol=1e-12)
+    stored = {n: sim.region(n) for n in economy.READ}
+    nat = {n: sim.national[n] for n in economy.READ}
+    whole = economy.national(nat, sim.factors, stored)["gdp_loss"]
+    average = economy.national(nat, sim.factors)["gdp_loss"]
+    np.testing.assert_allclose(whole, sim.national["gdp_loss"], rtol=1e-12)
+    np.testing.assert_allclose(whole, sim.region("gdp_loss").sum(axis=2), rtol=1e-12)
+    share_in_metros = stored["removals_interior"][..., :-1].sum() / nat["removals_interior"].sum()
+    assert share_in_metros > 0.3
+    assert whole.sum() > 1.01 * average.sum()
+    flat = dataclasses.replace(x, region_pass_through=0.0 * x.region_pass_through)
+    flat_daily = {**sim.factors, **economy.factors(flat)}
+    flat_daily = {n: v[..., -sim.days :] for n, v in flat_daily.items()}
+    np.testing.assert_allclose(
+        economy.national(nat, flat_daily, stored)["gdp_loss"], average, rtol=1e-9
+    )
 
 
 def _as_documented(name: str) -> str:

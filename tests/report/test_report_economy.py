@@ -137,10 +137,10 @@ def test_the_ranking_names_what_matters_most_for_output_and_taxes(made: dict[str
         table = made["section"].split(f"<th>parameter ({metric})</th>")[1].split("</table>")[0]
         ranked = re.findall(r"<tr><td><code>([a-z_.]+)</code></td>", table)
         assert ranked[0] == top
-        assert len(ranked) == len(run.economy.ranges) == 17
+        assert len(ranked) == len(run.economy.ranges) == 18
     taxes = run.economy.indices["tax_revenue_lost_usd"]
     assert taxes.top(1)[0] != "economy.relative_output", "output does not enter the taxes"
-    assert "19,456 samples (N = 1,024)" in made["section"]
+    assert "20,480 samples (N = 1,024)" in made["section"]
     assert "averaged over its 4 replicates" in made["section"]
 
 

@@ -23,8 +23,8 @@ from deportsim.model.stages.impacts import SECTORS
 from deportsim.model.stages.population import POOLS
 
 __all__ = [
-    "COSTS", "NATIONAL_SERIES", "REGIONAL_SERIES", "REGIONAL_STORED", "factors",
-    "regional", "regionals", "series",
+    "COSTS", "NATIONAL_SERIES", "REGIONAL_SERIES", "REGIONAL_STORED", "economy_national",
+    "factors", "regional", "regionals", "series",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -102,6 +102,16 @@ def _economy_bases(stored: dict[str, F], daily: dict[str, F]) -> tuple[F, F]:
     """Workers withdrawn and people away by region (:func:`deportsim.model.economy.away`)."""
     at_large = regional("arrests_at_large", stored, daily)
     return economy.away(stored["removals_interior"], stored["detained_interior"], at_large, daily)
+
+
+def economy_national(nat: dict[str, F], stored: dict[str, F], daily: dict[str, F]) -> dict[str, F]:
+    """The economy's national series (:func:`deportsim.model.economy.national`) of a run.
+
+    Output lost is the regions' summed, each at its own value added per worker: ``stored`` is
+    the run's stored regional series over the same days as ``nat`` and ``daily``.
+    """
+    by_region = {name: regional(name, stored, daily) for name in economy.READ}
+    return economy.national(nat, daily, by_region)
 
 
 def regional(name: str, stored: dict[str, F], daily: dict[str, F]) -> F:

@@ -14,14 +14,20 @@ for each day ``t`` (docs/economy.md):
    fear, per arrest (``economy.fear_withdrawn_per_arrest``).
 2. Jobs: immigrant employment changes by ``-W``, US-born and authorized employment by ``-ε·W``
    (``economy.us_born_jobs_per_worker``).
-3. Output lost a day: ``W·Σ_s σ_s·η·(ρ + ε)·r_s·v·P``, with ``σ_s`` the workers' share in
-   sector ``s`` (``impacts.sector_*``), ``r_s`` the sector's value added per worker relative to
-   the whole economy's (``economy.output_ratio_*``), ``v`` the average worker's value added a
-   day (GDP over employment, 2024 dollars), ``ρ`` an unauthorized worker's output relative to
-   the average worker of the same sector (``economy.relative_output``), ``η`` the share of a
-   worker's output lost with the worker (``economy.output_elasticity``) and ``P`` the price
-   level (2024 = 1): nominal dollars; without ``P``, 2024 dollars. Each term of the sum is the
-   sector's output lost.
+3. Output lost a day in region ``g``: ``W_g·m_g·Σ_s σ_s·η·(ρ + ε)·r_s·v·P``, with ``σ_s`` the
+   workers' share in sector ``s`` (``impacts.sector_*``), ``r_s`` the sector's value added per
+   worker relative to the whole economy's (``economy.output_ratio_*``), ``v`` the average
+   worker's value added a day (GDP over employment, 2024 dollars), ``ρ`` an unauthorized
+   worker's output relative to the average worker of the same sector
+   (``economy.relative_output``), ``η`` the share of a worker's output lost with the worker
+   (``economy.output_elasticity``), ``P`` the price level (2024 = 1): nominal dollars; without
+   ``P``, 2024 dollars; and ``m_g = 1 + λ·(g_g - 1)`` the region's value added per worker
+   relative to the nation's, from its GDP per resident ``g_g`` (``economy.output_ratio_by_region``)
+   and the share ``λ`` of that premium a worker carries
+   (``economy.region_output_pass_through``). Each term of the sum is the sector's output lost;
+   the nation's is the regions' summed, ``Σ_g m_g·W_g = W + λ·Σ_g (g_g - 1)·W_g`` times the
+   rest (:func:`national` with ``by_region``), or, without regions, every worker at the
+   nation's average (``m = 1``).
 4. Taxes lost a day: the people away, ``R(t) + D(t) + φ(t)·A(t)`` (the removed and held, and the
    workers kept away by fear, each counted once), times federal (Social Security and Medicare
    included), state-and-local, Social Security and Medicare taxes per person a day, times ``P``.
@@ -30,10 +36,10 @@ for each day ``t`` (docs/economy.md):
    no more), and the group's wages change by ``100·κ·min(s_g·W(t)/L_g, 1)`` percent, with ``κ``
    the percent a group's wages fall per 1% more workers in it (``economy.wage_elasticity``).
 
-Every series is ``W`` (the taxes: the people away) times a daily factor (:func:`factors`), so
-the regions add up to the nation and every sector's share of output adds up to the whole. One
-ceiling keeps extreme parameters physical: a day's output lost is at most that day's GDP (the
-regions scaled down alike).
+Every series is ``W`` (the taxes: the people away) times a daily factor (:func:`factors`; output
+lost, times the region's too), so the regions add up to the nation and every sector's share of
+output adds up to the whole. One ceiling keeps extreme parameters physical: a day's output lost
+is at most that day's GDP (the regions scaled down alike).
 """
 
 from __future__ import annotations
@@ -49,8 +55,9 @@ if TYPE_CHECKING:
     from deportsim.model.inputs import Inputs
 
 __all__ = [
-    "CHANGES", "FEAR_WINDOW", "PER_PERSON", "PER_WORKER", "SERIES", "WAGE_GROUPS", "away",
-    "factors", "national", "regional", "wage_change",
+    "CHANGES", "FEAR_WINDOW", "PER_PERSON", "PER_WORKER", "READ", "REGION_PREMIUM", "SERIES",
+    "WAGE_GROUPS", "away", "factors", "national", "national_of", "premiums", "region_output",
+    "regional", "stocks", "wage_change", "withdrawn",
 ]  # fmt: skip
 
 F = NDArray[np.float64]
@@ -75,6 +82,11 @@ PER_PERSON = frozenset(n for n in PER_WORKER if n.startswith(("tax_", "social_",
 CHANGES = ("employment_change_immigrant", "employment_change_us_born")
 #: The economy's daily series, national and by region.
 SERIES = ("workers_withdrawn", *PER_WORKER)
+#: The pipeline's series the economy reads, national or by region (step 1).
+READ = ("removals_interior", "detained_interior", "arrests_at_large")
+#: Prefix of the daily factors of the regions' GDP per resident over the nation's less 1
+#: (``g - 1`` of step 3), one a region, numbered in the order of the regional axis.
+REGION_PREMIUM = "region_premium_"
 #: The education groups whose wages are estimated (step 5), in words.
 WAGE_GROUPS = {
     "no_diploma": "workers aged 25 and over without a high-school diploma",
@@ -89,6 +101,9 @@ def factors(x: Inputs) -> dict[str, F]:
     sector by the workers' share and the sector's value added per worker relative to the
     economy's (``output_<sector>``, adding up to ``output_per_worker``), nominal. Taxes (the
     ``*_per_worker`` names of :data:`PER_PERSON`): per person away a day, nominal.
+    ``region_premium_<i>`` (:data:`REGION_PREMIUM`) is region ``i``'s GDP per resident over the
+    nation's less 1, ``g - 1``, and ``region_pass_through`` the share ``λ`` of it a worker
+    carries: the region's value added per worker over the nation's is ``1 + λ·(g - 1)``.
     ``price_level`` turns nominal dollars into 2024 dollars and ``gdp_real`` is the baseline GDP
     a day in 2024 dollars. Wages: ``supply_<group>_per_worker`` is the share of the group's
     labor force each worker withdrawn takes, ``wage_elasticity`` the percent its wages move per
@@ -98,6 +113,8 @@ def factors(x: Inputs) -> dict[str, F]:
     average = x.gdp / x.employment  # value added per worker a day, 2024 dollars
     per_worker = x.output_elasticity * (x.relative_output + x.us_born_jobs) * average * price
     per_sector = {s: per_worker * x.sector_share[s] * x.sector_output[s] for s in SECTORS}
+    premium = x.region_output - 1.0  # (days, regions)
+    by_region = {f"{REGION_PREMIUM}{i}": premium[:, i] for i in range(premium.shape[1])}
     tax_federal = x.tax_federal * price  # per person away a day
     tax_state_local = x.tax_state_local * price
     return {
@@ -106,6 +123,8 @@ def factors(x: Inputs) -> dict[str, F]:
         "us_born_per_worker": -x.us_born_jobs,
         "output_per_worker": np.asarray(np.sum(list(per_sector.values()), axis=0), np.float64),
         **{f"output_{s}": v for s, v in per_sector.items()},
+        **by_region,
+        "region_pass_through": x.region_pass_through,
         "tax_per_worker": tax_federal + tax_state_local,
         "tax_federal_per_worker": tax_federal,
         "tax_state_local_per_worker": tax_state_local,
@@ -133,25 +152,42 @@ def _trailing(a: F, days: int) -> F:
     return out
 
 
+def stocks(removals_interior: F, detained_interior: F, arrests_at_large: F) -> tuple[F, F]:
+    """What step 1 counts before any parameter: the people gone and the arrests of the year.
+
+    The people removed from the interior since the first day plus those held, and each day's
+    at-large arrests of the last :data:`FEAR_WINDOW` days; arrays (replicates, days[, regions]).
+    """
+    gone = np.cumsum(removals_interior, axis=1) + detained_interior
+    return np.asarray(gone, np.float64), _trailing(arrests_at_large, FEAR_WINDOW)
+
+
+def withdrawn(gone: F, arrested: F, daily: dict[str, F]) -> tuple[F, F]:
+    """Workers withdrawn (step 1) and people away (step 4) from :func:`stocks`.
+
+    ``daily``: the factors ``employed_share`` and ``fear_per_arrest``, (days,) or per replicate.
+    """
+    employed = _along(daily["employed_share"], gone)
+    kept_away = _along(daily["fear_per_arrest"], arrested) * arrested
+    workers = np.asarray(employed * gone + kept_away, dtype=np.float64)
+    return workers, np.asarray(gone + kept_away, dtype=np.float64)
+
+
 def away(
     removals_interior: F, detained_interior: F, arrests_at_large: F, daily: dict[str, F]
 ) -> tuple[F, F]:
     """Workers withdrawn (step 1) and people away (step 4), national or by region.
 
-    Arrays (replicates, days[, regions]); ``daily``: the factors ``employed_share`` and
-    ``fear_per_arrest``, (days,) or per replicate.
+    Arrays (replicates, days[, regions]); ``daily``: as for :func:`withdrawn`.
     """
-    employed = _along(daily["employed_share"], removals_interior)
-    fear = _along(daily["fear_per_arrest"], arrests_at_large)
-    gone = np.cumsum(removals_interior, axis=1) + detained_interior
-    kept_away = fear * _trailing(arrests_at_large, FEAR_WINDOW)
-    workers = np.asarray(employed * gone + kept_away, dtype=np.float64)
-    return workers, np.asarray(gone + kept_away, dtype=np.float64)
+    return withdrawn(*stocks(removals_interior, detained_interior, arrests_at_large), daily)
 
 
 def regional(name: str, workers: F, people: F, daily: dict[str, F]) -> F:
     """One economic series from workers withdrawn and people away (time on axis 1).
 
+    Arrays (replicates, days) for the nation, every worker at its average value added, or
+    (replicates, days, regions), output lost then at each region's (:func:`region_output`).
     Output lost is held to the day's GDP: where the whole (the regions summed) would exceed it,
     every region is scaled down by the same ratio.
     """
@@ -161,10 +197,42 @@ def regional(name: str, workers: F, people: F, daily: dict[str, F]) -> F:
     value = np.asarray(base * _along(daily[PER_WORKER[name]], base), dtype=np.float64)
     if name != "gdp_loss":
         return value
+    if value.ndim == 3:  # each region at its own value added per worker
+        value *= region_output(daily, value)
     whole = value.sum(axis=2) if value.ndim == 3 else value
     ceiling = _along(daily["gdp_real"] * daily["price_level"], whole)
     scale = np.minimum(1.0, np.divide(ceiling, whole, out=np.ones_like(whole), where=whole > 0))
     return np.asarray(value * (scale[..., None] if value.ndim == 3 else scale), np.float64)
+
+
+def _premium(daily: dict[str, F], a: F) -> F:
+    """The regions' ``g - 1``, (1 or replicates, days, regions), for the regions of ``a``."""
+    regions = a.shape[2]
+    found = sum(name.startswith(REGION_PREMIUM) for name in daily)
+    if found != regions:
+        raise ValueError(f"{regions} regions but the output per resident of {found}")
+    stacked = np.stack([daily[f"{REGION_PREMIUM}{i}"] for i in range(regions)], axis=-1)
+    return stacked[None] if stacked.ndim == 2 else stacked
+
+
+def region_output(daily: dict[str, F], a: F) -> F:
+    """The regions' value added per worker over the nation's, ``1 + λ·(g - 1)``, for ``a``.
+
+    ``a``: (replicates, days, regions); the factors (:func:`factors`) are (days,) or
+    (replicates, days).
+    """
+    return 1.0 + _along(daily["region_pass_through"], a) * _premium(daily, a)
+
+
+def premiums(by_region: tuple[F, F], daily: dict[str, F]) -> tuple[F, F]:
+    """:func:`stocks` by region summed over the regions, each times its ``g - 1``.
+
+    With them, the workers withdrawn weighted by their region's value added per worker are
+    ``W + λ·withdrawn(premiums)``: ``Σ_g (1 + λ·(g - 1))·W_g`` without an axis of regions.
+    """
+    gone, arrested = by_region
+    weight = _premium(daily, gone)
+    return (gone * weight).sum(axis=2), (arrested * weight).sum(axis=2)
 
 
 def wage_change(workers: F, daily: dict[str, F], group: str) -> F:
@@ -179,13 +247,38 @@ def wage_change(workers: F, daily: dict[str, F], group: str) -> F:
     return np.asarray(100.0 * _along(daily["wage_elasticity"], workers) * share, np.float64)
 
 
-def national(nat: dict[str, F], daily: dict[str, F]) -> dict[str, F]:
+def national(
+    nat: dict[str, F], daily: dict[str, F], by_region: dict[str, F] | None = None
+) -> dict[str, F]:
     """Every economic series of the nation from the pipeline's national series of a run.
 
-    ``nat`` holds ``removals_interior``, ``detained_interior`` and ``arrests_at_large`` from the
-    run's first kept day; ``daily`` the run's factors over the same days.
+    ``nat`` holds :data:`READ` from the run's first kept day; ``daily`` the run's factors over
+    the same days. ``by_region``, the same series by region (replicates, days, regions), puts
+    each worker withdrawn at their region's value added per worker (step 3): the output lost is
+    then the regions' summed. Without it every worker produces the nation's average.
     """
-    w, people = away(
-        nat["removals_interior"], nat["detained_interior"], nat["arrests_at_large"], daily
-    )
-    return {name: regional(name, w, people, daily) for name in SERIES}
+    regions = None if by_region is None else stocks(*(by_region[n] for n in READ))
+    weights = None if regions is None else premiums(regions, daily)
+    return national_of(stocks(*(nat[n] for n in READ)), daily, weights)
+
+
+def national_of(
+    nat: tuple[F, F],
+    daily: dict[str, F],
+    premium: tuple[F, F] | None = None,
+    names: tuple[str, ...] = SERIES,
+) -> dict[str, F]:
+    """The economic series ``names`` of the nation from :func:`stocks` (see :func:`national`).
+
+    ``premium``: the regions' :func:`premiums` (None: every worker at the nation's average). For
+    a caller that evaluates the stage many times on the same series (the Sobol analysis): the
+    stocks and premiums depend on no parameter but the regions' output per resident.
+    """
+    w, people = withdrawn(*nat, daily)
+    out = {n: regional(n, w, people, daily) for n in names if n != "gdp_loss"}
+    if "gdp_loss" in names:
+        weighted = w
+        if premium is not None:
+            weighted = w + _along(daily["region_pass_through"], w) * withdrawn(*premium, daily)[0]
+        out["gdp_loss"] = regional("gdp_loss", weighted, people, daily)
+    return {n: out[n] for n in names}

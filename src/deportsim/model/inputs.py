@@ -121,6 +121,8 @@ class Inputs:
     us_born_jobs: F  # US-born and authorized jobs lost per worker withdrawn
     relative_output: F  # an unauthorized worker's output over the average worker's of the sector
     sector_output: dict[str, F]  # a sector's value added per worker over the economy's
+    region_output: F  # (days, regions): a region's GDP per resident over the nation's
+    region_pass_through: F  # share of that premium a worker's value added carries
     output_elasticity: F  # share of a worker's output lost with the worker
     gdp: F  # baseline GDP a day
     employment: F  # employed people

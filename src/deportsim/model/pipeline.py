@@ -22,11 +22,11 @@ from deportsim.engine import simulate as run_network
 from deportsim.engine.ahead import Ahead
 from deportsim.engine.plan import Plan, StructureError
 from deportsim.engine.snapshot import Snapshot
-from deportsim.model import economy
 from deportsim.model.accounts import (
     NATIONAL_SERIES,
     REGIONAL_SERIES,
     REGIONAL_STORED,
+    economy_national,
     factors,
     regional,
     series,
@@ -136,8 +136,9 @@ class SimResult:
             "arrived": at.arrived + rest.flows["arrived"], "left": at.left + rest.flows["left"],
         }  # fmt: skip
         national, daily = join(self.national, rest.national), join(self.factors, rest.factors, -1)
+        stored = join(self.regional, rest.regional)
         return SimResult(
-            national | economy.national(national, daily), join(self.regional, rest.regional),
+            national | economy_national(national, stored, daily), stored,
             self.regions, day + rest.days, self.replicates, flows, daily, rest.snapshot,
         )  # fmt: skip
 
@@ -329,7 +330,7 @@ def simulate(
             nat = {name: values[:, skip:] for name, values in nat.items()}
             reg = {name: values[:, skip:] for name, values in reg.items()}
             daily = {name: values[..., skip:] for name, values in daily.items()}
-        nat = nat | economy.national(nat, daily)
+        nat = nat | economy_national(nat, reg, daily)
         if keep:
             for name, values in nat.items():
                 national[name][r0:r1] = values

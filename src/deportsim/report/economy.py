@@ -262,8 +262,11 @@ def economy_section(runs: Sequence[ScenarioRun]) -> str:
         + f"<h3>{_e(first.name)}: by sector</h3>"
         + _sectors(first)
         + f"<h3>{_e(first.name)}: by metro area</h3>"
-        + '<p class="small">By the region where people were arrested; every metro has the '
-        "nation's output per worker, tax rates and sector mix.</p>"
+        + '<p class="small">By the region where people were arrested. A worker withdrawn in a '
+        "metro takes that metro's output per worker (from its GDP per resident, "
+        "<code>economy.output_ratio_by_region</code>, of which a worker carries the share "
+        "<code>economy.region_output_pass_through</code>); every metro has the nation's tax "
+        "rates and sector mix.</p>"
         + _metros(first)
         + "<h3>Which economic assumption matters most</h3>"
         + ranking

@@ -32,6 +32,7 @@ NOT_IN = {
         "economy.relative_output", "economy.output_elasticity", "economy.us_born_jobs_per_worker",
         "economy.gdp", "economy.social_security_per_person", "economy.medicare_per_person",
         "impacts.employed_share",  # the taxes are per person away, not per worker
+        "economy.region_output_pass_through",
         *(f"economy.output_ratio_{s}" for s in SECTORS),
     },
 }  # fmt: skip
@@ -66,8 +67,9 @@ def test_every_economic_parameter_with_a_range_is_varied_over_the_draws_range(
     assert "economy.fear_withdrawn_per_arrest" in paths
     assert "economy.employment" not in paths, "no stated range: held at its value"
     assert not es.WAGE_PATHS & set(paths), "the wages move neither output nor taxes"
-    assert len(paths) == 17  # 10 of economy.yaml, 6 sectors' value added, the employed share
-    assert result.samples == N * 19
+    assert len(paths) == 18  # 11 of economy.yaml, 6 sectors' value added, the employed share
+    assert "economy.region_output_pass_through" in paths
+    assert result.samples == N * 20
     # each sector's value added per worker is varied alone; the shares are held, and said so
     keyed = {r.path: r.key for r in result.ranges if r.key is not None}
     assert keyed == {f"economy.output_ratio_{s}": s for s in SECTORS}
@@ -130,7 +132,10 @@ def test_a_parameter_held_fixed_has_no_index(
     prep, sim, _ = ran
     held = "economy.output_elasticity"
     ranges = [r.fixed() if r.path == held else r for r in result.ranges]
-    fixed = es.analyse(es.mean_series(sim), prep.inputs, ranges, base_samples=N, seed=5)
+    fixed = es.analyse(
+        es.mean_series(sim), prep.inputs, ranges, base_samples=N, seed=5,
+        by_region=es.mean_regional(sim),
+    )  # fmt: skip
     s1, st = _index(fixed, "gdp_loss_usd", held)
     assert max(abs(s1), abs(st)) < 0.01, f"held at its value: S1 {s1}, ST {st}"
     assert fixed.reference == result.reference, "held at the reference: the same central value"
@@ -162,10 +167,30 @@ def test_the_same_seed_gives_the_same_indices_and_a_sentence_names_the_first(
         assert f"{es.LABELS[top]} ({top})" in said, said
         assert said.startswith(f"What matters most for {es.METRIC_WORDS[metric]} ({metric})")
     doc = result.to_json()
-    assert doc["samples"] == N * 19
+    assert doc["samples"] == N * 20
     assert set(doc["metrics"]) == set(es.METRIC_WORDS)
     other = es.from_run(prep, sim, base_samples=N, seed=6)
     assert not np.array_equal(other.indices["gdp_loss_usd"].st, result.indices["gdp_loss_usd"].st)
+
+
+def test_the_metros_value_added_moves_the_output_lost(
+    ran: tuple[Prepared, SimResult, dict[str, dict[str, float]]],
+    result: es.EconomySensitivity,
+) -> None:
+    """The share of a metro's premium a worker carries moves the output lost (the directive's
+    arrests fall in the metros, richer than the rest; never the taxes: :data:`NOT_IN`); without
+    the regions, every worker is at the nation's average, less output lost."""
+    prep, sim, _ = ran
+    path = "economy.region_output_pass_through"
+    _, st = _index(result, "gdp_loss_usd", path)
+    assert st > 5e-4, f"the metros' premium matters a little (0.002 here): ST {st}"
+    assert "economy.output_ratio_by_region" in result.left_fixed  # regional: not drawn
+    held = [r.fixed() for r in result.ranges]
+    national = es.analyse(es.mean_series(sim), prep.inputs, held, base_samples=N)
+    assert national.reference["gdp_loss_usd"] < result.reference["gdp_loss_usd"]
+    assert national.reference["tax_revenue_lost_usd"] == pytest.approx(
+        result.reference["tax_revenue_lost_usd"], rel=1e-12
+    )
 
 
 def test_a_parameter_set_on_the_command_line_is_not_varied() -> None:

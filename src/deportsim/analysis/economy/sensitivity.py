@@ -6,15 +6,18 @@ economic stage is evaluated again for each sample, with the model's own equation
 (:func:`deportsim.model.economy.factors` and :func:`deportsim.model.economy.national`) on the
 fixed pipeline series: thousands of samples take seconds.
 
-The fixed series (interior removals, people arrested in the interior and held, at-large arrests)
-are either a finished run's, averaged over its replicates (:func:`from_run`), or a mean-field run
-of the scenario at its central values (:func:`from_prepared`). The average is exact for the
-question asked: for given economic parameters every economic series is linear in the pipeline's
-series, so the economic metric of the average series is the average of the replicates' metrics.
+The fixed series (interior removals, people arrested in the interior and held, at-large arrests,
+national and by region: output lost is the regions' summed, each at its own value added per
+worker) are either a finished run's, averaged over its replicates (:func:`from_run`), or a
+mean-field run of the scenario at its central values (:func:`from_prepared`). The average is
+exact for the question asked: for given economic parameters every economic series is linear in
+the pipeline's series, so the economic metric of the average series is the average of the
+replicates' metrics.
 
 Varied: the parameters of ``economy.yaml`` (but the wages', :data:`WAGE_PATHS`; a sector's
 value added per worker scaled alone, :data:`KEYS`) and ``impacts.employed_share`` that a run
-draws; the workers' sector shares are held (:data:`SHARES_HELD`)
+draws; the workers' sector shares and the regions' output per resident are held
+(:data:`SHARES_HELD`, :data:`REGIONS_HELD`)
 (:data:`PATHS`; :func:`economic_ranges` reads their ranges from
 :func:`deportsim.run.draws.draw_parameters`, which also says why any is left fixed). Each is
 sampled over its stated range through its distribution (:func:`deportsim.run.draws.quantile`,
@@ -57,6 +60,7 @@ __all__ = [
     "LABELS",
     "METRIC_WORDS",
     "PATHS",
+    "REGIONS_HELD",
     "SERIES",
     "SHARES_HELD",
     "WAGE_PATHS",
@@ -66,6 +70,7 @@ __all__ = [
     "economic_ranges",
     "from_prepared",
     "from_run",
+    "mean_regional",
     "mean_series",
 ]
 
@@ -74,13 +79,17 @@ Distribution = Literal["uniform", "triangular", "pert", "normal", "lognormal"]
 
 #: Saltelli base samples (a power of 2): ``N × (D + 2)`` evaluations of the economic stage.
 BASE_SAMPLES = 1024
+#: Samples evaluated together (their factors a row each, as a run's replicates'): arrays of 32
+#: samples by four years' days (370 kB) stay in the processor's cache; 32 took 2.0 s for 20,480
+#: samples, 8 took 2.6 s and 128 took 5.1 s (directive-2025, four years).
+BLOCK = 32
 #: The metrics analysed (summary.json's names).
 METRIC_WORDS = {
     "gdp_loss_usd": "the output lost",
     "tax_revenue_lost_usd": "the taxes lost",
 }
-#: The pipeline's national series the economy reads.
-SERIES = ("removals_interior", "detained_interior", "arrests_at_large")
+#: The pipeline's series the economy reads, national and by region.
+SERIES = equations.READ
 #: The parameters of the wages alone (step 5 of :mod:`deportsim.model.economy`): they change
 #: neither the output nor the taxes lost, so they are not varied here.
 WAGE_PATHS = frozenset(r.path for r in economy_stage.WAGE_READS)
@@ -102,12 +111,20 @@ SHARES_HELD = {
     "impacts.sector_<sector>": "the workers' sector shares, drawn as a set that adds up to 1: "
     "held at their values here, since varied one by one they would no longer add up"
 }
+#: The regions' output per resident: measured, not drawn (a regional parameter); what a worker
+#: there carries of it is uncertain, and varied (``economy.region_output_pass_through``).
+REGIONS_HELD = {
+    "economy.output_ratio_by_region": "each region's output per resident over the nation's, "
+    "measured (BEA and Census, 2023): held; the share of it a worker carries is varied"
+}
 #: Each parameter in plain words.
 LABELS = {
     "economy.fear_withdrawn_per_arrest": "how many workers stop working for fear per arrest",
     "economy.us_born_jobs_per_worker": "how many US-born jobs go with each worker withdrawn",
     "economy.relative_output": "how much an unauthorized worker produces within a sector",
     "economy.output_elasticity": "how much of a worker's output is lost with the worker",
+    "economy.region_output_pass_through": "how much of a metro's higher output per resident "
+    "a worker there carries",
     "economy.gdp": "the level of GDP",
     "economy.employment": "the number of people employed",
     "economy.price_level": "the price level",
@@ -174,13 +191,19 @@ def economic_ranges(resolved: Resolved) -> tuple[tuple[EconomicRange, ...], dict
             )
         )
     left = {p: why for p, why in draws.not_drawn.items() if p in PATHS}
-    return tuple(ranges), left | SHARES_HELD
+    return tuple(ranges), left | SHARES_HELD | REGIONS_HELD
 
 
 def _inputs(x: Inputs, ranges: Sequence[EconomicRange], factors: F) -> Inputs:
-    """``x`` with each range's field times its factor (probabilities capped at 1)."""
+    """``x`` with each range's field times its factor (probabilities capped at 1).
+
+    ``factors``: (ranges,) for one sample, or (samples, ranges) for a block of samples: each
+    field varied is then (samples, days), one row a sample, as a run's per-replicate inputs.
+    """
+    block = factors.reshape(-1, len(ranges)) if factors.ndim == 2 else None
     changed: dict[str, Any] = {}
-    for r, f in zip(ranges, factors, strict=True):
+    for j, r in enumerate(ranges):
+        f = factors[j] if block is None else block[:, j : j + 1]
         if r.key is not None:  # one entry of a field made of several
             entries = changed.setdefault(r.field, dict(getattr(x, r.field)))
             entries[r.key] = entries[r.key] * f
@@ -190,15 +213,20 @@ def _inputs(x: Inputs, ranges: Sequence[EconomicRange], factors: F) -> Inputs:
     return dataclasses.replace(x, **changed)
 
 
-def _totals(series: Mapping[str, F], x: Inputs) -> dict[str, float]:
-    """The analysed metrics of one evaluation of the economic stage on fixed series."""
-    days = series[SERIES[0]].shape[1]
+def _totals(series: tuple[F, F], x: Inputs, by_region: tuple[F, F] | None = None) -> dict[str, F]:
+    """The analysed metrics of the economic stage on fixed series, one a sample of ``x``.
+
+    ``series``: the fixed series' :func:`deportsim.model.economy.stocks`; ``by_region``: their
+    regions' :func:`deportsim.model.economy.premiums`;
+    ``x``: inputs whose varied fields are (samples, days) (:func:`_inputs`) or (days,).
+    """
+    days = series[0].shape[1]
     daily = {"employed_share": x.employed_share, **equations.factors(x)}
     daily = {name: values[..., x.days - days :] for name, values in daily.items()}
-    out = equations.national(dict(series), daily)
+    out = equations.national_of(series, daily, by_region, ("gdp_loss", "tax_revenue_lost"))
     return {
-        "gdp_loss_usd": float(out["gdp_loss"].sum()),
-        "tax_revenue_lost_usd": float(out["tax_revenue_lost"].sum()),
+        "gdp_loss_usd": out["gdp_loss"].sum(axis=1),
+        "tax_revenue_lost_usd": out["tax_revenue_lost"].sum(axis=1),
     }
 
 
@@ -318,26 +346,39 @@ def analyse(
     scenario: str = "",
     source: str = "",
     left_fixed: Mapping[str, str] | None = None,
+    by_region: Mapping[str, F] | None = None,
 ) -> EconomySensitivity:
     """Sobol indices of :data:`METRIC_WORDS` over ``ranges``, the pipeline's ``series`` fixed.
 
     ``series``: :data:`SERIES`, each (1, days) or (days,), the run's days (the last ``days`` of
-    ``inputs``, which may start earlier: a bridged run). ``base_samples`` must be a power of 2.
+    ``inputs``, which may start earlier: a bridged run); ``by_region``: the same by region,
+    (1, days, regions), for the output lost at each region's value added per worker (without
+    it, at the nation's average). ``base_samples`` must be a power of 2.
     """
-    fixed = {name: np.atleast_2d(np.asarray(series[name], dtype=np.float64)) for name in SERIES}
+    fixed = equations.stocks(*(np.atleast_2d(np.asarray(series[n], np.float64)) for n in SERIES))
+    regions = None  # the regions' output per resident is held: their premiums are computed once
+    if any(r.field == "region_output" for r in ranges):
+        raise ValueError("the regions' output per resident is held (REGIONS_HELD), not varied")
+    if by_region is not None:
+        stocks = equations.stocks(*(np.asarray(by_region[n], np.float64) for n in SERIES))
+        days = fixed[0].shape[1]
+        daily = {n: v[..., inputs.days - days :] for n, v in equations.factors(inputs).items()}
+        regions = equations.premiums(stocks, daily)
     unit = saltelli_unit(len(ranges), base_samples, seed)
     columns = [r.values(unit[:, j]) / r.reference for j, r in enumerate(ranges)]
     factors = np.stack(columns, axis=1) if columns else np.ones((len(unit), 0))
     y = {m: np.empty(len(unit)) for m in METRIC_WORDS}
-    for i, row in enumerate(factors):
-        for metric, value in _totals(fixed, _inputs(inputs, ranges, row)).items():
-            y[metric][i] = value
+    for first in range(0, len(unit), BLOCK):
+        rows = factors[first : first + BLOCK]
+        for metric, values in _totals(fixed, _inputs(inputs, ranges, rows), regions).items():
+            y[metric][first : first + len(rows)] = values
     paths = tuple(r.path for r in ranges)
+    reference = _totals(fixed, inputs, regions)
     return EconomySensitivity(
         scenario=scenario,
         ranges=tuple(ranges),
         indices={m: _indices(m, paths, values, seed) for m, values in y.items()},
-        reference=_totals(fixed, inputs),
+        reference={m: float(v[0]) for m, v in reference.items()},
         base_samples=base_samples,
         seed=seed,
         source=source,
@@ -350,6 +391,11 @@ def mean_series(sim: SimResult) -> dict[str, F]:
     return {name: sim.national[name].mean(axis=0, keepdims=True) for name in SERIES}
 
 
+def mean_regional(sim: SimResult) -> dict[str, F]:
+    """The same series by region, averaged over the run's replicates, (1, days, regions)."""
+    return {name: sim.region(name).mean(axis=0, keepdims=True) for name in SERIES}
+
+
 def from_run(
     prep: Prepared, sim: SimResult, *, base_samples: int = BASE_SAMPLES, seed: int | None = None
 ) -> EconomySensitivity:
@@ -359,7 +405,7 @@ def from_run(
         mean_series(sim), prep.inputs, ranges, base_samples=base_samples,
         seed=prep.config.seed if seed is None else seed, scenario=prep.scenario.name,
         source=f"the run's series averaged over its {sim.replicates:,} replicates",
-        left_fixed=left,
+        left_fixed=left, by_region=mean_regional(sim),
     )  # fmt: skip
 
 
@@ -378,5 +424,5 @@ def from_prepared(
         mean_series(sim), prep.inputs, ranges, base_samples=base_samples, seed=seed,
         scenario=prep.scenario.name,
         source="a mean-field run of the scenario (expected values) at its central parameters",
-        left_fixed=left,
+        left_fixed=left, by_region=mean_regional(sim),
     )  # fmt: skip

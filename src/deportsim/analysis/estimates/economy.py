@@ -8,7 +8,9 @@ For each anchor of ``economy.yaml`` (:mod:`deportsim.analysis.estimates.economy_
     the study's); nobody held, nobody arrested at large (none of the studies gives arrests). The
     daily factors are the model's, at the parameter files' values with the study's ``sets``
     applied (:func:`deportsim.model.accounts.factors` of a prepared run covering the span), and
-    the series come from :func:`deportsim.model.economy.national` - the model's own equations.
+    the series come from :func:`deportsim.model.economy.national` - the model's own equations,
+    nationally: the studies are national, so every worker is at the nation's average value
+    added (no metro's premium).
     The headline is read for its calendar year with :func:`deportsim.run.economy.yearly_values`.
 (b) **With the model's own dynamics and defaults.** The same headline, read in a run of the
     file's ``own_scenario`` supplied by the caller (replicates, seed and parameter draws are the

@@ -27,6 +27,8 @@ READS = (
     Read("us_born_jobs", "economy.us_born_jobs_per_worker", "persons/person", DAILY),
     Read("relative_output", "economy.relative_output", "ratio", DAILY),
     *(Read("sector_output", f"economy.output_ratio_{s}", "ratio", DAILY, key=s) for s in SECTORS),
+    Read("region_output", "economy.output_ratio_by_region", "ratio", DAILY),
+    Read("region_pass_through", "economy.region_output_pass_through", "probability", DAILY),
     Read("output_elasticity", "economy.output_elasticity", "probability", DAILY),
     Read("gdp", "economy.gdp", "USD/day", DAILY),
     Read("employment", "economy.employment", "persons", DAILY),
