@@ -218,13 +218,13 @@ def test_a_sector_loses_output_by_its_workers_and_their_value_added() -> None:
 
 def test_a_metro_worker_produces_the_nations_average_times_part_of_the_metros_premium() -> None:
     """A worker withdrawn in region ``g`` takes ``1 + λ·(g - 1)`` of the nation's output per
-    worker: New York, at 1.44 times the nation's GDP per resident and λ = 0.73, 1.3212. The
+    worker: New York, at 1.44 times the nation's GDP per resident and λ = 0.4, 1.176. The
     nation's output lost is the regions' summed: more than at the nation's average where, as
     under the directive, the workers withdrawn are in the metros; the same with λ = 0."""
     x, daily, sim = _prepared().inputs, _daily(), _run()
     ny = x.regions.index("NY")
     value_added = economy.region_output(daily, np.zeros((1, x.days, len(x.regions))))[0]
-    np.testing.assert_allclose(value_added[:, ny], 1 + 0.73 * 0.44, rtol=1e-12)
+    np.testing.assert_allclose(value_added[:, ny], 1 + 0.4 * 0.44, rtol=1e-12)
     stored = {n: sim.region(n) for n in economy.READ}
     nat = {n: sim.national[n] for n in economy.READ}
     whole = economy.national(nat, sim.factors, stored)["gdp_loss"]
@@ -240,6 +240,34 @@ def test_a_metro_worker_produces_the_nations_average_times_part_of_the_metros_pr
     np.testing.assert_allclose(
         economy.national(nat, flat_daily, stored)["gdp_loss"], average, rtol=1e-9
     )
+
+
+def test_the_nation_is_the_regions_summed_per_replicate_and_under_the_ceiling() -> None:
+    """Output lost by region (each at its own value added per worker) summed equals the nation's
+    (computed without an axis of regions), with each replicate's own pass-through and with the
+    ceiling of the day's GDP binding on some days."""
+    x = _prepared().inputs
+    rng = np.random.default_rng(7)
+    regions = len(x.regions)
+    by_region = {n: rng.uniform(0, 2e4, (2, DAYS, regions)) for n in economy.READ}
+    nat = {n: v.sum(axis=2) for n, v in by_region.items()}
+    own = [economy.factors(dataclasses.replace(x, region_pass_through=x.region_pass_through * k))
+           for k in (0.2, 1.3)]  # fmt: skip
+    daily = {n: np.stack([o[n] for o in own])[:, :DAYS] for n in own[0]}
+    daily["employed_share"] = np.stack([x.employed_share[:DAYS]] * 2)
+    free = economy.national(nat, daily, by_region)["gdp_loss"]
+    assert not np.allclose(free[0], free[1])  # each replicate its own value added per worker
+    # a ceiling at the median day's loss of the first replicate: binding on about half the days
+    low = np.median(free[0]) / daily["price_level"]
+    for gdp in (daily["gdp_real"], low):
+        cut = {**daily, "gdp_real": gdp}
+        whole = economy.national(nat, cut, by_region)["gdp_loss"]
+        parts = economy.regional("gdp_loss", *economy.away(*by_region.values(), cut), cut)
+        np.testing.assert_allclose(whole, parts.sum(axis=2), rtol=1e-12)
+    ceiling = low * daily["price_level"]
+    assert np.all(whole <= ceiling * (1 + 1e-12))
+    binding = np.isclose(whole, ceiling, rtol=1e-12)
+    assert 0.2 < binding.mean() < 0.9, "the ceiling binds on some days, not all"
 
 
 def _as_documented(name: str) -> str:

@@ -121,7 +121,7 @@ def factors(x: Inputs) -> dict[str, F]:
         "fear_per_arrest": x.fear_per_arrest,
         "immigrant_per_worker": np.full(x.days, -1.0),
         "us_born_per_worker": -x.us_born_jobs,
-        "output_per_worker": np.asarray(np.sum(list(per_sector.values()), axis=0), np.float64),
+        "output_per_worker": np.sum(np.broadcast_arrays(*per_sector.values()), axis=0),
         **{f"output_{s}": v for s, v in per_sector.items()},
         **by_region,
         "region_pass_through": x.region_pass_through,

@@ -193,6 +193,34 @@ def test_the_metros_value_added_moves_the_output_lost(
     )
 
 
+def test_samples_evaluated_in_blocks_or_one_by_one_give_the_same_indices(
+    ran: tuple[Prepared, SimResult, dict[str, dict[str, float]]],
+    result: es.EconomySensitivity,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A block of samples is a run's replicates: each row its own inputs. With one sector's value
+    added varied alone (the other sectors' entries stay daily series), as with all of them."""
+    prep, sim, _ = ran
+    some = [r for r in result.ranges if r.path in {
+        "economy.output_ratio_construction", "economy.region_output_pass_through",
+        "impacts.employed_share",
+    }]  # fmt: skip
+    assert len(some) == 3
+    for ranges in (some, list(result.ranges)):
+        done = {}
+        for block in (1, 32):
+            monkeypatch.setattr(es, "BLOCK", block)
+            done[block] = es.analyse(
+                es.mean_series(sim), prep.inputs, ranges, base_samples=64, seed=3,
+                by_region=es.mean_regional(sim),
+            )  # fmt: skip
+        for metric in es.METRIC_WORDS:
+            one, many = done[1].indices[metric], done[32].indices[metric]
+            np.testing.assert_allclose(many.st, one.st, rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(many.s1, one.s1, rtol=1e-9, atol=1e-12)
+        assert done[1].reference == done[32].reference
+
+
 def test_a_parameter_set_on_the_command_line_is_not_varied() -> None:
     prep = prepare(dataclasses.replace(CONFIG, sets=("economy.relative_output=0.6",)))
     ranges, left = es.economic_ranges(prep.resolved)

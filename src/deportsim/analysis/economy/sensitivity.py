@@ -357,8 +357,10 @@ def analyse(
     """
     fixed = equations.stocks(*(np.atleast_2d(np.asarray(series[n], np.float64)) for n in SERIES))
     regions = None  # the regions' output per resident is held: their premiums are computed once
-    if any(r.field == "region_output" for r in ranges):
-        raise ValueError("the regions' output per resident is held (REGIONS_HELD), not varied")
+    for r in ranges:  # a sample's factors multiply daily series, one row a sample
+        field = getattr(inputs, r.field)
+        if np.ndim(field if r.key is None else field[r.key]) != 1:
+            raise ValueError(f"{r.path} is not a daily series: it cannot be varied here")
     if by_region is not None:
         stocks = equations.stocks(*(np.asarray(by_region[n], np.float64) for n in SERIES))
         days = fixed[0].shape[1]
