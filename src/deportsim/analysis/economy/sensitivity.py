@@ -197,13 +197,12 @@ def economic_ranges(resolved: Resolved) -> tuple[tuple[EconomicRange, ...], dict
 def _inputs(x: Inputs, ranges: Sequence[EconomicRange], factors: F) -> Inputs:
     """``x`` with each range's field times its factor (probabilities capped at 1).
 
-    ``factors``: (ranges,) for one sample, or (samples, ranges) for a block of samples: each
-    field varied is then (samples, days), one row a sample, as a run's per-replicate inputs.
+    ``factors``: (samples, ranges), a block of samples: each field varied becomes (samples,
+    days), one row a sample, as a run's per-replicate inputs.
     """
-    block = factors.reshape(-1, len(ranges)) if factors.ndim == 2 else None
     changed: dict[str, Any] = {}
     for j, r in enumerate(ranges):
-        f = factors[j] if block is None else block[:, j : j + 1]
+        f = factors[:, j : j + 1]
         if r.key is not None:  # one entry of a field made of several
             entries = changed.setdefault(r.field, dict(getattr(x, r.field)))
             entries[r.key] = entries[r.key] * f
@@ -213,6 +212,12 @@ def _inputs(x: Inputs, ranges: Sequence[EconomicRange], factors: F) -> Inputs:
     return dataclasses.replace(x, **changed)
 
 
+def _daily(x: Inputs, days: int) -> dict[str, F]:
+    """The economy's daily factors of ``x`` over its last ``days`` days (the fixed series')."""
+    daily = {"employed_share": x.employed_share, **equations.factors(x)}
+    return {name: values[..., x.days - days :] for name, values in daily.items()}
+
+
 def _totals(series: tuple[F, F], x: Inputs, by_region: tuple[F, F] | None = None) -> dict[str, F]:
     """The analysed metrics of the economic stage on fixed series, one a sample of ``x``.
 
@@ -220,9 +225,7 @@ def _totals(series: tuple[F, F], x: Inputs, by_region: tuple[F, F] | None = None
     regions' :func:`deportsim.model.economy.premiums`;
     ``x``: inputs whose varied fields are (samples, days) (:func:`_inputs`) or (days,).
     """
-    days = series[0].shape[1]
-    daily = {"employed_share": x.employed_share, **equations.factors(x)}
-    daily = {name: values[..., x.days - days :] for name, values in daily.items()}
+    daily = _daily(x, series[0].shape[1])
     out = equations.national_of(series, daily, by_region, ("gdp_loss", "tax_revenue_lost"))
     return {
         "gdp_loss_usd": out["gdp_loss"].sum(axis=1),
@@ -355,17 +358,15 @@ def analyse(
     (1, days, regions), for the output lost at each region's value added per worker (without
     it, at the nation's average). ``base_samples`` must be a power of 2.
     """
-    fixed = equations.stocks(*(np.atleast_2d(np.asarray(series[n], np.float64)) for n in SERIES))
-    regions = None  # the regions' output per resident is held: their premiums are computed once
     for r in ranges:  # a sample's factors multiply daily series, one row a sample
         field = getattr(inputs, r.field)
         if np.ndim(field if r.key is None else field[r.key]) != 1:
             raise ValueError(f"{r.path} is not a daily series: it cannot be varied here")
+    fixed = equations.stocks(*(np.atleast_2d(np.asarray(series[n], np.float64)) for n in SERIES))
+    regions = None  # the regions' output per resident is held: their premiums are computed once
     if by_region is not None:
         stocks = equations.stocks(*(np.asarray(by_region[n], np.float64) for n in SERIES))
-        days = fixed[0].shape[1]
-        daily = {n: v[..., inputs.days - days :] for n, v in equations.factors(inputs).items()}
-        regions = equations.premiums(stocks, daily)
+        regions = equations.premiums(stocks, _daily(inputs, fixed[0].shape[1]))
     unit = saltelli_unit(len(ranges), base_samples, seed)
     columns = [r.values(unit[:, j]) / r.reference for j, r in enumerate(ranges)]
     factors = np.stack(columns, axis=1) if columns else np.ones((len(unit), 0))
